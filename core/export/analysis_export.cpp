@@ -1,0 +1,60 @@
+#include "core/export/analysis_export.h"
+
+namespace attnscope {
+
+size_t char_offset(const std::string& text, size_t byte_offset) {
+  size_t n = 0;
+  for (size_t i = 0; i < byte_offset && i < text.size(); ++i)
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++n;
+  return n;
+}
+
+TensorBundle bundle_analysis(const Analysis& a) {
+  TensorBundle b;
+  const ForwardResult& f = a.forward;
+  b.fields["model_type"] = a.model.model_type;
+  b.fields["architecture"] = a.model.architecture;
+  if (a.model.modality == Modality::Text) {
+    b.fields["text"] = a.text;
+    if (!a.text_pair.empty()) b.fields["text_pair"] = a.text_pair;
+    nlohmann::ordered_json tokens = nlohmann::ordered_json::array(), offsets = nlohmann::ordered_json::array(),
+                           seq = nlohmann::ordered_json::array(), special = nlohmann::ordered_json::array();
+    for (const auto& t : a.encoding.tokens) {
+      tokens.push_back(t.text);
+      const std::string& src = t.sequence == 1 ? a.text_pair : a.text;
+      if (t.sequence < 0) offsets.push_back({0, 0});
+      else offsets.push_back({char_offset(src, t.begin), char_offset(src, t.end)});
+      seq.push_back(t.sequence);
+      special.push_back(t.special ? 1 : 0);
+    }
+    b.fields["tokens"] = tokens;
+    b.fields["offsets"] = offsets;
+    b.fields["sequence_ids"] = seq;
+    b.fields["special_tokens_mask"] = special;
+    b.add_ints("input_ids", a.encoding.ids());
+    if (a.model.token_types) b.add_ints("token_type_ids", a.encoding.type_ids());
+  }
+  if (!f.attentions.empty()) {
+    b.add_view("attentions", f.attentions.data.data(), f.attentions.shape());
+    std::vector<int64_t> layers(f.attentions.layers.begin(), f.attentions.layers.end());
+    b.add_ints("attention_layers", layers);
+  }
+  if (!f.hidden_states.empty()) b.add_view("hidden_states", f.hidden_states);
+  if (!f.last_hidden_state.empty()) b.add_view("last_hidden_state", f.last_hidden_state);
+  if (!f.logits.empty()) b.add_view("logits", f.logits);
+  for (const auto& [name, t] : f.extras) b.add_view(name, t);
+  if (!a.predictions.empty()) {
+    nlohmann::ordered_json preds = nlohmann::ordered_json::array();
+    for (const auto& p : a.predictions)
+      preds.push_back({{"id", p.id}, {"label", p.label}, {"probability", p.probability}, {"logit", p.logit}});
+    b.fields["predictions"] = preds;
+  }
+  if (!a.warnings.empty()) b.fields["warnings"] = a.warnings;
+  return b;
+}
+
+void export_analysis(const Analysis& analysis, const std::filesystem::path& path, bool overwrite) {
+  write_bundle(bundle_analysis(analysis), path, overwrite);
+}
+
+}  // namespace attnscope

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <filesystem>
+
+#include "core/export/tensor_bundle.h"
+#include "core/pipeline/analyzer.h"
+
+namespace attnscope {
+
+// The names and layout every export uses (CLI `attend`, the GUI's raw-data export), batch
+// dimension dropped:
+//   input_ids          I64 [S]          text models
+//   token_type_ids     I64 [S]          models with segment embeddings (BERT, RoBERTa)
+//   attentions         F32 [L, H, S, S] [layer][head][query][key]; only the captured layers
+//   attention_layers   I64 [L]          which model layers `attentions` holds (always written)
+//   hidden_states      F32 [L+1, S, D]  when captured
+//   last_hidden_state  F32 [S, D]
+//   logits             F32 [S, V] (LMs) or [C] (classifiers), when the model has a head
+//   + extras such as pooler_output, cls_logits, position_embeddings
+// Fields: model_type, architecture, text (and text_pair), tokens (vocabulary strings),
+// offsets ([S, 2] character offsets into the text, as Python indexes str; [0, 0] for added
+// special tokens), sequence_ids, special_tokens_mask, predictions, warnings.
+TensorBundle bundle_analysis(const Analysis& analysis);
+
+// Writes `analysis` in the format given by the extension (.safetensors, .npz, .json).
+void export_analysis(const Analysis& analysis, const std::filesystem::path& path, bool overwrite);
+
+// Converts a UTF-8 byte offset in `text` to a code point offset.
+size_t char_offset(const std::string& text, size_t byte_offset);
+
+}  // namespace attnscope

@@ -1,0 +1,110 @@
+#include "core/io/json_file.h"
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "core/common/error.h"
+
+namespace attnscope {
+
+nlohmann::json read_json_file(const std::filesystem::path& path, const std::string& label) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail(ErrorKind::Model, label + ": cannot read " + path.string());
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  try {
+    return nlohmann::json::parse(ss.str());
+  } catch (const nlohmann::json::exception& e) {
+    fail(ErrorKind::Model, label + ": invalid JSON: " + e.what());
+  }
+}
+
+JsonObject::JsonObject(nlohmann::json json, std::string label) : json_(std::move(json)), label_(std::move(label)) {
+  if (!json_.is_object()) fail(ErrorKind::Model, label_ + ": expected a JSON object");
+}
+
+bool JsonObject::has(const std::string& key) const {
+  auto it = json_.find(key);
+  return it != json_.end() && !it->is_null();
+}
+
+void JsonObject::fail_key(const std::string& key, const std::string& what) const {
+  fail(ErrorKind::Model, label_ + ": '" + key + "' " + what);
+}
+
+const nlohmann::json& JsonObject::at(const std::string& key) const {
+  auto it = json_.find(key);
+  if (it == json_.end() || it->is_null()) fail_key(key, "is missing");
+  return *it;
+}
+
+int64_t JsonObject::integer(const std::string& key, int64_t lo, int64_t hi) const {
+  const auto& v = at(key);
+  const std::string range = "must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got ";
+  if (v.is_number_integer()) {
+    if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(hi)) fail_key(key, range + v.dump());
+    int64_t n = v.get<int64_t>();
+    if (n < lo || n > hi) fail_key(key, range + v.dump());
+    return n;
+  }
+  if (v.is_number_float()) {  // some exporters write 512.0
+    double d = v.get<double>();
+    if (std::floor(d) == d && d >= static_cast<double>(lo) && d <= static_cast<double>(hi)) return static_cast<int64_t>(d);
+  }
+  fail_key(key, range + v.dump());
+}
+
+int64_t JsonObject::integer_or(const std::string& key, int64_t fallback, int64_t lo, int64_t hi) const {
+  return has(key) ? integer(key, lo, hi) : fallback;
+}
+
+double JsonObject::number(const std::string& key, double lo, double hi) const {
+  const auto& v = at(key);
+  if (!v.is_number()) fail_key(key, "must be a number, got " + v.dump());
+  double d = v.get<double>();
+  if (!std::isfinite(d) || d < lo || d > hi)
+    fail_key(key, "must be a number in [" + nlohmann::json(lo).dump() + ", " + nlohmann::json(hi).dump() + "], got " + v.dump());
+  return d;
+}
+
+double JsonObject::number_or(const std::string& key, double fallback, double lo, double hi) const {
+  return has(key) ? number(key, lo, hi) : fallback;
+}
+
+std::string JsonObject::string(const std::string& key) const {
+  const auto& v = at(key);
+  if (!v.is_string()) fail_key(key, "must be a string, got " + v.dump());
+  return v.get<std::string>();
+}
+
+std::string JsonObject::string_or(const std::string& key, const std::string& fallback) const {
+  return has(key) ? string(key) : fallback;
+}
+
+bool JsonObject::boolean_or(const std::string& key, bool fallback) const {
+  if (!has(key)) return fallback;
+  const auto& v = at(key);
+  if (!v.is_boolean()) fail_key(key, "must be true or false, got " + v.dump());
+  return v.get<bool>();
+}
+
+std::vector<double> JsonObject::numbers(const std::string& key, size_t count) const {
+  const auto& v = at(key);
+  if (!v.is_array() || v.size() != count) fail_key(key, "must be an array of " + std::to_string(count) + " numbers");
+  std::vector<double> out;
+  for (const auto& x : v) {
+    if (!x.is_number() || !std::isfinite(x.get<double>())) fail_key(key, "must hold finite numbers, got " + x.dump());
+    out.push_back(x.get<double>());
+  }
+  return out;
+}
+
+std::optional<JsonObject> JsonObject::object(const std::string& key) const {
+  if (!has(key)) return std::nullopt;
+  const auto& v = at(key);
+  if (!v.is_object()) fail_key(key, "must be a JSON object");
+  return JsonObject(v, label_ + " '" + key + "'");
+}
+
+}  // namespace attnscope

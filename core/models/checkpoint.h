@@ -1,0 +1,80 @@
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/common/tensor.h"
+#include "core/io/safetensors.h"
+
+namespace attnscope {
+
+// The files of a Hugging Face model folder that the tool reads. Nothing in the folder is ever
+// executed: no pickle, no Python, no custom code.
+struct CheckpointFiles {
+  std::filesystem::path dir;
+  std::filesystem::path config;                // config.json
+  std::vector<std::filesystem::path> weights;  // model.safetensors, or the shards of the index
+};
+
+// Finds config.json and the safetensors weights (single file or sharded index). Refuses
+// pickle-only folders with instructions to convert. Throws Error(Model).
+CheckpointFiles locate_checkpoint(const std::filesystem::path& dir);
+
+// A weight as float32, either in place in the mapped file or converted once at load time.
+struct Weight {
+  const float* data = nullptr;
+  Shape shape;
+
+  explicit operator bool() const { return data != nullptr; }
+  int64_t rows() const { return shape.size() == 2 ? shape[0] : 1; }
+  int64_t cols() const { return shape.empty() ? 1 : shape.back(); }
+  int64_t size() const { return shape_elements(shape); }
+  // Rank-2 weights as [rows, cols]; rank-1 weights as a single row.
+  ConstMatrixMap matrix() const { return ConstMatrixMap(data, rows(), cols()); }
+  // Any weight flattened to a column vector.
+  ConstVectorMap vector() const { return ConstVectorMap(data, size()); }
+  Eigen::Map<const Eigen::RowVectorXf> row() const { return Eigen::Map<const Eigen::RowVectorXf>(data, size()); }
+};
+
+// All tensors of a checkpoint, looked up by their Hugging Face names with a shape check.
+class WeightStore {
+ public:
+  explicit WeightStore(const CheckpointFiles& files);
+
+  bool has(const std::string& name) const;
+  // The tensor `name`, which must have exactly `expected` shape; otherwise throws
+  // "model.safetensors: tensor 'x' has shape [a,b], expected [c,d]" or "... is missing".
+  Weight get(const std::string& name, const Shape& expected);
+  // As get(), but returns an empty Weight when the tensor is absent.
+  Weight get_optional(const std::string& name, const Shape& expected);
+
+  // The first of `prefixes` under which `probe` exists ("" included if listed), e.g. to accept
+  // both "bert.encoder..." (task models) and "encoder..." (base models).
+  std::optional<std::string> find_prefix(const std::vector<std::string>& prefixes, const std::string& probe) const;
+
+  int64_t parameter_count() const;
+  uint64_t file_bytes() const;
+  std::string label() const;  // file name(s) for messages
+  // Names of floating-point tensors holding NaN or Inf (scanned on load).
+  const std::vector<std::string>& nonfinite() const { return nonfinite_; }
+
+ private:
+  struct Entry {
+    const SafetensorsFile* file;
+    const TensorInfo* info;
+  };
+  const Entry* lookup(const std::string& name) const;
+
+  std::vector<std::unique_ptr<SafetensorsFile>> files_;
+  std::map<std::string, Entry> entries_;
+  std::deque<std::vector<float>> converted_;  // stable storage for converted tensors
+  std::vector<std::string> nonfinite_;
+};
+
+}  // namespace attnscope

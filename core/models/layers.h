@@ -1,0 +1,62 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/common/tensor.h"
+#include "core/models/checkpoint.h"
+
+// Building blocks of the forward passes. Activations are row-major [tokens, features].
+namespace attnscope::layers {
+
+// out = (x - mean) / sqrt(var + eps) * w + b, per row (biased variance, as torch.layer_norm).
+void layer_norm(const RowMatrix& x, const Weight& w, const Weight& b, float eps, RowMatrix& out);
+// out = w * x / sqrt(mean(x^2) + eps), per row (Llama RMSNorm).
+void rms_norm(const RowMatrix& x, const Weight& w, float eps, RowMatrix& out);
+
+// out = x W^T + b for a torch.nn.Linear weight W [out_features, in_features]; b may be empty.
+void linear(const RowMatrix& x, const Weight& w, const Weight& b, RowMatrix& out);
+// out = x W + b for a GPT-2 Conv1D weight W [in_features, out_features]; b may be empty.
+void conv1d(const RowMatrix& x, const Weight& w, const Weight& b, RowMatrix& out);
+
+enum class Activation { GeluErf, GeluTanh, Relu, Silu };
+// Hugging Face activation names: gelu, gelu_new, gelu_pytorch_tanh, relu, silu/swish.
+Activation parse_activation(const std::string& name, const std::string& label);
+void activate(RowMatrix& x, Activation a);
+
+// Scaled dot-product self-attention over all heads of one layer.
+struct AttentionParams {
+  int num_heads = 0;
+  int num_kv_heads = 0;    // query head h reads key/value head h / (num_heads / num_kv_heads)
+  int head_dim = 0;
+  float scale_divisor = 1; // scores = q.k / scale_divisor (usually sqrt(head_dim))
+  bool scale_query_first = false;  // DistilBERT order: (q / d) . k
+  bool causal = false;     // key > query excluded (weight exactly 0)
+  const std::vector<int64_t>* key_mask = nullptr;  // key j excluded where key_mask[j] == 0
+};
+
+// q: [S, num_heads*head_dim], k and v: [S, num_kv_heads*head_dim].
+// ctx: [S, num_heads*head_dim], the per-head context concatenated (before the output projection).
+// probs: if non-null, receives the attention weights [num_heads, S(query), S(key)], row-major.
+void self_attention(const RowMatrix& q, const RowMatrix& k, const RowMatrix& v, const AttentionParams& p,
+                    float* probs, RowMatrix& ctx);
+
+// Rows `ids` of an embedding table [vocab, dim] into out [ids.size(), dim]; ids are checked.
+void embed(const Weight& table, const std::vector<int64_t>& ids, RowMatrix& out, const std::string& what);
+
+// Sets the number of threads used by the matrix products for the current scope.
+class ThreadScope {
+ public:
+  explicit ThreadScope(int threads);
+  ~ThreadScope();
+  ThreadScope(const ThreadScope&) = delete;
+  ThreadScope& operator=(const ThreadScope&) = delete;
+  int threads() const { return threads_; }
+
+ private:
+  int threads_;
+  int previous_;
+};
+
+}  // namespace attnscope::layers

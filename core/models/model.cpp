@@ -1,0 +1,80 @@
+#include "core/models/model.h"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+
+#include "core/common/error.h"
+#include "core/io/json_file.h"
+#include "core/models/checkpoint.h"
+#include "core/models/llama.h"
+
+namespace attnscope {
+
+namespace {
+
+using Loader = std::function<std::unique_ptr<Model>(const CheckpointFiles&, const JsonObject&)>;
+
+const std::map<std::string, Loader>& loaders() {
+  static const std::map<std::string, Loader> table = {
+      {"llama", load_llama},
+  };
+  return table;
+}
+
+// config.json "id2label": {"0": "NEGATIVE", "1": "POSITIVE"} -> labels by id.
+std::vector<std::string> parse_id2label(const JsonObject& config) {
+  std::vector<std::string> labels;
+  auto it = config.json().find("id2label");
+  if (it == config.json().end() || !it->is_object()) return labels;
+  for (auto e = it->begin(); e != it->end(); ++e) {
+    size_t id = 0;
+    try {
+      id = std::stoul(e.key());
+    } catch (const std::exception&) {
+      config.fail_key("id2label", "has a non-numeric key '" + e.key() + "'");
+    }
+    if (id >= (1u << 20)) config.fail_key("id2label", "has an absurd class id " + e.key());
+    if (!e.value().is_string()) config.fail_key("id2label", "entry " + e.key() + " is not a string");
+    if (id >= labels.size()) labels.resize(id + 1);
+    labels[id] = e.value().get<std::string>();
+  }
+  for (size_t i = 0; i < labels.size(); ++i)
+    if (labels[i].empty()) labels[i] = "LABEL_" + std::to_string(i);
+  return labels;
+}
+
+std::string joined_types() {
+  std::string s;
+  for (const auto& t : supported_model_types()) s += (s.empty() ? "" : ", ") + t;
+  return s;
+}
+
+}  // namespace
+
+std::vector<std::string> supported_model_types() {
+  std::vector<std::string> out;
+  for (const auto& [name, loader] : loaders()) out.push_back(name);
+  return out;
+}
+
+std::unique_ptr<Model> load_model(const std::filesystem::path& dir) {
+  const CheckpointFiles files = locate_checkpoint(dir);
+  const JsonObject config(read_json_file(files.config, "config.json"), "config.json");
+  if (!config.has("model_type"))
+    fail(ErrorKind::Model, "config.json: no 'model_type' (supported: " + joined_types() + ")");
+  const std::string type = config.string("model_type");
+  auto it = loaders().find(type);
+  if (it == loaders().end())
+    fail(ErrorKind::Model, "config.json: unsupported model_type '" + type + "' (supported: " + joined_types() + ")");
+  std::unique_ptr<Model> model = it->second(files, config);
+  model->info_.dir = dir;
+  model->info_.architecture = type;
+  if (config.json().contains("architectures") && config.json()["architectures"].is_array() &&
+      !config.json()["architectures"].empty() && config.json()["architectures"][0].is_string())
+    model->info_.architecture = config.json()["architectures"][0].get<std::string>();
+  if (model->info_.labels.empty()) model->info_.labels = parse_id2label(config);
+  return model;
+}
+
+}  // namespace attnscope

@@ -1,0 +1,106 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/common/progress.h"
+#include "core/common/tensor.h"
+#include "core/models/attention_maps.h"
+
+namespace attnscope {
+
+enum class Modality { Text, Image };
+enum class HeadKind { None, LanguageModel, Classifier };
+
+// What a loaded checkpoint is; everything the GUI and `attnscope-cli info` show.
+struct ModelInfo {
+  std::string model_type;    // config.json "model_type": llama, bert, gpt2, vit, ...
+  std::string architecture;  // config.json "architectures"[0], e.g. BertForSequenceClassification
+  Modality modality = Modality::Text;
+  HeadKind head = HeadKind::None;
+  bool causal = false;
+
+  int num_layers = 0;
+  int num_heads = 0;
+  int num_kv_heads = 0;  // < num_heads for grouped-query attention
+  int hidden_size = 0;
+  int head_dim = 0;
+  int intermediate_size = 0;
+  int vocab_size = 0;       // text models
+  bool token_types = false; // takes token_type_ids (BERT, RoBERTa)
+  int max_positions = 0;    // longest input in tokens (text) or 0 (images: any size)
+  std::vector<std::string> labels;  // id2label of classifiers, by class id
+
+  int image_size = 0;       // image models: training resolution (square)
+  int patch_size = 0;
+  int num_channels = 0;
+  int num_prefix_tokens = 0;  // tokens before the patches: CLS (+ distillation token for DeiT)
+
+  int64_t parameter_count = 0;
+  uint64_t weights_bytes = 0;  // size of the safetensors file(s)
+  std::filesystem::path dir;
+  std::vector<std::string> warnings;  // e.g. non-finite weights
+};
+
+// One sequence (batch dimension dropped everywhere).
+struct ForwardInput {
+  std::vector<int64_t> input_ids;       // text: [S]
+  std::vector<int64_t> token_type_ids;  // text: [S] or empty (all 0)
+  std::vector<int64_t> attention_mask;  // text: [S], 1 real / 0 padding, or empty (all 1)
+  Tensor pixel_values;                  // images: [3, H, W], normalised
+};
+
+enum class LogitsMode { All, Last, None };  // LM logits for every position, the last, or none
+
+struct ForwardOptions {
+  std::vector<int> layers;            // layers whose attention is captured; empty = all
+  bool hidden_states = false;         // also capture the residual stream [L+1, S, D]
+  LogitsMode logits = LogitsMode::All;
+  int threads = 0;                    // 0 = as many as the machine has
+};
+
+struct ForwardResult {
+  bool cancelled = false;   // true: the progress callback stopped the run; nothing else is set
+  AttentionMaps attentions;
+  Tensor hidden_states;     // [L+1, S, D] when requested: embeddings, then each layer's output
+  Tensor last_hidden_state; // [S, D], after any final norm
+  Tensor logits;            // LMs: [S, V] (or [1, V] with LogitsMode::Last); classifiers: [C]
+  std::vector<std::pair<std::string, Tensor>> extras;  // pooler_output, cls_logits, position_embeddings, ...
+};
+
+inline ForwardResult cancelled_result() {
+  ForwardResult r;
+  r.cancelled = true;
+  return r;
+}
+
+class Model;
+std::unique_ptr<Model> load_model(const std::filesystem::path& dir);
+
+// A transformer with its weights, ready to run. forward() is const and may be called from any
+// one thread at a time per call; it allocates its own activations.
+class Model {
+ public:
+  friend std::unique_ptr<Model> load_model(const std::filesystem::path& dir);
+  virtual ~Model() = default;
+  const ModelInfo& info() const { return info_; }
+  virtual ForwardResult forward(const ForwardInput& input, const ForwardOptions& options,
+                                const ProgressFn& progress = {}) const = 0;
+
+ protected:
+  ModelInfo info_;
+};
+
+// Opens the model folder `dir`: reads config.json, maps the safetensors weights and checks the
+// shape of every tensor the architecture needs. Throws Error(Model) with the file and tensor at
+// fault; an unknown model_type gives "unsupported model_type 'x' (supported: ...)".
+std::unique_ptr<Model> load_model(const std::filesystem::path& dir);
+
+// The model types load_model() understands, sorted.
+std::vector<std::string> supported_model_types();
+
+}  // namespace attnscope

@@ -1,0 +1,94 @@
+#include "core/pipeline/analyzer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+
+#include "core/common/error.h"
+
+namespace attnscope {
+
+std::unique_ptr<Analyzer> Analyzer::open(const std::filesystem::path& dir) {
+  std::unique_ptr<Analyzer> a(new Analyzer());
+  a->model_ = load_model(dir);
+  if (a->model_->info().modality == Modality::Text) a->tokenizer_ = load_tokenizer(dir, a->model_->info().model_type);
+  return a;
+}
+
+std::vector<Prediction> top_k(const float* logits, int64_t n, int k) {
+  std::vector<Prediction> out;
+  if (n <= 0 || k <= 0) return out;
+  const float m = *std::max_element(logits, logits + n);
+  double sum = 0;
+  for (int64_t i = 0; i < n; ++i) sum += std::exp(static_cast<double>(logits[i] - m));
+  std::vector<int64_t> idx(static_cast<size_t>(n));
+  std::iota(idx.begin(), idx.end(), 0);
+  const auto kk = std::min<int64_t>(k, n);
+  std::partial_sort(idx.begin(), idx.begin() + kk, idx.end(), [&](int64_t a, int64_t b) { return logits[a] > logits[b]; });
+  for (int64_t i = 0; i < kk; ++i) {
+    Prediction p;
+    p.id = idx[static_cast<size_t>(i)];
+    p.logit = logits[p.id];
+    p.probability = static_cast<float>(std::exp(static_cast<double>(p.logit - m)) / sum);
+    out.push_back(p);
+  }
+  return out;
+}
+
+Analysis Analyzer::run(const AnalysisRequest& req, const ProgressFn& progress) const {
+  const auto t0 = std::chrono::steady_clock::now();
+  const ModelInfo& mi = info();
+  Analysis a;
+  a.model = mi;
+  a.warnings = mi.warnings;
+  ForwardInput input;
+
+  if (mi.modality == Modality::Text) {
+    auto blank = [](const std::string& s) {
+      return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; });
+    };
+    if (req.text.empty()) fail(ErrorKind::Input, "the input text is empty");
+    if (blank(req.text)) fail(ErrorKind::Input, "the input text contains only whitespace");
+    if (req.text_pair && req.text_pair->empty()) fail(ErrorKind::Input, "the second text of the pair is empty");
+    size_t limit = static_cast<size_t>(mi.max_positions);
+    if (req.max_tokens > 0) limit = std::min(limit, req.max_tokens);
+    a.text = req.text;
+    a.encoding = req.text_pair ? tokenizer_->encode_pair(req.text, *req.text_pair, limit) : tokenizer_->encode(req.text, limit);
+    if (req.text_pair) a.text_pair = *req.text_pair;
+    if (a.encoding.tokens.empty()) fail(ErrorKind::Input, "the input text produced no tokens");
+    if (a.encoding.truncated)
+      a.warnings.push_back("input truncated from " + std::to_string(a.encoding.untruncated_length) + " to " +
+                           std::to_string(a.encoding.tokens.size()) + " tokens (limit " + std::to_string(limit) + ")");
+    input.input_ids = a.encoding.ids();
+    input.token_type_ids = a.encoding.type_ids();
+    for (const auto& t : a.encoding.tokens) a.labels.push_back(tokenizer_->display(t.id));
+  } else {
+    fail(ErrorKind::Usage, "image models take an image, not text");
+  }
+
+  a.forward = model_->forward(input, req.forward, progress);
+  if (a.forward.cancelled) {
+    Analysis c;
+    c.cancelled = true;
+    c.model = mi;
+    return c;
+  }
+
+  const Tensor& lg = a.forward.logits;
+  if (!lg.empty()) {
+    if (mi.head == HeadKind::LanguageModel) {
+      const int64_t V = lg.shape.back();
+      a.predictions = top_k(lg.data.data() + lg.data.size() - static_cast<size_t>(V), V, req.top_k);
+      for (auto& p : a.predictions) p.label = tokenizer_ ? tokenizer_->display(p.id) : std::to_string(p.id);
+    } else if (mi.head == HeadKind::Classifier) {
+      a.predictions = top_k(lg.data.data(), static_cast<int64_t>(lg.data.size()), req.top_k);
+      for (auto& p : a.predictions)
+        p.label = p.id < static_cast<int64_t>(mi.labels.size()) ? mi.labels[static_cast<size_t>(p.id)] : "LABEL_" + std::to_string(p.id);
+    }
+  }
+  a.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return a;
+}
+
+}  // namespace attnscope

@@ -1,0 +1,70 @@
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/common/progress.h"
+#include "core/models/model.h"
+#include "core/tokenizers/tokenizer.h"
+
+namespace attnscope {
+
+struct AnalysisRequest {
+  std::string text;                      // text models: the input
+  std::optional<std::string> text_pair;  // second segment of a sentence pair (BERT-style models)
+  size_t max_tokens = 0;                 // truncate to this many tokens; 0 = the model's limit
+  ForwardOptions forward;
+  int top_k = 5;                         // predictions to keep
+};
+
+// A class (classifiers) or next token (language models) with its probability.
+struct Prediction {
+  int64_t id = 0;
+  std::string label;  // id2label entry, or the token as displayed
+  float probability = 0;
+  float logit = 0;
+};
+
+// Everything one run produced; owned by the GUI's document and written by the exporters.
+struct Analysis {
+  bool cancelled = false;
+  ModelInfo model;
+  std::string text;
+  std::string text_pair;
+  Encoding encoding;                 // text models: one token per attention row
+  std::vector<std::string> labels;   // display label of every attention row, e.g. "▁the" -> " the"
+  ForwardResult forward;
+  std::vector<Prediction> predictions;
+  std::vector<std::string> warnings;  // truncation, non-finite weights, ...
+  double seconds = 0;                 // wall time of tokenisation + forward pass
+
+  int seq_len() const { return forward.attentions.seq_len; }
+};
+
+// A model folder opened once (weights mapped, tokenizer loaded) and run on many inputs.
+class Analyzer {
+ public:
+  // Throws Error(Model) with the file at fault.
+  static std::unique_ptr<Analyzer> open(const std::filesystem::path& dir);
+
+  const ModelInfo& info() const { return model_->info(); }
+  const Model& model() const { return *model_; }
+  const Tokenizer* tokenizer() const { return tokenizer_.get(); }
+
+  // Runs one input. Throws Error(Input) for unusable input (empty text, invalid UTF-8),
+  // Error(Usage) for inconsistent requests; returns cancelled = true if `progress` stopped it.
+  Analysis run(const AnalysisRequest& request, const ProgressFn& progress = {}) const;
+
+ private:
+  Analyzer() = default;
+  std::unique_ptr<Model> model_;
+  std::unique_ptr<Tokenizer> tokenizer_;
+};
+
+// The `k` most probable entries of softmax(logits).
+std::vector<Prediction> top_k(const float* logits, int64_t n, int k);
+
+}  // namespace attnscope

@@ -1,0 +1,39 @@
+#include <filesystem>
+
+#include "core/common/error.h"
+#include "core/io/json_file.h"
+#include "core/tokenizers/sentencepiece_bpe.h"
+#include "core/tokenizers/tokenizer.h"
+
+namespace attnscope {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool is_sentencepiece_style(const nlohmann::json& tj) {
+  const auto& model = tj.at("model");
+  if (model.value("byte_fallback", false)) return true;
+  const auto& pre = tj.value("pre_tokenizer", nlohmann::json());
+  return pre.is_object() && pre.value("type", "") == "Metaspace";
+}
+
+std::unique_ptr<Tokenizer> from_tokenizer_json(const fs::path& path, const std::string& model_type) {
+  const nlohmann::json tj = read_json_file(path, "tokenizer.json");
+  const std::string label = "tokenizer.json";
+  if (!tj.is_object() || !tj.contains("model") || !tj["model"].is_object())
+    fail(ErrorKind::Model, label + ": no 'model' object");
+  const std::string type = tj["model"].value("type", tj["model"].contains("merges") ? "BPE" : "");
+  if (type == "BPE" && is_sentencepiece_style(tj)) return SentencePieceBpe::from_tokenizer_json(tj, label);
+  fail(ErrorKind::Model, label + ": tokenizer model '" + type + "' is not supported for model_type '" + model_type + "'");
+}
+
+}  // namespace
+
+std::unique_ptr<Tokenizer> load_tokenizer(const fs::path& dir, const std::string& model_type) {
+  std::error_code ec;
+  if (fs::is_regular_file(dir / "tokenizer.json", ec)) return from_tokenizer_json(dir / "tokenizer.json", model_type);
+  fail(ErrorKind::Model, dir.string() + ": no tokenizer files (expected tokenizer.json, vocab.txt, or vocab.json + merges.txt)");
+}
+
+}  // namespace attnscope

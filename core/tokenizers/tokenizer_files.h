@@ -1,0 +1,39 @@
+#pragma once
+
+// Helpers shared by the tokenizer loaders: reading vocabularies and the parts of a Hugging Face
+// tokenizer.json that every model type uses (added tokens, post-processor).
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/tokenizers/tokenizer.h"
+
+namespace attnscope {
+
+using Vocab = std::unordered_map<std::string, int64_t>;
+
+// model.vocab of a tokenizer.json / a vocab.json: {"token": id}. Ids must be unique and
+// non-negative; fills `id_to_token` (holes stay empty). Throws Error(Model) naming `label`.
+Vocab parse_vocab_object(const nlohmann::json& vocab, const std::string& label, std::vector<std::string>& id_to_token);
+
+// "added_tokens" of a tokenizer.json.
+std::vector<AddedToken> parse_added_tokens(const nlohmann::json& tokenizer_json, const std::string& label);
+
+// "post_processor" of a tokenizer.json: TemplateProcessing, BertProcessing, RobertaProcessing,
+// ByteLevel (adds nothing) or null. `vocab` resolves token strings to ids.
+PostProcessor parse_post_processor(const nlohmann::json& post, const Vocab& vocab, const std::vector<AddedToken>& added,
+                                   const std::string& label);
+
+// A template "$CLS $A $SEP" style helper: special tokens around A (and B).
+PostProcessor make_template(const std::vector<std::pair<std::string, int64_t>>& before_a,
+                            const std::vector<std::pair<std::string, int64_t>>& after_a,
+                            const std::vector<std::pair<std::string, int64_t>>& after_b, int type_b);
+
+// Makes sure `id_to_token` covers the added tokens' ids.
+void include_added(std::vector<std::string>& id_to_token, const std::vector<AddedToken>& added);
+
+}  // namespace attnscope

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what Attnscope needs from Debian 12's packages.
+#   scripts/install-deps.sh          build and run the app
+#   scripts/install-deps.sh --test   also what the test suite needs
+# Runs apt-get as root, through sudo when not root.
+set -euo pipefail
+
+build=(
+  build-essential cmake ninja-build pkg-config
+  qt6-base-dev qt6-svg-dev libqcustomplot-dev libqcustomplot2.1-qt6 libgl-dev
+  libeigen3-dev libopencv-dev nlohmann-json3-dev libicu-dev libcli11-dev zlib1g-dev
+  libboost-graph-dev
+)
+test=(
+  libgtest-dev python3-numpy
+  xvfb xauth imagemagick poppler-utils
+  clang libclang-rt-14-dev
+)
+
+packages=("${build[@]}")
+if [[ "${1:-}" == "--test" ]]; then packages+=("${test[@]}"); fi
+
+sudo=()
+if [[ $(id -u) -ne 0 ]]; then sudo=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get -o DPkg::Lock::Timeout=600 update -qq
+"${sudo[@]}" apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+echo "install-deps: ${#packages[@]} packages present"
