@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
 #include "core/common/error.h"
@@ -75,13 +76,38 @@ std::string Tokenizer::display(int64_t id) const { return token_text(id); }
 
 namespace {
 
-bool is_space_byte(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+// Hugging Face strips with Rust's char::is_whitespace, i.e. the Unicode White_Space property.
+size_t skip_space_left(std::string_view s, size_t from, size_t limit) {
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  int32_t i = static_cast<int32_t>(from);
+  while (i > static_cast<int32_t>(limit)) {
+    int32_t j = i;
+    UChar32 c;
+    U8_PREV(p, static_cast<int32_t>(limit), j, c);
+    if (c < 0 || !u_isUWhiteSpace(c)) break;
+    i = j;
+  }
+  return static_cast<size_t>(i);
+}
+
+size_t skip_space_right(std::string_view s, size_t from) {
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  const int32_t n = static_cast<int32_t>(s.size());
+  int32_t i = static_cast<int32_t>(from);
+  while (i < n) {
+    int32_t j = i;
+    UChar32 c;
+    U8_NEXT(p, j, n, c);
+    if (c < 0 || !u_isUWhiteSpace(c)) break;
+    i = j;
+  }
+  return static_cast<size_t>(i);
+}
 
 }  // namespace
 
 std::vector<Token> Tokenizer::tokenize(std::string_view text) const {
   std::vector<Token> out;
-  size_t pos = 0;
   auto plain = [&](size_t b, size_t e) {
     if (e <= b) return;
     for (Token t : tokenize_plain(text.substr(b, e - b))) {
@@ -90,14 +116,20 @@ std::vector<Token> Tokenizer::tokenize(std::string_view text) const {
       out.push_back(std::move(t));
     }
   };
+  // The next occurrence of every added token at or after `pos`, searched again only once `pos`
+  // has passed it, so the text is scanned about once per added token (not once per match).
+  std::vector<size_t> next(added_.size());
+  for (size_t k = 0; k < added_.size(); ++k) next[k] = added_[k].content.empty() ? std::string_view::npos : text.find(added_[k].content);
+  size_t pos = 0;
   while (pos < text.size()) {
-    // Leftmost match; the longest among those starting there.
     size_t best_at = std::string_view::npos;
     const AddedToken* best = nullptr;
-    for (const auto& a : added_) {
-      if (a.content.empty()) continue;
-      size_t at = text.find(a.content, pos);
+    for (size_t k = 0; k < added_.size(); ++k) {
+      const AddedToken& a = added_[k];
+      if (next[k] != std::string_view::npos && next[k] < pos) next[k] = text.find(a.content, pos);
+      const size_t at = next[k];
       if (at == std::string_view::npos) continue;
+      // Leftmost match; the longest among those starting there.
       if (at < best_at || (at == best_at && a.content.size() > best->content.size())) {
         best_at = at;
         best = &a;
@@ -107,9 +139,7 @@ std::vector<Token> Tokenizer::tokenize(std::string_view text) const {
       plain(pos, text.size());
       break;
     }
-    size_t left_end = best_at;
-    if (best->lstrip)
-      while (left_end > pos && is_space_byte(text[left_end - 1])) --left_end;
+    const size_t left_end = best->lstrip ? skip_space_left(text, best_at, pos) : best_at;
     plain(pos, left_end);
     Token t;
     t.id = best->id;
@@ -119,8 +149,7 @@ std::vector<Token> Tokenizer::tokenize(std::string_view text) const {
     t.special = best->special;
     out.push_back(std::move(t));
     pos = best_at + best->content.size();
-    if (best->rstrip)
-      while (pos < text.size() && is_space_byte(text[pos])) ++pos;
+    if (best->rstrip) pos = skip_space_right(text, pos);
   }
   return out;
 }

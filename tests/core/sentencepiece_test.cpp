@@ -77,3 +77,17 @@ TEST(SentencePieceBpe, LongInputTokenizesInLinearithmicTime) {
   EXPECT_GT(e.tokens.size(), 300'000u);
   EXPECT_EQ(e.tokens.back().end, text.size());
 }
+
+// Literal special tokens are split out in one pass over the text: many of them in a long text
+// must not make tokenization quadratic (100,000 occurrences here).
+TEST(Tokenizer, ManyLiteralSpecialTokensStayLinear) {
+  ATTNSCOPE_REQUIRE_SHARED();
+  auto tok = load_tokenizer(shared("models/stories260K"), "llama");
+  std::string text;
+  for (int i = 0; i < 100000; ++i) text += "hi </s> ";
+  const auto tokens = tok->tokenize(text);
+  size_t eos = 0;
+  for (const auto& t : tokens) eos += t.id == 2;
+  EXPECT_EQ(eos, 100000u);
+  EXPECT_EQ(tokens.back().end, text.size());
+}
