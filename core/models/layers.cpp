@@ -154,6 +154,18 @@ void self_attention(const RowMatrix& q, const RowMatrix& k, const RowMatrix& v, 
   }
 }
 
+const std::vector<int64_t>* key_mask(const std::vector<int64_t>& attention_mask, size_t n_tokens) {
+  if (attention_mask.empty()) return nullptr;
+  if (attention_mask.size() != n_tokens)
+    fail(ErrorKind::Input, "attention_mask has " + std::to_string(attention_mask.size()) + " entries for " +
+                               std::to_string(n_tokens) + " tokens");
+  for (size_t i = 0; i < n_tokens; ++i)
+    if (attention_mask[i] != 0 && attention_mask[i] != 1)
+      fail(ErrorKind::Input, "attention_mask value " + std::to_string(attention_mask[i]) + " at position " +
+                                 std::to_string(i) + " is not 0 or 1");
+  return &attention_mask;
+}
+
 void embed(const Weight& table, const std::vector<int64_t>& ids, RowMatrix& out, const std::string& what) {
   const int64_t vocab = table.rows(), dim = table.cols();
   out.resize(static_cast<Eigen::Index>(ids.size()), dim);

@@ -42,6 +42,10 @@ struct AttentionParams {
 void self_attention(const RowMatrix& q, const RowMatrix& k, const RowMatrix& v, const AttentionParams& p,
                     float* probs, RowMatrix& ctx);
 
+// The attention_mask of a text input as a self_attention key mask: nullptr when empty (every token
+// real), else it must hold one value per token, each 0 (padding) or 1. Throws Error(Input).
+const std::vector<int64_t>* key_mask(const std::vector<int64_t>& attention_mask, size_t n_tokens);
+
 // Rows `ids` of an embedding table [vocab, dim] into out [ids.size(), dim]; ids are checked.
 void embed(const Weight& table, const std::vector<int64_t>& ids, RowMatrix& out, const std::string& what);
 

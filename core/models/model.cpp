@@ -6,7 +6,9 @@
 
 #include "core/common/error.h"
 #include "core/io/json_file.h"
+#include "core/models/bert.h"
 #include "core/models/checkpoint.h"
+#include "core/models/gpt2.h"
 #include "core/models/llama.h"
 
 namespace attnscope {
@@ -17,7 +19,11 @@ using Loader = std::function<std::unique_ptr<Model>(const CheckpointFiles&, cons
 
 const std::map<std::string, Loader>& loaders() {
   static const std::map<std::string, Loader> table = {
+      {"bert", load_bert},
+      {"distilbert", load_distilbert},
+      {"gpt2", load_gpt2},
       {"llama", load_llama},
+      {"roberta", load_roberta},
   };
   return table;
 }
