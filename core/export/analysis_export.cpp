@@ -1,5 +1,7 @@
 #include "core/export/analysis_export.h"
 
+#include <cstring>
+
 namespace attnscope {
 
 size_t char_offset(const std::string& text, size_t byte_offset) {
@@ -8,6 +10,39 @@ size_t char_offset(const std::string& text, size_t byte_offset) {
     if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++n;
   return n;
 }
+
+namespace {
+
+nlohmann::ordered_json rect_json(const RectF& r) { return {r.x, r.y, r.width, r.height}; }
+
+void add_image_fields(const Analysis& a, TensorBundle& b) {
+  const ImageGeometry& g = a.geometry;
+  const ImageTransform& t = g.transform;
+  b.fields["image"] = a.image_path.string();
+  b.fields["image_size"] = {t.original_width, t.original_height};
+  b.fields["resized_size"] = {t.resized_width, t.resized_height};
+  b.fields["crop"] = {t.crop_left, t.crop_top, t.input_width, t.input_height};
+  b.fields["crop_box"] = rect_json(g.crop_box());
+  b.fields["input_size"] = {t.input_width, t.input_height};
+  b.fields["patch_size"] = g.patch_size;
+  b.fields["grid"] = {g.rows, g.cols};
+  b.fields["prefix_tokens"] = g.prefix_tokens;
+  b.fields["tokens"] = a.labels;
+  if (!a.pixel_values.empty()) b.add_view("pixel_values", a.pixel_values);
+  std::vector<float> boxes;
+  for (const RectF& r : g.patch_rects())
+    for (double v : {r.x, r.y, r.width, r.height}) boxes.push_back(static_cast<float>(v));
+  BundleArray arr;
+  arr.name = "patch_boxes";
+  arr.dtype = DType::F32;
+  arr.shape = {g.num_patches(), 4};
+  arr.nbytes = boxes.size() * sizeof(float);
+  arr.owned.resize(arr.nbytes);
+  std::memcpy(arr.owned.data(), boxes.data(), arr.nbytes);
+  b.arrays.push_back(std::move(arr));
+}
+
+}  // namespace
 
 TensorBundle bundle_analysis(const Analysis& a) {
   TensorBundle b;
@@ -33,6 +68,8 @@ TensorBundle bundle_analysis(const Analysis& a) {
     b.fields["special_tokens_mask"] = special;
     b.add_ints("input_ids", a.encoding.ids());
     if (a.model.token_types) b.add_ints("token_type_ids", a.encoding.type_ids());
+  } else if (a.model.modality == Modality::Image) {
+    add_image_fields(a, b);
   }
   if (!f.attentions.empty()) {
     b.add_view("attentions", f.attentions.data.data(), f.attentions.shape());

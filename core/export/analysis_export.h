@@ -17,9 +17,16 @@ namespace attnscope {
 //   last_hidden_state  F32 [S, D]
 //   logits             F32 [S, V] (LMs) or [C] (classifiers), when the model has a head
 //   + extras such as pooler_output, cls_logits, position_embeddings
+//   pixel_values       F32 [3, H, W]    image models: the normalised model input
+//   patch_boxes        F32 [P, 4]       image models: (x, y, width, height) of every patch in
+//                                       original-image pixels, row-major patch order
 // Fields: model_type, architecture, text (and text_pair), tokens (vocabulary strings),
 // offsets ([S, 2] character offsets into the text, as Python indexes str; [0, 0] for added
 // special tokens), sequence_ids, special_tokens_mask, predictions, warnings.
+// Image models instead: image (path), image_size / resized_size / input_size ([width, height]),
+// crop ([left, top, width, height] in resized pixels), crop_box ([x, y, width, height] of the
+// model input in original pixels), patch_size, grid ([rows, cols]), prefix_tokens, tokens
+// (row labels: [CLS], [DIST], (row,col)); predictions holds the top-5 labels of classifiers.
 TensorBundle bundle_analysis(const Analysis& analysis);
 
 // Writes `analysis` in the format given by the extension (.safetensors, .npz, .json).

@@ -10,6 +10,7 @@
 #include "core/models/checkpoint.h"
 #include "core/models/gpt2.h"
 #include "core/models/llama.h"
+#include "core/models/vit.h"
 
 namespace attnscope {
 
@@ -24,6 +25,8 @@ const std::map<std::string, Loader>& loaders() {
       {"gpt2", load_gpt2},
       {"llama", load_llama},
       {"roberta", load_roberta},
+      {"deit", load_vit},
+      {"vit", load_vit},
   };
   return table;
 }

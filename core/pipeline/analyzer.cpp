@@ -13,6 +13,7 @@ std::unique_ptr<Analyzer> Analyzer::open(const std::filesystem::path& dir) {
   std::unique_ptr<Analyzer> a(new Analyzer());
   a->model_ = load_model(dir);
   if (a->model_->info().modality == Modality::Text) a->tokenizer_ = load_tokenizer(dir, a->model_->info().model_type);
+  else a->image_processor_ = load_image_processor_config(dir, a->model_->info().image_size, a->open_warnings_);
   return a;
 }
 
@@ -42,8 +43,10 @@ Analysis Analyzer::run(const AnalysisRequest& req, const ProgressFn& progress) c
   Analysis a;
   a.model = mi;
   a.warnings = mi.warnings;
+  a.warnings.insert(a.warnings.end(), open_warnings_.begin(), open_warnings_.end());
   ForwardInput input;
 
+  if (mi.modality == Modality::Text && !req.image.empty()) fail(ErrorKind::Usage, "text models take text, not an image");
   if (mi.modality == Modality::Text) {
     auto blank = [](const std::string& s) {
       return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; });
@@ -64,7 +67,24 @@ Analysis Analyzer::run(const AnalysisRequest& req, const ProgressFn& progress) c
     input.token_type_ids = a.encoding.type_ids();
     for (const auto& t : a.encoding.tokens) a.labels.push_back(tokenizer_->display(t.id));
   } else {
-    fail(ErrorKind::Usage, "image models take an image, not text");
+    if (req.image.empty()) fail(ErrorKind::Usage, "image models take an image, not text");
+    a.image_path = req.image;
+    a.image = read_image(req.image);
+    PreprocessedImage pre = preprocess_image(a.image, *image_processor_, req.image_size);
+    a.geometry = make_image_geometry(pre.transform, mi.patch_size, mi.num_prefix_tokens);
+    if (a.geometry.empty())
+      fail(ErrorKind::Input, req.image.string() + ": the model input (" + std::to_string(pre.transform.input_width) + "x" +
+                                 std::to_string(pre.transform.input_height) + ") is smaller than one patch");
+    const int grid = mi.image_size / mi.patch_size;
+    if (mi.head == HeadKind::Classifier && (a.geometry.rows != grid || a.geometry.cols != grid))
+      a.warnings.push_back("the classifier was trained on a " + std::to_string(grid) + "x" + std::to_string(grid) +
+                           " patch grid; position embeddings interpolated to " + std::to_string(a.geometry.rows) + "x" +
+                           std::to_string(a.geometry.cols));
+    for (int i = 0; i < mi.num_prefix_tokens; ++i) a.labels.push_back(i == 0 ? "[CLS]" : "[DIST]");
+    for (int r = 0; r < a.geometry.rows; ++r)
+      for (int c = 0; c < a.geometry.cols; ++c) a.labels.push_back("(" + std::to_string(r) + "," + std::to_string(c) + ")");
+    a.pixel_values = std::move(pre.pixel_values);
+    input.pixel_values = a.pixel_values;
   }
 
   a.forward = model_->forward(input, req.forward, progress);

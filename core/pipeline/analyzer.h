@@ -7,6 +7,9 @@
 #include <vector>
 
 #include "core/common/progress.h"
+#include "core/image/geometry.h"
+#include "core/image/image_io.h"
+#include "core/image/preprocess.h"
 #include "core/models/model.h"
 #include "core/tokenizers/tokenizer.h"
 
@@ -16,6 +19,9 @@ struct AnalysisRequest {
   std::string text;                      // text models: the input
   std::optional<std::string> text_pair;  // second segment of a sentence pair (BERT-style models)
   size_t max_tokens = 0;                 // truncate to this many tokens; 0 = the model's limit
+  std::filesystem::path image;           // image models: the input file
+  std::optional<ImageSize> image_size;   // image models: resize straight to W x H (no crop) instead of
+                                         // preprocessor_config.json's resize and crop
   ForwardOptions forward;
   int top_k = 5;                         // predictions to keep
 };
@@ -36,6 +42,11 @@ struct Analysis {
   std::string text_pair;
   Encoding encoding;                 // text models: one token per attention row
   std::vector<std::string> labels;   // display label of every attention row, e.g. "▁the" -> " the"
+                                     // (images: "[CLS]", "[DIST]", then "(row,col)" per patch)
+  std::filesystem::path image_path;  // image models: the input file
+  RgbImage image;                    // image models: the decoded original (EXIF-oriented), for overlays
+  Tensor pixel_values;               // image models: [3, H, W], what the model ran on
+  ImageGeometry geometry;            // image models: patch grid, patch -> original-image rectangles
   ForwardResult forward;
   std::vector<Prediction> predictions;
   std::vector<std::string> warnings;  // truncation, non-finite weights, ...
@@ -53,8 +64,10 @@ class Analyzer {
   const ModelInfo& info() const { return model_->info(); }
   const Model& model() const { return *model_; }
   const Tokenizer* tokenizer() const { return tokenizer_.get(); }
+  const ImageProcessorConfig* image_processor() const { return image_processor_ ? &*image_processor_ : nullptr; }
 
-  // Runs one input. Throws Error(Input) for unusable input (empty text, invalid UTF-8),
+  // Runs one input. Throws Error(Input) for unusable input (empty text, invalid UTF-8, an
+  // unreadable or oversized image),
   // Error(Usage) for inconsistent requests; returns cancelled = true if `progress` stopped it.
   Analysis run(const AnalysisRequest& request, const ProgressFn& progress = {}) const;
 
@@ -62,6 +75,8 @@ class Analyzer {
   Analyzer() = default;
   std::unique_ptr<Model> model_;
   std::unique_ptr<Tokenizer> tokenizer_;
+  std::optional<ImageProcessorConfig> image_processor_;  // image models: preprocessor_config.json
+  std::vector<std::string> open_warnings_;                // e.g. no preprocessor_config.json
 };
 
 // The `k` most probable entries of softmax(logits).
