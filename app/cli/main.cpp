@@ -2,13 +2,19 @@
 // problem, 4 input problem, 5 output problem; the message on stderr says what and where.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include <CLI/CLI.hpp>
 
+#include "core/analysis/flow.h"
+#include "core/analysis/head_stats.h"
+#include "core/analysis/induction.h"
+#include "core/analysis/rollout.h"
 #include "core/common/error.h"
 #include "core/common/parse.h"
 #include "core/export/analysis_export.h"
@@ -35,7 +41,7 @@ std::string read_text_file(const std::string& path) {
   if (!in) fail(ErrorKind::Input, path + ": cannot read the text file");
   std::ostringstream ss;
   ss << in.rdbuf();
-  return ss.str();
+  return strip_final_newline(ss.str());
 }
 
 ProgressFn stderr_progress() {
@@ -62,32 +68,154 @@ int cmd_info(const InfoArgs& args) {
 
 struct AttendArgs {
   std::string model, text, text_file, text_b, out, layers;
+  std::string image, size;  // image models
   size_t max_tokens = 0;
   int threads = 0;
   bool hidden_states = false, force = false;
+  std::string method = "raw", heads;  // derived maps: --method, --heads, --start-layer
+  int start_layer = -1;
 };
 
-int cmd_attend(const AttendArgs& args) {
+// The input part of `attend` and `stats`: text or image, truncation, threads, captured layers.
+AnalysisRequest input_request(const AttendArgs& args, const Analyzer& analyzer) {
   if (args.text.empty() == args.text_file.empty() && !(args.text.empty() && args.text_file.empty()))
     fail(ErrorKind::Usage, "give either --text or --text-file, not both");
-  check_writable(args.out, args.force);
-  bundle_format_for(args.out);
-  auto analyzer = Analyzer::open(args.model);
   AnalysisRequest req;
-  if (analyzer->info().modality == Modality::Text) {
+  if (analyzer.info().modality == Modality::Text) {
+    if (!args.image.empty()) fail(ErrorKind::Usage, "--image is for image models; this is a text model");
     if (args.text.empty() && args.text_file.empty()) fail(ErrorKind::Usage, "a text model needs --text or --text-file");
     req.text = args.text_file.empty() ? args.text : read_text_file(args.text_file);
     if (!args.text_b.empty()) req.text_pair = args.text_b;
+  } else {
+    if (args.image.empty()) fail(ErrorKind::Usage, "an image model needs --image");
+    if (!args.text.empty() || !args.text_file.empty()) fail(ErrorKind::Usage, "an image model takes --image, not text");
+    req.image = args.image;
+    if (!args.size.empty()) req.image_size = parse_image_size(args.size, "--size");
   }
   req.max_tokens = args.max_tokens;
   req.forward.threads = args.threads;
   req.forward.hidden_states = args.hidden_states;
-  if (!args.layers.empty()) req.forward.layers = parse_index_list(args.layers, analyzer->info().num_layers, "--layers");
+  if (!args.layers.empty()) req.forward.layers = parse_index_list(args.layers, analyzer.info().num_layers, "--layers");
+  return req;
+}
+
+// --method/--heads/--start-layer: checked before the model runs.
+void check_method(const AttendArgs& args, const ModelInfo& info) {
+  const bool fusion = args.method == "mean" || args.method == "max" || args.method == "min";
+  if (args.method == "raw" && !args.heads.empty()) fail(ErrorKind::Usage, "--heads needs --method mean|max|min|rollout|flow");
+  if ((args.method == "raw" || fusion) && args.start_layer >= 0)
+    fail(ErrorKind::Usage, "--start-layer needs --method rollout|flow");
+  if (!args.heads.empty()) parse_index_list(args.heads, info.num_heads, "--heads");
+  if (args.start_layer >= info.num_layers)
+    fail(ErrorKind::Usage, "--start-layer: " + std::to_string(args.start_layer) + " is out of range (valid: 0-" +
+                               std::to_string(info.num_layers - 1) + ")");
+}
+
+// The maps --method derives from the attentions: fused [L,S,S], rollout [S,S] or flow [S,S]
+// (image models also get its CLS row over the patch grid: rollout_cls / flow_cls [rows, cols]).
+std::vector<std::pair<std::string, Tensor>> derived_maps(const Analysis& a, const AttendArgs& args) {
+  const AttentionMaps& maps = a.forward.attentions;
+  FusionOptions fusion;
+  if (!args.heads.empty()) fusion.heads = parse_index_list(args.heads, maps.num_heads, "--heads");
+  if (args.method == "max") fusion.method = HeadFusion::Max;
+  if (args.method == "min") fusion.method = HeadFusion::Min;
+  if (args.method == "mean" || args.method == "max" || args.method == "min") return {{"fused", fuse_layers(maps, fusion)}};
+  RowMatrix m;
+  if (args.method == "rollout") {
+    RolloutOptions o;
+    o.fusion = fusion;
+    o.start_layer = std::max(args.start_layer, 0);
+    m = attention_rollout(maps, o);
+  } else if (args.method == "flow") {
+    FlowOptions o;
+    o.fusion = fusion;
+    o.start_layer = std::max(args.start_layer, 0);
+    o.threads = args.threads;
+    const FlowResult f = attention_flow(maps, o, stderr_progress());
+    std::cerr << "attention flow: " << group_thousands(f.cost.solves) << " max-flow problems in "
+              << static_cast<int>(f.seconds * 1000) << " ms\n";
+    m = f.flow;
+  } else {
+    return {};
+  }
+  auto tensor = [](const RowMatrix& x) {
+    Tensor t({x.rows(), x.cols()});
+    t.matrix() = x;
+    return t;
+  };
+  std::vector<std::pair<std::string, Tensor>> out = {{args.method, tensor(m)}};
+  if (a.model.modality == Modality::Image && !a.geometry.empty())
+    out.emplace_back(args.method + "_cls", tensor(patch_map(m, 0, {a.geometry.prefix_tokens, a.geometry.rows, a.geometry.cols, a.geometry.patch_size})));
+  return out;
+}
+
+int cmd_attend(const AttendArgs& args) {
+  check_writable(args.out, args.force);
+  bundle_format_for(args.out);
+  auto analyzer = Analyzer::open(args.model);
+  const AnalysisRequest req = input_request(args, *analyzer);
+  check_method(args, analyzer->info());
   const Analysis a = analyzer->run(req, stderr_progress());
   for (const auto& w : a.warnings) std::cerr << "warning: " << w << "\n";
-  export_analysis(a, args.out, args.force);
-  std::cerr << a.encoding.tokens.size() << " tokens, " << a.forward.attentions.layers.size() << " layers x "
+  TensorBundle bundle = bundle_analysis(a);
+  const auto derived = derived_maps(a, args);  // outlives `bundle`, which borrows them
+  for (const auto& [name, t] : derived) bundle.add_view(name, t);
+  if (!derived.empty()) {
+    bundle.fields["method"] = args.method;
+    if (!args.heads.empty()) bundle.fields["heads"] = parse_index_list(args.heads, a.model.num_heads, "--heads");
+    if (args.start_layer >= 0) bundle.fields["start_layer"] = args.start_layer;
+  }
+  write_bundle(bundle, args.out, args.force);
+  std::cerr << a.seq_len() << " tokens, " << a.forward.attentions.layers.size() << " layers x "
             << a.model.num_heads << " heads captured in " << static_cast<int>(a.seconds * 1000) << " ms -> " << args.out << "\n";
+  return 0;
+}
+
+struct StatsArgs {
+  AttendArgs input;  // --model, the input options, --out, --force
+  InductionOptions induction;
+};
+
+int cmd_stats(const StatsArgs& args) {
+  const AttendArgs& in = args.input;
+  const std::string ext = std::filesystem::path(in.out).extension().string();
+  if (ext != ".csv" && ext != ".json") fail(ErrorKind::Usage, "--out: unknown statistics format '" + ext + "' (use .csv or .json)");
+  check_writable(in.out, in.force);
+  auto analyzer = Analyzer::open(in.model);
+  const AnalysisRequest req = input_request(in, *analyzer);
+  const Analysis a = analyzer->run(req, stderr_progress());
+  for (const auto& w : a.warnings) std::cerr << "warning: " << w << "\n";
+  const TokenRoles roles =
+      a.model.modality == Modality::Text
+          ? text_token_roles(a.encoding, a.model.causal)
+          : image_token_roles({a.geometry.prefix_tokens, a.geometry.rows, a.geometry.cols, a.geometry.patch_size}, a.seq_len());
+  std::vector<HeadStats> stats = head_statistics(a.forward.attentions, roles);
+  const bool induction = a.model.causal && analyzer->tokenizer();
+  if (induction) {
+    InductionOptions o = args.induction;
+    o.layers = req.forward.layers;
+    o.threads = in.threads;
+    const InductionResult r = run_induction(analyzer->model(), *analyzer->tokenizer(), o, stderr_progress());
+    set_induction_scores(stats, r.layers, r.scores, r.num_heads);
+  }
+  AtomicFile out(in.out, in.force);
+  if (ext == ".csv") {
+    out.write(head_stats_csv(stats));
+  } else {
+    nlohmann::ordered_json j;
+    j["model_type"] = a.model.model_type;
+    if (a.model.modality == Modality::Text) j["text"] = a.text;
+    else j["image"] = a.image_path.string();
+    j["tokens"] = a.labels;
+    j["induction"] = induction ? nlohmann::ordered_json{{"block_length", args.induction.block_length},
+                                                        {"samples", args.induction.samples},
+                                                        {"seed", args.induction.seed}}
+                               : nlohmann::ordered_json(nullptr);
+    j["heads"] = head_stats_json(stats);
+    out.write(j.dump(2) + "\n");
+  }
+  out.commit();
+  std::cerr << stats.size() << " heads over " << a.seq_len() << " tokens -> " << in.out << "\n";
   return 0;
 }
 
@@ -110,12 +238,41 @@ int main(int argc, char** argv) {
   auto* text_file = ca->add_option("--text-file", attend.text_file, "Read the input text from a file (UTF-8)");
   text->excludes(text_file);
   ca->add_option("--text-b", attend.text_b, "Second segment of a sentence pair (BERT-style models)");
+  ca->add_option("--image", attend.image, "Input image (image models): PNG, JPEG, BMP, TIFF or WebP");
+  ca->add_option("--size", attend.size, "Image models: resize straight to WxH, e.g. 320x240, instead of the preprocessor's resize and crop");
   ca->add_option("--out", attend.out, "Output file: .safetensors, .npz or .json")->required();
   ca->add_option("--max-tokens", attend.max_tokens, "Truncate the input to this many tokens")->check(CLI::PositiveNumber);
   ca->add_option("--threads", attend.threads, "Threads (default: all cores)")->check(CLI::NonNegativeNumber);
   ca->add_option("--layers", attend.layers, "Capture attention of these layers only, e.g. 0,3,5-7 (default: all)");
   ca->add_flag("--hidden-states", attend.hidden_states, "Also write hidden_states [L+1,S,D]");
   ca->add_flag("--force", attend.force, "Overwrite the output file if it exists");
+
+  auto* ma = ca->add_option("--method", attend.method,
+                            "Also write a derived map: mean|max|min (fused [L,S,S]), rollout or flow ([S,S]); default raw")
+                  ->check(CLI::IsMember({"raw", "mean", "max", "min", "rollout", "flow"}));
+  ca->add_option("--heads", attend.heads, "Heads the derived map combines, e.g. 0,2-3 (default: all)")->needs(ma);
+  ca->add_option("--start-layer", attend.start_layer, "First layer of rollout / flow (default 0)")
+      ->check(CLI::NonNegativeNumber)
+      ->needs(ma);
+
+  StatsArgs stats;
+  auto* cs = app.add_subcommand("stats", "Per-head statistics: entropy, attention distance, special-token mass, ...");
+  cs->add_option("--model", stats.input.model, "Hugging Face model folder")->required();
+  auto* stext = cs->add_option("--text", stats.input.text, "Input text");
+  stext->excludes(cs->add_option("--text-file", stats.input.text_file, "Read the input text from a file (UTF-8)"));
+  cs->add_option("--text-b", stats.input.text_b, "Second segment of a sentence pair (BERT-style models)");
+  cs->add_option("--image", stats.input.image, "Input image (image models)");
+  cs->add_option("--size", stats.input.size, "Image models: resize straight to WxH instead of the preprocessor's resize and crop");
+  cs->add_option("--out", stats.input.out, "Output file: .csv or .json, one row per (layer, head)")->required();
+  cs->add_option("--max-tokens", stats.input.max_tokens, "Truncate the input to this many tokens")->check(CLI::PositiveNumber);
+  cs->add_option("--threads", stats.input.threads, "Threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  cs->add_option("--layers", stats.input.layers, "Only these layers, e.g. 0,3,5-7 (default: all)");
+  cs->add_option("--induction-length", stats.induction.block_length,
+                 "Causal models: length of the random block repeated for the induction score (default 50)")
+      ->check(CLI::Range(2, 100000));
+  cs->add_option("--induction-samples", stats.induction.samples, "Random sequences averaged (default 4)")->check(CLI::PositiveNumber);
+  cs->add_option("--seed", stats.induction.seed, "Seed of the induction sequences (default 0)");
+  cs->add_flag("--force", stats.input.force, "Overwrite the output file if it exists");
 
   try {
     app.parse(argc, argv);
@@ -126,6 +283,7 @@ int main(int argc, char** argv) {
   try {
     if (ci->parsed()) return cmd_info(info);
     if (ca->parsed()) return cmd_attend(attend);
+    if (cs->parsed()) return cmd_stats(stats);
   } catch (const Error& e) {
     std::cerr << "attnscope-cli: " << to_string(e.kind()) << ": " << e.what() << "\n";
     return exit_code(e.kind());

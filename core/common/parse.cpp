@@ -41,4 +41,12 @@ std::vector<int> parse_index_list(const std::string& text, int count, const std:
   return out;
 }
 
+std::string strip_final_newline(std::string text) {
+  if (!text.empty() && text.back() == '\n') {
+    text.pop_back();
+    if (!text.empty() && text.back() == '\r') text.pop_back();
+  }
+  return text;
+}
+
 }  // namespace attnscope

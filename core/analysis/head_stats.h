@@ -1,0 +1,54 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/analysis/token_roles.h"
+#include "core/models/attention_maps.h"
+
+namespace attnscope {
+
+// Per-head statistics, each the mean over the query rows i of one head's attention p = A[i][.]:
+//   entropy             H_i = -Σ_j p_j ln p_j (nats; 0 ln 0 = 0)
+//   entropy_normalized  H_i / ln(n_i), n_i = keys row i may attend to (i + 1 for causal models,
+//                       else S); rows with n_i = 1 (a causal model's first token) are left out
+//   mean_distance       Σ_j p_j d(i, j). Text: d = |i - j| in tokens, over all rows. Images
+//                       (roles.patches set): patch queries only, the attention renormalised over
+//                       the patch keys, d = patch_size * Euclidean distance between the patch
+//                       centres in pixels of the model input -- the "mean attention distance" of
+//                       Dosovitskiy et al. 2021 (ViT), §4.5 / Fig. 7
+//   special_mass        Σ_{j special} p_j (roles.special: [CLS], [SEP], BOS, <s>, </s>, image prefix)
+//   previous_token      p_{i-1}, over rows i >= 1 (Elhage et al. 2021, "A Mathematical Framework
+//                       for Transformer Circuits": previous-token heads)
+//   self                p_i (the diagonal)
+//   induction           from induction_scores() on a repeated random sequence; causal models only
+struct HeadStats {
+  int layer = 0;
+  int head = 0;
+  double entropy = 0;
+  double entropy_normalized = 0;
+  double mean_distance = 0;
+  double special_mass = 0;
+  double previous_token = 0;
+  double self = 0;
+  std::optional<double> induction;
+};
+
+// One entry per captured (layer, head), layer-major. roles.special must have one entry per token.
+std::vector<HeadStats> head_statistics(const AttentionMaps& maps, const TokenRoles& roles);
+
+// Fills HeadStats::induction from `scores` [layers.size(), H] of the model layers `layers`.
+void set_induction_scores(std::vector<HeadStats>& stats, const std::vector<int>& layers, const std::vector<float>& scores,
+                          int num_heads);
+
+// CSV with the header layer,head,entropy,entropy_normalized,mean_distance,special_mass,
+// previous_token,self,induction (induction empty when not computed); numbers in shortest
+// round-trip form.
+std::string head_stats_csv(const std::vector<HeadStats>& stats);
+// The same rows as an array of objects (induction null when not computed).
+nlohmann::ordered_json head_stats_json(const std::vector<HeadStats>& stats);
+
+}  // namespace attnscope
