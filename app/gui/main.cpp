@@ -1,0 +1,30 @@
+// attnscope: the desktop app. Everything lives in attnscope::ui; this only starts it.
+#include <cstdio>
+
+#include <QApplication>
+
+#include "ui/app/launch_options.h"
+#include "ui/app/main_window.h"
+#include "ui/app/session.h"
+
+int main(int argc, char** argv) {
+  QApplication app(argc, argv);
+  QApplication::setOrganizationName("Attnscope");
+  QApplication::setApplicationName("attnscope");
+  QApplication::setApplicationVersion(ATTNSCOPE_VERSION);
+
+  const attnscope::ui::LaunchParse launch = attnscope::ui::parse_launch_options(QApplication::arguments());
+  if (launch.exit_now) {
+    std::fprintf(stdout, "%s\n", qPrintable(launch.error));
+    return 0;
+  }
+  if (!launch.error.isEmpty()) {
+    std::fprintf(stderr, "attnscope: %s\n", qPrintable(launch.error));
+    return 2;
+  }
+  attnscope::ui::Session session;
+  attnscope::ui::MainWindow window(&session);
+  window.show();
+  window.applyLaunchOptions(launch.options);
+  return QApplication::exec();
+}

@@ -1,0 +1,141 @@
+#include "core/pipeline/model_discovery.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+namespace attnscope {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? std::string(v) : std::string();
+}
+
+bool is_model_folder(const fs::path& dir) {
+  std::error_code ec;
+  return fs::is_regular_file(dir / "config.json", ec);
+}
+
+int int_field(const nlohmann::json& j, std::initializer_list<const char*> keys) {
+  for (const char* k : keys) {
+    auto it = j.find(k);
+    if (it != j.end() && it->is_number_integer()) return it->get<int>();
+  }
+  return 0;
+}
+
+}  // namespace
+
+fs::path hf_hub_cache_dir() {
+  if (std::string v = env("HF_HUB_CACHE"); !v.empty()) return v;
+  if (std::string v = env("HF_HOME"); !v.empty()) return fs::path(v) / "hub";
+  const std::string home = env("HOME");
+  return fs::path(home.empty() ? "/" : home) / ".cache" / "huggingface" / "hub";
+}
+
+ModelEntry describe_model_folder(const fs::path& dir, const std::string& source) {
+  ModelEntry e;
+  e.dir = dir;
+  e.source = source;
+  e.name = dir.filename().string();
+  std::error_code ec;
+  std::ifstream in(dir / "config.json");
+  if (!in) {
+    e.problem = "no config.json";
+    return e;
+  }
+  try {
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const auto j = nlohmann::json::parse(ss.str());
+    e.model_type = j.value("model_type", "");
+    if (j.contains("architectures") && j["architectures"].is_array() && !j["architectures"].empty() && j["architectures"][0].is_string())
+      e.architecture = j["architectures"][0].get<std::string>();
+    e.layers = int_field(j, {"num_hidden_layers", "n_layer", "n_layers"});
+    e.heads = int_field(j, {"num_attention_heads", "n_head", "n_heads"});
+  } catch (const std::exception&) {
+    e.problem = "config.json is not valid JSON";
+  }
+  e.image = fs::is_regular_file(dir / "preprocessor_config.json", ec) || e.model_type == "vit" || e.model_type == "deit";
+  bool weights = false, pickle = false;
+  for (const auto& f : fs::directory_iterator(dir, ec)) {
+    const std::string name = f.path().filename().string();
+    const std::string ext = f.path().extension().string();
+    if (ext == ".safetensors") {
+      weights = true;
+      e.weights_bytes += fs::file_size(f.path(), ec);  // follows HF cache symlinks to blobs
+    } else if (ext == ".bin" || ext == ".pt" || ext == ".pth" || ext == ".ckpt") {
+      pickle = true;
+    }
+  }
+  if (!weights && e.problem.empty()) e.problem = pickle ? "only pickle weights (convert to safetensors)" : "no model.safetensors";
+  return e;
+}
+
+std::vector<ModelEntry> discover_models(const DiscoveryOptions& o) {
+  std::vector<ModelEntry> out;
+  std::set<fs::path> seen;
+  auto add = [&](const fs::path& dir, const std::string& source, const std::string& name = "") {
+    std::error_code ec;
+    fs::path key = fs::weakly_canonical(dir, ec);
+    if (ec) key = dir;
+    if (!seen.insert(key).second) return;
+    ModelEntry e = describe_model_folder(dir, source);
+    if (!name.empty()) e.name = name;
+    out.push_back(std::move(e));
+  };
+  auto scan_folder = [&](const fs::path& root, const std::string& source) {
+    std::error_code ec;
+    if (is_model_folder(root)) {
+      add(root, source);
+      return;
+    }
+    std::vector<fs::path> children;
+    for (const auto& d : fs::directory_iterator(root, ec))
+      if (d.is_directory(ec) && is_model_folder(d.path())) children.push_back(d.path());
+    std::sort(children.begin(), children.end());
+    for (const auto& c : children) add(c, source);
+  };
+
+  for (const auto& r : o.recent)
+    if (is_model_folder(r)) add(r, "recent");
+
+  if (o.hf_cache) {
+    // models--org--name/snapshots/<revision>/ (the newest revision first)
+    std::error_code ec;
+    const fs::path cache = hf_hub_cache_dir();
+    std::vector<fs::path> repos;
+    for (const auto& d : fs::directory_iterator(cache, ec))
+      if (d.is_directory(ec) && d.path().filename().string().rfind("models--", 0) == 0) repos.push_back(d.path());
+    std::sort(repos.begin(), repos.end());
+    for (const auto& repo : repos) {
+      std::string name = repo.filename().string().substr(8);
+      for (size_t p; (p = name.find("--")) != std::string::npos;) name.replace(p, 2, "/");
+      std::vector<std::pair<fs::file_time_type, fs::path>> snaps;
+      for (const auto& s : fs::directory_iterator(repo / "snapshots", ec))
+        if (s.is_directory(ec) && is_model_folder(s.path())) snaps.emplace_back(fs::last_write_time(s.path(), ec), s.path());
+      std::sort(snaps.rbegin(), snaps.rend());
+      for (size_t i = 0; i < snaps.size(); ++i) {
+        const std::string rev = snaps[i].second.filename().string().substr(0, 8);
+        add(snaps[i].second, "hf-cache", snaps.size() == 1 ? name : name + "@" + rev);
+      }
+    }
+  }
+  if (o.env_path) {
+    std::stringstream ss(env("ATTNSCOPE_MODEL_PATH"));
+    for (std::string item; std::getline(ss, item, ':');)
+      if (!item.empty()) scan_folder(item, "ATTNSCOPE_MODEL_PATH");
+  }
+  for (const auto& x : o.extra) scan_folder(x, "folder");
+  return out;
+}
+
+}  // namespace attnscope

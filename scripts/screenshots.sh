@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Takes screenshots of every view of the real app in a virtual X display (Xvfb), for a text model
+# and an image model. Usage: scripts/screenshots.sh [BUILD_DIR] [OUT_DIR]
+# Needs xvfb, xauth, imagemagick (scripts/install-deps.sh --test) and the shared models in ../shared.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$here/build}
+out=${2:-$here/build/screenshots}
+shared=${ATTNSCOPE_SHARED_DIR:-$here/../shared}
+app=$build/bin/attnscope
+mkdir -p "$out"
+export XDG_CONFIG_HOME=$(mktemp -d)  # fresh settings: default layout
+
+shoot() {  # shoot NAME ARGS...: start the app, wait for it to settle, capture the screen
+  local name=$1; shift
+  "$app" "$@" &
+  local pid=$!
+  sleep "${SETTLE:-6}"
+  import -window root "$out/$name.png"
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  echo "$out/$name.png"
+}
+
+run() {
+  shoot welcome
+  local text=(--model "$shared/models/stories260K" --text-file "$here/samples/texts/02-coreference-animal.txt" --run)
+  for v in matrix lines overview text heads prediction; do
+    shoot "text-$v" "${text[@]}" --view "$v" --layer 2 --head 3
+  done
+  local image=(--model "$shared/models/vit-tiny-patch16-224" --image "$here/samples/images/chelsea.png" --run)
+  for v in image overview matrix heads prediction; do
+    shoot "image-$v" "${image[@]}" --view "$v" --layer 11 --head 1
+  done
+}
+
+# Without a display, run again inside a virtual one.
+if [[ -z "${DISPLAY:-}" ]]; then
+  exec xvfb-run -a -s "-screen 0 1440x900x24" "$0" "$build" "$out"
+fi
+run

@@ -1,0 +1,93 @@
+#include <cstdlib>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "core/pipeline/model_discovery.h"
+#include "tests/support/shared_data.h"
+
+using namespace attnscope;
+namespace fs = std::filesystem;
+
+namespace {
+
+void write(const fs::path& p, const std::string& s) {
+  fs::create_directories(p.parent_path());
+  std::ofstream(p) << s;
+}
+
+// Sets an environment variable for the scope of a test.
+struct EnvVar {
+  std::string name;
+  std::string old;
+  bool had;
+  EnvVar(const char* n, const std::string& v) : name(n) {
+    const char* o = std::getenv(n);
+    had = o != nullptr;
+    if (had) old = o;
+    if (v.empty()) ::unsetenv(n);
+    else ::setenv(n, v.c_str(), 1);
+  }
+  ~EnvVar() {
+    if (had) ::setenv(name.c_str(), old.c_str(), 1);
+    else ::unsetenv(name.c_str());
+  }
+};
+
+}  // namespace
+
+TEST(ModelDiscovery, HubCacheFollowsTheEnvironmentInHuggingFaceOrder) {
+  EnvVar a("HF_HUB_CACHE", "/x/hub-cache"), b("HF_HOME", "/y/hf-home"), c("HOME", "/home/u");
+  EXPECT_EQ(hf_hub_cache_dir(), fs::path("/x/hub-cache"));
+  EnvVar a2("HF_HUB_CACHE", "");
+  EXPECT_EQ(hf_hub_cache_dir(), fs::path("/y/hf-home/hub"));
+  EnvVar b2("HF_HOME", "");
+  EXPECT_EQ(hf_hub_cache_dir(), fs::path("/home/u/.cache/huggingface/hub"));
+}
+
+TEST(ModelDiscovery, FindsSnapshotsInTheHubCacheAndFoldersOnTheModelPath) {
+  const fs::path root = test::scratch_dir("discovery");
+  const fs::path snap = root / "hub/models--google--vit-base-patch16-224/snapshots/0123456789abcdef";
+  write(snap / "config.json", R"({"model_type":"vit","architectures":["ViTForImageClassification"],"num_hidden_layers":12,"num_attention_heads":12})");
+  write(snap / "model.safetensors", std::string(1000, 'x'));
+  write(root / "hub/models--broken--thing/snapshots/r1/config.json", "{oops");
+  write(root / "mine/tiny-gpt/config.json", R"({"model_type":"gpt2","n_layer":2,"n_head":4})");
+  write(root / "mine/tiny-gpt/pytorch_model.bin", "pickle");
+  write(root / "mine/not-a-model/readme.txt", "hi");
+  EnvVar a("HF_HUB_CACHE", (root / "hub").string()), b("ATTNSCOPE_MODEL_PATH", (root / "mine").string());
+
+  const auto found = discover_models(DiscoveryOptions{});
+  ASSERT_EQ(found.size(), 3u);
+  EXPECT_EQ(found[0].name, "broken/thing");
+  EXPECT_EQ(found[0].problem, "config.json is not valid JSON");
+  EXPECT_EQ(found[1].name, "google/vit-base-patch16-224");
+  EXPECT_EQ(found[1].source, "hf-cache");
+  EXPECT_EQ(found[1].layers, 12);
+  EXPECT_EQ(found[1].heads, 12);
+  EXPECT_EQ(found[1].weights_bytes, 1000u);
+  EXPECT_TRUE(found[1].image);
+  EXPECT_TRUE(found[1].problem.empty());
+  EXPECT_EQ(found[2].name, "tiny-gpt");
+  EXPECT_EQ(found[2].source, "ATTNSCOPE_MODEL_PATH");
+  EXPECT_EQ(found[2].layers, 2);
+  EXPECT_EQ(found[2].problem, "only pickle weights (convert to safetensors)");
+}
+
+TEST(ModelDiscovery, RecentFoldersComeFirstWithoutDuplicates) {
+  ATTNSCOPE_REQUIRE_SHARED();
+  EnvVar a("HF_HUB_CACHE", "/nonexistent"), b("ATTNSCOPE_MODEL_PATH", test::shared("models").string());
+  DiscoveryOptions o;
+  o.recent = {test::shared("models/stories260K")};
+  const auto found = discover_models(o);
+  ASSERT_FALSE(found.empty());
+  EXPECT_EQ(found[0].name, "stories260K");
+  EXPECT_EQ(found[0].source, "recent");
+  EXPECT_EQ(found[0].model_type, "llama");
+  size_t stories = 0;
+  for (const auto& e : found) stories += e.name == "stories260K";
+  EXPECT_EQ(stories, 1u);
+  size_t folders = 0;
+  for (const auto& e : fs::directory_iterator(test::shared("models")))
+    folders += fs::exists(e.path() / "config.json");
+  EXPECT_EQ(found.size(), folders);  // every shared checkpoint, stories260K once
+}

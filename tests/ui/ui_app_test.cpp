@@ -1,0 +1,158 @@
+// The real main window driven offscreen: open a model, run a sample, step with the keyboard,
+// cancel, and bad models.
+#include <fstream>
+
+#include <QAction>
+#include <QFile>
+#include <QTabWidget>
+
+#include "tests/ui/ui_test_support.h"
+#include "ui/app/main_window.h"
+#include "ui/app/message_bar.h"
+#include "ui/app/samples.h"
+#include "ui/panels/input_panel.h"
+
+using namespace attnscope;
+using namespace attnscope::ui;
+
+class AppTest : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void runSampleAndStepThroughHeadsWithTheKeyboard();
+  void rerunKeepsLayerHeadAndView();
+  void cancelKeepsThePreviousResult();
+  void brokenModelShowsTheCoreErrorInTheWindow();
+  void samplesAreThere();
+};
+
+void AppTest::runSampleAndStepThroughHeadsWithTheKeyboard() {
+  ATTNSCOPE_QREQUIRE_SHARED();
+  Session session;
+  MainWindow window(&session);
+  window.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&window));
+  QVERIFY(test::openModel(session, test::sharedPath("models/stories260K")));
+
+  // Ctrl+R runs the text in the editor.
+  window.inputPanel()->setText("the cat sat on the mat.");
+  QSignalSpy done(&session, &Session::runFinished);
+  QTest::keyClick(&window, Qt::Key_R, Qt::ControlModifier);
+  QVERIFY(done.wait(30000));
+  AnalysisDocument* doc = session.document();
+  QVERIFY(doc->hasAnalysis());
+  QCOMPARE(doc->seqLen(), 11);  // <s> ▁the ▁c at ▁s at ▁on ▁the ▁m at .
+  QCOMPARE(doc->numLayers(), 5);
+  QCOMPARE(doc->numHeads(), 8);
+  QCOMPARE(doc->analysis()->predictions.at(0).label, std::string(" The"));
+
+  // Arrow keys in the views: right = next head, down = next layer, wrapping around.
+  window.views()->currentWidget()->setFocus();
+  QCOMPARE(doc->state().layer, 0);
+  QCOMPARE(doc->state().head, 0);
+  QTest::keyClick(window.views()->currentWidget(), Qt::Key_Right);
+  QCOMPARE(doc->state().head, 1);
+  QTest::keyClick(window.views()->currentWidget(), Qt::Key_Down);
+  QTest::keyClick(window.views()->currentWidget(), Qt::Key_Down);
+  QCOMPARE(doc->state().layer, 2);
+  QTest::keyClick(window.views()->currentWidget(), Qt::Key_Left);
+  QTest::keyClick(window.views()->currentWidget(), Qt::Key_Left);
+  QCOMPARE(doc->state().head, 7);
+  QTest::keyClick(window.views()->currentWidget(), Qt::Key_Up);
+  QCOMPARE(doc->state().layer, 1);
+  QCOMPARE(doc->state().head_mode, HeadMode::Single);
+
+  // Ctrl+3 switches to the Overview; the document follows.
+  QTest::keyClick(&window, Qt::Key_3, Qt::ControlModifier);
+  QCOMPARE(doc->state().view, ViewKind::Overview);
+}
+
+void AppTest::rerunKeepsLayerHeadAndView() {
+  ATTNSCOPE_QREQUIRE_SHARED();
+  Session session;
+  MainWindow window(&session);
+  QVERIFY(test::openModel(session, test::sharedPath("models/stories260K")));
+  session.runText("Once upon a time");
+  QVERIFY(test::waitIdle(session));
+  session.document()->setLayer(3);
+  session.document()->setHead(5);
+  window.showView(ViewKind::Lines);
+  const AnalysisPtr first = session.document()->analysis();
+  session.runText("Attention is all you need.");
+  QVERIFY(test::waitIdle(session));
+  QVERIFY(session.document()->analysis() != first);
+  QCOMPARE(session.document()->seqLen(), 16);
+  QCOMPARE(session.document()->state().layer, 3);
+  QCOMPARE(session.document()->state().head, 5);
+  QCOMPARE(session.document()->state().view, ViewKind::Lines);
+}
+
+void AppTest::cancelKeepsThePreviousResult() {
+  ATTNSCOPE_QREQUIRE_SHARED();
+  Session session;
+  MainWindow window(&session);
+  QVERIFY(test::openModel(session, test::sharedPath("models/stories260K")));
+  session.runText("the cat sat on the mat.");
+  QVERIFY(test::waitIdle(session));
+  const AnalysisPtr before = session.document()->analysis();
+  QVERIFY(before);
+
+  // Cancelled before the worker starts it: deterministic, and the same path as a cancel between
+  // layers (the worker checks the cancel ticket at every progress step).
+  QSignalSpy status(&session, &Session::status);
+  session.runText("a completely different input that must not replace the result");
+  QVERIFY(session.busy());
+  session.cancel();
+  QVERIFY(test::waitIdle(session));
+  QCOMPARE(session.document()->analysis(), before);
+  QVERIFY(!status.isEmpty());
+  QVERIFY(status.last().at(0).toString().contains("Cancelled"));
+
+  // Still usable: the next run completes.
+  session.runText("hello");
+  QVERIFY(test::waitIdle(session));
+  QVERIFY(session.document()->analysis() != before);
+  QCOMPARE(session.document()->analysis()->text, std::string("hello"));
+}
+
+void AppTest::brokenModelShowsTheCoreErrorInTheWindow() {
+  ATTNSCOPE_QREQUIRE_SHARED();
+  Session session;
+  MainWindow window(&session);
+  QVERIFY(test::openModel(session, test::sharedPath("models/stories260K")));
+  session.runText("the cat");
+  QVERIFY(test::waitIdle(session));
+  const AnalysisPtr before = session.document()->analysis();
+
+  const auto dir = test::scratch_dir("broken");
+  std::ofstream(dir / "config.json") << R"({"model_type": "mamba"})";
+  std::ofstream(dir / "model.safetensors") << "x";
+  session.openModel(QString::fromStdString(dir.string()));
+  QVERIFY(test::waitIdle(session));
+  QVERIFY(window.messageBar()->isVisibleTo(&window));
+  QCOMPARE(window.messageBar()->severity(), Severity::Error);
+  QVERIFY2(window.messageBar()->text().contains("unsupported model_type 'mamba'"), qPrintable(window.messageBar()->text()));
+  // The open model and its result are untouched.
+  QCOMPARE(session.document()->analysis(), before);
+
+  // A bad input too: the message names the problem, the result stays.
+  session.runText("   ");
+  QVERIFY(test::waitIdle(session));
+  QVERIFY(window.messageBar()->text().contains("only whitespace"));
+  QCOMPARE(session.document()->analysis(), before);
+}
+
+void AppTest::samplesAreThere() {
+  QVERIFY(sample_texts().size() >= 6);
+  QVERIFY(sample_images().size() >= 4);
+  bool chinese = false;
+  for (const QString& t : sample_texts()) {
+    QFile f(t);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    chinese = chinese || QString::fromUtf8(f.readAll()).contains(QChar(0x6CE8));  // 注
+  }
+  QVERIFY(chinese);
+}
+
+QTEST_MAIN(AppTest)
+#include "ui_app_test.moc"

@@ -1,0 +1,69 @@
+#include "ui/app/launch_options.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+
+namespace attnscope::ui {
+
+LaunchParse parse_launch_options(const QStringList& arguments) {
+  LaunchParse out;
+  QCommandLineParser p;
+  p.setApplicationDescription(QCoreApplication::translate("attnscope", "Attnscope: see what a transformer attends to, head by head."));
+  p.addHelpOption();
+  p.addVersionOption();
+  const QCommandLineOption model("model", "Open this Hugging Face model folder.", "DIR");
+  const QCommandLineOption text("text", "Input text.", "STR");
+  const QCommandLineOption text_file("text-file", "Read the input text from a file.", "FILE");
+  const QCommandLineOption image("image", "Input image.", "FILE");
+  const QCommandLineOption run("run", "Run the input as soon as the model is open.");
+  const QCommandLineOption view("view", "Show this view: matrix, lines, overview, text, image, heads, prediction.", "NAME");
+  const QCommandLineOption layer("layer", "Select this layer (from 0).", "N");
+  const QCommandLineOption head("head", "Select this head (from 0).", "N");
+  p.addOptions({model, text, text_file, image, run, view, layer, head});
+  if (!p.parse(arguments)) {
+    out.error = p.errorText();
+    return out;
+  }
+  if (p.isSet("help") || p.isSet("version")) {
+    out.exit_now = true;
+    if (p.isSet("help")) out.error = p.helpText();
+    else out.error = QCoreApplication::applicationName() + " " + QCoreApplication::applicationVersion();
+    return out;
+  }
+  LaunchOptions& o = out.options;
+  o.model = p.value(model);
+  o.text = p.value(text);
+  o.text_file = p.value(text_file);
+  o.image = p.value(image);
+  o.run = p.isSet(run);
+  const int inputs = int(p.isSet(text)) + int(p.isSet(text_file)) + int(p.isSet(image));
+  if (inputs > 1) {
+    out.error = "give only one of --text, --text-file and --image";
+    return out;
+  }
+  if (p.isSet(view)) {
+    ViewKind v;
+    if (!parse(p.value(view), v)) {
+      out.error = "--view: unknown view '" + p.value(view) + "' (matrix, lines, overview, text, image, heads, prediction)";
+      return out;
+    }
+    o.view = v;
+  }
+  auto number = [&](const QCommandLineOption& opt, std::optional<int>& dst) {
+    if (!p.isSet(opt)) return true;
+    bool ok = false;
+    const int v = p.value(opt).toInt(&ok);
+    if (!ok || v < 0) {
+      out.error = "--" + opt.names().first() + ": '" + p.value(opt) + "' is not a non-negative number";
+      return false;
+    }
+    dst = v;
+    return true;
+  };
+  if (!number(layer, o.layer) || !number(head, o.head)) return out;
+  if (o.run && inputs == 0) out.error = "--run needs an input (--text, --text-file or --image)";
+  if (o.run && o.model.isEmpty()) out.error = "--run needs --model";
+  return out;
+}
+
+}  // namespace attnscope::ui

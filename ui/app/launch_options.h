@@ -1,0 +1,33 @@
+#pragma once
+
+#include <optional>
+
+#include <QString>
+#include <QStringList>
+
+#include "ui/document/view_state.h"
+
+namespace attnscope::ui {
+
+// `attnscope [--model DIR] [--text STR | --text-file FILE | --image FILE] [--run]
+//            [--view NAME] [--layer N] [--head N]`: reach a figure in one command.
+struct LaunchOptions {
+  QString model;
+  QString text;
+  QString text_file;
+  QString image;
+  bool run = false;
+  std::optional<ViewKind> view;
+  std::optional<int> layer;
+  std::optional<int> head;
+};
+
+struct LaunchParse {
+  LaunchOptions options;
+  QString error;  // non-empty: print it and exit with status 2
+  bool exit_now = false;  // --help / --version were answered
+};
+
+LaunchParse parse_launch_options(const QStringList& arguments);
+
+}  // namespace attnscope::ui

@@ -1,0 +1,287 @@
+#include "ui/app/main_window.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenuBar>
+#include <QProgressBar>
+#include <QSettings>
+#include <QShortcut>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QToolBar>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include "ui/app/message_bar.h"
+#include "ui/app/samples.h"
+#include "ui/app/session.h"
+#include "ui/panels/controls_bar.h"
+#include "ui/panels/input_panel.h"
+#include "ui/panels/model_panel.h"
+#include "ui/views/heads_view.h"
+#include "ui/views/image_view.h"
+#include "ui/views/lines_view.h"
+#include "ui/views/matrix_view.h"
+#include "ui/views/overview_view.h"
+#include "ui/views/text_view.h"
+#include "ui/views/prediction_view.h"
+#include "ui/views/welcome_view.h"
+
+namespace attnscope::ui {
+
+MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent), session_(session) {
+  setWindowTitle(tr("Attnscope"));
+  AnalysisDocument* doc = session_->document();
+
+  auto* central = new QWidget;
+  auto* cl = new QVBoxLayout(central);
+  cl->setContentsMargins(4, 4, 4, 4);
+  message_bar_ = new MessageBar;
+  cl->addWidget(message_bar_);
+  center_ = new QStackedWidget;
+  welcome_ = new WelcomeView(session_);
+  tabs_ = new QTabWidget;
+  tabs_->setObjectName("views");
+  tabs_->setDocumentMode(true);
+  matrix_ = new MatrixView(doc);
+  auto* heads = new HeadsView(doc);
+  connect(heads, &HeadsView::inductionRequested, session_, &Session::computeInduction);
+  const std::pair<ViewKind, std::pair<QWidget*, QString>> views[] = {
+      {ViewKind::Matrix, {matrix_, tr("Matrix")}},
+      {ViewKind::Lines, {new LinesView(doc), tr("Lines")}},
+      {ViewKind::Overview, {new OverviewView(doc), tr("Overview")}},
+      {ViewKind::Text, {new TextView(doc), tr("Text")}},
+      {ViewKind::Image, {new ImageView(doc), tr("Image")}},
+      {ViewKind::Heads, {heads, tr("Heads")}},
+      {ViewKind::Prediction, {new PredictionView(doc), tr("Prediction")}},
+  };
+  for (const auto& [kind, view] : views) {
+    view.first->setProperty("viewKind", int(kind));
+    view.first->setFocusPolicy(Qt::StrongFocus);
+    tabs_->addTab(view.first, view.second);
+  }
+  center_->addWidget(welcome_);
+  center_->addWidget(tabs_);
+  cl->addWidget(center_, 1);
+  setCentralWidget(central);
+
+  models_ = new ModelPanel(session_);
+  auto* model_dock = new QDockWidget(tr("Models"), this);
+  model_dock->setObjectName("modelsDock");
+  model_dock->setWidget(models_);
+  addDockWidget(Qt::LeftDockWidgetArea, model_dock);
+  input_ = new InputPanel(doc);
+  auto* input_dock = new QDockWidget(tr("Input"), this);
+  input_dock->setObjectName("inputDock");
+  input_dock->setWidget(input_);
+  addDockWidget(Qt::LeftDockWidgetArea, input_dock);
+
+  controls_ = new ControlsBar(doc);
+  auto* toolbar = addToolBar(tr("Selection"));
+  toolbar->setObjectName("selectionToolbar");
+  toolbar->addWidget(controls_);
+
+  status_ = new QLabel;
+  status_->setObjectName("statusText");
+  progress_ = new QProgressBar;
+  progress_->setObjectName("runProgress");
+  progress_->setMaximumWidth(220);
+  progress_->setTextVisible(true);
+  progress_->hide();
+  cancel_ = new QToolButton;
+  cancel_->setText(tr("Cancel"));
+  cancel_->setToolTip(tr("Stop the run (Esc); the previous result stays"));
+  cancel_->hide();
+  statusBar()->addWidget(status_, 1);
+  statusBar()->addPermanentWidget(progress_);
+  statusBar()->addPermanentWidget(cancel_);
+
+  buildMenus();
+
+  connect(models_, &ModelPanel::openRequested, session_, &Session::openModel);
+  connect(input_, &InputPanel::runRequested, this, &MainWindow::runCurrentInput);
+  connect(input_, &InputPanel::problem, this, [this](const QString& m) { message_bar_->showMessage(m, Severity::Error); });
+  connect(welcome_, &WelcomeView::openModelRequested, models_, &ModelPanel::chooseFolder);
+  connect(welcome_, &WelcomeView::sampleTextChosen, this, &MainWindow::openSampleText);
+  connect(welcome_, &WelcomeView::sampleImageChosen, this, &MainWindow::openSampleImage);
+  connect(cancel_, &QToolButton::clicked, session_, &Session::cancel);
+  connect(session_, &Session::message, message_bar_, &MessageBar::showMessage);
+  connect(session_, &Session::status, status_, &QLabel::setText);
+  connect(session_, &Session::busyChanged, this, [this](bool busy) {
+    progress_->setVisible(busy);
+    cancel_->setVisible(busy);
+    if (busy) progress_->setRange(0, 0);
+  });
+  connect(session_, &Session::progress, this, [this](int done, int total, const QString& stage) {
+    progress_->setRange(0, std::max(total, 1));
+    progress_->setValue(done);
+    progress_->setFormat(stage.isEmpty() ? QString("%v/%m") : stage);
+  });
+  connect(doc, &AnalysisDocument::analysisChanged, this, [this, doc] {
+    center_->setCurrentWidget(doc->hasAnalysis() ? static_cast<QWidget*>(tabs_) : welcome_);
+    if (doc->hasAnalysis()) message_bar_->hide();
+  });
+  connect(doc, &AnalysisDocument::analyzerChanged, this, [this, doc] {
+    const QString name = QFileInfo(doc->modelDir()).fileName();
+    setWindowTitle(name.isEmpty() ? tr("Attnscope") : tr("%1 — Attnscope").arg(name));
+    if (pending_launch_) {
+      const LaunchOptions o = *pending_launch_;
+      pending_launch_.reset();
+      if (o.run) runCurrentInput();
+    }
+  });
+  connect(session_, &Session::runFinished, this, [this] { tabs_->currentWidget()->setFocus(); });
+  connect(doc, &AnalysisDocument::stateChanged, this, [this, doc] {
+    QWidget* w = view(doc->state().view);
+    if (w && tabs_->currentWidget() != w) tabs_->setCurrentWidget(w);
+  });
+  connect(tabs_, &QTabWidget::currentChanged, this, [this, doc](int i) {
+    if (i >= 0) doc->setView(ViewKind(tabs_->widget(i)->property("viewKind").toInt()));
+  });
+
+  QSettings settings;
+  restoreGeometry(settings.value("window/geometry").toByteArray());
+  restoreState(settings.value("window/state").toByteArray());
+  if (!settings.contains("window/geometry")) resize(1280, 820);
+  ColorMapId cmap;
+  if (parse(settings.value("view/colorMap").toString(), cmap)) doc->setColorMap(cmap);
+}
+
+QWidget* MainWindow::view(ViewKind kind) const {
+  for (int i = 0; i < tabs_->count(); ++i)
+    if (tabs_->widget(i)->property("viewKind").toInt() == int(kind)) return tabs_->widget(i);
+  return nullptr;
+}
+
+void MainWindow::showView(ViewKind kind) {
+  if (QWidget* w = view(kind)) tabs_->setCurrentWidget(w);
+}
+
+void MainWindow::buildMenus() {
+  AnalysisDocument* doc = session_->document();
+  QMenu* file = menuBar()->addMenu(tr("&File"));
+  QAction* open_model = file->addAction(tr("Open &model folder…"), models_, &ModelPanel::chooseFolder);
+  open_model->setShortcut(QKeySequence(tr("Ctrl+Shift+O")));
+  QAction* open_image = file->addAction(tr("Open &image…"), input_, &InputPanel::chooseImage);
+  open_image->setShortcut(QKeySequence::Open);
+  file->addAction(tr("Open &text file…"), input_, &InputPanel::chooseTextFile);
+  QAction* paste = file->addAction(tr("&Paste image"), input_, &InputPanel::pasteImage);
+  paste->setShortcut(QKeySequence(tr("Ctrl+Shift+V")));
+  QMenu* samples = file->addMenu(tr("&Samples"));
+  for (const QString& t : sample_texts()) samples->addAction(sample_title(t), this, [this, t] { openSampleText(t); });
+  samples->addSeparator();
+  for (const QString& i : sample_images()) samples->addAction(sample_title(i), this, [this, i] { openSampleImage(i); });
+  QMenu* recent = file->addMenu(tr("&Recent models"));
+  auto fill_recent = [this, recent] {
+    recent->clear();
+    for (const QString& r : session_->recentModels()) recent->addAction(r, session_, [this, r] { session_->openModel(r); });
+    recent->setEnabled(!session_->recentModels().isEmpty());
+  };
+  connect(session_, &Session::recentModelsChanged, this, fill_recent);
+  fill_recent();
+  file->addSeparator();
+  QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
+  quit->setShortcut(QKeySequence::Quit);
+
+  QMenu* run = menuBar()->addMenu(tr("&Run"));
+  QAction* run_action = run->addAction(tr("&Run"), this, &MainWindow::runCurrentInput);
+  run_action->setObjectName("runAction");
+  run_action->setShortcut(QKeySequence(tr("Ctrl+R")));
+  QAction* cancel = run->addAction(tr("&Cancel"), session_, &Session::cancel);
+  cancel->setShortcut(QKeySequence(Qt::Key_Escape));
+
+  QMenu* view_menu = menuBar()->addMenu(tr("&View"));
+  for (int i = 0; i < tabs_->count(); ++i) {
+    QAction* a = view_menu->addAction(tabs_->tabText(i), this, [this, i] { tabs_->setCurrentIndex(i); });
+    a->setShortcut(QKeySequence(QString("Ctrl+%1").arg(i + 1)));
+  }
+  view_menu->addSeparator();
+  // Arrow keys step heads and layers while a view has the focus (the text editor keeps them).
+  struct Step {
+    Qt::Key key;
+    QString text;
+    std::function<void()> fn;
+  };
+  const Step steps[] = {{Qt::Key_Right, tr("Next head"), [doc] { doc->stepHead(+1); }},
+                        {Qt::Key_Left, tr("Previous head"), [doc] { doc->stepHead(-1); }},
+                        {Qt::Key_Down, tr("Next layer"), [doc] { doc->stepLayer(+1); }},
+                        {Qt::Key_Up, tr("Previous layer"), [doc] { doc->stepLayer(-1); }}};
+  for (const auto& s : steps) {
+    auto* a = new QAction(s.text, tabs_);
+    a->setShortcut(QKeySequence(s.key));
+    a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(a, &QAction::triggered, this, s.fn);
+    tabs_->addAction(a);
+    view_menu->addAction(a);
+  }
+  view_menu->addSeparator();
+  view_menu->addAction(findChild<QDockWidget*>("modelsDock")->toggleViewAction());
+  view_menu->addAction(findChild<QDockWidget*>("inputDock")->toggleViewAction());
+}
+
+void MainWindow::runCurrentInput() {
+  if (session_->busy()) return;
+  if (input_->imageMode()) {
+    if (input_->imagePath().isEmpty()) {
+      message_bar_->showMessage(tr("Choose an image first (File ▸ Open image…, drag and drop, or paste)."), Severity::Error);
+      return;
+    }
+    session_->runImage(input_->imagePath());
+  } else {
+    session_->runText(input_->text(), input_->textPair());
+  }
+}
+
+void MainWindow::openSampleText(const QString& path) {
+  if (!input_->loadTextFile(path)) return;
+  if (session_->document()->analyzer() && !input_->imageMode()) runCurrentInput();
+}
+
+void MainWindow::openSampleImage(const QString& path) {
+  if (!input_->setImage(path)) return;
+  if (session_->document()->analyzer() && input_->imageMode()) runCurrentInput();
+  else if (!input_->imageMode()) message_bar_->showMessage(tr("The open model reads text; open an image model to run this photo."), Severity::Info);
+}
+
+void MainWindow::applyLaunchOptions(const LaunchOptions& o) {
+  AnalysisDocument* doc = session_->document();
+  if (!o.text.isEmpty()) input_->setText(o.text);
+  if (!o.text_file.isEmpty()) input_->loadTextFile(o.text_file);
+  if (!o.image.isEmpty()) input_->setImage(o.image);
+  ViewState s = doc->state();
+  if (o.view) s.view = *o.view;
+  if (o.layer) s.layer = *o.layer;
+  if (o.head) {
+    s.head = *o.head;
+    s.head_mode = HeadMode::Single;
+  }
+  // Applied now and again once a result exists (the clamps need the model's shape).
+  doc->setState(s);
+  if (o.layer || o.head || o.view) {
+    auto connection = std::make_shared<QMetaObject::Connection>();
+    *connection = connect(doc, &AnalysisDocument::analysisChanged, this, [doc, s, connection] {
+      doc->setState(s);
+      QObject::disconnect(*connection);
+    });
+  }
+  if (o.view) showView(*o.view);
+  if (!o.model.isEmpty()) {
+    pending_launch_ = o;
+    session_->openModel(o.model);
+  }
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  QSettings settings;
+  settings.setValue("window/geometry", saveGeometry());
+  settings.setValue("window/state", saveState());
+  settings.setValue("view/colorMap", to_string(session_->document()->state().color_map));
+  QMainWindow::closeEvent(event);
+}
+
+}  // namespace attnscope::ui

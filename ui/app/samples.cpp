@@ -1,0 +1,36 @@
+#include "ui/app/samples.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+
+namespace attnscope::ui {
+
+QString samples_dir() {
+  const QString env = qEnvironmentVariable("ATTNSCOPE_SAMPLES_DIR");
+  if (!env.isEmpty() && QDir(env).exists()) return env;
+#ifdef ATTNSCOPE_SAMPLES_DIR
+  if (QDir(ATTNSCOPE_SAMPLES_DIR).exists()) return ATTNSCOPE_SAMPLES_DIR;
+#endif
+  return QDir(QCoreApplication::applicationDirPath()).filePath("../share/attnscope/samples");
+}
+
+namespace {
+QStringList list(const QString& sub, const QStringList& patterns) {
+  QDir d(QDir(samples_dir()).filePath(sub));
+  QStringList out;
+  for (const QString& f : d.entryList(patterns, QDir::Files, QDir::Name)) out << d.absoluteFilePath(f);
+  return out;
+}
+}  // namespace
+
+QStringList sample_texts() { return list("texts", {"*.txt"}); }
+QStringList sample_images() { return list("images", {"*.png", "*.jpg", "*.jpeg"}); }
+
+QString sample_title(const QString& path) {
+  QString base = QFileInfo(path).completeBaseName();
+  base.replace('-', ' ');
+  return base;
+}
+
+}  // namespace attnscope::ui

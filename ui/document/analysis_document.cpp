@@ -1,0 +1,289 @@
+#include "ui/document/analysis_document.h"
+
+#include <algorithm>
+
+#include "core/analysis/rollout.h"
+#include "core/analysis/token_roles.h"
+
+namespace attnscope::ui {
+
+AnalysisDocument::AnalysisDocument(QObject* parent) : QObject(parent) {}
+
+void AnalysisDocument::setAnalyzer(const AnalyzerPtr& analyzer, const QString& dir) {
+  analyzer_ = analyzer;
+  model_dir_ = dir;
+  emit analyzerChanged();
+  setAnalysis(nullptr);  // results of another model no longer apply
+}
+
+void AnalysisDocument::setAnalysis(const AnalysisPtr& analysis) {
+  analysis_ = analysis;
+  rollouts_.clear();
+  global_max_.clear();
+  flows_.clear();
+  flow_status_.clear();
+  stats_valid_ = false;
+  has_induction_ = false;
+  emit analysisChanged();
+  setState(state_);  // keep layer/head/view, clamped to the new result
+}
+
+void AnalysisDocument::setInput(const QString& text, const QString& image_path) {
+  input_text_ = text;
+  input_image_ = image_path;
+}
+
+int AnalysisDocument::numLayers() const {
+  if (analysis_) return analysis_->model.num_layers;
+  return analyzer_ ? analyzer_->info().num_layers : 0;
+}
+
+int AnalysisDocument::numHeads() const {
+  if (analysis_) return analysis_->model.num_heads;
+  return analyzer_ ? analyzer_->info().num_heads : 0;
+}
+
+int AnalysisDocument::seqLen() const { return analysis_ ? analysis_->seq_len() : 0; }
+
+ViewState AnalysisDocument::clamped(ViewState s) const {
+  const int layers = numLayers(), heads = numHeads(), seq = seqLen();
+  s.layer = layers > 0 ? std::clamp(s.layer, 0, layers - 1) : 0;
+  s.head = heads > 0 ? std::clamp(s.head, 0, heads - 1) : 0;
+  QList<int> subset;
+  for (int h : s.subset)
+    if (h >= 0 && h < heads && !subset.contains(h)) subset << h;
+  std::sort(subset.begin(), subset.end());
+  s.subset = subset;
+  if (s.head_mode == HeadMode::Subset && s.subset.isEmpty()) s.head_mode = HeadMode::Mean;
+  if (s.query >= seq) s.query = -1;
+  if (analysis_ && !analysis_->forward.attentions.layers.empty() && !analysis_->forward.attentions.has_layer(s.layer)) {
+    // Only some layers were captured: move to the nearest captured one.
+    const auto& ls = analysis_->forward.attentions.layers;
+    s.layer = *std::min_element(ls.begin(), ls.end(), [&](int a, int b) { return std::abs(a - s.layer) < std::abs(b - s.layer); });
+  }
+  return s;
+}
+
+void AnalysisDocument::setState(const ViewState& state) {
+  const ViewState s = clamped(state);
+  if (s == state_) return;
+  state_ = s;
+  emit stateChanged();
+}
+
+void AnalysisDocument::setLayer(int layer) {
+  edit([&](ViewState& s) { s.layer = layer; });
+}
+
+void AnalysisDocument::setHead(int head) {
+  edit([&](ViewState& s) {
+    s.head = head;
+    s.head_mode = HeadMode::Single;
+  });
+}
+
+void AnalysisDocument::stepLayer(int delta) {
+  const int layers = numLayers();
+  if (layers == 0) return;
+  ViewState s = state_;
+  s.layer = (s.layer + delta + layers) % layers;
+  if (analysis_ && !analysis_->forward.attentions.has_layer(s.layer)) {
+    const auto& ls = analysis_->forward.attentions.layers;
+    auto it = std::find(ls.begin(), ls.end(), state_.layer);
+    if (it == ls.end() || ls.empty()) return;
+    const long i = (it - ls.begin() + (delta > 0 ? 1 : -1) + static_cast<long>(ls.size())) % static_cast<long>(ls.size());
+    s.layer = ls[static_cast<size_t>(i)];
+  }
+  setState(s);
+}
+
+void AnalysisDocument::stepHead(int delta) {
+  const int heads = numHeads();
+  if (heads == 0) return;
+  ViewState s = state_;
+  s.head = s.head_mode == HeadMode::Single ? (s.head + delta + heads) % heads : (delta > 0 ? 0 : heads - 1);
+  s.head_mode = HeadMode::Single;
+  setState(s);
+}
+
+void AnalysisDocument::setHeadMode(HeadMode mode) {
+  edit([&](ViewState& s) { s.head_mode = mode; });
+}
+
+void AnalysisDocument::setSubset(const QList<int>& heads) {
+  edit([&](ViewState& s) {
+    s.subset = heads;
+    s.head_mode = HeadMode::Subset;
+  });
+}
+
+void AnalysisDocument::setMethod(Method method) {
+  ViewState s = state_;
+  s.method = method;
+  if (method == Method::Flow && !flow() && !flow_status_.isEmpty()) {
+    // Choosing flow again after a cancel or failure asks for a new attempt.
+    flow_status_.clear();
+    if (s == state_) {
+      emit stateChanged();
+      return;
+    }
+  }
+  setState(s);
+}
+
+void AnalysisDocument::setQuery(int token) {
+  edit([&](ViewState& s) { s.query = token; });
+}
+
+void AnalysisDocument::setView(ViewKind view) {
+  edit([&](ViewState& s) { s.view = view; });
+}
+
+void AnalysisDocument::setColorMap(ColorMapId id) {
+  edit([&](ViewState& s) { s.color_map = id; });
+}
+
+void AnalysisDocument::setNormalization(Normalization n) {
+  edit([&](ViewState& s) { s.normalization = n; });
+}
+
+void AnalysisDocument::setHideSpecial(bool hide) {
+  edit([&](ViewState& s) { s.hide_special = hide; });
+}
+
+QStringList AnalysisDocument::tokenLabels() const {
+  QStringList out;
+  if (!analysis_) return out;
+  if (!analysis_->labels.empty()) {
+    for (const auto& l : analysis_->labels) out << QString::fromStdString(l);
+    return out;
+  }
+  for (int i = 0; i < seqLen(); ++i) out << QString::number(i);
+  return out;
+}
+
+TokenRoles AnalysisDocument::tokenRoles() const {
+  TokenRoles roles;
+  if (!analysis_) return roles;
+  const std::vector<bool> special = specialMask();
+  roles.special.assign(special.begin(), special.end());
+  roles.causal = analysis_->model.causal;
+  if (analysis_->model.modality == Modality::Image && !analysis_->geometry.empty()) {
+    PatchGrid g;
+    g.prefix_tokens = analysis_->geometry.prefix_tokens;
+    g.rows = analysis_->geometry.rows;
+    g.cols = analysis_->geometry.cols;
+    g.patch_size = analysis_->geometry.patch_size;
+    roles.patches = g;
+  }
+  return roles;
+}
+
+const std::vector<HeadStats>& AnalysisDocument::headStats() const {
+  if (!stats_valid_) {
+    stats_.clear();
+    if (analysis_ && !analysis_->forward.attentions.empty()) stats_ = head_statistics(analysis_->forward.attentions, tokenRoles());
+    stats_valid_ = true;
+  }
+  return stats_;
+}
+
+void AnalysisDocument::setInduction(const std::vector<int>& layers, const std::vector<float>& scores) {
+  headStats();
+  set_induction_scores(stats_, layers, scores, numHeads());
+  has_induction_ = true;
+  emit stateChanged();
+}
+
+std::vector<bool> AnalysisDocument::specialMask() const {
+  std::vector<bool> out(static_cast<size_t>(seqLen()), false);
+  if (!analysis_) return out;
+  const auto& toks = analysis_->encoding.tokens;
+  for (size_t i = 0; i < toks.size() && i < out.size(); ++i) out[i] = toks[i].special;
+  for (int i = 0; i < analysis_->model.num_prefix_tokens && i < seqLen(); ++i) out[static_cast<size_t>(i)] = true;
+  return out;
+}
+
+int AnalysisDocument::effectiveQuery() const {
+  if (!analysis_ || seqLen() == 0) return 0;
+  if (state_.query >= 0) return state_.query;
+  return analysis_->model.causal ? seqLen() - 1 : 0;
+}
+
+}  // namespace attnscope::ui
+
+namespace attnscope::ui {
+
+std::string fusion_key(const FusionOptions& f) {
+  std::string k = to_string(f.method);
+  if (!f.heads.empty()) {
+    k += ":";
+    for (size_t i = 0; i < f.heads.size(); ++i) k += (i ? "," : "") + std::to_string(f.heads[i]);
+  }
+  return k;
+}
+
+FusionOptions fusion_for(const ViewState& s) {
+  FusionOptions f;
+  switch (s.head_mode) {
+    case HeadMode::Max: f.method = HeadFusion::Max; break;
+    case HeadMode::Min: f.method = HeadFusion::Min; break;
+    case HeadMode::Subset:
+      f.method = HeadFusion::Mean;
+      f.heads.assign(s.subset.begin(), s.subset.end());
+      break;
+    default: f.method = HeadFusion::Mean; break;
+  }
+  return f;
+}
+
+RowMatrix AnalysisDocument::rollout(const FusionOptions& fusion) const {
+  if (!analysis_) return {};
+  const std::string key = fusion_key(fusion);
+  auto it = rollouts_.find(key);
+  if (it == rollouts_.end()) {
+    RolloutOptions o;
+    o.fusion = fusion;
+    it = rollouts_.emplace(key, std::make_shared<const RowMatrix>(attention_rollout(analysis_->forward.attentions, o))).first;
+  }
+  return *it->second;
+}
+
+QString AnalysisDocument::flowKey() const { return QString::fromStdString(fusion_key(fusion_for(state_))); }
+
+const RowMatrix* AnalysisDocument::flow() const {
+  auto it = flows_.find(flowKey());
+  return it == flows_.end() ? nullptr : it->second.get();
+}
+
+void AnalysisDocument::setFlow(const QString& key, std::shared_ptr<const RowMatrix> flow) {
+  flows_[key] = std::move(flow);
+  flow_status_.clear();
+  emit flowChanged();
+  emit stateChanged();  // views showing the flow redraw
+}
+
+void AnalysisDocument::setFlowStatus(const QString& status) {
+  flow_status_ = status;
+  emit flowChanged();
+  if (state_.method == Method::Flow) emit stateChanged();
+}
+
+double AnalysisDocument::globalMax(const ViewState& s) const {
+  if (!analysis_) return 1;
+  const AttentionMaps& att = analysis_->forward.attentions;
+  const bool fused = s.head_mode != HeadMode::Single && s.method == Method::Raw;
+  const std::string key = fused ? fusion_key(fusion_for(s)) : std::string("heads");
+  auto it = global_max_.find(key);
+  if (it != global_max_.end()) return it->second;
+  double m = 0;
+  if (fused) {
+    for (int l : att.layers) m = std::max<double>(m, fuse_heads(att, l, fusion_for(s)).maxCoeff());
+  } else if (!att.data.empty()) {
+    m = *std::max_element(att.data.begin(), att.data.end());
+  }
+  global_max_[key] = m;
+  return m;
+}
+
+}  // namespace attnscope::ui

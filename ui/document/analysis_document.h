@@ -1,0 +1,120 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <vector>
+
+#include <QObject>
+#include <QString>
+#include <QStringList>
+
+#include "core/analysis/fusion.h"
+#include "core/analysis/head_stats.h"
+#include "ui/document/view_state.h"
+#include "ui/workers/inference_worker.h"
+
+namespace attnscope::ui {
+
+// The open model, the last result and the selection every view follows. Views observe it and
+// never own results; changing the selection goes through the setters, which clamp to the model's
+// shape and emit stateChanged() once.
+class AnalysisDocument : public QObject {
+  Q_OBJECT
+ public:
+  explicit AnalysisDocument(QObject* parent = nullptr);
+
+  // Model
+  const AnalyzerPtr& analyzer() const { return analyzer_; }
+  QString modelDir() const { return model_dir_; }
+  void setAnalyzer(const AnalyzerPtr& analyzer, const QString& dir);
+
+  // Result of the last completed run (null before the first one).
+  const AnalysisPtr& analysis() const { return analysis_; }
+  bool hasAnalysis() const { return analysis_ != nullptr; }
+  void setAnalysis(const AnalysisPtr& analysis);
+  int numLayers() const;
+  int numHeads() const;
+  int seqLen() const;
+
+  // The input of the last run, as the user gave it.
+  QString inputText() const { return input_text_; }
+  QString inputImage() const { return input_image_; }
+  void setInput(const QString& text, const QString& image_path);
+
+  // Selection
+  const ViewState& state() const { return state_; }
+  void setState(const ViewState& state);
+  void setLayer(int layer);
+  void setHead(int head);  // also switches to HeadMode::Single
+  void stepLayer(int delta);
+  void stepHead(int delta);
+  void setHeadMode(HeadMode mode);
+  void setSubset(const QList<int>& heads);
+  void setMethod(Method method);
+  void setQuery(int token);
+  void setView(ViewKind view);
+  void setColorMap(ColorMapId id);
+  void setNormalization(Normalization n);
+  void setHideSpecial(bool hide);
+
+  // Token labels for display (one per attention row) and which tokens are special.
+  QStringList tokenLabels() const;
+  std::vector<bool> specialMask() const;
+  // The query row the Text and Image views show when none is chosen: CLS for images and
+  // bidirectional encoders, the last token for causal models.
+  int effectiveQuery() const;
+
+  // Derived maps of the current result, computed on demand and cached until the result changes.
+  attnscope::RowMatrix rollout(const attnscope::FusionOptions& fusion) const;  // may throw Error(Usage)
+  // Attention flow is expensive and computed on the worker (Session starts it when the Flow
+  // method is chosen); null until it is there. flowKey() names the fusion it must be computed for.
+  const attnscope::RowMatrix* flow() const;
+  QString flowKey() const;
+  QString flowStatus() const { return flow_status_; }
+  void setFlow(const QString& key, std::shared_ptr<const attnscope::RowMatrix> flow);
+  void setFlowStatus(const QString& status);
+  // Largest weight over every captured head (or fused layer, for fused selections): the range
+  // of the "global max" normalisation.
+  double globalMax(const ViewState& state) const;
+
+  // Statistics of every captured head (core head_statistics), with induction scores once the
+  // Session has computed them (causal models only; they need extra runs on generated input).
+  const std::vector<attnscope::HeadStats>& headStats() const;
+  bool hasInduction() const { return has_induction_; }
+  void setInduction(const std::vector<int>& layers, const std::vector<float>& scores);
+  attnscope::TokenRoles tokenRoles() const;
+
+ signals:
+  void analyzerChanged();
+  void analysisChanged();
+  void stateChanged();
+  void flowChanged();
+
+ private:
+  ViewState clamped(ViewState s) const;
+  template <typename F>
+  void edit(F&& change) {
+    ViewState s = state_;
+    change(s);
+    setState(s);
+  }
+
+  AnalyzerPtr analyzer_;
+  QString model_dir_;
+  AnalysisPtr analysis_;
+  QString input_text_, input_image_;
+  ViewState state_;
+  mutable std::map<std::string, std::shared_ptr<const attnscope::RowMatrix>> rollouts_;
+  mutable std::map<std::string, double> global_max_;
+  std::map<QString, std::shared_ptr<const attnscope::RowMatrix>> flows_;
+  QString flow_status_;
+  mutable std::vector<attnscope::HeadStats> stats_;
+  mutable bool stats_valid_ = false;
+  bool has_induction_ = false;
+};
+
+// A stable key for a head fusion ("mean", "max", "mean:0,2").
+std::string fusion_key(const attnscope::FusionOptions& fusion);
+attnscope::FusionOptions fusion_for(const ViewState& state);
+
+}  // namespace attnscope::ui

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <vector>
+
+#include <QString>
+
+#include "core/common/tensor.h"
+#include "ui/document/view_state.h"
+
+namespace attnscope::ui {
+
+// A matrix ready to colour: the selected attention map after head fusion / rollout / flow,
+// special-token hiding and the display normalisation. Shared by the on-screen views and the
+// export renderers, so a figure shows exactly what the window shows.
+struct DisplayMap {
+  attnscope::RowMatrix values;    // [rows, cols] weights (renormalised if special tokens are hidden);
+                                  // row = query token, column = key token
+  attnscope::RowMatrix shade;     // [rows, cols] in [0, 1]: what the colour map is applied to
+  std::vector<int> row_tokens;    // token index of each row (hiding special tokens drops some)
+  std::vector<int> col_tokens;    // token index of each column
+  double scale_lower = 0.0;       // what the colour bar's ends stand for, in weight units
+  double scale_upper = 1.0;
+  bool log_scale = false;
+  QString scale_label;            // names the value and the normalisation, for the colour bar
+  QString title;                  // "L3 · H5"
+  QString unavailable;            // why there is nothing to show (e.g. flow still computing)
+
+  bool empty() const { return values.size() == 0; }
+};
+
+}  // namespace attnscope::ui

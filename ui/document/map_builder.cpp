@@ -1,0 +1,108 @@
+#include "ui/document/map_builder.h"
+
+#include <numeric>
+
+#include "core/analysis/display_norm.h"
+#include "core/analysis/fusion.h"
+#include "core/common/error.h"
+#include "ui/document/analysis_document.h"
+
+namespace attnscope::ui {
+
+
+RowMatrix selected_weights(const AnalysisDocument& doc, const ViewState& s, QString* why) {
+  auto unavailable = [&](const QString& reason) {
+    if (why) *why = reason;
+    return RowMatrix();
+  };
+  if (!doc.hasAnalysis()) return unavailable(QObject::tr("No result yet: choose an input and run (Ctrl+R)."));
+  const AttentionMaps& att = doc.analysis()->forward.attentions;
+  try {
+    switch (s.method) {
+      case Method::Raw:
+        if (!att.has_layer(s.layer)) return unavailable(QObject::tr("Layer %1 was not captured.").arg(s.layer));
+        if (s.head_mode == HeadMode::Single) return att.head(s.layer, s.head);
+        return fuse_heads(att, s.layer, fusion_for(s));
+      case Method::Rollout:
+        return doc.rollout(fusion_for(s));
+      case Method::Flow: {
+        const RowMatrix* flow = doc.flow();
+        if (!flow) return unavailable(doc.flowStatus());
+        return *flow;
+      }
+    }
+  } catch (const Error& e) {
+    return unavailable(QString::fromStdString(e.what()));
+  }
+  return {};
+}
+
+DisplayMap build_display_map(const AnalysisDocument& doc) { return build_display_map(doc, doc.state()); }
+
+DisplayMap build_display_map(const AnalysisDocument& doc, const ViewState& s) {
+  DisplayMap m;
+  RowMatrix weights = selected_weights(doc, s, &m.unavailable);
+  if (weights.size() == 0) return m;
+  const int S = static_cast<int>(weights.rows());
+
+  // Hiding special tokens: their columns are masked and every row renormalised over the rest
+  // (core mask_tokens); their rows and columns then leave the display.
+  std::vector<uint8_t> mask(static_cast<size_t>(S), 0);
+  if (s.hide_special) {
+    const std::vector<bool> special = doc.specialMask();
+    for (int i = 0; i < S && i < static_cast<int>(special.size()); ++i) mask[static_cast<size_t>(i)] = special[static_cast<size_t>(i)];
+    weights = mask_tokens(weights, mask);
+  }
+  for (int i = 0; i < S; ++i)
+    if (!mask[static_cast<size_t>(i)]) m.row_tokens.push_back(i);
+  if (m.row_tokens.empty()) {
+    m.unavailable = QObject::tr("Every token is a special token; nothing is left to show.");
+    return m;
+  }
+  m.col_tokens = m.row_tokens;
+  const int n = static_cast<int>(m.row_tokens.size());
+  m.values.resize(n, n);
+  for (int r = 0; r < n; ++r)
+    for (int c = 0; c < n; ++c) m.values(r, c) = weights(m.row_tokens[static_cast<size_t>(r)], m.col_tokens[static_cast<size_t>(c)]);
+
+  DisplayOptions o;
+  o.clip_percent = s.clip_percent;
+  const float vmax = m.values.size() ? m.values.maxCoeff() : 0.0f;
+  m.title = describe(s);
+  switch (s.normalization) {
+    case Normalization::Row:
+      o.scale = DisplayScale::Raw;
+      m.scale_lower = 0;
+      m.scale_upper = 1;
+      m.scale_label = QObject::tr("attention weight");
+      break;
+    case Normalization::Matrix:
+      o.scale = DisplayScale::MatrixMax;
+      m.scale_upper = vmax;
+      m.scale_label = QObject::tr("attention weight (scaled to matrix max)");
+      break;
+    case Normalization::Global: {
+      o.scale = DisplayScale::MatrixMax;  // divided by the global max below
+      m.scale_upper = std::max<double>(doc.globalMax(s), vmax);
+      m.scale_label = QObject::tr("attention weight (scaled to max over all heads)");
+      break;
+    }
+    case Normalization::Log:
+      o.scale = DisplayScale::Log;
+      m.log_scale = true;
+      m.scale_upper = vmax;
+      m.scale_lower = vmax * std::pow(10.0, -o.log_decades);
+      m.scale_label = QObject::tr("attention weight (log scale)");
+      break;
+    case Normalization::Percentile:
+      o.scale = DisplayScale::Percentile;
+      m.scale_upper = cumulative_sum_threshold(m.values.data(), static_cast<size_t>(m.values.size()), 100.0 - s.clip_percent);
+      m.scale_label = QObject::tr("attention weight (top %1% of mass clipped)").arg(s.clip_percent);
+      break;
+  }
+  m.shade = normalize_for_display(m.values, o);
+  if (s.normalization == Normalization::Global && m.scale_upper > 0) m.shade = m.values / static_cast<float>(m.scale_upper);
+  return m;
+}
+
+}  // namespace attnscope::ui

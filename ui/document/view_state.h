@@ -1,0 +1,50 @@
+#pragma once
+
+#include <QList>
+#include <QString>
+
+namespace attnscope::ui {
+
+enum class HeadMode { Single, Mean, Max, Min, Subset };
+enum class Method { Raw, Rollout, Flow };  // Raw: the chosen layer's heads as they are (or fused)
+enum class Normalization { Row, Matrix, Global, Log, Percentile };
+enum class ColorMapId { Viridis, Magma, Inferno, Cividis, Greys };
+enum class ViewKind { Matrix, Lines, Overview, Text, Image, Heads, Prediction };
+
+// What every view shows: one selection shared by all of them, owned by the document.
+struct ViewState {
+  int layer = 0;
+  int head = 0;                 // with HeadMode::Single
+  HeadMode head_mode = HeadMode::Single;
+  QList<int> subset;            // with HeadMode::Subset
+  Method method = Method::Raw;
+  int query = -1;               // query token for the Text/Image views; -1 = the default row
+  ColorMapId color_map = ColorMapId::Viridis;
+  Normalization normalization = Normalization::Row;
+  double clip_percent = 2.0;    // percentile clipping
+  bool hide_special = false;    // mask special tokens, renormalising the rest of each row
+  double threshold = 0.6;       // mass fraction kept by the Image view's contour
+  bool show_threshold = false;
+  double overlay_opacity = 0.6;
+  bool smooth_overlay = true;
+  QString statistic = QStringLiteral("entropy");  // Heads view
+  ViewKind view = ViewKind::Matrix;
+
+  bool operator==(const ViewState&) const = default;
+};
+
+QString to_string(HeadMode m);
+QString to_string(Method m);
+QString to_string(Normalization n);
+QString to_string(ColorMapId c);
+QString to_string(ViewKind v);
+bool parse(const QString& s, Method& out);
+bool parse(const QString& s, Normalization& out);
+bool parse(const QString& s, ColorMapId& out);
+bool parse(const QString& s, ViewKind& out);
+bool parse(const QString& s, HeadMode& out);
+
+// "L3 · H5", "L3 · mean of heads", "rollout from L0" -- for titles and the status bar.
+QString describe(const ViewState& s);
+
+}  // namespace attnscope::ui

@@ -1,0 +1,139 @@
+#include "ui/panels/controls_bar.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QInputDialog>
+#include <QLabel>
+#include <QSpinBox>
+
+#include "ui/document/analysis_document.h"
+
+namespace attnscope::ui {
+
+namespace {
+// Head combo entries after the per-head ones.
+enum HeadEntry { kMean = -1, kMax = -2, kMin = -3, kSubset = -4 };
+}
+
+ControlsBar::ControlsBar(AnalysisDocument* document, QWidget* parent) : QWidget(parent), document_(document) {
+  auto* l = new QHBoxLayout(this);
+  l->setContentsMargins(4, 2, 4, 2);
+  auto label = [&](const QString& t, QWidget* buddy) {
+    auto* lab = new QLabel(t);
+    lab->setBuddy(buddy);
+    l->addWidget(lab);
+    l->addWidget(buddy);
+  };
+  layer_ = new QSpinBox;
+  layer_->setObjectName("layerSpin");
+  layer_->setToolTip(tr("Layer (↑/↓ in a view)"));
+  head_ = new QComboBox;
+  head_->setObjectName("headCombo");
+  head_->setToolTip(tr("Head (←/→ in a view), or a fusion of heads"));
+  method_ = new QComboBox;
+  method_->setObjectName("methodCombo");
+  method_->addItem(tr("raw"), int(Method::Raw));
+  method_->addItem(tr("rollout"), int(Method::Rollout));
+  method_->addItem(tr("flow"), int(Method::Flow));
+  method_->setToolTip(tr("raw: the layer's attention; rollout / flow: attention propagated through all layers (Abnar & Zuidema 2020)"));
+  cmap_ = new QComboBox;
+  cmap_->setObjectName("colorMapCombo");
+  for (ColorMapId c : {ColorMapId::Viridis, ColorMapId::Magma, ColorMapId::Inferno, ColorMapId::Cividis, ColorMapId::Greys})
+    cmap_->addItem(to_string(c), int(c));
+  norm_ = new QComboBox;
+  norm_->setObjectName("normalizationCombo");
+  norm_->addItem(tr("row (raw weights)"), int(Normalization::Row));
+  norm_->addItem(tr("matrix max"), int(Normalization::Matrix));
+  norm_->addItem(tr("global max"), int(Normalization::Global));
+  norm_->addItem(tr("log"), int(Normalization::Log));
+  norm_->addItem(tr("clip 2% outliers"), int(Normalization::Percentile));
+  hide_special_ = new QCheckBox(tr("Hide special tokens"));
+  hide_special_->setObjectName("hideSpecialCheck");
+  hide_special_->setToolTip(tr("Drop [CLS], [SEP], <s>, … and renormalise each row over the remaining tokens"));
+  label(tr("&Layer"), layer_);
+  label(tr("&Head"), head_);
+  label(tr("&Method"), method_);
+  label(tr("&Colours"), cmap_);
+  label(tr("&Scale"), norm_);
+  l->addWidget(hide_special_);
+  l->addStretch();
+
+  connect(layer_, qOverload<int>(&QSpinBox::valueChanged), this, [this](int v) {
+    if (!syncing_) document_->setLayer(v);
+  });
+  connect(head_, qOverload<int>(&QComboBox::activated), this, [this](int i) {
+    const int v = head_->itemData(i).toInt();
+    if (v >= 0) document_->setHead(v);
+    else if (v == kMean) document_->setHeadMode(HeadMode::Mean);
+    else if (v == kMax) document_->setHeadMode(HeadMode::Max);
+    else if (v == kMin) document_->setHeadMode(HeadMode::Min);
+    else chooseSubset();
+  });
+  connect(method_, qOverload<int>(&QComboBox::activated), this, [this](int i) { document_->setMethod(Method(method_->itemData(i).toInt())); });
+  connect(cmap_, qOverload<int>(&QComboBox::activated), this, [this](int i) { document_->setColorMap(ColorMapId(cmap_->itemData(i).toInt())); });
+  connect(norm_, qOverload<int>(&QComboBox::activated), this,
+          [this](int i) { document_->setNormalization(Normalization(norm_->itemData(i).toInt())); });
+  connect(hide_special_, &QCheckBox::toggled, this, [this](bool on) {
+    if (!syncing_) document_->setHideSpecial(on);
+  });
+  connect(document_, &AnalysisDocument::stateChanged, this, &ControlsBar::syncFromDocument);
+  connect(document_, &AnalysisDocument::analyzerChanged, this, &ControlsBar::rebuildHeadChoices);
+  connect(document_, &AnalysisDocument::analysisChanged, this, &ControlsBar::rebuildHeadChoices);
+  rebuildHeadChoices();
+}
+
+void ControlsBar::rebuildHeadChoices() {
+  syncing_ = true;
+  head_->clear();
+  for (int h = 0; h < document_->numHeads(); ++h) head_->addItem(tr("head %1").arg(h), h);
+  head_->addItem(tr("mean of heads"), kMean);
+  head_->addItem(tr("max of heads"), kMax);
+  head_->addItem(tr("min of heads"), kMin);
+  head_->addItem(tr("subset…"), kSubset);
+  layer_->setRange(0, std::max(0, document_->numLayers() - 1));
+  syncing_ = false;
+  syncFromDocument();
+}
+
+void ControlsBar::syncFromDocument() {
+  syncing_ = true;
+  const ViewState& s = document_->state();
+  layer_->setValue(s.layer);
+  int want = s.head;
+  if (s.head_mode == HeadMode::Mean) want = kMean;
+  else if (s.head_mode == HeadMode::Max) want = kMax;
+  else if (s.head_mode == HeadMode::Min) want = kMin;
+  else if (s.head_mode == HeadMode::Subset) want = kSubset;
+  head_->setCurrentIndex(head_->findData(want));
+  method_->setCurrentIndex(method_->findData(int(s.method)));
+  cmap_->setCurrentIndex(cmap_->findData(int(s.color_map)));
+  norm_->setCurrentIndex(norm_->findData(int(s.normalization)));
+  hide_special_->setChecked(s.hide_special);
+  const bool enabled = document_->hasAnalysis();
+  for (QWidget* w : std::initializer_list<QWidget*>{layer_, head_, method_})
+    w->setEnabled(enabled);
+  layer_->setEnabled(enabled && s.method == Method::Raw);
+  syncing_ = false;
+}
+
+void ControlsBar::chooseSubset() {
+  QStringList current;
+  for (int h : document_->state().subset) current << QString::number(h);
+  bool ok = false;
+  const QString text = QInputDialog::getText(this, tr("Mean of a subset of heads"), tr("Heads (e.g. 0,2,5):"), QLineEdit::Normal,
+                                             current.join(","), &ok);
+  if (!ok) {
+    syncFromDocument();
+    return;
+  }
+  QList<int> heads;
+  for (const QString& part : text.split(',', Qt::SkipEmptyParts)) {
+    bool num = false;
+    const int h = part.trimmed().toInt(&num);
+    if (num) heads << h;
+  }
+  document_->setSubset(heads);
+}
+
+}  // namespace attnscope::ui

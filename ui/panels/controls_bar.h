@@ -1,0 +1,35 @@
+#pragma once
+
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QSpinBox;
+
+namespace attnscope::ui {
+
+class AnalysisDocument;
+
+// Layer, head (single, mean, max, min, subset), method, colour map, normalisation and special-
+// token hiding: the selection every view follows, edited here and mirrored from the document.
+class ControlsBar : public QWidget {
+  Q_OBJECT
+ public:
+  explicit ControlsBar(AnalysisDocument* document, QWidget* parent = nullptr);
+
+ private:
+  void syncFromDocument();
+  void rebuildHeadChoices();
+  void chooseSubset();
+
+  AnalysisDocument* document_;
+  QSpinBox* layer_;
+  QComboBox* head_;
+  QComboBox* method_;
+  QComboBox* cmap_;
+  QComboBox* norm_;
+  QCheckBox* hide_special_;
+  bool syncing_ = false;
+};
+
+}  // namespace attnscope::ui

@@ -1,0 +1,234 @@
+#include "ui/panels/input_panel.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QDir>
+#include <QDragEnterEvent>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QImageReader>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMimeData>
+#include <QPainter>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QStackedWidget>
+#include <QStandardPaths>
+#include <QVBoxLayout>
+
+#include "core/common/parse.h"
+#include "ui/document/analysis_document.h"
+
+namespace attnscope::ui {
+
+namespace {
+constexpr qint64 kEditorLimit = 256 * 1024;  // larger files are previewed, not edited
+}
+
+// The chosen photo scaled into whatever room the panel has (a QLabel pixmap would instead force
+// the panel to the pixmap's size).
+class ImagePreview : public QWidget {
+ public:
+  explicit ImagePreview(QWidget* parent = nullptr) : QWidget(parent) {
+    setMinimumSize(120, 120);
+    setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
+  }
+  void setImage(const QImage& image) {
+    image_ = image;
+    update();
+  }
+
+ protected:
+  void paintEvent(QPaintEvent*) override {
+    QPainter p(this);
+    p.fillRect(rect(), palette().base());
+    if (image_.isNull()) {
+      p.setPen(palette().color(QPalette::PlaceholderText));
+      p.drawText(rect(), Qt::AlignCenter, InputPanel::tr("Drop an image here,\nor open or paste one."));
+      return;
+    }
+    QSizeF s = image_.size();
+    s.scale(size(), Qt::KeepAspectRatio);
+    p.setRenderHint(QPainter::SmoothPixmapTransform);
+    p.drawImage(QRectF(QPointF((width() - s.width()) / 2, (height() - s.height()) / 2), s), image_);
+  }
+
+ private:
+  QImage image_;
+};
+
+InputPanel::InputPanel(AnalysisDocument* document, QWidget* parent)
+    : QWidget(parent), document_(document), stack_(new QStackedWidget(this)) {
+  setAcceptDrops(true);
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(4, 4, 4, 4);
+  layout->addWidget(stack_);
+
+  // text page
+  auto* text_page = new QWidget;
+  auto* tl = new QVBoxLayout(text_page);
+  tl->setContentsMargins(0, 0, 0, 0);
+  editor_ = new QPlainTextEdit;
+  editor_->setObjectName("textInput");
+  editor_->setPlaceholderText(tr("Type or paste a text, or open a sample (File ▸ Samples)…"));
+  tl->addWidget(editor_, 1);
+  big_note_ = new QLabel;
+  big_note_->setWordWrap(true);
+  big_note_->hide();
+  tl->addWidget(big_note_);
+  pair_label_ = new QLabel(tr("Second segment (optional):"));
+  pair_ = new QLineEdit;
+  pair_->setObjectName("textPairInput");
+  pair_->setPlaceholderText(tr("sentence B of a pair"));
+  tl->addWidget(pair_label_);
+  tl->addWidget(pair_);
+  auto* tb = new QHBoxLayout;
+  auto* open_text = new QPushButton(tr("Open text file…"));
+  auto* run_text = new QPushButton(tr("Run"));
+  run_text->setToolTip(tr("Run the model on this text (Ctrl+R)"));
+  tb->addWidget(open_text);
+  tb->addStretch();
+  tb->addWidget(run_text);
+  tl->addLayout(tb);
+  stack_->addWidget(text_page);
+  connect(open_text, &QPushButton::clicked, this, &InputPanel::chooseTextFile);
+  connect(run_text, &QPushButton::clicked, this, &InputPanel::runRequested);
+  connect(editor_, &QPlainTextEdit::textChanged, this, [this] {
+    if (!big_text_.isEmpty() && editor_->document()->isModified()) {
+      big_text_.clear();
+      big_note_->hide();
+    }
+  });
+
+  // image page
+  auto* image_page = new QWidget;
+  auto* il = new QVBoxLayout(image_page);
+  il->setContentsMargins(0, 0, 0, 0);
+  image_ = new ImagePreview;
+  image_->setObjectName("imageDropArea");
+  il->addWidget(image_, 1);
+  image_info_ = new QLabel;
+  image_info_->setWordWrap(true);
+  il->addWidget(image_info_);
+  auto* ib = new QHBoxLayout;
+  auto* open_image = new QPushButton(tr("Open image…"));
+  auto* paste = new QPushButton(tr("Paste"));
+  auto* run_image = new QPushButton(tr("Run"));
+  run_image->setToolTip(tr("Run the model on this image (Ctrl+R)"));
+  ib->addWidget(open_image);
+  ib->addWidget(paste);
+  ib->addStretch();
+  ib->addWidget(run_image);
+  il->addLayout(ib);
+  stack_->addWidget(image_page);
+  connect(open_image, &QPushButton::clicked, this, &InputPanel::chooseImage);
+  connect(paste, &QPushButton::clicked, this, &InputPanel::pasteImage);
+  connect(run_image, &QPushButton::clicked, this, &InputPanel::runRequested);
+
+  connect(document_, &AnalysisDocument::analyzerChanged, this, &InputPanel::updateMode);
+  updateMode();
+}
+
+bool InputPanel::imageMode() const { return stack_->currentIndex() == 1; }
+
+void InputPanel::updateMode() {
+  const auto& a = document_->analyzer();
+  const bool image = a && a->info().modality == Modality::Image;
+  stack_->setCurrentIndex(image ? 1 : 0);
+  const bool pairs = a && a->tokenizer() && !a->tokenizer()->post_processor().pair.empty() && a->info().token_types;
+  pair_label_->setVisible(pairs);
+  pair_->setVisible(pairs);
+}
+
+QString InputPanel::text() const { return big_text_.isEmpty() ? editor_->toPlainText() : big_text_; }
+QString InputPanel::textPair() const { return pair_->isVisible() ? pair_->text() : QString(); }
+
+void InputPanel::setText(const QString& text) {
+  big_text_.clear();
+  big_note_->hide();
+  editor_->setPlainText(text);
+}
+
+bool InputPanel::loadTextFile(const QString& path) {
+  QFile f(path);
+  if (!f.open(QIODevice::ReadOnly)) {
+    emit problem(tr("Cannot read %1: %2").arg(QDir::toNativeSeparators(path), f.errorString()));
+    return false;
+  }
+  const QByteArray bytes = f.readAll();
+  const QString text = QString::fromStdString(strip_final_newline(bytes.toStdString()));
+  if (bytes.size() <= kEditorLimit) {
+    setText(text);
+    return true;
+  }
+  // A big file stays out of the editor (which would freeze); the model reads what fits.
+  editor_->setPlainText(text.left(static_cast<int>(kEditorLimit / 4)));
+  editor_->document()->setModified(false);
+  big_text_ = text;
+  big_note_->setText(tr("Showing the start of %1 (%2 MB). Running uses the whole file; the model reads as many tokens as it can "
+                        "take and says so. Editing replaces it with what is shown.")
+                         .arg(QFileInfo(path).fileName())
+                         .arg(bytes.size() / 1e6, 0, 'f', 1));
+  big_note_->show();
+  return true;
+}
+
+bool InputPanel::setImage(const QString& path) {
+  QImageReader reader(path);
+  const QSize size = reader.size();
+  if (!reader.canRead()) {
+    emit problem(tr("%1 is not an image Attnscope can read (%2)").arg(QDir::toNativeSeparators(path), reader.errorString()));
+    return false;
+  }
+  image_path_ = path;
+  reader.setScaledSize(size.scaled(QSize(640, 640), Qt::KeepAspectRatio));
+  reader.setAutoTransform(true);  // EXIF orientation, as the model sees it
+  image_->setImage(reader.read());
+  image_info_->setText(QString("%1 · %2×%3").arg(QFileInfo(path).fileName()).arg(size.width()).arg(size.height()));
+  return true;
+}
+
+bool InputPanel::pasteImage() {
+  const QImage img = QApplication::clipboard()->image();
+  if (img.isNull()) {
+    emit problem(tr("The clipboard holds no image."));
+    return false;
+  }
+  const QString dir = QStandardPaths::writableLocation(QStandardPaths::TempLocation);
+  const QString path = QDir(dir).filePath(QString("attnscope-pasted-%1.png").arg(QDateTime::currentMSecsSinceEpoch()));
+  if (!img.save(path, "PNG")) {
+    emit problem(tr("Cannot save the pasted image to %1").arg(path));
+    return false;
+  }
+  return setImage(path);
+}
+
+void InputPanel::chooseTextFile() {
+  const QString path = QFileDialog::getOpenFileName(this, tr("Open a text file"), QString(), tr("Text (*.txt *.md);;All files (*)"));
+  if (!path.isEmpty()) loadTextFile(path);
+}
+
+void InputPanel::chooseImage() {
+  const QString path = QFileDialog::getOpenFileName(this, tr("Open an image"), QString(),
+                                                    tr("Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp);;All files (*)"));
+  if (!path.isEmpty()) setImage(path);
+}
+
+void InputPanel::dragEnterEvent(QDragEnterEvent* event) {
+  if (event->mimeData()->hasUrls() || event->mimeData()->hasImage()) event->acceptProposedAction();
+}
+
+void InputPanel::dropEvent(QDropEvent* event) {
+  const QMimeData* m = event->mimeData();
+  if (m->hasUrls() && !m->urls().isEmpty() && m->urls().first().isLocalFile()) {
+    const QString path = m->urls().first().toLocalFile();
+    if (imageMode()) setImage(path);
+    else loadTextFile(path);
+    event->acceptProposedAction();
+  }
+}
+
+}  // namespace attnscope::ui

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <QImage>
+#include <QWidget>
+
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QStackedWidget;
+
+namespace attnscope::ui {
+
+class AnalysisDocument;
+
+// Where the input is chosen: a text editor (with an optional second segment for sentence-pair
+// models) or an image (open, drag and drop, paste). Shows whichever the open model takes.
+class InputPanel : public QWidget {
+  Q_OBJECT
+ public:
+  explicit InputPanel(AnalysisDocument* document, QWidget* parent = nullptr);
+
+  QString text() const;        // the full text (also when a large file is only previewed)
+  QString textPair() const;
+  QString imagePath() const { return image_path_; }
+  bool imageMode() const;
+
+ public slots:
+  void setText(const QString& text);
+  bool loadTextFile(const QString& path);   // false (and a message) if unreadable
+  bool setImage(const QString& path);       // false (and a message) if not an image
+  bool pasteImage();
+  void chooseTextFile();
+  void chooseImage();
+
+ signals:
+  void runRequested();
+  void problem(const QString& message);
+
+ protected:
+  void dragEnterEvent(QDragEnterEvent* event) override;
+  void dropEvent(QDropEvent* event) override;
+
+ private:
+  void updateMode();
+
+  AnalysisDocument* document_;
+  QStackedWidget* stack_;
+  QPlainTextEdit* editor_;
+  QLineEdit* pair_;
+  QLabel* pair_label_;
+  QLabel* big_note_;
+  QString big_text_;  // a large file's content, kept out of the editor
+  class ImagePreview* image_;
+  QLabel* image_info_;
+  QString image_path_;
+};
+
+}  // namespace attnscope::ui

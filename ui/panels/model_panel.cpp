@@ -1,0 +1,83 @@
+#include "ui/panels/model_panel.h"
+
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+#include "core/pipeline/model_discovery.h"
+#include "core/pipeline/model_summary.h"
+#include "ui/app/session.h"
+
+namespace attnscope::ui {
+
+ModelPanel::ModelPanel(Session* session, QWidget* parent) : QWidget(parent), session_(session), list_(new QTreeWidget(this)) {
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(4, 4, 4, 4);
+  list_->setColumnCount(3);
+  list_->setHeaderLabels({tr("Model"), tr("Type"), tr("L×H")});
+  list_->setRootIsDecorated(false);
+  list_->setUniformRowHeights(true);
+  list_->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+  list_->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+  list_->header()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
+  list_->setObjectName("modelList");
+  layout->addWidget(list_, 1);
+
+  empty_ = new QLabel(this);
+  empty_->setWordWrap(true);
+  empty_->setTextFormat(Qt::RichText);
+  empty_->setText(tr("<b>No models found.</b><br>Attnscope reads Hugging Face model folders "
+                     "(<tt>config.json</tt>, <tt>model.safetensors</tt>, tokenizer files). Get one with "
+                     "<tt>huggingface-cli download google/vit-base-patch16-224</tt>, which puts it in the "
+                     "Hugging Face cache where Attnscope finds it, or list your model folders in "
+                     "<tt>ATTNSCOPE_MODEL_PATH</tt>, or use <i>Open folder…</i>."));
+  layout->addWidget(empty_);
+
+  auto* buttons = new QHBoxLayout;
+  auto* open = new QPushButton(tr("Open folder…"), this);
+  auto* refresh_button = new QPushButton(tr("Refresh"), this);
+  buttons->addWidget(open);
+  buttons->addWidget(refresh_button);
+  layout->addLayout(buttons);
+  connect(open, &QPushButton::clicked, this, &ModelPanel::chooseFolder);
+  connect(refresh_button, &QPushButton::clicked, this, &ModelPanel::refresh);
+  connect(list_, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem* item) {
+    if (item) emit openRequested(item->data(0, Qt::UserRole).toString());
+  });
+  connect(session_, &Session::recentModelsChanged, this, &ModelPanel::refresh);
+  refresh();
+}
+
+int ModelPanel::modelCount() const { return list_->topLevelItemCount(); }
+
+void ModelPanel::refresh() {
+  DiscoveryOptions o;
+  for (const QString& r : session_->recentModels()) o.recent.emplace_back(r.toStdString());
+  list_->clear();
+  for (const ModelEntry& e : discover_models(o)) {
+    auto* item = new QTreeWidgetItem(list_);
+    item->setText(0, QString::fromStdString(e.name));
+    item->setText(1, QString::fromStdString(e.model_type.empty() ? "?" : e.model_type));
+    item->setText(2, e.layers ? QString("%1×%2").arg(e.layers).arg(e.heads) : QString());
+    item->setData(0, Qt::UserRole, QString::fromStdString(e.dir.string()));
+    QString tip = QString::fromStdString(e.dir.string()) + "\n" + QString::fromStdString(e.architecture) + ", " +
+                  QString::fromStdString(human_bytes(e.weights_bytes)) + "\n" + tr("found in: %1").arg(QString::fromStdString(e.source));
+    if (!e.problem.empty()) {
+      tip += "\n" + tr("problem: %1").arg(QString::fromStdString(e.problem));
+      item->setForeground(0, palette().brush(QPalette::Disabled, QPalette::Text));
+    }
+    for (int c = 0; c < 3; ++c) item->setToolTip(c, tip);
+  }
+  empty_->setVisible(list_->topLevelItemCount() == 0);
+}
+
+void ModelPanel::chooseFolder() {
+  const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a Hugging Face model folder"));
+  if (!dir.isEmpty()) emit openRequested(dir);
+}
+
+}  // namespace attnscope::ui

@@ -1,0 +1,114 @@
+#include "ui/render/heads_plot.h"
+
+#include <cmath>
+#include <limits>
+
+#include <qcustomplot.h>
+
+namespace attnscope::ui {
+
+QStringList head_statistic_names(bool causal) {
+  QStringList names{"entropy", "entropy_normalized", "mean_distance", "special_mass", "previous_token", "self"};
+  if (causal) names << "induction";
+  return names;
+}
+
+QString head_statistic_title(const QString& name) {
+  if (name == "entropy") return QObject::tr("entropy (nats)");
+  if (name == "entropy_normalized") return QObject::tr("entropy / log(row length)");
+  if (name == "mean_distance") return QObject::tr("mean attention distance");
+  if (name == "special_mass") return QObject::tr("attention on special tokens");
+  if (name == "previous_token") return QObject::tr("previous-token score");
+  if (name == "self") return QObject::tr("self (diagonal) score");
+  if (name == "induction") return QObject::tr("induction score");
+  return name;
+}
+
+double head_statistic(const HeadStats& s, const QString& name) {
+  if (name == "entropy") return s.entropy;
+  if (name == "entropy_normalized") return s.entropy_normalized;
+  if (name == "mean_distance") return s.mean_distance;
+  if (name == "special_mass") return s.special_mass;
+  if (name == "previous_token") return s.previous_token;
+  if (name == "self") return s.self;
+  if (name == "induction") return s.induction ? *s.induction : std::numeric_limits<double>::quiet_NaN();
+  return std::numeric_limits<double>::quiet_NaN();
+}
+
+void HeadsPlot::setup(QCustomPlot* plot, const std::vector<HeadStats>& stats, const std::vector<int>& layers, int heads,
+                      const QString& statistic, const ColorMap& cmap, int selected_layer, int selected_head, const QString& title) {
+  plot->clearPlottables();
+  plot->clearItems();
+  plot->plotLayout()->clear();
+  auto* rect = new QCPAxisRect(plot);
+  int row = 0;
+  if (!title.isEmpty()) {
+    plot->plotLayout()->addElement(row++, 0, new QCPTextElement(plot, title, QFont(plot->font().family(), 11, QFont::Bold)));
+  }
+  plot->plotLayout()->addElement(row, 0, rect);
+  plot->xAxis = rect->axis(QCPAxis::atBottom);
+  plot->yAxis = rect->axis(QCPAxis::atLeft);
+  const int L = static_cast<int>(layers.size());
+  auto* cm = new QCPColorMap(plot->xAxis, plot->yAxis);
+  cm->data()->setSize(std::max(heads, 1), std::max(L, 1));
+  cm->data()->setRange(QCPRange(0, std::max(heads - 1, 0)), QCPRange(0, std::max(L - 1, 0)));
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  for (const HeadStats& s : stats) {
+    const auto it = std::find(layers.begin(), layers.end(), s.layer);
+    if (it == layers.end()) continue;
+    const double v = head_statistic(s, statistic);
+    cm->data()->setCell(s.head, static_cast<int>(it - layers.begin()), v);
+    if (std::isfinite(v)) {
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+    }
+  }
+  if (!std::isfinite(lo)) lo = 0, hi = 1;
+  if (hi <= lo) hi = lo + 1e-9;
+  cm->setGradient(cmap.gradient());
+  cm->setInterpolate(false);
+  cm->setDataRange(QCPRange(lo, hi));
+  auto* scale = new QCPColorScale(plot);
+  plot->plotLayout()->addElement(row, 1, scale);
+  scale->setType(QCPAxis::atRight);
+  scale->axis()->setLabel(head_statistic_title(statistic));
+  scale->setGradient(cmap.gradient());
+  cm->setColorScale(scale);
+  cm->setDataRange(QCPRange(lo, hi));
+  auto* group = new QCPMarginGroup(plot);
+  rect->setMarginGroup(QCP::msBottom | QCP::msTop, group);
+  scale->setMarginGroup(QCP::msBottom | QCP::msTop, group);
+
+  QSharedPointer<QCPAxisTickerText> xt(new QCPAxisTickerText), yt(new QCPAxisTickerText);
+  for (int h = 0; h < heads; ++h) xt->addTick(h, QString("H%1").arg(h));
+  for (int r = 0; r < L; ++r) yt->addTick(r, QString("L%1").arg(layers[static_cast<size_t>(r)]));
+  plot->xAxis->setTicker(xt);
+  plot->yAxis->setTicker(yt);
+  plot->xAxis->setLabel(QObject::tr("head"));
+  plot->yAxis->setLabel(QObject::tr("layer"));
+  for (QCPAxis* a : {plot->xAxis, plot->yAxis}) {
+    a->grid()->setVisible(false);
+    a->setSubTicks(false);
+  }
+  plot->yAxis->setRangeReversed(true);
+  plot->xAxis->setRange(-0.5, heads - 0.5);
+  plot->yAxis->setRange(-0.5, L - 0.5);
+  const auto it = std::find(layers.begin(), layers.end(), selected_layer);
+  if (it != layers.end() && selected_head >= 0) {
+    auto* box = new QCPItemRect(plot);
+    const double r = static_cast<double>(it - layers.begin());
+    box->topLeft->setCoords(selected_head - 0.5, r - 0.5);
+    box->bottomRight->setCoords(selected_head + 0.5, r + 0.5);
+    box->setPen(QPen(QColor(220, 40, 40), 3));
+  }
+}
+
+std::pair<int, int> HeadsPlot::cellAt(QCustomPlot* plot, const std::vector<int>& layers, int heads, const QPointF& pos) {
+  if (!plot->axisRect() || !plot->axisRect()->rect().contains(pos.toPoint())) return {-1, -1};
+  const int h = static_cast<int>(std::lround(plot->xAxis->pixelToCoord(pos.x())));
+  const int r = static_cast<int>(std::lround(plot->yAxis->pixelToCoord(pos.y())));
+  if (h < 0 || h >= heads || r < 0 || r >= static_cast<int>(layers.size())) return {-1, -1};
+  return {layers[static_cast<size_t>(r)], h};
+}
+
+}  // namespace attnscope::ui

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <vector>
+
+#include <QPointF>
+#include <QString>
+
+#include "core/analysis/head_stats.h"
+#include "ui/render/color_map.h"
+
+class QCustomPlot;
+
+namespace attnscope::ui {
+
+// The statistics a Heads view can show, by the names the CLI's stats CSV uses.
+QStringList head_statistic_names(bool causal);
+QString head_statistic_title(const QString& name);
+// The statistic `name` of `s` (NaN if not available, e.g. induction not computed).
+double head_statistic(const attnscope::HeadStats& s, const QString& name);
+
+// A layers x heads heat map of one head statistic, layer 0 at the top, the selected head outlined.
+class HeadsPlot {
+ public:
+  static void setup(QCustomPlot* plot, const std::vector<attnscope::HeadStats>& stats, const std::vector<int>& layers, int heads,
+                    const QString& statistic, const ColorMap& cmap, int selected_layer, int selected_head, const QString& title);
+  // (layer, head) under a widget position, or (-1, -1).
+  static std::pair<int, int> cellAt(QCustomPlot* plot, const std::vector<int>& layers, int heads, const QPointF& pos);
+};
+
+}  // namespace attnscope::ui

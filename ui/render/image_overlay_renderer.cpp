@@ -1,0 +1,120 @@
+#include "ui/render/image_overlay_renderer.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
+
+namespace attnscope::ui {
+
+namespace {
+constexpr double kPad = 10, kTitle = 24, kCaption = 20;
+}
+
+QSizeF ImageOverlayRenderer::naturalSize() const {
+  const double w = std::max(photo.width(), 320), h = std::max(photo.height(), 240);
+  const double s = std::min(1.0, 720.0 / std::max(w, h));
+  return QSizeF(w * s + 2 * kPad, h * s + 2 * kPad + kTitle + kCaption);
+}
+
+QRectF ImageOverlayRenderer::photoRect(const QRectF& area) const {
+  const QRectF box(area.left() + kPad, area.top() + kPad + kTitle, area.width() - 2 * kPad, area.height() - 2 * kPad - kTitle - kCaption);
+  if (photo.isNull() || box.width() <= 0 || box.height() <= 0) return box;
+  const double s = std::min(box.width() / photo.width(), box.height() / photo.height());
+  const QSizeF size(photo.width() * s, photo.height() * s);
+  return QRectF(box.center() - QPointF(size.width() / 2, size.height() / 2), size);
+}
+
+QImage ImageOverlayRenderer::overlayImage(QRectF* region) const {
+  const int rows = static_cast<int>(patch_shade.rows()), cols = static_cast<int>(patch_shade.cols());
+  if (rows == 0 || cols == 0 || geometry.empty()) return {};
+  const RectF first = geometry.patch_rect(0, 0), last = geometry.patch_rect(rows - 1, cols - 1);
+  const double x0 = first.x, y0 = first.y, x1 = last.x + last.width, y1 = last.y + last.height;
+  if (region) *region = QRectF(x0, y0, x1 - x0, y1 - y0);
+  // Upsample the patch grid to the region's size in original pixels (capped for huge photos).
+  const double scale = std::min(1.0, 2048.0 / std::max(x1 - x0, y1 - y0));
+  const int w = std::max(cols, static_cast<int>(std::lround((x1 - x0) * scale)));
+  const int h = std::max(rows, static_cast<int>(std::lround((y1 - y0) * scale)));
+  cv::Mat grid(rows, cols, CV_32F, const_cast<float*>(patch_shade.data()));
+  cv::Mat up;
+  cv::resize(grid, up, cv::Size(w, h), 0, 0, smooth ? cv::INTER_CUBIC : cv::INTER_NEAREST);
+  QImage img(w, h, QImage::Format_ARGB32);
+  const int alpha = static_cast<int>(std::lround(std::clamp(opacity, 0.0, 1.0) * 255));
+  for (int y = 0; y < h; ++y) {
+    auto* line = reinterpret_cast<QRgb*>(img.scanLine(y));
+    const float* src = up.ptr<float>(y);
+    for (int x = 0; x < w; ++x) {
+      const QRgb c = cmap.rgb(std::clamp(static_cast<double>(src[x]), 0.0, 1.0));
+      line[x] = qRgba(qRed(c), qGreen(c), qBlue(c), alpha);
+    }
+  }
+  return img;
+}
+
+QPainterPath ImageOverlayRenderer::contour(const QRectF& pr) const {
+  QPainterPath path;
+  if (!threshold_keep || geometry.empty() || photo.isNull()) return path;
+  const double s = pr.width() / photo.width();
+  for (int r = 0; r < geometry.rows; ++r)
+    for (int c = 0; c < geometry.cols; ++c) {
+      if (!(*threshold_keep)[static_cast<size_t>(r * geometry.cols + c)]) continue;
+      const RectF q = geometry.patch_rect(r, c);
+      QPainterPath cell;
+      cell.addRect(QRectF(pr.left() + q.x * s, pr.top() + q.y * s, q.width * s, q.height * s));
+      path = path.united(cell);
+    }
+  return path.simplified();
+}
+
+void ImageOverlayRenderer::paint(QPainter& p, const QRectF& area) const {
+  p.save();
+  paint_figure_background(p, area, title, kPad, kTitle - 4);
+  const QRectF pr = photoRect(area);
+  if (photo.isNull()) {
+    p.drawText(pr, Qt::AlignCenter, QObject::tr("Run an image model to see its attention over the photo."));
+    p.restore();
+    return;
+  }
+  p.setRenderHint(QPainter::SmoothPixmapTransform, true);
+  p.drawImage(pr, photo);
+  QRectF region;
+  const QImage overlay = overlayImage(&region);
+  if (!overlay.isNull()) {
+    const double s = pr.width() / photo.width();
+    const QRectF target(pr.left() + region.x() * s, pr.top() + region.y() * s, region.width() * s, region.height() * s);
+    p.save();
+    p.setClipRect(pr);
+    p.setRenderHint(QPainter::SmoothPixmapTransform, smooth);
+    p.drawImage(target, overlay);
+    p.restore();
+    if (query_patch >= 0 && query_patch < geometry.num_patches()) {
+      const RectF q = geometry.patch_rect(query_patch / geometry.cols, query_patch % geometry.cols);
+      p.setPen(QPen(QColor(220, 40, 40), 2));
+      p.setBrush(Qt::NoBrush);
+      p.drawRect(QRectF(pr.left() + q.x * s, pr.top() + q.y * s, q.width * s, q.height * s));
+    }
+  }
+  const QPainterPath c = contour(pr);
+  if (!c.isEmpty()) {
+    p.setRenderHint(QPainter::Antialiasing);
+    p.setPen(QPen(Qt::white, 3));
+    p.drawPath(c);
+    p.setPen(QPen(Qt::black, 1.2, Qt::DashLine));
+    p.drawPath(c);
+  }
+  p.setPen(QColor(80, 80, 80));
+  p.drawText(QRectF(area.left() + kPad, area.bottom() - kPad - kCaption, area.width() - 2 * kPad, kCaption), Qt::AlignLeft | Qt::AlignVCenter,
+             caption);
+  p.restore();
+}
+
+int ImageOverlayRenderer::patchAt(const QRectF& area, const QPointF& pos) const {
+  if (photo.isNull() || geometry.empty()) return -1;
+  const QRectF pr = photoRect(area);
+  const double s = pr.width() / photo.width();
+  const auto patch = geometry.patch_at((pos.x() - pr.left()) / s, (pos.y() - pr.top()) / s);
+  return patch ? *patch : -1;
+}
+
+}  // namespace attnscope::ui

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include <QImage>
+#include <QObject>
+#include <QPainterPath>
+#include <QString>
+
+#include "core/common/tensor.h"
+#include "core/image/geometry.h"
+#include "ui/render/color_map.h"
+#include "ui/render/figure_renderer.h"
+
+namespace attnscope::ui {
+
+// The original photo with an attention map over its patches: each patch's value is drawn over
+// the patch's rectangle in ORIGINAL-image coordinates (through the preprocessing's resize and
+// crop), nearest (one flat cell per patch) or smooth (bicubic upsampling of the patch grid), with
+// an optional contour around the smallest set of patches holding a fraction of the mass.
+class ImageOverlayRenderer : public FigureRenderer {
+ public:
+  QImage photo;                    // the original, RGB
+  attnscope::ImageGeometry geometry;
+  attnscope::RowMatrix patch_shade;  // [rows, cols] in [0, 1]
+  ColorMap cmap;
+  double opacity = 0.6;
+  bool smooth = true;
+  std::optional<std::vector<uint8_t>> threshold_keep;  // [rows * cols] patches inside the contour
+  int query_patch = -1;            // outlined patch (the query), -1 for none
+  QString title;
+  QString caption;                 // e.g. "mass threshold 0.6: 23 patches"
+
+  QSizeF naturalSize() const override;
+  void paint(QPainter& painter, const QRectF& area) const override;
+  // Where the photo is drawn inside `area` (aspect ratio kept).
+  QRectF photoRect(const QRectF& area) const;
+  // The patch (row-major index) under a point of `area`, or -1.
+  int patchAt(const QRectF& area, const QPointF& pos) const;
+  // The overlay image, in original-image pixels over the region the patches cover (built with
+  // OpenCV); exposed for tests.
+  QImage overlayImage(QRectF* region) const;
+
+ private:
+  QPainterPath contour(const QRectF& photo_rect) const;
+};
+
+}  // namespace attnscope::ui

@@ -1,0 +1,81 @@
+#include "ui/render/overview_renderer.h"
+
+#include <algorithm>
+
+namespace attnscope::ui {
+
+namespace {
+constexpr double kLabelWidth = 34, kLabelHeight = 20, kTitleHeight = 24, kPad = 8;
+}
+
+QSizeF OverviewRenderer::naturalSize() const {
+  const double cell = 72;
+  return QSizeF(kPad * 2 + kLabelWidth + heads * (cell + 4), kPad * 2 + kTitleHeight + kLabelHeight + layers * (cell + 4));
+}
+
+OverviewRenderer::Layout OverviewRenderer::layout(const QRectF& area) const {
+  Layout l;
+  const double w = area.width() - 2 * kPad - kLabelWidth, h = area.height() - 2 * kPad - kLabelHeight - (title.isEmpty() ? 0 : kTitleHeight);
+  l.gap = 3;
+  l.cell = std::max(4.0, std::min(w / std::max(heads, 1), h / std::max(layers, 1)) - l.gap);
+  l.left = area.left() + kPad + kLabelWidth;
+  l.top = area.top() + kPad + (title.isEmpty() ? 0 : kTitleHeight) + kLabelHeight;
+  return l;
+}
+
+void OverviewRenderer::paint(QPainter& p, const QRectF& area) const {
+  p.save();
+  p.fillRect(area, Qt::white);
+  if (layers == 0 || heads == 0) {
+    p.drawText(area, Qt::AlignCenter, QObject::tr("No result yet."));
+    p.restore();
+    return;
+  }
+  const Layout l = layout(area);
+  QFont f = p.font();
+  f.setPointSizeF(std::clamp(l.cell / 6.0, 6.0, 9.0));
+  p.setFont(f);
+  p.setPen(Qt::black);
+  if (!title.isEmpty()) {
+    QFont b = f;
+    b.setBold(true);
+    b.setPointSizeF(f.pointSizeF() + 2);
+    p.setFont(b);
+    p.drawText(QRectF(area.left() + kPad, area.top() + kPad, area.width() - 2 * kPad, kTitleHeight), Qt::AlignLeft | Qt::AlignVCenter, title);
+    p.setFont(f);
+  }
+  for (int h = 0; h < heads; ++h)
+    p.drawText(QRectF(l.left + h * (l.cell + l.gap), l.top - kLabelHeight, l.cell, kLabelHeight), Qt::AlignCenter, QString("H%1").arg(h));
+  for (int r = 0; r < layers; ++r) {
+    const double y = l.top + r * (l.cell + l.gap);
+    const int layer = r < static_cast<int>(layer_ids.size()) ? layer_ids[static_cast<size_t>(r)] : r;
+    p.drawText(QRectF(area.left() + kPad, y, kLabelWidth - 4, l.cell), Qt::AlignRight | Qt::AlignVCenter, QString("L%1").arg(layer));
+    for (int h = 0; h < heads; ++h) {
+      const QRectF cell(l.left + h * (l.cell + l.gap), y, l.cell, l.cell);
+      const size_t i = static_cast<size_t>(r) * heads + h;
+      if (i < thumbnails.size() && !thumbnails[i].isNull()) {
+        p.setRenderHint(QPainter::SmoothPixmapTransform, false);
+        p.drawImage(cell, thumbnails[i]);
+      } else {
+        p.fillRect(cell, QColor(235, 235, 235));
+      }
+    }
+  }
+  if (selected_layer >= 0 && selected_head >= 0) {
+    const QRectF sel(l.left + selected_head * (l.cell + l.gap) - 2, l.top + selected_layer * (l.cell + l.gap) - 2, l.cell + 4, l.cell + 4);
+    p.setPen(QPen(QColor(220, 40, 40), 3));
+    p.setBrush(Qt::NoBrush);
+    p.drawRect(sel);
+  }
+  p.restore();
+}
+
+std::pair<int, int> OverviewRenderer::cellAt(const QRectF& area, const QPointF& pos) const {
+  const Layout l = layout(area);
+  const int h = static_cast<int>((pos.x() - l.left) / (l.cell + l.gap));
+  const int r = static_cast<int>((pos.y() - l.top) / (l.cell + l.gap));
+  if (pos.x() < l.left || pos.y() < l.top || h >= heads || r >= layers) return {-1, -1};
+  return {r, h};
+}
+
+}  // namespace attnscope::ui

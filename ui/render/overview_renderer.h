@@ -1,0 +1,37 @@
+#pragma once
+
+#include <vector>
+
+#include <QImage>
+#include <QObject>
+#include <QString>
+
+#include "ui/render/figure_renderer.h"
+
+namespace attnscope::ui {
+
+// Every layer x head as a thumbnail grid (text: the attention matrix; images: the CLS map over
+// the patches), with layer and head labels and the selected head outlined.
+class OverviewRenderer : public FigureRenderer {
+ public:
+  int layers = 0;
+  int heads = 0;
+  std::vector<int> layer_ids;        // model layer of each grid row
+  std::vector<QImage> thumbnails;    // layers x heads, row-major; null images are drawn empty
+  int selected_layer = -1;           // grid row, or -1
+  int selected_head = -1;
+  QString title;
+
+  QSizeF naturalSize() const override;
+  void paint(QPainter& painter, const QRectF& area) const override;
+  // The (grid row, head) under `pos`, or (-1, -1).
+  std::pair<int, int> cellAt(const QRectF& area, const QPointF& pos) const;
+
+ private:
+  struct Layout {
+    double left, top, cell, gap;
+  };
+  Layout layout(const QRectF& area) const;
+};
+
+}  // namespace attnscope::ui

@@ -1,0 +1,136 @@
+#include "ui/render/text_renderer.h"
+
+#include <QAbstractTextDocumentLayout>
+#include <QTextBlock>
+#include <QTextCursor>
+
+#include <algorithm>
+#include <cmath>
+
+namespace attnscope::ui {
+
+namespace {
+constexpr double kPad = 12, kTitle = 26, kChipH = 22;
+
+bool dark(QRgb c) { return qGray(c) < 128; }
+
+// The colour map's colour with opacity = shade over white: unattended text stays plain.
+QRgb highlight(const ColorMap& cmap, double shade) {
+  const QRgb c = cmap.rgb(shade);
+  const double a = std::clamp(shade, 0.0, 1.0);
+  auto mix = [a](int v) { return static_cast<int>(std::lround(255 + (v - 255) * a)); };
+  return qRgb(mix(qRed(c)), mix(qGreen(c)), mix(qBlue(c)));
+}
+}  // namespace
+
+std::vector<int> utf16_positions(const std::string& s) {
+  // Bytes inside a character map to the character's start.
+  std::vector<int> out(s.size() + 1, 0);
+  int u = 0;
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
+    for (size_t k = 0; k < len && i + k < s.size(); ++k) out[i + k] = u;
+    u += len == 4 ? 2 : 1;
+    i += len;
+  }
+  out[s.size()] = u;
+  return out;
+}
+
+std::unique_ptr<QTextDocument> TextRenderer::document(double width) const {
+  auto doc = std::make_unique<QTextDocument>();
+  doc->setDocumentMargin(0);
+  QFont f = doc->defaultFont();
+  f.setPointSizeF(12);
+  doc->setDefaultFont(f);
+  doc->setTextWidth(width);
+  QTextCursor cur(doc.get());
+  for (size_t p = 0; p < paragraphs.size(); ++p) {
+    if (p) cur.insertBlock();
+    const int base = cur.position();
+    cur.insertText(paragraphs[p].text);
+    for (const Span& s : paragraphs[p].spans) {
+      if (s.end <= s.begin) continue;
+      QTextCursor c(doc.get());
+      c.setPosition(base + s.begin);
+      c.setPosition(base + s.end, QTextCursor::KeepAnchor);
+      QTextCharFormat fmt;
+      const QRgb rgb = highlight(cmap, s.shade);
+      fmt.setBackground(QColor::fromRgb(rgb));
+      fmt.setForeground(dark(rgb) ? Qt::white : Qt::black);
+      if (s.token == query) {
+        fmt.setFontWeight(QFont::Bold);
+        fmt.setFontUnderline(true);
+        fmt.setUnderlineColor(QColor(220, 40, 40));
+      }
+      fmt.setToolTip(QString("token %1 · weight %2").arg(s.token).arg(s.weight, 0, 'g', 4));
+      c.mergeCharFormat(fmt);
+    }
+  }
+  return doc;
+}
+
+double TextRenderer::chipsHeight(double) const { return chips.empty() ? 0 : kChipH + 8; }
+
+QSizeF TextRenderer::naturalSize() const {
+  const double w = 640;
+  auto doc = document(w - 2 * kPad);
+  return QSizeF(w, 2 * kPad + kTitle + chipsHeight(w) + doc->size().height() + (note.isEmpty() ? 0 : 24));
+}
+
+void TextRenderer::paint(QPainter& p, const QRectF& area) const {
+  p.save();
+  paint_figure_background(p, area, title, kPad, kTitle - 4);
+  double x = area.left() + kPad;
+  const double cy = area.top() + kPad + kTitle;
+  const QFontMetricsF fm(p.font());
+  for (const Chip& c : chips) {
+    const double w = fm.horizontalAdvance(c.label) + 12;
+    const QRectF r(x, cy, w, kChipH);
+    const QRgb rgb = highlight(cmap, c.shade);
+    p.setBrush(QColor::fromRgb(rgb));
+    p.setPen(c.token == query ? QPen(QColor(220, 40, 40), 2) : QPen(QColor(150, 150, 150)));
+    p.drawRoundedRect(r, 4, 4);
+    p.setPen(dark(rgb) ? Qt::white : Qt::black);
+    p.drawText(r, Qt::AlignCenter, c.label);
+    x += w + 6;
+  }
+  const double ty = cy + chipsHeight(area.width());
+  auto doc = document(area.width() - 2 * kPad);
+  p.translate(area.left() + kPad, ty);
+  doc->drawContents(&p, QRectF(0, 0, area.width() - 2 * kPad, area.bottom() - ty));
+  p.translate(-(area.left() + kPad), -ty);
+  if (!note.isEmpty()) {
+    p.setPen(QColor(120, 120, 120));
+    p.drawText(QRectF(area.left() + kPad, ty + doc->size().height() + 4, area.width() - 2 * kPad, 20), Qt::AlignLeft, note);
+  }
+  p.restore();
+}
+
+int TextRenderer::tokenAt(const QRectF& area, const QPointF& pos) const {
+  const double cy = area.top() + kPad + kTitle;
+  if (!chips.empty() && pos.y() >= cy && pos.y() < cy + kChipH) {
+    const QFontMetricsF fm{QFont()};
+    double x = area.left() + kPad;
+    for (const Chip& c : chips) {
+      const double w = fm.horizontalAdvance(c.label) + 12;
+      if (pos.x() >= x && pos.x() < x + w) return c.token;
+      x += w + 6;
+    }
+    return -1;
+  }
+  const double ty = cy + chipsHeight(area.width());
+  auto doc = document(area.width() - 2 * kPad);
+  const int at = doc->documentLayout()->hitTest(pos - QPointF(area.left() + kPad, ty), Qt::ExactHit);
+  if (at < 0) return -1;
+  const QTextBlock block = doc->findBlock(at);
+  const int p = block.blockNumber(), offset = at - block.position();
+  if (p < 0 || p >= static_cast<int>(paragraphs.size())) return -1;
+  for (const Span& s : paragraphs[static_cast<size_t>(p)].spans)
+    if (offset >= s.begin && offset < s.end) return s.token;
+  return -1;
+}
+
+}  // namespace attnscope::ui

@@ -1,0 +1,144 @@
+#include "ui/views/image_view.h"
+
+#include <QCheckBox>
+#include <QDoubleSpinBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMouseEvent>
+#include <QSlider>
+#include <QVBoxLayout>
+
+#include "core/analysis/display_norm.h"
+#include "core/analysis/mass_threshold.h"
+#include "core/analysis/token_roles.h"
+#include "ui/document/analysis_document.h"
+#include "ui/document/map_builder.h"
+#include "ui/render/image_overlay_renderer.h"
+#include "ui/views/renderer_view.h"
+
+namespace attnscope::ui {
+
+ImageView::ImageView(AnalysisDocument* document, QWidget* parent) : QWidget(parent), document_(document), canvas_(new RendererView) {
+  auto* l = new QVBoxLayout(this);
+  l->setContentsMargins(0, 0, 0, 0);
+  auto* bar = new QHBoxLayout;
+  opacity_ = new QSlider(Qt::Horizontal);
+  opacity_->setObjectName("opacitySlider");
+  opacity_->setRange(0, 100);
+  opacity_->setMaximumWidth(160);
+  smooth_ = new QCheckBox(tr("Smooth"));
+  smooth_->setObjectName("smoothCheck");
+  smooth_->setToolTip(tr("Bicubic upsampling of the patch grid; off: one flat cell per patch"));
+  threshold_ = new QCheckBox(tr("Mass contour"));
+  threshold_->setObjectName("thresholdCheck");
+  threshold_->setToolTip(tr("Outline the smallest set of patches holding this fraction of the map's mass (DINO)"));
+  tau_ = new QDoubleSpinBox;
+  tau_->setRange(0.05, 1.0);
+  tau_->setSingleStep(0.05);
+  bar->addWidget(new QLabel(tr("Opacity")));
+  bar->addWidget(opacity_);
+  bar->addWidget(smooth_);
+  bar->addWidget(threshold_);
+  bar->addWidget(tau_);
+  bar->addStretch();
+  l->addLayout(bar);
+  l->addWidget(canvas_, 1);
+  canvas_->installEventFilter(this);
+
+  auto edit = [this](auto&& change) {
+    if (syncing_) return;
+    ViewState s = document_->state();
+    change(s);
+    document_->setState(s);
+  };
+  connect(opacity_, &QSlider::valueChanged, this, [edit](int v) { edit([v](ViewState& s) { s.overlay_opacity = v / 100.0; }); });
+  connect(smooth_, &QCheckBox::toggled, this, [edit](bool on) { edit([on](ViewState& s) { s.smooth_overlay = on; }); });
+  connect(threshold_, &QCheckBox::toggled, this, [edit](bool on) { edit([on](ViewState& s) { s.show_threshold = on; }); });
+  connect(tau_, qOverload<double>(&QDoubleSpinBox::valueChanged), this, [edit](double v) { edit([v](ViewState& s) { s.threshold = v; }); });
+  connect(document_, &AnalysisDocument::analysisChanged, this, &ImageView::refresh);
+  connect(document_, &AnalysisDocument::stateChanged, this, &ImageView::refresh);
+  refresh();
+}
+
+std::unique_ptr<ImageOverlayRenderer> ImageView::makeRenderer(const AnalysisDocument& doc) {
+  auto r = std::make_unique<ImageOverlayRenderer>();
+  const ViewState& s = doc.state();
+  r->cmap = ColorMap(s.color_map);
+  r->opacity = s.overlay_opacity;
+  r->smooth = s.smooth_overlay;
+  if (!doc.hasAnalysis() || doc.analysis()->model.modality != Modality::Image) {
+    r->title = doc.hasAnalysis() ? QObject::tr("The Image view is for image models; see the Text view.") : QString();
+    return r;
+  }
+  const Analysis& a = *doc.analysis();
+  const RgbImage& img = a.image;
+  r->photo = QImage(img.pixels.data(), img.width, img.height, img.width * 3, QImage::Format_RGB888).copy();
+  r->geometry = a.geometry;
+
+  ViewState plain = s;
+  plain.hide_special = false;  // the prefix tokens are never drawn; their mass is handled below
+  const RowMatrix weights = selected_weights(doc, plain, &r->caption);
+  if (weights.size() == 0) {
+    r->title = r->caption;
+    return r;
+  }
+  const int query = doc.effectiveQuery();
+  PatchGrid grid;
+  grid.prefix_tokens = a.geometry.prefix_tokens;
+  grid.rows = a.geometry.rows;
+  grid.cols = a.geometry.cols;
+  grid.patch_size = a.geometry.patch_size;
+  RowMatrix map = patch_map(weights, query, grid);  // the query row over the patch keys
+  const float mx = map.maxCoeff();
+  const double total = map.sum();
+  // A single row over the patches is shaded relative to its own max (as DINO's maps are) for the
+  // row and matrix scales; "global" compares with the largest weight of every head.
+  DisplayOptions o;
+  o.clip_percent = s.clip_percent;
+  o.scale = s.normalization == Normalization::Log ? DisplayScale::Log
+            : s.normalization == Normalization::Percentile ? DisplayScale::Percentile
+                                                           : DisplayScale::MatrixMax;
+  if (s.normalization == Normalization::Global) r->patch_shade = map / static_cast<float>(std::max(doc.globalMax(s), 1e-12));
+  else r->patch_shade = normalize_for_display(map, o);
+  const QStringList labels = doc.tokenLabels();
+  const bool patch_query = query >= a.geometry.prefix_tokens;
+  r->query_patch = patch_query ? query - a.geometry.prefix_tokens : -1;
+  r->title = QObject::tr("%1 → patches · %2").arg(labels.value(query), describe(s));
+  r->caption = QObject::tr("patch mass %1 of the row (the rest goes to %2) · max %3")
+                   .arg(total, 0, 'f', 3)
+                   .arg(a.geometry.prefix_tokens > 1 ? QObject::tr("the CLS and distillation tokens") : QObject::tr("CLS"))
+                   .arg(mx, 0, 'g', 3);
+  if (s.show_threshold && total > 0) {
+    std::vector<float> values(map.data(), map.data() + map.size());
+    MassThresholdOptions o;
+    o.fraction = s.threshold;
+    const MassThreshold t = mass_threshold(values, o);
+    r->threshold_keep = t.keep;
+    r->caption += QObject::tr(" · contour: %1 patches hold %2% of the patch mass").arg(t.kept).arg(100 * t.kept_mass, 0, 'f', 0);
+  }
+  return r;
+}
+
+void ImageView::refresh() {
+  syncing_ = true;
+  const ViewState& s = document_->state();
+  opacity_->setValue(static_cast<int>(std::lround(s.overlay_opacity * 100)));
+  smooth_->setChecked(s.smooth_overlay);
+  threshold_->setChecked(s.show_threshold);
+  tau_->setValue(s.threshold);
+  tau_->setEnabled(s.show_threshold);
+  syncing_ = false;
+  canvas_->setRenderer(makeRenderer(*document_));
+}
+
+bool ImageView::eventFilter(QObject* watched, QEvent* event) {
+  if (watched == canvas_ && event->type() == QEvent::MouseButtonPress && canvas_->renderer()) {
+    const auto* r = static_cast<const ImageOverlayRenderer*>(canvas_->renderer());
+    const int patch = r->patchAt(canvas_->rect(), static_cast<QMouseEvent*>(event)->position());
+    document_->setQuery(patch >= 0 ? r->geometry.prefix_tokens + patch : -1);
+    return true;
+  }
+  return false;
+}
+
+}  // namespace attnscope::ui

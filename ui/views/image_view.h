@@ -1,0 +1,39 @@
+#pragma once
+
+#include <QWidget>
+
+class QCheckBox;
+class QDoubleSpinBox;
+class QSlider;
+
+namespace attnscope::ui {
+
+class AnalysisDocument;
+class ImageOverlayRenderer;
+class RendererView;
+
+// The photo with the selected map (CLS -> patches, or the clicked patch's row) overlaid;
+// opacity slider, nearest / smooth upsampling, optional mass-threshold contour. Clicking a
+// patch makes it the query; clicking outside the patches goes back to CLS.
+class ImageView : public QWidget {
+  Q_OBJECT
+ public:
+  explicit ImageView(AnalysisDocument* document, QWidget* parent = nullptr);
+  static std::unique_ptr<ImageOverlayRenderer> makeRenderer(const AnalysisDocument& document);
+  RendererView* canvas() const { return canvas_; }
+
+ protected:
+  bool eventFilter(QObject* watched, QEvent* event) override;
+
+ private:
+  void refresh();
+  AnalysisDocument* document_;
+  RendererView* canvas_;
+  QSlider* opacity_;
+  QCheckBox* smooth_;
+  QCheckBox* threshold_;
+  QDoubleSpinBox* tau_;
+  bool syncing_ = false;
+};
+
+}  // namespace attnscope::ui

@@ -1,0 +1,86 @@
+#include "ui/views/lines_view.h"
+
+#include <QMouseEvent>
+
+#include "ui/document/analysis_document.h"
+#include "ui/document/map_builder.h"
+#include "ui/render/lines_renderer.h"
+#include "ui/views/renderer_view.h"
+
+namespace attnscope::ui {
+
+LinesView::LinesView(AnalysisDocument* document, QWidget* parent) : QScrollArea(parent), document_(document), canvas_(new RendererView) {
+  setWidget(canvas_);
+  setWidgetResizable(false);
+  setBackgroundRole(QPalette::Base);
+  canvas_->setMouseTracking(true);
+  canvas_->installEventFilter(this);
+  connect(document_, &AnalysisDocument::analysisChanged, this, &LinesView::rebuild);
+  connect(document_, &AnalysisDocument::stateChanged, this, &LinesView::rebuild);
+  rebuild();
+}
+
+const LinesRenderer* LinesView::renderer() const { return static_cast<const LinesRenderer*>(canvas_->renderer()); }
+
+std::unique_ptr<LinesRenderer> LinesView::makeRenderer(const AnalysisDocument& doc) {
+  auto r = std::make_unique<LinesRenderer>();
+  if (!doc.hasAnalysis()) return r;
+  const ViewState& s = doc.state();
+  const QStringList labels = doc.tokenLabels();
+  auto add = [&](const ViewState& vs, const QColor& color, const QString& name) {
+    const DisplayMap m = build_display_map(doc, vs);
+    if (m.empty()) return;
+    if (r->labels.isEmpty())
+      for (int t : m.row_tokens) r->labels << labels.value(t);
+    r->heads.push_back({color, name, m.values});
+  };
+  if (s.method == Method::Raw && s.head_mode == HeadMode::Subset) {
+    for (int h : s.subset) {
+      ViewState one = s;
+      one.head_mode = HeadMode::Single;
+      one.head = h;
+      add(one, LinesRenderer::headColor(h), QString("H%1").arg(h));
+    }
+    r->title = QObject::tr("Layer %1, heads overlaid").arg(s.layer);
+  } else {
+    const int color = s.head_mode == HeadMode::Single ? s.head : 0;
+    add(s, LinesRenderer::headColor(color), describe(s));
+    r->title = describe(s);
+  }
+  return r;
+}
+
+void LinesView::rebuild() {
+  auto r = makeRenderer(*document_);
+  tokens_.clear();
+  if (document_->hasAnalysis()) {
+    const DisplayMap m = build_display_map(*document_);
+    tokens_ = m.row_tokens;
+  }
+  const QSizeF size = r->naturalSize();
+  canvas_->resize(std::max(static_cast<int>(size.width()), viewport()->width()), static_cast<int>(size.height()));
+  canvas_->setRenderer(std::move(r));
+}
+
+bool LinesView::eventFilter(QObject* watched, QEvent* event) {
+  if (watched != canvas_) return false;
+  auto* r = const_cast<LinesRenderer*>(renderer());
+  if (!r) return false;
+  if (event->type() == QEvent::MouseMove) {
+    const auto [side, index] = r->tokenAt(canvas_->rect(), static_cast<QMouseEvent*>(event)->position());
+    if (side != r->hover_side || index != r->hover_index) {
+      r->hover_side = side;
+      r->hover_index = index;
+      canvas_->update();
+    }
+  } else if (event->type() == QEvent::Leave) {
+    r->hover_side = r->hover_index = -1;
+    canvas_->update();
+  } else if (event->type() == QEvent::MouseButtonPress) {
+    const auto [side, index] = r->tokenAt(canvas_->rect(), static_cast<QMouseEvent*>(event)->position());
+    if (side == 0 && index >= 0 && index < static_cast<int>(tokens_.size())) document_->setQuery(tokens_[static_cast<size_t>(index)]);
+  }
+  return false;
+}
+
+}  // namespace attnscope::ui

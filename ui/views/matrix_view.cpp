@@ -1,0 +1,80 @@
+#include "ui/views/matrix_view.h"
+
+#include <QToolTip>
+#include <QVBoxLayout>
+
+#include <qcustomplot.h>
+
+#include "ui/document/analysis_document.h"
+#include "ui/document/map_builder.h"
+#include "ui/render/matrix_plot.h"
+
+namespace attnscope::ui {
+
+MatrixView::MatrixView(AnalysisDocument* document, QWidget* parent) : QWidget(parent), document_(document), plot_(new QCustomPlot(this)) {
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(plot_);
+  plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+  plot_->setMouseTracking(true);
+  plot_->setFocusPolicy(Qt::NoFocus);
+  connect(plot_, &QCustomPlot::mouseMove, this, &MatrixView::showTip);
+  connect(plot_, &QCustomPlot::mouseDoubleClick, this, [this](QMouseEvent*) {
+    if (map_.empty()) return;
+    plot_->xAxis->setRange(-0.5, map_.values.cols() - 0.5);
+    plot_->yAxis->setRange(-0.5, map_.values.rows() - 0.5);
+    MatrixPlot::updateTickLabels(plot_, map_, labels_);
+    plot_->replot();
+  });
+  connect(plot_, &QCustomPlot::mousePress, this, [this](QMouseEvent* e) {
+    if (e->button() != Qt::LeftButton || !(e->modifiers() & Qt::ControlModifier)) return;
+    const QPoint cell = MatrixPlot::cellAt(plot_, map_, e->position());
+    if (cell.y() >= 0) document_->setQuery(map_.row_tokens[static_cast<size_t>(cell.y())]);
+  });
+  connect(plot_, &QCustomPlot::afterLayout, this, [this] {
+    if (!map_.empty() && MatrixPlot::updateTickLabels(plot_, map_, labels_)) plot_->replot(QCustomPlot::rpQueuedReplot);
+  });
+  connect(document_, &AnalysisDocument::analysisChanged, this, &MatrixView::refresh);
+  connect(document_, &AnalysisDocument::stateChanged, this, &MatrixView::refresh);
+  refresh();
+}
+
+void MatrixView::refresh() {
+  // Keep the zoom when only the head or layer changes, so stepping through heads compares like with like.
+  const bool had = !map_.empty();
+  const QCPRange xr = plot_->xAxis ? plot_->xAxis->range() : QCPRange();
+  const QCPRange yr = plot_->yAxis ? plot_->yAxis->range() : QCPRange();
+  const long old_rows = map_.values.rows(), old_cols = map_.values.cols();
+  map_ = build_display_map(*document_);
+  labels_ = document_->tokenLabels();
+  if (map_.empty()) {
+    plot_->clearPlottables();
+    plot_->replot();
+    return;
+  }
+  MatrixPlot::Options o;
+  MatrixPlot::setup(plot_, map_, labels_, ColorMap(document_->state().color_map), o);
+  if (had && old_rows == map_.values.rows() && old_cols == map_.values.cols()) {
+    plot_->xAxis->setRange(xr);
+    plot_->yAxis->setRange(yr);
+    MatrixPlot::updateTickLabels(plot_, map_, labels_);
+  }
+  connect(plot_->xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, [this] { MatrixPlot::updateTickLabels(plot_, map_, labels_); });
+  connect(plot_->yAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, [this] { MatrixPlot::updateTickLabels(plot_, map_, labels_); });
+  plot_->replot();
+}
+
+void MatrixView::showTip(QMouseEvent* event) {
+  const QPoint cell = MatrixPlot::cellAt(plot_, map_, event->position());
+  if (cell.x() < 0) {
+    QToolTip::hideText();
+    return;
+  }
+  const int q = map_.row_tokens[static_cast<size_t>(cell.y())];
+  const int k = map_.col_tokens[static_cast<size_t>(cell.x())];
+  auto name = [&](int t) { return QString("'%1' (%2)").arg(t < labels_.size() ? labels_[t] : QString(), QString::number(t)); };
+  QToolTip::showText(event->globalPosition().toPoint(),
+                     tr("query %1\nkey %2\nweight %3").arg(name(q), name(k)).arg(map_.values(cell.y(), cell.x()), 0, 'g', 4), plot_);
+}
+
+}  // namespace attnscope::ui

@@ -1,0 +1,28 @@
+#pragma once
+
+#include "ui/document/view_state.h"
+#include "ui/views/renderer_view.h"
+
+namespace attnscope::ui {
+
+class AnalysisDocument;
+class OverviewRenderer;
+
+// All layers x heads at a glance; a click selects that head (and switches to single-head mode).
+class OverviewView : public RendererView {
+  Q_OBJECT
+ public:
+  explicit OverviewView(AnalysisDocument* document, QWidget* parent = nullptr);
+  static std::unique_ptr<OverviewRenderer> makeRenderer(const AnalysisDocument& document, int thumbnail_side = 96);
+
+ protected:
+  void mousePressEvent(QMouseEvent* event) override;
+
+ private:
+  void rebuild();
+  void reselect();
+  AnalysisDocument* document_;
+  ViewState drawn_;  // the selection the thumbnails were made for
+};
+
+}  // namespace attnscope::ui

@@ -1,0 +1,25 @@
+#pragma once
+
+#include "ui/views/renderer_view.h"
+
+namespace attnscope::ui {
+
+class AnalysisDocument;
+class TextRenderer;
+
+// The input text shaded by the attention each token receives from the query token (click a
+// token to make it the query).
+class TextView : public RendererView {
+  Q_OBJECT
+ public:
+  explicit TextView(AnalysisDocument* document, QWidget* parent = nullptr);
+  static std::unique_ptr<TextRenderer> makeRenderer(const AnalysisDocument& document);
+
+ protected:
+  void mousePressEvent(QMouseEvent* event) override;
+
+ private:
+  AnalysisDocument* document_;
+};
+
+}  // namespace attnscope::ui

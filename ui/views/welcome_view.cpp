@@ -1,0 +1,72 @@
+#include "ui/views/welcome_view.h"
+
+#include <QFileInfo>
+#include <QGridLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+#include "ui/app/samples.h"
+#include "ui/app/session.h"
+
+namespace attnscope::ui {
+
+WelcomeView::WelcomeView(Session* session, QWidget* parent) : QWidget(parent), session_(session) {
+  auto* outer = new QVBoxLayout(this);
+  outer->setContentsMargins(32, 24, 32, 24);
+  auto* title = new QLabel(tr("<h2>Attnscope</h2><p>See what a transformer attends to, head by head.</p>"));
+  outer->addWidget(title);
+
+  model_line_ = new QLabel;
+  model_line_->setWordWrap(true);
+  outer->addWidget(model_line_);
+  auto* open = new QPushButton(tr("Open model folder…"));
+  open->setMaximumWidth(220);
+  outer->addWidget(open);
+  connect(open, &QPushButton::clicked, this, &WelcomeView::openModelRequested);
+
+  outer->addWidget(new QLabel(tr("<h3>2. Choose a sample</h3><p>Texts on the left, photos on the right; "
+                                 "a sample runs at once when the open model takes that kind of input.</p>")));
+  auto* grid = new QGridLayout;
+  int row = 0;
+  for (const QString& t : sample_texts()) {
+    auto* b = new QPushButton(sample_title(t));
+    b->setFlat(true);
+    b->setStyleSheet("text-align: left");
+    connect(b, &QPushButton::clicked, this, [this, t] { emit sampleTextChosen(t); });
+    grid->addWidget(b, row++, 0);
+  }
+  row = 0;
+  for (const QString& i : sample_images()) {
+    auto* b = new QPushButton(sample_title(i));
+    b->setFlat(true);
+    b->setStyleSheet("text-align: left");
+    connect(b, &QPushButton::clicked, this, [this, i] { emit sampleImageChosen(i); });
+    grid->addWidget(b, row++, 1);
+  }
+  outer->addLayout(grid);
+  outer->addWidget(new QLabel(tr("<h3>3. Run and explore</h3>"
+                                 "<p><b>Ctrl+R</b> runs, <b>Esc</b> cancels. In a view, <b>←/→</b> step through heads and "
+                                 "<b>↑/↓</b> through layers; <b>Ctrl+1…7</b> switch views; the wheel zooms and dragging pans.</p>")));
+  outer->addStretch();
+  connect(session_->document(), &AnalysisDocument::analyzerChanged, this, &WelcomeView::refresh);
+  refresh();
+}
+
+void WelcomeView::refresh() {
+  const auto& a = session_->document()->analyzer();
+  if (a) {
+    const auto& i = a->info();
+    model_line_->setText(tr("<h3>1. Model</h3><p><b>%1</b>: %2, %3 layers × %4 heads — %5 input.</p>")
+                             .arg(QFileInfo(session_->document()->modelDir()).fileName(), QString::fromStdString(i.architecture))
+                             .arg(i.num_layers)
+                             .arg(i.num_heads)
+                             .arg(i.modality == Modality::Image ? tr("image") : tr("text")));
+  } else {
+    model_line_->setText(tr("<h3>1. Choose a model</h3><p>Pick one in the <i>Models</i> panel (Hugging Face cache, "
+                            "<tt>ATTNSCOPE_MODEL_PATH</tt>, recent folders) or open a model folder. No models yet? "
+                            "<tt>huggingface-cli download google/vit-base-patch16-224</tt> fetches one into the cache.</p>"));
+  }
+}
+
+}  // namespace attnscope::ui

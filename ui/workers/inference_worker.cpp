@@ -1,0 +1,77 @@
+#include "ui/workers/inference_worker.h"
+
+#include "core/analysis/induction.h"
+#include "core/common/error.h"
+
+namespace attnscope::ui {
+
+void InferenceWorker::openModel(const QString& dir, quint64 ticket) {
+  try {
+    AnalyzerPtr a(Analyzer::open(dir.toStdString()).release());
+    emit modelOpened(a, ticket);
+  } catch (const Error& e) {
+    emit failed(QString::fromStdString(e.what()), static_cast<int>(e.kind()), ticket);
+  } catch (const std::bad_alloc&) {
+    emit failed(tr("Out of memory while opening %1").arg(dir), static_cast<int>(ErrorKind::Resource), ticket);
+  } catch (const std::exception& e) {
+    emit failed(tr("Unexpected error: %1").arg(QString::fromStdString(e.what())), -1, ticket);
+  }
+}
+
+void InferenceWorker::run(const AnalyzerPtr& analyzer, const AnalysisRequest& request, quint64 ticket) {
+  try {
+    auto keep_going = [&](const Progress& p) {
+      emit progress(p.done, p.total, QString::fromStdString(p.stage), ticket);
+      return cancel_ticket_->load() < ticket;
+    };
+    if (!keep_going(Progress{0, analyzer->info().num_layers, "starting"})) {
+      emit cancelled(ticket);
+      return;
+    }
+    auto result = std::make_shared<Analysis>(analyzer->run(request, keep_going));
+    if (result->cancelled) emit cancelled(ticket);
+    else emit finished(result, ticket);
+  } catch (const Error& e) {
+    emit failed(QString::fromStdString(e.what()), static_cast<int>(e.kind()), ticket);
+  } catch (const std::bad_alloc&) {
+    emit failed(tr("Out of memory: the input is too large for this machine. Capture fewer layers or shorten the input."),
+                static_cast<int>(ErrorKind::Resource), ticket);
+  } catch (const std::exception& e) {
+    emit failed(tr("Unexpected error: %1").arg(QString::fromStdString(e.what())), -1, ticket);
+  }
+}
+
+void InferenceWorker::computeInduction(const AnalyzerPtr& analyzer, quint64 ticket) {
+  try {
+    auto keep_going = [&](const Progress& p) {
+      emit progress(p.done, p.total, QString::fromStdString(p.stage), ticket);
+      return cancel_ticket_->load() < ticket;
+    };
+    if (!analyzer->tokenizer()) throw Error(ErrorKind::Usage, "induction scores need a text model");
+    InductionResult r = run_induction(analyzer->model(), *analyzer->tokenizer(), InductionOptions{}, keep_going);
+    if (r.cancelled) emit cancelled(ticket);
+    else emit inductionFinished(r.layers, r.scores, ticket);
+  } catch (const Error& e) {
+    emit failed(QString::fromStdString(e.what()), static_cast<int>(e.kind()), ticket);
+  } catch (const std::exception& e) {
+    emit failed(tr("Unexpected error: %1").arg(QString::fromStdString(e.what())), -1, ticket);
+  }
+}
+
+void InferenceWorker::computeFlow(const AnalysisPtr& analysis, const FlowOptions& options, const QString& key, quint64 ticket) {
+  try {
+    auto keep_going = [&](const Progress& p) {
+      emit progress(p.done, p.total, QString::fromStdString(p.stage), ticket);
+      return cancel_ticket_->load() < ticket;
+    };
+    FlowResult r = attention_flow(analysis->forward.attentions, options, keep_going);
+    if (r.cancelled) emit cancelled(ticket);
+    else emit flowFinished(std::make_shared<const RowMatrix>(std::move(r.flow)), key, ticket);
+  } catch (const Error& e) {
+    emit failed(QString::fromStdString(e.what()), static_cast<int>(e.kind()), ticket);
+  } catch (const std::exception& e) {
+    emit failed(tr("Unexpected error: %1").arg(QString::fromStdString(e.what())), -1, ticket);
+  }
+}
+
+}  // namespace attnscope::ui

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <atomic>
+#include <memory>
+
+#include <QObject>
+#include <QString>
+
+#include "core/analysis/flow.h"
+#include "core/pipeline/analyzer.h"
+
+namespace attnscope::ui {
+
+using AnalyzerPtr = std::shared_ptr<const attnscope::Analyzer>;
+using AnalysisPtr = std::shared_ptr<const attnscope::Analysis>;
+using MatrixPtr = std::shared_ptr<const attnscope::RowMatrix>;
+
+// Opens models and runs inputs. Lives on a worker thread (see RunController); every slot is
+// invoked through a queued connection and answers with a signal carrying the job's ticket.
+// Results are immutable once emitted, so the GUI thread can read them without locks.
+class InferenceWorker : public QObject {
+  Q_OBJECT
+ public:
+  explicit InferenceWorker(std::atomic<quint64>* cancel_ticket) : cancel_ticket_(cancel_ticket) {}
+
+ public slots:
+  void openModel(const QString& dir, quint64 ticket);
+  void run(const attnscope::ui::AnalyzerPtr& analyzer, const attnscope::AnalysisRequest& request, quint64 ticket);
+  void computeInduction(const attnscope::ui::AnalyzerPtr& analyzer, quint64 ticket);
+  void computeFlow(const attnscope::ui::AnalysisPtr& analysis, const attnscope::FlowOptions& options, const QString& key,
+                   quint64 ticket);
+
+ signals:
+  void modelOpened(const attnscope::ui::AnalyzerPtr& analyzer, quint64 ticket);
+  void finished(const attnscope::ui::AnalysisPtr& analysis, quint64 ticket);
+  void flowFinished(const attnscope::ui::MatrixPtr& flow, const QString& key, quint64 ticket);
+  void inductionFinished(const std::vector<int>& layers, const std::vector<float>& scores, quint64 ticket);
+  void cancelled(quint64 ticket);
+  void failed(const QString& message, int error_kind, quint64 ticket);
+  void progress(int done, int total, const QString& stage, quint64 ticket);
+
+ private:
+  std::atomic<quint64>* cancel_ticket_;  // jobs with a ticket <= this value stop at the next step
+};
+
+}  // namespace attnscope::ui

@@ -1,0 +1,101 @@
+#include "ui/workers/run_controller.h"
+
+#include <QMetaType>
+
+namespace attnscope::ui {
+
+RunController::RunController(QObject* parent) : QObject(parent), worker_(new InferenceWorker(&cancel_ticket_)) {
+  qRegisterMetaType<AnalyzerPtr>("attnscope::ui::AnalyzerPtr");
+  qRegisterMetaType<AnalysisPtr>("attnscope::ui::AnalysisPtr");
+  qRegisterMetaType<attnscope::AnalysisRequest>("attnscope::AnalysisRequest");
+  qRegisterMetaType<MatrixPtr>("attnscope::ui::MatrixPtr");
+  qRegisterMetaType<attnscope::FlowOptions>("attnscope::FlowOptions");
+  qRegisterMetaType<std::vector<int>>("std::vector<int>");
+  qRegisterMetaType<std::vector<float>>("std::vector<float>");
+  worker_->moveToThread(&thread_);
+  connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
+  connect(this, &RunController::requestOpen, worker_, &InferenceWorker::openModel, Qt::QueuedConnection);
+  connect(this, &RunController::requestRun, worker_, &InferenceWorker::run, Qt::QueuedConnection);
+  connect(this, &RunController::requestInduction, worker_, &InferenceWorker::computeInduction, Qt::QueuedConnection);
+  connect(worker_, &InferenceWorker::inductionFinished, this, [this](const std::vector<int>& l, const std::vector<float>& s, quint64 t) {
+    if (!current(t)) return;
+    setBusy(false);
+    emit inductionFinished(l, s);
+  });
+  connect(this, &RunController::requestFlow, worker_, &InferenceWorker::computeFlow, Qt::QueuedConnection);
+  connect(worker_, &InferenceWorker::flowFinished, this, [this](const MatrixPtr& f, const QString& key, quint64 t) {
+    if (!current(t)) return;
+    setBusy(false);
+    emit flowFinished(f, key);
+  });
+
+  connect(worker_, &InferenceWorker::modelOpened, this, [this](const AnalyzerPtr& a, quint64 t) {
+    if (!current(t)) return;
+    setBusy(false);
+    emit modelOpened(a, opening_);
+  });
+  connect(worker_, &InferenceWorker::finished, this, [this](const AnalysisPtr& a, quint64 t) {
+    if (!current(t)) return;
+    setBusy(false);
+    emit finished(a);
+  });
+  connect(worker_, &InferenceWorker::cancelled, this, [this](quint64 t) {
+    if (!current(t)) return;
+    setBusy(false);
+    emit cancelled();
+  });
+  connect(worker_, &InferenceWorker::failed, this, [this](const QString& m, int k, quint64 t) {
+    if (!current(t)) return;
+    setBusy(false);
+    emit failed(m, k);
+  });
+  connect(worker_, &InferenceWorker::progress, this, [this](int d, int n, const QString& s, quint64 t) {
+    if (current(t)) emit progress(d, n, s);
+  });
+  thread_.setObjectName("attnscope-inference");
+  thread_.start();
+}
+
+RunController::~RunController() {
+  cancel_ticket_ = ticket_;
+  thread_.quit();
+  thread_.wait();
+}
+
+void RunController::openModel(const QString& dir) {
+  cancel_ticket_ = ticket_;  // a running job is superseded
+  opening_ = dir;
+  setBusy(true);
+  emit requestOpen(dir, ++ticket_);
+}
+
+void RunController::run(const AnalyzerPtr& analyzer, const AnalysisRequest& request) {
+  cancel_ticket_ = ticket_;
+  setBusy(true);
+  emit requestRun(analyzer, request, ++ticket_);
+}
+
+void RunController::computeInduction(const AnalyzerPtr& analyzer) {
+  cancel_ticket_ = ticket_;
+  setBusy(true);
+  emit requestInduction(analyzer, ++ticket_);
+}
+
+void RunController::computeFlow(const AnalysisPtr& analysis, const FlowOptions& options, const QString& key) {
+  cancel_ticket_ = ticket_;
+  setBusy(true);
+  emit requestFlow(analysis, options, key, ++ticket_);
+}
+
+void RunController::cancel() {
+  if (!busy_) return;
+  cancel_ticket_ = ticket_;
+}
+
+void RunController::setBusy(bool busy) {
+  if (busy_ == busy) return;
+  busy_ = busy;
+  emit busyChanged(busy);
+}
+
+}  // namespace attnscope::ui
