@@ -11,15 +11,14 @@
 
 #include <CLI/CLI.hpp>
 
-#include "core/analysis/flow.h"
 #include "core/analysis/head_stats.h"
 #include "core/analysis/induction.h"
-#include "core/analysis/rollout.h"
 #include "core/common/error.h"
 #include "core/common/parse.h"
 #include "core/export/analysis_export.h"
 #include "core/io/atomic_file.h"
 #include "core/pipeline/analyzer.h"
+#include "core/pipeline/derived_maps.h"
 #include "core/pipeline/model_summary.h"
 
 using namespace attnscope;
@@ -111,44 +110,6 @@ void check_method(const AttendArgs& args, const ModelInfo& info) {
                                std::to_string(info.num_layers - 1) + ")");
 }
 
-// The maps --method derives from the attentions: fused [L,S,S], rollout [S,S] or flow [S,S]
-// (image models also get its CLS row over the patch grid: rollout_cls / flow_cls [rows, cols]).
-std::vector<std::pair<std::string, Tensor>> derived_maps(const Analysis& a, const AttendArgs& args) {
-  const AttentionMaps& maps = a.forward.attentions;
-  FusionOptions fusion;
-  if (!args.heads.empty()) fusion.heads = parse_index_list(args.heads, maps.num_heads, "--heads");
-  if (args.method == "max") fusion.method = HeadFusion::Max;
-  if (args.method == "min") fusion.method = HeadFusion::Min;
-  if (args.method == "mean" || args.method == "max" || args.method == "min") return {{"fused", fuse_layers(maps, fusion)}};
-  RowMatrix m;
-  if (args.method == "rollout") {
-    RolloutOptions o;
-    o.fusion = fusion;
-    o.start_layer = std::max(args.start_layer, 0);
-    m = attention_rollout(maps, o);
-  } else if (args.method == "flow") {
-    FlowOptions o;
-    o.fusion = fusion;
-    o.start_layer = std::max(args.start_layer, 0);
-    o.threads = args.threads;
-    const FlowResult f = attention_flow(maps, o, stderr_progress());
-    std::cerr << "attention flow: " << group_thousands(f.cost.solves) << " max-flow problems in "
-              << static_cast<int>(f.seconds * 1000) << " ms\n";
-    m = f.flow;
-  } else {
-    return {};
-  }
-  auto tensor = [](const RowMatrix& x) {
-    Tensor t({x.rows(), x.cols()});
-    t.matrix() = x;
-    return t;
-  };
-  std::vector<std::pair<std::string, Tensor>> out = {{args.method, tensor(m)}};
-  if (a.model.modality == Modality::Image && !a.geometry.empty())
-    out.emplace_back(args.method + "_cls", tensor(patch_map(m, 0, {a.geometry.prefix_tokens, a.geometry.rows, a.geometry.cols, a.geometry.patch_size})));
-  return out;
-}
-
 int cmd_attend(const AttendArgs& args) {
   check_writable(args.out, args.force);
   bundle_format_for(args.out);
@@ -158,9 +119,15 @@ int cmd_attend(const AttendArgs& args) {
   const Analysis a = analyzer->run(req, stderr_progress());
   for (const auto& w : a.warnings) std::cerr << "warning: " << w << "\n";
   TensorBundle bundle = bundle_analysis(a);
-  const auto derived = derived_maps(a, args);  // outlives `bundle`, which borrows them
-  for (const auto& [name, t] : derived) bundle.add_view(name, t);
-  if (!derived.empty()) {
+  DerivedMapOptions d;
+  d.method = parse_map_method(args.method);
+  if (!args.heads.empty()) d.heads = parse_index_list(args.heads, a.model.num_heads, "--heads");
+  d.start_layer = std::max(args.start_layer, 0);
+  d.threads = args.threads;
+  const DerivedMaps derived = derived_maps(a, d, stderr_progress());  // outlives `bundle`, which borrows them
+  if (!derived.summary.empty()) std::cerr << derived.summary << "\n";
+  for (const auto& [name, t] : derived.maps) bundle.add_view(name, t);
+  if (!derived.maps.empty()) {
     bundle.fields["method"] = args.method;
     if (!args.heads.empty()) bundle.fields["heads"] = parse_index_list(args.heads, a.model.num_heads, "--heads");
     if (args.start_layer >= 0) bundle.fields["start_layer"] = args.start_layer;
@@ -185,11 +152,7 @@ int cmd_stats(const StatsArgs& args) {
   const AnalysisRequest req = input_request(in, *analyzer);
   const Analysis a = analyzer->run(req, stderr_progress());
   for (const auto& w : a.warnings) std::cerr << "warning: " << w << "\n";
-  const TokenRoles roles =
-      a.model.modality == Modality::Text
-          ? text_token_roles(a.encoding, a.model.causal)
-          : image_token_roles({a.geometry.prefix_tokens, a.geometry.rows, a.geometry.cols, a.geometry.patch_size}, a.seq_len());
-  std::vector<HeadStats> stats = head_statistics(a.forward.attentions, roles);
+  std::vector<HeadStats> stats = head_statistics(a.forward.attentions, token_roles(a));
   const bool induction = a.model.causal && analyzer->tokenizer();
   if (induction) {
     InductionOptions o = args.induction;

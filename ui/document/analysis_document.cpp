@@ -4,6 +4,7 @@
 
 #include "core/analysis/rollout.h"
 #include "core/analysis/token_roles.h"
+#include "core/pipeline/derived_maps.h"
 
 namespace attnscope::ui {
 
@@ -162,22 +163,7 @@ QStringList AnalysisDocument::tokenLabels() const {
   return out;
 }
 
-TokenRoles AnalysisDocument::tokenRoles() const {
-  TokenRoles roles;
-  if (!analysis_) return roles;
-  const std::vector<bool> special = specialMask();
-  roles.special.assign(special.begin(), special.end());
-  roles.causal = analysis_->model.causal;
-  if (analysis_->model.modality == Modality::Image && !analysis_->geometry.empty()) {
-    PatchGrid g;
-    g.prefix_tokens = analysis_->geometry.prefix_tokens;
-    g.rows = analysis_->geometry.rows;
-    g.cols = analysis_->geometry.cols;
-    g.patch_size = analysis_->geometry.patch_size;
-    roles.patches = g;
-  }
-  return roles;
-}
+TokenRoles AnalysisDocument::tokenRoles() const { return analysis_ ? token_roles(*analysis_) : TokenRoles{}; }
 
 const std::vector<HeadStats>& AnalysisDocument::headStats() const {
   if (!stats_valid_) {
@@ -196,12 +182,8 @@ void AnalysisDocument::setInduction(const std::vector<int>& layers, const std::v
 }
 
 std::vector<bool> AnalysisDocument::specialMask() const {
-  std::vector<bool> out(static_cast<size_t>(seqLen()), false);
-  if (!analysis_) return out;
-  const auto& toks = analysis_->encoding.tokens;
-  for (size_t i = 0; i < toks.size() && i < out.size(); ++i) out[i] = toks[i].special;
-  for (int i = 0; i < analysis_->model.num_prefix_tokens && i < seqLen(); ++i) out[static_cast<size_t>(i)] = true;
-  return out;
+  const TokenRoles roles = tokenRoles();
+  return std::vector<bool>(roles.special.begin(), roles.special.end());
 }
 
 int AnalysisDocument::effectiveQuery() const {

@@ -11,6 +11,7 @@
 #include "core/analysis/display_norm.h"
 #include "core/analysis/mass_threshold.h"
 #include "core/analysis/token_roles.h"
+#include "core/pipeline/derived_maps.h"
 #include "ui/document/analysis_document.h"
 #include "ui/document/map_builder.h"
 #include "ui/render/image_overlay_renderer.h"
@@ -83,11 +84,7 @@ std::unique_ptr<ImageOverlayRenderer> ImageView::makeRenderer(const AnalysisDocu
     return r;
   }
   const int query = doc.effectiveQuery();
-  PatchGrid grid;
-  grid.prefix_tokens = a.geometry.prefix_tokens;
-  grid.rows = a.geometry.rows;
-  grid.cols = a.geometry.cols;
-  grid.patch_size = a.geometry.patch_size;
+  const PatchGrid grid = patch_grid(a);
   RowMatrix map = patch_map(weights, query, grid);  // the query row over the patch keys
   const float mx = map.maxCoeff();
   const double total = map.sum();

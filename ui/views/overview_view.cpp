@@ -4,6 +4,7 @@
 
 #include "core/analysis/display_norm.h"
 #include "core/analysis/token_roles.h"
+#include "core/pipeline/derived_maps.h"
 #include "ui/document/analysis_document.h"
 #include "ui/document/map_builder.h"
 #include "ui/render/overview_renderer.h"
@@ -45,11 +46,7 @@ std::unique_ptr<OverviewRenderer> OverviewView::makeRenderer(const AnalysisDocum
       s.layer = layer;
       s.head = h;
       if (image) {
-        PatchGrid grid;
-        grid.prefix_tokens = a.geometry.prefix_tokens;
-        grid.rows = a.geometry.rows;
-        grid.cols = a.geometry.cols;
-        grid.patch_size = a.geometry.patch_size;
+        const PatchGrid grid = patch_grid(a);
         DisplayOptions o;
         o.scale = DisplayScale::MatrixMax;
         const RowMatrix cls = normalize_for_display(patch_map(att.head(layer, h), 0, grid), o);

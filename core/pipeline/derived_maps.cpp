@@ -1,0 +1,89 @@
+#include "core/pipeline/derived_maps.h"
+
+#include "core/analysis/flow.h"
+#include "core/analysis/rollout.h"
+#include "core/common/error.h"
+
+namespace attnscope {
+
+PatchGrid patch_grid(const Analysis& a) {
+  PatchGrid g;
+  if (a.model.modality != Modality::Image || a.geometry.empty()) return g;
+  g.prefix_tokens = a.geometry.prefix_tokens;
+  g.rows = a.geometry.rows;
+  g.cols = a.geometry.cols;
+  g.patch_size = a.geometry.patch_size;
+  return g;
+}
+
+TokenRoles token_roles(const Analysis& a) {
+  if (a.model.modality == Modality::Image) return image_token_roles(patch_grid(a), a.seq_len());
+  return text_token_roles(a.encoding, a.model.causal);
+}
+
+const char* to_string(MapMethod m) {
+  switch (m) {
+    case MapMethod::Raw: return "raw";
+    case MapMethod::Mean: return "mean";
+    case MapMethod::Max: return "max";
+    case MapMethod::Min: return "min";
+    case MapMethod::Rollout: return "rollout";
+    case MapMethod::Flow: return "flow";
+  }
+  return "raw";
+}
+
+MapMethod parse_map_method(const std::string& name) {
+  for (MapMethod m : {MapMethod::Raw, MapMethod::Mean, MapMethod::Max, MapMethod::Min, MapMethod::Rollout, MapMethod::Flow})
+    if (name == to_string(m)) return m;
+  fail(ErrorKind::Usage, "unknown method '" + name + "' (raw, mean, max, min, rollout, flow)");
+}
+
+DerivedMaps derived_maps(const Analysis& a, const DerivedMapOptions& o, const ProgressFn& progress) {
+  DerivedMaps out;
+  const AttentionMaps& maps = a.forward.attentions;
+  FusionOptions fusion;
+  fusion.heads = o.heads;
+  if (o.method == MapMethod::Max) fusion.method = HeadFusion::Max;
+  if (o.method == MapMethod::Min) fusion.method = HeadFusion::Min;
+  auto tensor = [](const RowMatrix& x) {
+    Tensor t({x.rows(), x.cols()});
+    t.matrix() = x;
+    return t;
+  };
+  RowMatrix m;
+  switch (o.method) {
+    case MapMethod::Raw: return out;
+    case MapMethod::Mean: case MapMethod::Max: case MapMethod::Min:
+      out.maps.emplace_back("fused", fuse_layers(maps, fusion));
+      return out;
+    case MapMethod::Rollout: {
+      RolloutOptions r;
+      r.fusion = fusion;
+      r.start_layer = o.start_layer;
+      m = attention_rollout(maps, r);
+      break;
+    }
+    case MapMethod::Flow: {
+      FlowOptions f;
+      f.fusion = fusion;
+      f.start_layer = o.start_layer;
+      f.threads = o.threads;
+      FlowResult r = attention_flow(maps, f, progress);
+      if (r.cancelled) {
+        out.cancelled = true;
+        return out;
+      }
+      out.summary = "attention flow: " + group_thousands(r.cost.solves) + " max-flow problems in " +
+                    std::to_string(static_cast<int>(r.seconds * 1000)) + " ms";
+      m = std::move(r.flow);
+      break;
+    }
+  }
+  out.maps.emplace_back(to_string(o.method), tensor(m));
+  const PatchGrid grid = patch_grid(a);
+  if (grid.rows > 0) out.maps.emplace_back(std::string(to_string(o.method)) + "_cls", tensor(patch_map(m, 0, grid)));
+  return out;
+}
+
+}  // namespace attnscope

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/analysis/token_roles.h"
+#include "core/common/progress.h"
+#include "core/pipeline/analyzer.h"
+
+namespace attnscope {
+
+// The token roles of an analysed input: special tokens from the tokenizer (text) or the prefix
+// tokens and patch grid (images), and whether the model is causal.
+TokenRoles token_roles(const Analysis& analysis);
+// The patch grid of an image analysis (empty for text).
+PatchGrid patch_grid(const Analysis& analysis);
+
+// What `attnscope-cli attend --method ...` (and a figure's provenance) asks for.
+enum class MapMethod { Raw, Mean, Max, Min, Rollout, Flow };
+const char* to_string(MapMethod m);
+MapMethod parse_map_method(const std::string& name);  // throws Error(Usage)
+
+struct DerivedMapOptions {
+  MapMethod method = MapMethod::Raw;
+  std::vector<int> heads;  // heads combined; empty = all
+  int start_layer = 0;     // rollout and flow
+  int threads = 0;         // flow
+};
+
+// The maps a method derives from the captured attentions:
+//   mean / max / min  -> "fused" [L, S, S] (every captured layer)
+//   rollout / flow    -> "rollout" / "flow" [S, S], and for image models "<method>_cls"
+//                        [rows, cols], the CLS row over the patch grid
+//   raw               -> nothing
+// Flow reports progress and may be cancelled (then the result is empty and `cancelled` set).
+struct DerivedMaps {
+  bool cancelled = false;
+  std::vector<std::pair<std::string, Tensor>> maps;
+  std::string summary;  // e.g. "attention flow: 820 max-flow problems in 84 ms"
+};
+DerivedMaps derived_maps(const Analysis& analysis, const DerivedMapOptions& options, const ProgressFn& progress = {});
+
+}  // namespace attnscope
