@@ -20,6 +20,9 @@
 #include "core/pipeline/analyzer.h"
 #include "core/pipeline/derived_maps.h"
 #include "core/pipeline/model_summary.h"
+#ifdef ATTNSCOPE_WITH_UI
+#include "ui/export/render_command.h"
+#endif
 
 using namespace attnscope;
 
@@ -182,6 +185,62 @@ int cmd_stats(const StatsArgs& args) {
   return 0;
 }
 
+#ifdef ATTNSCOPE_WITH_UI
+struct RenderArgs {
+  AttendArgs input;  // --model, the input options, --out, --force, --threads
+  std::string view = "matrix", head = "0", heads, method = "raw", cmap = "viridis", norm = "row", all_heads, format = "png";
+  int layer = 0, query = -1;
+  double dpi = 300, width = 0, height = 0;
+  bool hide_special = false, no_title = false, no_sidecar = false;
+};
+
+int cmd_render(const RenderArgs& args) {
+  using namespace attnscope::ui;
+  RenderRequest r;
+  r.model = args.input.model;
+  auto analyzer_for_input = Analyzer::open(args.input.model);  // the input checks need the modality
+  r.input = input_request(args.input, *analyzer_for_input);
+  analyzer_for_input.reset();
+  if (!parse(QString::fromStdString(args.view), r.view) || r.view == ViewKind::Prediction)
+    fail(ErrorKind::Usage, "--view: unknown view '" + args.view + "' (matrix, lines, overview, text, image, heads)");
+  ViewState& s = r.state;
+  s.view = r.view;
+  s.layer = args.layer;
+  s.query = args.query;
+  s.hide_special = args.hide_special;
+  if (args.head == "mean" || args.head == "max" || args.head == "min") {
+    parse(QString::fromStdString(args.head), s.head_mode);
+  } else {
+    s.head = static_cast<int>(parse_index_list(args.head, 1 << 16, "--head").front());
+    s.head_mode = HeadMode::Single;
+  }
+  if (!args.heads.empty()) {
+    s.head_mode = HeadMode::Subset;
+    for (int h : parse_index_list(args.heads, 1 << 16, "--heads")) s.subset << h;
+  }
+  if (!parse(QString::fromStdString(args.method), s.method)) fail(ErrorKind::Usage, "--method: raw, rollout or flow");
+  if (!parse(QString::fromStdString(args.cmap), s.color_map))
+    fail(ErrorKind::Usage, "--cmap: unknown colour map '" + args.cmap + "' (viridis, magma, inferno, cividis, greys)");
+  if (!parse(QString::fromStdString(args.norm), s.normalization))
+    fail(ErrorKind::Usage, "--norm: unknown scale '" + args.norm + "' (row, matrix, global, log, percentile)");
+  r.out = QString::fromStdString(args.input.out);
+  r.all_heads_dir = QString::fromStdString(args.all_heads);
+  const auto format = figure_format_for("x." + QString::fromStdString(args.format));
+  if (!format) fail(ErrorKind::Usage, "--format: png, svg or pdf");
+  r.format = *format;
+  r.file.dpi = args.dpi;
+  r.file.overwrite = args.input.force;
+  if ((args.width > 0) != (args.height > 0)) fail(ErrorKind::Usage, "give both --width and --height (inches), or neither");
+  if (args.width > 0) r.file.size_inches = QSizeF(args.width, args.height);
+  r.title = !args.no_title;
+  r.sidecar = !args.no_sidecar;
+  const QStringList written = render_figures(r, stderr_progress());
+  std::cerr << written.size() << (written.size() == 1 ? " figure -> " : " figures -> ")
+            << (written.size() == 1 ? written.front().toStdString() : args.all_heads) << "\n";
+  return 0;
+}
+#endif
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -237,6 +296,37 @@ int main(int argc, char** argv) {
   cs->add_option("--seed", stats.induction.seed, "Seed of the induction sequences (default 0)");
   cs->add_flag("--force", stats.input.force, "Overwrite the output file if it exists");
 
+#ifdef ATTNSCOPE_WITH_UI
+  RenderArgs render;
+  auto* cr = app.add_subcommand("render", "Draw a view's figure (PNG, SVG, PDF) offscreen with the GUI's renderers");
+  cr->add_option("--model", render.input.model, "Hugging Face model folder")->required();
+  auto* rtext = cr->add_option("--text", render.input.text, "Input text");
+  rtext->excludes(cr->add_option("--text-file", render.input.text_file, "Read the input text from a file (UTF-8)"));
+  cr->add_option("--text-b", render.input.text_b, "Second segment of a sentence pair (BERT-style models)");
+  cr->add_option("--image", render.input.image, "Input image (image models)");
+  cr->add_option("--size", render.input.size, "Image models: resize straight to WxH instead of the preprocessor's resize and crop");
+  cr->add_option("--max-tokens", render.input.max_tokens, "Truncate the input to this many tokens")->check(CLI::PositiveNumber);
+  cr->add_option("--threads", render.input.threads, "Threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  cr->add_option("--view", render.view, "matrix, lines, overview, text, image or heads (default matrix)");
+  cr->add_option("--layer", render.layer, "Layer, from 0 (default 0)")->check(CLI::NonNegativeNumber);
+  cr->add_option("--head", render.head, "Head number, or mean, max, min (default 0)");
+  cr->add_option("--heads", render.heads, "Mean of these heads, e.g. 0,2-3 (overrides --head)");
+  cr->add_option("--method", render.method, "raw, rollout or flow (default raw)");
+  cr->add_option("--query", render.query, "Query token of the text and image views (default: CLS / the last token)");
+  cr->add_option("--cmap", render.cmap, "viridis, magma, inferno, cividis or greys (default viridis)");
+  cr->add_option("--norm", render.norm, "Colour scale: row, matrix, global, log or percentile (default row)");
+  cr->add_flag("--hide-special", render.hide_special, "Hide special tokens, renormalising each row");
+  cr->add_option("--out", render.input.out, "Figure file: .png, .svg or .pdf");
+  cr->add_option("--all-heads", render.all_heads, "Write every layer x head (and overview) into this folder instead");
+  cr->add_option("--format", render.format, "With --all-heads: png, svg or pdf (default png)");
+  cr->add_option("--dpi", render.dpi, "PNG resolution (default 300)")->check(CLI::Range(10.0, 2400.0));
+  cr->add_option("--width", render.width, "Figure width in inches (default: the view's natural size)")->check(CLI::PositiveNumber);
+  cr->add_option("--height", render.height, "Figure height in inches")->check(CLI::PositiveNumber);
+  cr->add_flag("--no-title", render.no_title, "Leave out the title");
+  cr->add_flag("--no-sidecar", render.no_sidecar, "Do not write NAME.attnscope.json beside the figure");
+  cr->add_flag("--force", render.input.force, "Overwrite existing files");
+#endif
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -247,6 +337,9 @@ int main(int argc, char** argv) {
     if (ci->parsed()) return cmd_info(info);
     if (ca->parsed()) return cmd_attend(attend);
     if (cs->parsed()) return cmd_stats(stats);
+#ifdef ATTNSCOPE_WITH_UI
+    if (cr->parsed()) return cmd_render(render);
+#endif
   } catch (const Error& e) {
     std::cerr << "attnscope-cli: " << to_string(e.kind()) << ": " << e.what() << "\n";
     return exit_code(e.kind());

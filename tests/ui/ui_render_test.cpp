@@ -105,7 +105,7 @@ void RenderTest::imageOverlayPutsTheStrongestPatchWhereItIsInTheOriginalPhoto() 
     if (cls[1 + p] > cls[1 + best]) best = p;
   const int weak = (best + 98) % 196;
 
-  auto renderer = ImageView::makeRenderer(*doc);
+  auto renderer = ImageView::makeRenderer(*doc, doc->state());
   const QRectF area(0, 0, 1000, 760);
   QImage out(area.size().toSize(), QImage::Format_RGB32);
   {

@@ -17,7 +17,17 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <QDir>
+#include <QFileDialog>
+#include <QImageReader>
+#include <QMessageBox>
+#include <QProgressDialog>
+#include <QStandardPaths>
+
 #include "ui/app/message_bar.h"
+#include "ui/dialogs/batch_export_dialog.h"
+#include "ui/dialogs/export_figure_dialog.h"
+#include "ui/export/figures.h"
 #include "ui/app/samples.h"
 #include "ui/app/session.h"
 #include "ui/panels/controls_bar.h"
@@ -136,6 +146,11 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
     }
   });
   connect(session_, &Session::runFinished, this, [this] { tabs_->currentWidget()->setFocus(); });
+  connect(session_, &Session::inputRestored, this, [this](const QString& text, const QString& pair, const QString& image) {
+    if (!image.isEmpty()) input_->setImage(image);
+    else input_->setText(text);
+    Q_UNUSED(pair);
+  });
   connect(doc, &AnalysisDocument::stateChanged, this, [this, doc] {
     QWidget* w = view(doc->state().view);
     if (w && tabs_->currentWidget() != w) tabs_->setCurrentWidget(w);
@@ -167,8 +182,10 @@ void MainWindow::buildMenus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
   QAction* open_model = file->addAction(tr("Open &model folder…"), models_, &ModelPanel::chooseFolder);
   open_model->setShortcut(QKeySequence(tr("Ctrl+Shift+O")));
-  QAction* open_image = file->addAction(tr("Open &image…"), input_, &InputPanel::chooseImage);
-  open_image->setShortcut(QKeySequence::Open);
+  QAction* open_any = file->addAction(tr("&Open…"), this, &MainWindow::openAny);
+  open_any->setShortcut(QKeySequence::Open);
+  open_any->setToolTip(tr("A figure's .attnscope.json (restores its view), an image or a text file"));
+  file->addAction(tr("Open &image…"), input_, &InputPanel::chooseImage);
   file->addAction(tr("Open &text file…"), input_, &InputPanel::chooseTextFile);
   QAction* paste = file->addAction(tr("&Paste image"), input_, &InputPanel::pasteImage);
   paste->setShortcut(QKeySequence(tr("Ctrl+Shift+V")));
@@ -184,6 +201,18 @@ void MainWindow::buildMenus() {
   };
   connect(session_, &Session::recentModelsChanged, this, fill_recent);
   fill_recent();
+  file->addSeparator();
+  QAction* export_view = file->addAction(tr("&Export view…"), this, &MainWindow::exportView);
+  export_view->setShortcut(QKeySequence(tr("Ctrl+E")));
+  QAction* batch = file->addAction(tr("&Batch export…"), this, &MainWindow::batchExport);
+  batch->setShortcut(QKeySequence(tr("Ctrl+Shift+B")));
+  QAction* data = file->addAction(tr("Export &data…"), this, &MainWindow::exportData);
+  data->setShortcut(QKeySequence(tr("Ctrl+Shift+E")));
+  file->addAction(tr("Export head &statistics…"), this, &MainWindow::exportHeadStats);
+  for (QAction* a : {export_view, batch, data}) a->setEnabled(false);
+  connect(session_->document(), &AnalysisDocument::analysisChanged, this, [this, export_view, batch, data] {
+    for (QAction* a : {export_view, batch, data}) a->setEnabled(session_->document()->hasAnalysis());
+  });
   file->addSeparator();
   QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
   quit->setShortcut(QKeySequence::Quit);
@@ -246,6 +275,99 @@ void MainWindow::openSampleImage(const QString& path) {
   if (!input_->setImage(path)) return;
   if (session_->document()->analyzer() && input_->imageMode()) runCurrentInput();
   else if (!input_->imageMode()) message_bar_->showMessage(tr("The open model reads text; open an image model to run this photo."), Severity::Info);
+}
+
+void MainWindow::openAny() {
+  const QString path = QFileDialog::getOpenFileName(
+      this, tr("Open"), last_export_dir_,
+      tr("Attnscope figures (*.attnscope.json);;Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp);;Text (*.txt *.md);;All files (*)"));
+  if (path.isEmpty()) return;
+  const QString lower = path.toLower();
+  if (lower.endsWith(".attnscope.json")) session_->openSidecar(path);
+  else if (QImageReader(path).canRead()) input_->setImage(path);
+  else input_->loadTextFile(path);
+}
+
+QString MainWindow::exportFolder() const {
+  return last_export_dir_.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::PicturesLocation) : last_export_dir_;
+}
+
+void MainWindow::exportView() {
+  AnalysisDocument* doc = session_->document();
+  if (!doc->hasAnalysis()) return;
+  const ViewKind view = doc->state().view;
+  // Default size: the view as it is on screen (96 px per inch), so the figure looks like the window.
+  QWidget* w = this->view(view);
+  const QSizeF inches = w ? QSizeF(w->width(), w->height()) / 96.0 : QSizeF();
+  ExportFigureDialog dialog(view, inches, QDir(exportFolder()).filePath(figure_stem(doc->state(), view) + ".png"), this);
+  if (dialog.exec() != QDialog::Accepted) return;
+  FigureExportOptions o = dialog.options();
+  if (QFileInfo::exists(o.path)) {
+    if (QMessageBox::question(this, tr("Replace?"), tr("%1 exists. Replace it?").arg(QFileInfo(o.path).fileName())) != QMessageBox::Yes) return;
+    o.overwrite = true;
+  }
+  last_export_dir_ = QFileInfo(o.path).absolutePath();
+  const QString error = session_->exports()->exportFigure(o);
+  if (error.isEmpty()) status_->setText(tr("Exported %1").arg(QDir::toNativeSeparators(o.path)));
+  else message_bar_->showMessage(tr("Export failed: %1").arg(error), Severity::Error);
+}
+
+void MainWindow::batchExport() {
+  AnalysisDocument* doc = session_->document();
+  if (!doc->hasAnalysis()) return;
+  BatchExportDialog dialog(doc->state().view, doc->state().layer, exportFolder(), this);
+  if (dialog.exec() != QDialog::Accepted) return;
+  ExportController* ex = session_->exports();
+  QDir().mkpath(dialog.folder());
+  const QStringList existing = ex->existingBatchFiles(dialog.scope(), dialog.view(), dialog.folder(), dialog.format(), dialog.overview());
+  bool overwrite = false;
+  if (!existing.isEmpty()) {
+    if (QMessageBox::question(this, tr("Replace?"), tr("%n file(s) in the folder would be replaced. Continue?", nullptr, existing.size())) !=
+        QMessageBox::Yes)
+      return;
+    overwrite = true;
+  }
+  last_export_dir_ = dialog.folder();
+  BatchExporter* batch =
+      ex->startBatch(dialog.scope(), dialog.view(), dialog.folder(), dialog.format(), dialog.dpi(), dialog.overview(), dialog.sidecars(), overwrite);
+  auto* progress = new QProgressDialog(tr("Exporting figures…"), tr("Cancel"), 0, 1, this);
+  progress->setObjectName("batchProgress");
+  progress->setWindowModality(Qt::WindowModal);
+  progress->setMinimumDuration(300);
+  connect(progress, &QProgressDialog::canceled, batch, &BatchExporter::cancel);
+  connect(batch, &BatchExporter::progress, progress, [progress](int done, int total, const QString& file) {
+    progress->setMaximum(total);
+    progress->setValue(done);
+    progress->setLabelText(file);
+  });
+  connect(batch, &BatchExporter::finished, this, [this, progress](const QStringList& written, const QString& error) {
+    progress->deleteLater();
+    if (error.isEmpty()) status_->setText(tr("Exported %n figure(s)", nullptr, written.size()));
+    else message_bar_->showMessage(tr("Batch export stopped after %n figure(s): %1", nullptr, written.size()).arg(error),
+                                   error == tr("cancelled") ? Severity::Info : Severity::Error);
+  });
+}
+
+void MainWindow::exportData() {
+  if (!session_->document()->hasAnalysis()) return;
+  const QString path = QFileDialog::getSaveFileName(this, tr("Export data"), QDir(exportFolder()).filePath("attention.npz"),
+                                                    tr("NumPy (*.npz);;safetensors (*.safetensors);;JSON (*.json)"));
+  if (path.isEmpty()) return;  // the file dialog has asked before replacing a file
+  last_export_dir_ = QFileInfo(path).absolutePath();
+  const QString error = session_->exports()->exportData(path, true);
+  if (error.isEmpty()) status_->setText(tr("Exported %1").arg(QDir::toNativeSeparators(path)));
+  else message_bar_->showMessage(tr("Export failed: %1").arg(error), Severity::Error);
+}
+
+void MainWindow::exportHeadStats() {
+  if (!session_->document()->hasAnalysis()) return;
+  const QString path =
+      QFileDialog::getSaveFileName(this, tr("Export head statistics"), QDir(exportFolder()).filePath("head-stats.csv"), tr("CSV (*.csv);;JSON (*.json)"));
+  if (path.isEmpty()) return;
+  last_export_dir_ = QFileInfo(path).absolutePath();
+  const QString error = session_->exports()->exportHeadStats(path, true);
+  if (error.isEmpty()) status_->setText(tr("Exported %1").arg(QDir::toNativeSeparators(path)));
+  else message_bar_->showMessage(tr("Export failed: %1").arg(error), Severity::Error);
 }
 
 void MainWindow::applyLaunchOptions(const LaunchOptions& o) {

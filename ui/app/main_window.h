@@ -45,6 +45,12 @@ class MainWindow : public QMainWindow {
   void runCurrentInput();
   void openSampleText(const QString& path);
   void openSampleImage(const QString& path);
+  void openAny();
+  void exportView();
+  void batchExport();
+  void exportData();
+  void exportHeadStats();
+  QString exportFolder() const;
 
   Session* session_;
   MessageBar* message_bar_;
@@ -59,6 +65,7 @@ class MainWindow : public QMainWindow {
   QProgressBar* progress_;
   QToolButton* cancel_;
   std::optional<LaunchOptions> pending_launch_;
+  QString last_export_dir_;
 };
 
 }  // namespace attnscope::ui

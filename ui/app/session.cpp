@@ -31,6 +31,7 @@ Session::Session(QObject* parent) : QObject(parent) {
   connect(&controller_, &RunController::modelOpened, this, [this](const AnalyzerPtr& a, const QString& dir) {
     document_.setAnalyzer(a, dir);
     rememberModel(dir);
+    if (restore_) runRestore();
     const auto& i = a->info();
     emit status(tr("Opened %1: %2, %3 layers × %4 heads").arg(QFileInfo(dir).fileName(), QString::fromStdString(i.architecture))
                     .arg(i.num_layers)
@@ -44,6 +45,17 @@ Session::Session(QObject* parent) : QObject(parent) {
     if (!a->warnings.empty()) s += tr(" · %n warning(s)", nullptr, static_cast<int>(a->warnings.size()));
     emit status(s);
     for (const auto& w : a->warnings) emit message(QString::fromStdString(w), Severity::Warning);
+    if (restore_) {
+      document_.setState(restore_->state);
+      document_.setMatrixZoom(restore_->zoom, true);
+      const QStringList weights = QDir(document_.modelDir()).entryList({"*.safetensors"}, QDir::Files, QDir::Name);
+      if (!restore_->weights_sha256.isEmpty() && !weights.isEmpty() &&
+          file_sha256(QDir(document_.modelDir()).filePath(weights.first())) != restore_->weights_sha256)
+        emit message(tr("The weights in %1 differ from those the figure was made with (sha256 changed); the view is restored, "
+                        "the numbers may differ.").arg(document_.modelDir()),
+                     Severity::Warning);
+      restore_.reset();
+    }
     emit runFinished();
   });
   connect(&controller_, &RunController::flowFinished, this, [this](const MatrixPtr& flow, const QString& key) {
@@ -62,6 +74,7 @@ Session::Session(QObject* parent) : QObject(parent) {
     emit status(tr("Cancelled; the previous result is still shown"));
   });
   connect(&controller_, &RunController::failed, this, [this](const QString& m, int kind) {
+    restore_.reset();
     if (document_.state().method == Method::Flow && !document_.flow()) document_.setFlowStatus(m);
     emit message(kind_title(kind) + ": " + m, Severity::Error);
   });
@@ -110,6 +123,29 @@ void Session::startRun(const AnalysisRequest& request, const QString& text, cons
 }
 
 void Session::cancel() { controller_.cancel(); }
+
+void Session::openSidecar(const QString& path) {
+  try {
+    restore_ = read_sidecar(path);
+  } catch (const Error& e) {
+    emit message(tr("Cannot restore this figure: %1").arg(QString::fromStdString(e.what())), Severity::Error);
+    return;
+  }
+  if (!QFileInfo(restore_->model_dir).isDir()) {
+    emit message(tr("The figure was made with the model in %1, which is not there any more.").arg(restore_->model_dir), Severity::Error);
+    restore_.reset();
+    return;
+  }
+  emit inputRestored(restore_->text, restore_->text_pair, restore_->image);
+  const bool same = document_.analyzer() && QFileInfo(document_.modelDir()).absoluteFilePath() == QFileInfo(restore_->model_dir).absoluteFilePath();
+  if (same) runRestore();
+  else openModel(restore_->model_dir);
+}
+
+void Session::runRestore() {
+  if (!restore_->image.isEmpty()) runImage(restore_->image);
+  else runText(restore_->text, restore_->text_pair);
+}
 
 void Session::computeInduction() {
   if (!document_.analyzer() || controller_.busy() || !document_.analyzer()->info().causal) return;

@@ -17,8 +17,14 @@ void AnalysisDocument::setAnalyzer(const AnalyzerPtr& analyzer, const QString& d
   setAnalysis(nullptr);  // results of another model no longer apply
 }
 
+void AnalysisDocument::setMatrixZoom(const std::optional<QRectF>& zoom, bool notify) {
+  zoom_ = zoom;
+  if (notify) emit zoomChanged();
+}
+
 void AnalysisDocument::setAnalysis(const AnalysisPtr& analysis) {
   analysis_ = analysis;
+  zoom_.reset();
   rollouts_.clear();
   global_max_.clear();
   flows_.clear();
@@ -186,9 +192,9 @@ std::vector<bool> AnalysisDocument::specialMask() const {
   return std::vector<bool>(roles.special.begin(), roles.special.end());
 }
 
-int AnalysisDocument::effectiveQuery() const {
+int AnalysisDocument::effectiveQuery(const ViewState& state) const {
   if (!analysis_ || seqLen() == 0) return 0;
-  if (state_.query >= 0) return state_.query;
+  if (state.query >= 0 && state.query < seqLen()) return state.query;
   return analysis_->model.causal ? seqLen() - 1 : 0;
 }
 

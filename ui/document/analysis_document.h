@@ -5,6 +5,7 @@
 #include <vector>
 
 #include <QObject>
+#include <QRectF>
 #include <QString>
 #include <QStringList>
 
@@ -41,6 +42,12 @@ class AnalysisDocument : public QObject {
   QString inputImage() const { return input_image_; }
   void setInput(const QString& text, const QString& image_path);
 
+  // The Matrix view's visible key (x) and query (y) ranges, kept for exports and sidecars. Set
+  // without stateChanged (panning must not redraw every view); zoomChanged tells the Matrix view
+  // when it comes from elsewhere (a restored sidecar). Cleared with a new result.
+  std::optional<QRectF> matrixZoom() const { return zoom_; }
+  void setMatrixZoom(const std::optional<QRectF>& zoom, bool notify = false);
+
   // Selection
   const ViewState& state() const { return state_; }
   void setState(const ViewState& state);
@@ -62,7 +69,8 @@ class AnalysisDocument : public QObject {
   std::vector<bool> specialMask() const;
   // The query row the Text and Image views show when none is chosen: CLS for images and
   // bidirectional encoders, the last token for causal models.
-  int effectiveQuery() const;
+  int effectiveQuery() const { return effectiveQuery(state_); }
+  int effectiveQuery(const ViewState& state) const;
 
   // Derived maps of the current result, computed on demand and cached until the result changes.
   attnscope::RowMatrix rollout(const attnscope::FusionOptions& fusion) const;  // may throw Error(Usage)
@@ -89,6 +97,7 @@ class AnalysisDocument : public QObject {
   void analysisChanged();
   void stateChanged();
   void flowChanged();
+  void zoomChanged();
 
  private:
   ViewState clamped(ViewState s) const;
@@ -103,6 +112,7 @@ class AnalysisDocument : public QObject {
   QString model_dir_;
   AnalysisPtr analysis_;
   QString input_text_, input_image_;
+  std::optional<QRectF> zoom_;
   ViewState state_;
   mutable std::map<std::string, std::shared_ptr<const attnscope::RowMatrix>> rollouts_;
   mutable std::map<std::string, double> global_max_;

@@ -1,5 +1,12 @@
 #include "ui/document/view_state.h"
 
+#include <cmath>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include "core/common/error.h"
+
 namespace attnscope::ui {
 
 namespace {
@@ -107,6 +114,88 @@ QString describe(const ViewState& s) {
     default: head = to_string(s.head_mode) + " of heads"; break;
   }
   return QString("L%1 \u00b7 %2").arg(s.layer).arg(head);
+}
+
+QJsonObject to_json(const ViewState& s) {
+  QJsonObject j;
+  j["view"] = to_string(s.view);
+  j["layer"] = s.layer;
+  j["head"] = s.head;
+  j["head_mode"] = to_string(s.head_mode);
+  QJsonArray subset;
+  for (int h : s.subset) subset.append(h);
+  j["subset"] = subset;
+  j["method"] = to_string(s.method);
+  j["query"] = s.query;
+  j["color_map"] = to_string(s.color_map);
+  j["normalization"] = to_string(s.normalization);
+  j["clip_percent"] = s.clip_percent;
+  j["hide_special"] = s.hide_special;
+  j["threshold"] = s.threshold;
+  j["show_threshold"] = s.show_threshold;
+  j["overlay_opacity"] = s.overlay_opacity;
+  j["smooth_overlay"] = s.smooth_overlay;
+  j["statistic"] = s.statistic;
+  return j;
+}
+
+namespace {
+[[noreturn]] void bad_key(const QString& key, const QString& why) {
+  attnscope::fail(attnscope::ErrorKind::Input, ("view." + key + ": " + why).toStdString());
+}
+template <typename E>
+void enum_key(const QJsonObject& j, const char* key, E& out) {
+  if (!j.contains(key)) return;
+  if (!j[key].isString() || !parse(j[key].toString(), out)) bad_key(key, "unknown value " + QJsonDocument(QJsonArray{j[key]}).toJson(QJsonDocument::Compact));
+}
+void int_key(const QJsonObject& j, const char* key, int& out, int lo, int hi) {
+  if (!j.contains(key)) return;
+  const double v = j[key].toDouble(-1e300);
+  if (!j[key].isDouble() || v != std::floor(v) || v < lo || v > hi) bad_key(key, "must be an integer in [" + QString::number(lo) + ", " + QString::number(hi) + "]");
+  out = static_cast<int>(v);
+}
+void real_key(const QJsonObject& j, const char* key, double& out, double lo, double hi) {
+  if (!j.contains(key)) return;
+  if (!j[key].isDouble() || j[key].toDouble() < lo || j[key].toDouble() > hi)
+    bad_key(key, "must be a number in [" + QString::number(lo) + ", " + QString::number(hi) + "]");
+  out = j[key].toDouble();
+}
+void bool_key(const QJsonObject& j, const char* key, bool& out) {
+  if (!j.contains(key)) return;
+  if (!j[key].isBool()) bad_key(key, "must be true or false");
+  out = j[key].toBool();
+}
+}  // namespace
+
+ViewState view_state_from_json(const QJsonObject& j, const ViewState& base) {
+  ViewState s = base;
+  enum_key(j, "view", s.view);
+  enum_key(j, "head_mode", s.head_mode);
+  enum_key(j, "method", s.method);
+  enum_key(j, "color_map", s.color_map);
+  enum_key(j, "normalization", s.normalization);
+  int_key(j, "layer", s.layer, 0, 1 << 16);
+  int_key(j, "head", s.head, 0, 1 << 16);
+  int_key(j, "query", s.query, -1, 1 << 30);
+  if (j.contains("subset")) {
+    if (!j["subset"].isArray()) bad_key("subset", "must be an array of head numbers");
+    s.subset.clear();
+    for (const QJsonValue& v : j["subset"].toArray()) {
+      if (!v.isDouble() || v.toDouble() < 0) bad_key("subset", "must hold non-negative head numbers");
+      s.subset << v.toInt();
+    }
+  }
+  real_key(j, "clip_percent", s.clip_percent, 0, 50);
+  real_key(j, "threshold", s.threshold, 0.01, 1);
+  real_key(j, "overlay_opacity", s.overlay_opacity, 0, 1);
+  bool_key(j, "hide_special", s.hide_special);
+  bool_key(j, "show_threshold", s.show_threshold);
+  bool_key(j, "smooth_overlay", s.smooth_overlay);
+  if (j.contains("statistic")) {
+    if (!j["statistic"].isString()) bad_key("statistic", "must be a name");
+    s.statistic = j["statistic"].toString();
+  }
+  return s;
 }
 
 }  // namespace attnscope::ui

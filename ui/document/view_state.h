@@ -1,6 +1,10 @@
 #pragma once
 
+#include <optional>
+
+#include <QJsonObject>
 #include <QList>
+#include <QRectF>
 #include <QString>
 
 namespace attnscope::ui {
@@ -46,5 +50,10 @@ bool parse(const QString& s, HeadMode& out);
 
 // "L3 · H5", "L3 · mean of heads", "rollout from L0" -- for titles and the status bar.
 QString describe(const ViewState& s);
+
+// The selection as JSON (figure sidecars) and back. from_json() takes missing keys from `base`
+// and throws attnscope::Error(Input) for values of the wrong type or out of range.
+QJsonObject to_json(const ViewState& s);
+ViewState view_state_from_json(const QJsonObject& json, const ViewState& base = {});
 
 }  // namespace attnscope::ui

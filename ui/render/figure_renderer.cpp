@@ -1,6 +1,15 @@
 #include "ui/render/figure_renderer.h"
 
+#include <cmath>
+
+#include <QPaintDevice>
+
 namespace attnscope::ui {
+
+void FigureRenderer::render(QPaintDevice& device, const QRectF& area, bool) const {
+  QPainter p(&device);
+  paint(p, area);
+}
 
 void paint_figure_background(QPainter& p, const QRectF& area, const QString& title, double pad, double height) {
   p.fillRect(area, Qt::white);
@@ -10,8 +19,68 @@ void paint_figure_background(QPainter& p, const QRectF& area, const QString& tit
   bold.setBold(true);
   p.setFont(bold);
   p.setPen(Qt::black);
-  p.drawText(QRectF(area.left() + pad, area.top() + pad, area.width() - 2 * pad, height), Qt::AlignLeft | Qt::AlignVCenter, title);
+  const double width = area.width() - 2 * pad;
+  p.drawText(QRectF(area.left() + pad, area.top() + pad, width, height), Qt::AlignLeft | Qt::AlignVCenter,
+             QFontMetricsF(bold).elidedText(title, Qt::ElideRight, width));
   p.setFont(font);
+}
+
+namespace {
+
+// Tick values between lower and upper: 1-2-5 steps, or decades on a log scale.
+std::vector<double> ticks(double lower, double upper, bool log) {
+  std::vector<double> out;
+  if (!(upper > lower)) return {lower};
+  if (log && lower > 0) {
+    for (double d = std::pow(10.0, std::ceil(std::log10(lower) - 1e-9)); d <= upper * (1 + 1e-9); d *= 10) out.push_back(d);
+    return out;
+  }
+  const double raw = (upper - lower) / 5;
+  const double mag = std::pow(10.0, std::floor(std::log10(raw)));
+  const double step = raw / mag >= 5 ? 5 * mag : raw / mag >= 2 ? 2 * mag : mag;
+  for (double v = std::ceil(lower / step - 1e-9) * step; v <= upper + step * 1e-6; v += step) out.push_back(std::abs(v) < step * 1e-9 ? 0 : v);
+  return out;
+}
+
+}  // namespace
+
+void paint_color_bar(QPainter& p, const QRectF& area, const ColorBar& bar) {
+  p.save();
+  const double strip_w = 12;
+  const QRectF strip(area.left() + 4, area.top() + 8, strip_w, area.height() - 16);
+  if (strip.height() < 10) {
+    p.restore();
+    return;
+  }
+  // The strip: 256 bands, top = upper end.
+  for (int i = 0; i < 256; ++i) {
+    const double y0 = strip.bottom() - strip.height() * (i + 1) / 256.0;
+    p.fillRect(QRectF(strip.left(), y0, strip.width(), strip.height() / 256.0 + 0.5), QColor::fromRgb(bar.cmap.level(i)));
+  }
+  p.setPen(QPen(Qt::black, 0.8));
+  p.setBrush(Qt::NoBrush);
+  p.drawRect(strip);
+  QFont f = p.font();
+  f.setPointSizeF(7.5);
+  p.setFont(f);
+  const QFontMetricsF fm(f);
+  auto y_of = [&](double v) {
+    double t = bar.log && bar.lower > 0 ? (std::log10(v) - std::log10(bar.lower)) / (std::log10(bar.upper) - std::log10(bar.lower))
+                                        : (v - bar.lower) / (bar.upper - bar.lower);
+    return strip.bottom() - std::clamp(t, 0.0, 1.0) * strip.height();
+  };
+  for (double v : ticks(bar.lower, bar.upper, bar.log)) {
+    const double y = y_of(v);
+    p.drawLine(QPointF(strip.right(), y), QPointF(strip.right() + 3, y));
+    p.drawText(QRectF(strip.right() + 5, y - fm.height() / 2, area.width() - strip_w - 24, fm.height()), Qt::AlignLeft | Qt::AlignVCenter,
+               QString::number(v, 'g', 3));
+  }
+  // The label, written upwards along the right edge.
+  p.translate(area.right() - 4, strip.center().y());
+  p.rotate(-90);
+  p.drawText(QRectF(-strip.height() / 2, -fm.height(), strip.height(), fm.height()), Qt::AlignCenter,
+             fm.elidedText(bar.label, Qt::ElideRight, strip.height()));
+  p.restore();
 }
 
 }  // namespace attnscope::ui

@@ -2,25 +2,46 @@
 
 #include <QPainter>
 #include <QRectF>
-#include <QString>
 #include <QSizeF>
+#include <QString>
+
+#include "ui/render/color_map.h"
+
+class QPaintDevice;
 
 namespace attnscope::ui {
 
-// Something that draws one view's picture into any QPainter: a widget on screen, a QImage for
-// PNG, a QSvgGenerator or a QPdfWriter. Renderers hold a snapshot of what to draw (prepared by
-// their view or by the export code from the same document), so the screen and the exported
-// figure come from one drawing routine.
-// Fills `area` white and draws `title` in bold along its top edge (height `height`, inset `pad`);
-// the painter's font is left as it was.
-void paint_figure_background(QPainter& painter, const QRectF& area, const QString& title, double pad, double height);
+// What a colour bar shows: the colour map from `lower` to `upper` (log-spaced if `log`), and a
+// label naming the value and the normalisation.
+struct ColorBar {
+  ColorMap cmap;
+  double lower = 0.0;
+  double upper = 1.0;
+  bool log = false;
+  QString label;
+};
 
+// Something that draws one view's picture: on a widget, into a QImage (PNG), a QSvgGenerator or a
+// QPdfWriter. Renderers hold a snapshot of what to draw, prepared from the document by the view's
+// builder, so the screen and an exported figure come from one drawing routine.
 class FigureRenderer {
  public:
   virtual ~FigureRenderer() = default;
   // A natural size in device-independent pixels (1/96 inch), for exports without a window.
   virtual QSizeF naturalSize() const = 0;
   virtual void paint(QPainter& painter, const QRectF& area) const = 0;
+  // Draws onto a whole device. `vector` is true for SVG and PDF. The default opens a QPainter and
+  // calls paint(); QCustomPlot figures draw through their own painter so axes stay vectors.
+  virtual void render(QPaintDevice& device, const QRectF& area, bool vector) const;
 };
+
+// Fills `area` white and draws `title` in bold along its top edge (height `height`, inset `pad`);
+// the painter's font is left as it was.
+void paint_figure_background(QPainter& painter, const QRectF& area, const QString& title, double pad, double height);
+
+// A vertical colour bar in `area`: the gradient strip on the left, ticks and numbers to its right,
+// the label written upwards at the right edge. kColorBarWidth is the room it needs.
+inline constexpr double kColorBarWidth = 78.0;
+void paint_color_bar(QPainter& painter, const QRectF& area, const ColorBar& bar);
 
 }  // namespace attnscope::ui

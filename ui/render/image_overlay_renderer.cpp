@@ -15,11 +15,13 @@ constexpr double kPad = 10, kTitle = 24, kCaption = 20;
 QSizeF ImageOverlayRenderer::naturalSize() const {
   const double w = std::max(photo.width(), 320), h = std::max(photo.height(), 240);
   const double s = std::min(1.0, 720.0 / std::max(w, h));
-  return QSizeF(w * s + 2 * kPad, h * s + 2 * kPad + kTitle + kCaption);
+  return QSizeF(w * s + 2 * kPad + (bar ? kColorBarWidth + kPad : 0), h * s + 2 * kPad + kTitle + kCaption);
 }
 
 QRectF ImageOverlayRenderer::photoRect(const QRectF& area) const {
-  const QRectF box(area.left() + kPad, area.top() + kPad + kTitle, area.width() - 2 * kPad, area.height() - 2 * kPad - kTitle - kCaption);
+  const double bar_room = bar ? kColorBarWidth + kPad : 0;
+  const QRectF box(area.left() + kPad, area.top() + kPad + kTitle, area.width() - 2 * kPad - bar_room,
+                   area.height() - 2 * kPad - kTitle - kCaption);
   if (photo.isNull() || box.width() <= 0 || box.height() <= 0) return box;
   const double s = std::min(box.width() / photo.width(), box.height() / photo.height());
   const QSizeF size(photo.width() * s, photo.height() * s);
@@ -103,6 +105,7 @@ void ImageOverlayRenderer::paint(QPainter& p, const QRectF& area) const {
     p.setPen(QPen(Qt::black, 1.2, Qt::DashLine));
     p.drawPath(c);
   }
+  if (bar) paint_color_bar(p, QRectF(pr.right() + kPad, pr.top(), kColorBarWidth, std::min(pr.height(), 260.0)), *bar);
   p.setPen(QColor(80, 80, 80));
   p.drawText(QRectF(area.left() + kPad, area.bottom() - kPad - kCaption, area.width() - 2 * kPad, kCaption), Qt::AlignLeft | Qt::AlignVCenter,
              caption);

@@ -30,7 +30,9 @@ class ImageOverlayRenderer : public FigureRenderer {
   std::optional<std::vector<uint8_t>> threshold_keep;  // [rows * cols] patches inside the contour
   int query_patch = -1;            // outlined patch (the query), -1 for none
   QString title;
+  QString subject;                 // what the map is, e.g. "[CLS] → patches" (part of the title)
   QString caption;                 // e.g. "mass threshold 0.6: 23 patches"
+  std::optional<ColorBar> bar;     // drawn right of the photo
 
   QSizeF naturalSize() const override;
   void paint(QPainter& painter, const QRectF& area) const override;

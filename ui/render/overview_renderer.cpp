@@ -10,12 +10,13 @@ constexpr double kLabelWidth = 34, kLabelHeight = 20, kTitleHeight = 24, kPad = 
 
 QSizeF OverviewRenderer::naturalSize() const {
   const double cell = 72;
-  return QSizeF(kPad * 2 + kLabelWidth + heads * (cell + 4), kPad * 2 + kTitleHeight + kLabelHeight + layers * (cell + 4));
+  return QSizeF(std::max(560.0, kPad * 2 + kLabelWidth + heads * (cell + 4) + (bar ? kColorBarWidth + kPad : 0)),
+                kPad * 2 + kTitleHeight + kLabelHeight + layers * (cell + 4));
 }
 
 OverviewRenderer::Layout OverviewRenderer::layout(const QRectF& area) const {
   Layout l;
-  const double w = area.width() - 2 * kPad - kLabelWidth, h = area.height() - 2 * kPad - kLabelHeight - (title.isEmpty() ? 0 : kTitleHeight);
+  const double w = area.width() - 2 * kPad - kLabelWidth - (bar ? kColorBarWidth + kPad : 0), h = area.height() - 2 * kPad - kLabelHeight - (title.isEmpty() ? 0 : kTitleHeight);
   l.gap = 3;
   l.cell = std::max(4.0, std::min(w / std::max(heads, 1), h / std::max(layers, 1)) - l.gap);
   l.left = area.left() + kPad + kLabelWidth;
@@ -60,6 +61,10 @@ void OverviewRenderer::paint(QPainter& p, const QRectF& area) const {
         p.fillRect(cell, QColor(235, 235, 235));
       }
     }
+  }
+  if (bar) {
+    const double right = l.left + heads * (l.cell + l.gap) + kPad;
+    paint_color_bar(p, QRectF(right, l.top, kColorBarWidth, std::min(layers * (l.cell + l.gap), 260.0)), *bar);
   }
   if (selected_layer >= 0 && selected_head >= 0) {
     const QRectF sel(l.left + selected_head * (l.cell + l.gap) - 2, l.top + selected_layer * (l.cell + l.gap) - 2, l.cell + 4, l.cell + 4);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include <QImage>
@@ -21,6 +22,7 @@ class OverviewRenderer : public FigureRenderer {
   int selected_layer = -1;           // grid row, or -1
   int selected_head = -1;
   QString title;
+  std::optional<ColorBar> bar;
 
   QSizeF naturalSize() const override;
   void paint(QPainter& painter, const QRectF& area) const override;

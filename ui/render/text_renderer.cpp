@@ -74,10 +74,13 @@ std::unique_ptr<QTextDocument> TextRenderer::document(double width) const {
 
 double TextRenderer::chipsHeight(double) const { return chips.empty() ? 0 : kChipH + 8; }
 
+double TextRenderer::textWidth(const QRectF& area) const { return area.width() - 2 * kPad - (bar ? kColorBarWidth + kPad : 0); }
+
 QSizeF TextRenderer::naturalSize() const {
-  const double w = 640;
-  auto doc = document(w - 2 * kPad);
-  return QSizeF(w, 2 * kPad + kTitle + chipsHeight(w) + doc->size().height() + (note.isEmpty() ? 0 : 24));
+  const QRectF area(0, 0, 720, 100);
+  auto doc = document(textWidth(area));
+  const double h = 2 * kPad + kTitle + chipsHeight(area.width()) + doc->size().height() + (note.isEmpty() ? 0 : 24);
+  return QSizeF(area.width(), std::max(h, bar ? 220.0 : 0.0));
 }
 
 void TextRenderer::paint(QPainter& p, const QRectF& area) const {
@@ -98,10 +101,12 @@ void TextRenderer::paint(QPainter& p, const QRectF& area) const {
     x += w + 6;
   }
   const double ty = cy + chipsHeight(area.width());
-  auto doc = document(area.width() - 2 * kPad);
+  auto doc = document(textWidth(area));
   p.translate(area.left() + kPad, ty);
-  doc->drawContents(&p, QRectF(0, 0, area.width() - 2 * kPad, area.bottom() - ty));
+  doc->drawContents(&p, QRectF(0, 0, textWidth(area), area.bottom() - ty));
   p.translate(-(area.left() + kPad), -ty);
+  if (bar)
+    paint_color_bar(p, QRectF(area.right() - kPad - kColorBarWidth, cy, kColorBarWidth, std::min(200.0, area.bottom() - cy - kPad)), *bar);
   if (!note.isEmpty()) {
     p.setPen(QColor(120, 120, 120));
     p.drawText(QRectF(area.left() + kPad, ty + doc->size().height() + 4, area.width() - 2 * kPad, 20), Qt::AlignLeft, note);
@@ -122,7 +127,7 @@ int TextRenderer::tokenAt(const QRectF& area, const QPointF& pos) const {
     return -1;
   }
   const double ty = cy + chipsHeight(area.width());
-  auto doc = document(area.width() - 2 * kPad);
+  auto doc = document(textWidth(area));
   const int at = doc->documentLayout()->hitTest(pos - QPointF(area.left() + kPad, ty), Qt::ExactHit);
   if (at < 0) return -1;
   const QTextBlock block = doc->findBlock(at);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include <QString>
@@ -35,8 +36,10 @@ class TextRenderer : public FigureRenderer {
   std::vector<Chip> chips;
   int query = -1;
   QString title;
+  QString subject;  // e.g. "attention from “it” (token 7)" (part of the title)
   QString note;   // e.g. truncation
   ColorMap cmap;
+  std::optional<ColorBar> bar;  // drawn at the right
 
   QSizeF naturalSize() const override;
   void paint(QPainter& painter, const QRectF& area) const override;
@@ -47,6 +50,7 @@ class TextRenderer : public FigureRenderer {
   struct Layout;
   std::unique_ptr<QTextDocument> document(double width) const;
   double chipsHeight(double width) const;
+  double textWidth(const QRectF& area) const;
 };
 
 // UTF-16 index of every byte offset of a UTF-8 string (size + 1 entries), for converting the

@@ -61,9 +61,8 @@ ImageView::ImageView(AnalysisDocument* document, QWidget* parent) : QWidget(pare
   refresh();
 }
 
-std::unique_ptr<ImageOverlayRenderer> ImageView::makeRenderer(const AnalysisDocument& doc) {
+std::unique_ptr<ImageOverlayRenderer> ImageView::makeRenderer(const AnalysisDocument& doc, const ViewState& s) {
   auto r = std::make_unique<ImageOverlayRenderer>();
-  const ViewState& s = doc.state();
   r->cmap = ColorMap(s.color_map);
   r->opacity = s.overlay_opacity;
   r->smooth = s.smooth_overlay;
@@ -83,7 +82,7 @@ std::unique_ptr<ImageOverlayRenderer> ImageView::makeRenderer(const AnalysisDocu
     r->title = r->caption;
     return r;
   }
-  const int query = doc.effectiveQuery();
+  const int query = doc.effectiveQuery(s);
   const PatchGrid grid = patch_grid(a);
   RowMatrix map = patch_map(weights, query, grid);  // the query row over the patch keys
   const float mx = map.maxCoeff();
@@ -97,10 +96,26 @@ std::unique_ptr<ImageOverlayRenderer> ImageView::makeRenderer(const AnalysisDocu
                                                            : DisplayScale::MatrixMax;
   if (s.normalization == Normalization::Global) r->patch_shade = map / static_cast<float>(std::max(doc.globalMax(s), 1e-12));
   else r->patch_shade = normalize_for_display(map, o);
+  const QString what = QObject::tr("weight %1 \u2192 patch").arg(doc.tokenLabels().value(query));
+  switch (s.normalization) {
+    case Normalization::Global:
+      r->bar = ColorBar{r->cmap, 0.0, doc.globalMax(s), false, what + QObject::tr(" (scaled to max over all heads)")};
+      break;
+    case Normalization::Log:
+      r->bar = ColorBar{r->cmap, mx * std::pow(10.0, -o.log_decades), mx, true, what + QObject::tr(" (log)")};
+      break;
+    case Normalization::Percentile:
+      r->bar = ColorBar{r->cmap, 0.0, cumulative_sum_threshold(map.data(), static_cast<size_t>(map.size()), 100.0 - s.clip_percent), false,
+                        what + QObject::tr(" (top %1% of mass clipped)").arg(s.clip_percent)};
+      break;
+    default:
+      r->bar = ColorBar{r->cmap, 0.0, mx, false, what + QObject::tr(" (scaled to its max)")};
+  }
   const QStringList labels = doc.tokenLabels();
   const bool patch_query = query >= a.geometry.prefix_tokens;
   r->query_patch = patch_query ? query - a.geometry.prefix_tokens : -1;
-  r->title = QObject::tr("%1 → patches · %2").arg(labels.value(query), describe(s));
+  r->subject = QObject::tr("%1 \u2192 patches").arg(labels.value(query));
+  r->title = r->subject + QString::fromUtf8(" \u00b7 ") + describe(s);
   r->caption = QObject::tr("patch mass %1 of the row (the rest goes to %2) · max %3")
                    .arg(total, 0, 'f', 3)
                    .arg(a.geometry.prefix_tokens > 1 ? QObject::tr("the CLS and distillation tokens") : QObject::tr("CLS"))
@@ -125,7 +140,7 @@ void ImageView::refresh() {
   tau_->setValue(s.threshold);
   tau_->setEnabled(s.show_threshold);
   syncing_ = false;
-  canvas_->setRenderer(makeRenderer(*document_));
+  canvas_->setRenderer(makeRenderer(*document_, document_->state()));
 }
 
 bool ImageView::eventFilter(QObject* watched, QEvent* event) {

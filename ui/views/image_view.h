@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ui/document/view_state.h"
+
 #include <QWidget>
 
 class QCheckBox;
@@ -19,7 +21,7 @@ class ImageView : public QWidget {
   Q_OBJECT
  public:
   explicit ImageView(AnalysisDocument* document, QWidget* parent = nullptr);
-  static std::unique_ptr<ImageOverlayRenderer> makeRenderer(const AnalysisDocument& document);
+  static std::unique_ptr<ImageOverlayRenderer> makeRenderer(const AnalysisDocument& document, const ViewState& state);
   RendererView* canvas() const { return canvas_; }
 
  protected:

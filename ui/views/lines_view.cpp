@@ -22,10 +22,9 @@ LinesView::LinesView(AnalysisDocument* document, QWidget* parent) : QScrollArea(
 
 const LinesRenderer* LinesView::renderer() const { return static_cast<const LinesRenderer*>(canvas_->renderer()); }
 
-std::unique_ptr<LinesRenderer> LinesView::makeRenderer(const AnalysisDocument& doc) {
+std::unique_ptr<LinesRenderer> LinesView::makeRenderer(const AnalysisDocument& doc, const ViewState& s) {
   auto r = std::make_unique<LinesRenderer>();
   if (!doc.hasAnalysis()) return r;
-  const ViewState& s = doc.state();
   const QStringList labels = doc.tokenLabels();
   auto add = [&](const ViewState& vs, const QColor& color, const QString& name) {
     const DisplayMap m = build_display_map(doc, vs);
@@ -51,7 +50,7 @@ std::unique_ptr<LinesRenderer> LinesView::makeRenderer(const AnalysisDocument& d
 }
 
 void LinesView::rebuild() {
-  auto r = makeRenderer(*document_);
+  auto r = makeRenderer(*document_, document_->state());
   tokens_.clear();
   if (document_->hasAnalysis()) {
     const DisplayMap m = build_display_map(*document_);

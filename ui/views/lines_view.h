@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ui/document/view_state.h"
+
 #include <QScrollArea>
 
 namespace attnscope::ui {
@@ -15,7 +17,7 @@ class LinesView : public QScrollArea {
   Q_OBJECT
  public:
   explicit LinesView(AnalysisDocument* document, QWidget* parent = nullptr);
-  static std::unique_ptr<LinesRenderer> makeRenderer(const AnalysisDocument& document);
+  static std::unique_ptr<LinesRenderer> makeRenderer(const AnalysisDocument& document, const ViewState& state);
   const LinesRenderer* renderer() const;
 
  protected:

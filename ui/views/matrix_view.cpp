@@ -35,6 +35,7 @@ MatrixView::MatrixView(AnalysisDocument* document, QWidget* parent) : QWidget(pa
     if (!map_.empty() && MatrixPlot::updateTickLabels(plot_, map_, labels_)) plot_->replot(QCustomPlot::rpQueuedReplot);
   });
   connect(document_, &AnalysisDocument::analysisChanged, this, &MatrixView::refresh);
+  connect(document_, &AnalysisDocument::zoomChanged, this, &MatrixView::refresh);
   connect(document_, &AnalysisDocument::stateChanged, this, &MatrixView::refresh);
   refresh();
 }
@@ -59,8 +60,19 @@ void MatrixView::refresh() {
     plot_->yAxis->setRange(yr);
     MatrixPlot::updateTickLabels(plot_, map_, labels_);
   }
-  connect(plot_->xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, [this] { MatrixPlot::updateTickLabels(plot_, map_, labels_); });
-  connect(plot_->yAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, [this] { MatrixPlot::updateTickLabels(plot_, map_, labels_); });
+  auto zoomed = [this] {
+    MatrixPlot::updateTickLabels(plot_, map_, labels_);
+    const QCPRange x = plot_->xAxis->range(), y = plot_->yAxis->range();
+    const bool whole = x.lower <= -0.5 + 1e-9 && x.upper >= map_.values.cols() - 0.5 - 1e-9 && y.lower <= -0.5 + 1e-9 &&
+                       y.upper >= map_.values.rows() - 0.5 - 1e-9;
+    document_->setMatrixZoom(whole ? std::nullopt : std::optional<QRectF>(QRectF(QPointF(x.lower, y.lower), QPointF(x.upper, y.upper))));
+  };
+  connect(plot_->xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, zoomed);
+  connect(plot_->yAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, zoomed);
+  if (const auto z = document_->matrixZoom()) {
+    plot_->xAxis->setRange(z->left(), z->right());
+    plot_->yAxis->setRange(z->top(), z->bottom());
+  }
   plot_->replot();
 }
 

@@ -26,21 +26,29 @@ OverviewView::OverviewView(AnalysisDocument* document, QWidget* parent) : Render
   rebuild();
 }
 
-std::unique_ptr<OverviewRenderer> OverviewView::makeRenderer(const AnalysisDocument& doc, int side) {
+std::unique_ptr<OverviewRenderer> OverviewView::makeRenderer(const AnalysisDocument& doc, const ViewState& state, int side) {
   auto r = std::make_unique<OverviewRenderer>();
   if (!doc.hasAnalysis()) return r;
   const AttentionMaps& att = doc.analysis()->forward.attentions;
   r->layers = static_cast<int>(att.layers.size());
   r->heads = att.num_heads;
   r->layer_ids = att.layers;
-  r->title = QObject::tr("All heads (%1)").arg(to_string(doc.state().normalization));
-  const ColorMap cmap(doc.state().color_map);
+  r->title = QObject::tr("All heads (%1)").arg(to_string(state.normalization));
+  const ColorMap cmap(state.color_map);
+  switch (state.normalization) {
+    case Normalization::Row: r->bar = ColorBar{cmap, 0.0, 1.0, false, QObject::tr("attention weight")}; break;
+    case Normalization::Global: r->bar = ColorBar{cmap, 0.0, doc.globalMax(state), false, QObject::tr("attention weight")}; break;
+    default: r->bar = ColorBar{cmap, 0.0, 1.0, false, QObject::tr("weight relative to each head (%1)").arg(to_string(state.normalization))};
+  }
   const Analysis& a = *doc.analysis();
   const bool image = a.model.modality == Modality::Image && !a.geometry.empty();
-  if (image) r->title = QObject::tr("All heads: [CLS] \u2192 patches, each relative to its max");
+  if (image) {
+    r->title = QObject::tr("All heads: [CLS] \u2192 patches, each relative to its max");
+    r->bar = ColorBar{cmap, 0.0, 1.0, false, QObject::tr("weight / max of the map")};
+  }
   for (int layer : att.layers) {
     for (int h = 0; h < att.num_heads; ++h) {
-      ViewState s = doc.state();
+      ViewState s = state;
       s.method = Method::Raw;
       s.head_mode = HeadMode::Single;
       s.layer = layer;
@@ -62,7 +70,7 @@ std::unique_ptr<OverviewRenderer> OverviewView::makeRenderer(const AnalysisDocum
 
 void OverviewView::rebuild() {
   drawn_ = document_->state();
-  setRenderer(makeRenderer(*document_));
+  setRenderer(makeRenderer(*document_, drawn_));
   reselect();
 }
 

@@ -13,7 +13,8 @@ class OverviewView : public RendererView {
   Q_OBJECT
  public:
   explicit OverviewView(AnalysisDocument* document, QWidget* parent = nullptr);
-  static std::unique_ptr<OverviewRenderer> makeRenderer(const AnalysisDocument& document, int thumbnail_side = 96);
+  static std::unique_ptr<OverviewRenderer> makeRenderer(const AnalysisDocument& document, const ViewState& state,
+                                                        int thumbnail_side = 96);
 
  protected:
   void mousePressEvent(QMouseEvent* event) override;

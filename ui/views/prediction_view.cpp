@@ -7,15 +7,15 @@
 namespace attnscope::ui {
 
 PredictionView::PredictionView(AnalysisDocument* document, QWidget* parent) : RendererView(parent), document_(document) {
-  auto refresh = [this] { setRenderer(makeRenderer(*document_)); };
+  auto refresh = [this] { setRenderer(makeRenderer(*document_, document_->state())); };
   connect(document_, &AnalysisDocument::analysisChanged, this, refresh);
   connect(document_, &AnalysisDocument::stateChanged, this, refresh);
   refresh();
 }
 
-std::unique_ptr<PredictionRenderer> PredictionView::makeRenderer(const AnalysisDocument& doc) {
+std::unique_ptr<PredictionRenderer> PredictionView::makeRenderer(const AnalysisDocument& doc, const ViewState& s) {
   auto r = std::make_unique<PredictionRenderer>();
-  r->bar_color = ColorMap(doc.state().color_map).color(0.25);
+  r->bar_color = ColorMap(s.color_map).color(0.25);
   if (!doc.hasAnalysis()) {
     r->title = QObject::tr("Run a model to see its predictions.");
     return r;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ui/document/view_state.h"
+
 #include "ui/views/renderer_view.h"
 
 namespace attnscope::ui {
@@ -12,7 +14,7 @@ class PredictionView : public RendererView {
   Q_OBJECT
  public:
   explicit PredictionView(AnalysisDocument* document, QWidget* parent = nullptr);
-  static std::unique_ptr<PredictionRenderer> makeRenderer(const AnalysisDocument& document);
+  static std::unique_ptr<PredictionRenderer> makeRenderer(const AnalysisDocument& document, const ViewState& state);
 
  private:
   AnalysisDocument* document_;

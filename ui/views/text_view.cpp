@@ -10,15 +10,15 @@
 namespace attnscope::ui {
 
 TextView::TextView(AnalysisDocument* document, QWidget* parent) : RendererView(parent), document_(document) {
-  auto refresh = [this] { setRenderer(makeRenderer(*document_)); };
+  auto refresh = [this] { setRenderer(makeRenderer(*document_, document_->state())); };
   connect(document_, &AnalysisDocument::analysisChanged, this, refresh);
   connect(document_, &AnalysisDocument::stateChanged, this, refresh);
   refresh();
 }
 
-std::unique_ptr<TextRenderer> TextView::makeRenderer(const AnalysisDocument& doc) {
+std::unique_ptr<TextRenderer> TextView::makeRenderer(const AnalysisDocument& doc, const ViewState& s) {
   auto r = std::make_unique<TextRenderer>();
-  r->cmap = ColorMap(doc.state().color_map);
+  r->cmap = ColorMap(s.color_map);
   if (!doc.hasAnalysis()) {
     r->title = QObject::tr("Run a text model to see its attention over the text.");
     return r;
@@ -28,12 +28,12 @@ std::unique_ptr<TextRenderer> TextView::makeRenderer(const AnalysisDocument& doc
     r->title = QObject::tr("The Text view is for text models; see the Image view.");
     return r;
   }
-  const DisplayMap m = build_display_map(doc);
+  const DisplayMap m = build_display_map(doc, s);
   if (m.empty()) {
     r->title = m.unavailable;
     return r;
   }
-  int query = doc.effectiveQuery();
+  int query = doc.effectiveQuery(s);
   auto row_it = std::find(m.row_tokens.begin(), m.row_tokens.end(), query);
   if (row_it == m.row_tokens.end()) row_it = m.row_tokens.begin();
   query = *row_it;
@@ -42,12 +42,12 @@ std::unique_ptr<TextRenderer> TextView::makeRenderer(const AnalysisDocument& doc
   r->query = query;
   double row_max = 0;
   for (int c = 0; c < m.values.cols(); ++c) row_max = std::max<double>(row_max, m.values(row, c));
-  const bool per_row = doc.state().normalization == Normalization::Row;
-  r->title = QObject::tr("Attention from \u201c%1\u201d (token %2) · %3%4")
-                 .arg(MatrixPlot::displayLabel(labels.value(query)).trimmed())
-                 .arg(query)
-                 .arg(m.title, per_row ? QObject::tr(" · shaded relative to the row max") : QString());
+  const bool per_row = s.normalization == Normalization::Row;
+  r->subject = QObject::tr("attention from \u201c%1\u201d (token %2)").arg(MatrixPlot::displayLabel(labels.value(query)).trimmed()).arg(query);
+  r->title = r->subject + QString::fromUtf8(" \u00b7 ") + m.title;
 
+  r->bar = per_row ? ColorBar{r->cmap, 0.0, row_max, false, QObject::tr("attention weight (relative to the row max)")}
+                  : ColorBar{r->cmap, m.scale_lower, m.scale_upper, m.log_scale, m.scale_label};
   const std::string* texts[2] = {&a.text, &a.text_pair};
   std::vector<int> pos[2] = {utf16_positions(a.text), utf16_positions(a.text_pair)};
   size_t last_end[2] = {0, 0};

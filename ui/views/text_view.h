@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ui/document/view_state.h"
+
 #include "ui/views/renderer_view.h"
 
 namespace attnscope::ui {
@@ -13,7 +15,7 @@ class TextView : public RendererView {
   Q_OBJECT
  public:
   explicit TextView(AnalysisDocument* document, QWidget* parent = nullptr);
-  static std::unique_ptr<TextRenderer> makeRenderer(const AnalysisDocument& document);
+  static std::unique_ptr<TextRenderer> makeRenderer(const AnalysisDocument& document, const ViewState& state);
 
  protected:
   void mousePressEvent(QMouseEvent* event) override;

@@ -1,0 +1,122 @@
+// attnscope-cli render end to end (built only with the GUI library, which draws the figures).
+#include <fstream>
+#include <set>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/support/run_process.h"
+#include "tests/support/shared_data.h"
+
+using namespace attnscope;
+using attnscope::test::shared;
+
+namespace {
+
+test::ProcessResult cli(const std::vector<std::string>& args) { return test::run_process(ATTNSCOPE_CLI, args); }
+
+std::string read(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Width and height from a PNG's IHDR chunk.
+std::pair<uint32_t, uint32_t> png_size(const std::filesystem::path& p) {
+  const std::string b = read(p);
+  if (b.size() < 24 || b.compare(1, 3, "PNG") != 0) return {0, 0};
+  auto be32 = [&](size_t o) {
+    return (uint32_t(uint8_t(b[o])) << 24) | (uint32_t(uint8_t(b[o + 1])) << 16) | (uint32_t(uint8_t(b[o + 2])) << 8) | uint8_t(b[o + 3]);
+  };
+  return {be32(16), be32(20)};
+}
+
+}  // namespace
+
+TEST(RenderCli, AllHeadsOfVitTinyWrites36FiguresAndTheOverview) {
+  ATTNSCOPE_REQUIRE_SHARED();
+  const auto dir = test::scratch_dir("all-heads");
+  auto r = cli({"render", "--model", shared("models/vit-tiny-patch16-224").string(), "--image", shared("samples/images/chelsea.png").string(),
+                "--view", "image", "--all-heads", (dir / "figs").string(), "--dpi", "40"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::set<std::string> contents;
+  size_t figures = 0;
+  for (int l = 0; l < 12; ++l)
+    for (int h = 0; h < 3; ++h) {
+      char name[32];
+      std::snprintf(name, sizeof name, "image_L%02d_H%02d.png", l, h);
+      const auto p = dir / "figs" / name;
+      ASSERT_TRUE(std::filesystem::exists(p)) << name;
+      EXPECT_GT(std::filesystem::file_size(p), 1000u) << name;
+      contents.insert(read(p));
+      EXPECT_TRUE(std::filesystem::exists(p.string() + ".attnscope.json")) << name;
+      ++figures;
+    }
+  ASSERT_TRUE(std::filesystem::exists(dir / "figs" / "overview.png"));
+  contents.insert(read(dir / "figs" / "overview.png"));
+  EXPECT_EQ(figures, 36u);
+  EXPECT_EQ(contents.size(), 37u);  // every figure different
+}
+
+TEST(RenderCli, FormatsSizeDpiAndSidecar) {
+  ATTNSCOPE_REQUIRE_SHARED();
+  const auto dir = test::scratch_dir("formats");
+  const std::string model = shared("models/stories260K").string();
+  const std::string text = "The animal didn't cross the street because it was too tired.";
+  auto r = cli({"render", "--model", model, "--text", text, "--view", "matrix", "--layer", "2", "--head", "3", "--out", (dir / "m.png").string(),
+                "--dpi", "100", "--width", "4", "--height", "3"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(png_size(dir / "m.png"), (std::pair<uint32_t, uint32_t>{400, 300}));
+  const auto side = nlohmann::json::parse(read(dir / "m.png.attnscope.json"));
+  EXPECT_EQ(side["view"]["layer"], 2);
+  EXPECT_EQ(side["view"]["head"], 3);
+  EXPECT_EQ(side["figure"]["dpi"], 100);
+  EXPECT_EQ(side["input"]["text"], text);
+  EXPECT_EQ(side["model"]["model_type"], "llama");
+  EXPECT_EQ(side["model"]["weights"][0]["sha256"].get<std::string>().size(), 64u);
+
+  for (const char* view : {"lines", "text", "overview", "heads"}) {
+    const auto svg = dir / (std::string(view) + ".svg");
+    r = cli({"render", "--model", model, "--text", text, "--view", view, "--out", svg.string(), "--no-sidecar"});
+    ASSERT_EQ(r.exit_code, 0) << view << r.err;
+    EXPECT_NE(read(svg).find("<svg"), std::string::npos) << view;
+    EXPECT_FALSE(std::filesystem::exists(svg.string() + ".attnscope.json"));
+  }
+  r = cli({"render", "--model", model, "--text", text, "--method", "rollout", "--head", "mean", "--norm", "log", "--cmap", "magma", "--out",
+           (dir / "rollout.pdf").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(read(dir / "rollout.pdf").substr(0, 5), "%PDF-");
+  r = cli({"render", "--model", model, "--text", text, "--method", "flow", "--out", (dir / "flow.png").string(), "--dpi", "50"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(read(dir / "flow.png.attnscope.json"))["view"]["method"], "flow");
+}
+
+TEST(RenderCli, ErrorsHaveExitCodesAndSayWhat) {
+  ATTNSCOPE_REQUIRE_SHARED();
+  const auto dir = test::scratch_dir("errors");
+  const std::string model = shared("models/stories260K").string();
+  auto render = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = {"render", "--model", model, "--text", "hello there"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return cli(args);
+  };
+  auto r = render({});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("give --out FILE or --all-heads DIR"), std::string::npos) << r.err;
+  r = render({"--out", (dir / "a.gif").string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("unknown figure format"), std::string::npos) << r.err;
+  r = render({"--out", (dir / "a.png").string(), "--layer", "9"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--layer: 9 is out of range (valid: 0-4)"), std::string::npos) << r.err;
+  r = render({"--out", (dir / "a.png").string(), "--view", "image"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--view image needs an image model"), std::string::npos) << r.err;
+  r = render({"--out", (dir / "a.png").string(), "--cmap", "jet"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("unknown colour map 'jet'"), std::string::npos) << r.err;
+  ASSERT_EQ(render({"--out", (dir / "b.png").string(), "--dpi", "30"}).exit_code, 0);
+  r = render({"--out", (dir / "b.png").string(), "--dpi", "30"});
+  EXPECT_EQ(r.exit_code, 5);
+  EXPECT_NE(r.err.find("already exists (use --force to overwrite)"), std::string::npos) << r.err;
+  EXPECT_EQ(render({"--out", (dir / "b.png").string(), "--dpi", "30", "--force"}).exit_code, 0);
+}

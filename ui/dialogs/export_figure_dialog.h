@@ -1,0 +1,36 @@
+#pragma once
+
+#include <QDialog>
+
+#include "ui/export/export_controller.h"
+
+class QCheckBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+
+namespace attnscope::ui {
+
+// Collects the options of "Export view…": file (the extension picks PNG, SVG or PDF), size in
+// inches, PNG resolution, title, provenance sidecar. It exports nothing itself.
+class ExportFigureDialog : public QDialog {
+  Q_OBJECT
+ public:
+  ExportFigureDialog(ViewKind view, QSizeF default_inches, const QString& default_path, QWidget* parent = nullptr);
+  FigureExportOptions options() const;
+
+ private:
+  void browse();
+  void updateHint();
+  ViewKind view_;
+  QLineEdit* path_;
+  QDoubleSpinBox* width_;
+  QDoubleSpinBox* height_;
+  QSpinBox* dpi_;
+  QCheckBox* title_;
+  QCheckBox* sidecar_;
+  QLabel* hint_;
+};
+
+}  // namespace attnscope::ui

@@ -1,0 +1,107 @@
+#include "ui/export/figure_writer.h"
+
+#include <cmath>
+
+#include <QBuffer>
+#include <QFileInfo>
+#include <QImage>
+#include <QPageSize>
+#include <QPdfWriter>
+#include <QSvgGenerator>
+
+#include "core/common/error.h"
+#include "core/io/atomic_file.h"
+#include "ui/render/figure_renderer.h"
+
+namespace attnscope::ui {
+
+namespace {
+constexpr double kLogicalDpi = 96.0;  // renderers lay out in device-independent pixels
+}
+
+std::optional<FigureFormat> figure_format_for(const QString& path) {
+  const QString ext = QFileInfo(path).suffix().toLower();
+  if (ext == "png") return FigureFormat::Png;
+  if (ext == "svg") return FigureFormat::Svg;
+  if (ext == "pdf") return FigureFormat::Pdf;
+  return std::nullopt;
+}
+
+QString to_string(FigureFormat f) {
+  switch (f) {
+    case FigureFormat::Png: return "png";
+    case FigureFormat::Svg: return "svg";
+    case FigureFormat::Pdf: return "pdf";
+  }
+  return {};
+}
+
+QSizeF write_figure(const FigureRenderer& figure, const QString& path, const FigureFileOptions& o) {
+  const auto format = figure_format_for(path);
+  if (!format) fail(ErrorKind::Usage, path.toStdString() + ": unknown figure format (use .png, .svg or .pdf)");
+  if (o.dpi < 10 || o.dpi > 2400) fail(ErrorKind::Usage, "DPI " + std::to_string(o.dpi) + " is out of range (10-2400)");
+  check_writable(path.toStdString(), o.overwrite);
+  const QSizeF inches = o.size_inches.isEmpty() ? figure.naturalSize() / kLogicalDpi : o.size_inches;
+  const QSizeF logical = inches * kLogicalDpi;
+  const QRectF area(QPointF(0, 0), logical);
+
+  QByteArray bytes;
+  QBuffer buffer(&bytes);
+  buffer.open(QIODevice::WriteOnly);
+  switch (*format) {
+    case FigureFormat::Png: {
+      const QSize pixels(qRound(inches.width() * o.dpi), qRound(inches.height() * o.dpi));
+      if (static_cast<double>(pixels.width()) * pixels.height() > 400e6)
+        fail(ErrorKind::Usage, "a " + std::to_string(pixels.width()) + "x" + std::to_string(pixels.height()) +
+                                   " pixel PNG is too large; lower the DPI or the size, or export SVG/PDF");
+      QImage image(pixels, QImage::Format_ARGB32_Premultiplied);
+      if (image.isNull()) fail(ErrorKind::Output, path.toStdString() + ": out of memory for the image");
+      image.setDevicePixelRatio(o.dpi / kLogicalDpi);  // paint in logical pixels; fonts scale with it
+      image.fill(Qt::white);
+      {
+        QPainter p(&image);
+        p.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing | QPainter::SmoothPixmapTransform);
+        figure.paint(p, area);
+      }
+      image.setDevicePixelRatio(1.0);
+      const int dpm = qRound(o.dpi / 0.0254);
+      image.setDotsPerMeterX(dpm);
+      image.setDotsPerMeterY(dpm);
+      if (!image.save(&buffer, "PNG")) fail(ErrorKind::Output, path.toStdString() + ": PNG encoding failed");
+      break;
+    }
+    case FigureFormat::Svg: {
+      QSvgGenerator svg;
+      svg.setOutputDevice(&buffer);
+      svg.setSize(logical.toSize());
+      svg.setViewBox(area);
+      svg.setResolution(static_cast<int>(kLogicalDpi));
+      svg.setTitle(o.title);
+      svg.setDescription(o.description);
+      QPainter p(&svg);
+      p.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
+      figure.paint(p, area);
+      break;
+    }
+    case FigureFormat::Pdf: {
+      QPdfWriter pdf(&buffer);
+      pdf.setResolution(static_cast<int>(kLogicalDpi));  // painter units = figure pixels; text stays text
+      pdf.setPageSize(QPageSize(inches * 72.0, QPageSize::Point, QString(), QPageSize::ExactMatch));
+      pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
+      pdf.setTitle(o.title);
+      pdf.setCreator("Attnscope " ATTNSCOPE_VERSION);
+      QPainter p(&pdf);
+      // Without this hint Qt stores images (the attention cells, photos) as lossy JPEG.
+      p.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing | QPainter::LosslessImageRendering);
+      figure.paint(p, area);
+      break;
+    }
+  }
+  buffer.close();
+  AtomicFile out(path.toStdString(), o.overwrite);
+  out.write(bytes.constData(), static_cast<size_t>(bytes.size()));
+  out.commit();
+  return inches;
+}
+
+}  // namespace attnscope::ui

@@ -1,0 +1,128 @@
+#include "ui/export/figures.h"
+
+#include <QFileInfo>
+
+#include <qcustomplot.h>
+
+#include "core/common/error.h"
+#include "ui/document/analysis_document.h"
+#include "ui/document/map_builder.h"
+#include "ui/render/heads_plot.h"
+#include "ui/render/image_overlay_renderer.h"
+#include "ui/render/lines_renderer.h"
+#include "ui/render/matrix_plot.h"
+#include "ui/render/overview_renderer.h"
+#include "ui/render/prediction_renderer.h"
+#include "ui/render/qcp_figure.h"
+#include "ui/render/text_renderer.h"
+#include "ui/views/image_view.h"
+#include "ui/views/lines_view.h"
+#include "ui/views/overview_view.h"
+#include "ui/views/prediction_view.h"
+#include "ui/views/text_view.h"
+
+namespace attnscope::ui {
+
+QString figure_title(const AnalysisDocument& doc, const ViewState& s, ViewKind view) {
+  QString t = QFileInfo(doc.modelDir()).fileName();
+  if (view == ViewKind::Overview) return t + QString::fromUtf8(" \u00b7 all heads \u00b7 ") + to_string(s.normalization) + " scale";
+  if (view == ViewKind::Heads) return t + QString::fromUtf8(" \u00b7 head statistics");
+  if (view == ViewKind::Prediction) return t + QString::fromUtf8(" \u00b7 predictions");
+  return t + QString::fromUtf8(" \u00b7 ") + describe(s) + QString::fromUtf8(" \u00b7 ") + to_string(s.method) +
+         QString::fromUtf8(" \u00b7 ") + to_string(s.normalization) + " scale";
+}
+
+QString figure_stem(const ViewState& s, ViewKind view) {
+  QString head;
+  switch (s.head_mode) {
+    case HeadMode::Single: head = QString("H%1").arg(s.head, 2, 10, QChar('0')); break;
+    case HeadMode::Subset: {
+      QStringList hs;
+      for (int h : s.subset) hs << QString::number(h);
+      head = "H" + hs.join("-");
+      break;
+    }
+    default: head = to_string(s.head_mode); break;
+  }
+  if (view == ViewKind::Overview || view == ViewKind::Heads || view == ViewKind::Prediction) return to_string(view);
+  if (s.method != Method::Raw) return QString("%1_%2_%3").arg(to_string(view), to_string(s.method), head);
+  return QString("%1_L%2_%3").arg(to_string(view)).arg(s.layer, 2, 10, QChar('0')).arg(head);
+}
+
+namespace {
+
+QSizeF matrix_size(int tokens) {
+  const double side = std::clamp(260.0 + 16.0 * tokens, 480.0, 1400.0);
+  return QSizeF(side + 90, side);
+}
+
+}  // namespace
+
+std::unique_ptr<FigureRenderer> make_figure(const AnalysisDocument& doc, const FigureRequest& req) {
+  if (!doc.hasAnalysis()) fail(ErrorKind::Usage, "nothing to export yet: run an input first");
+  const ViewState& s = req.state;
+  const QString title = req.title ? figure_title(doc, s, req.view) : QString();
+  switch (req.view) {
+    case ViewKind::Matrix: {
+      const DisplayMap map = build_display_map(doc, s);
+      if (map.empty()) fail(ErrorKind::Usage, map.unavailable.toStdString());
+      const QStringList labels = doc.tokenLabels();
+      const ColorMap cmap(s.color_map);
+      const std::optional<QRectF> zoom = req.zoom;
+      auto setup = [map, labels, cmap, title, zoom](QCustomPlot* plot) {
+        MatrixPlot::Options o;
+        o.title = title;
+        MatrixPlot::setup(plot, map, labels, cmap, o);
+        if (zoom) {
+          plot->xAxis->setRange(zoom->left(), zoom->right());
+          plot->yAxis->setRange(zoom->top(), zoom->bottom());
+        }
+      };
+      auto thin = [map, labels](QCustomPlot* plot) { MatrixPlot::updateTickLabels(plot, map, labels); };
+      return std::make_unique<QcpFigure>(setup, matrix_size(static_cast<int>(map.values.rows())), thin);
+    }
+    case ViewKind::Heads: {
+      const AttentionMaps& att = doc.analysis()->forward.attentions;
+      const auto stats = doc.headStats();
+      const std::vector<int> layers = att.layers;
+      const int heads = att.num_heads;
+      const ColorMap cmap(s.color_map);
+      const bool single = s.method == Method::Raw && s.head_mode == HeadMode::Single;
+      auto setup = [=](QCustomPlot* plot) {
+        HeadsPlot::setup(plot, stats, layers, heads, s.statistic, cmap, single ? s.layer : -1, single ? s.head : -1, title);
+      };
+      return std::make_unique<QcpFigure>(setup, QSizeF(std::max(480, 120 + 70 * heads), std::max(360, 100 + 40 * static_cast<int>(layers.size()))));
+    }
+    case ViewKind::Lines: {
+      auto r = LinesView::makeRenderer(doc, s);
+      r->title = title;
+      return r;
+    }
+    case ViewKind::Overview: {
+      auto r = OverviewView::makeRenderer(doc, s, 128);
+      r->selected_layer = r->selected_head = -1;
+      r->title = title;
+      return r;
+    }
+    case ViewKind::Text: {
+      auto r = TextView::makeRenderer(doc, s);
+      if (req.title) r->title = title + QString::fromUtf8(" \u00b7 ") + r->subject;
+      else r->title.clear();
+      return r;
+    }
+    case ViewKind::Image: {
+      auto r = ImageView::makeRenderer(doc, s);
+      if (req.title) r->title = title + QString::fromUtf8(" \u00b7 ") + r->subject;
+      else r->title.clear();
+      return r;
+    }
+    case ViewKind::Prediction: {
+      auto r = PredictionView::makeRenderer(doc, s);
+      if (req.title) r->title = title;
+      return r;
+    }
+  }
+  fail(ErrorKind::Usage, "unknown view");
+}
+
+}  // namespace attnscope::ui

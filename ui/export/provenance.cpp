@@ -1,0 +1,124 @@
+#include "ui/export/provenance.h"
+
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QMutex>
+
+#include "core/common/error.h"
+#include "core/io/atomic_file.h"
+#include "ui/document/analysis_document.h"
+
+namespace attnscope::ui {
+
+QString file_sha256(const QString& path) {
+  static QMutex mutex;
+  static std::map<QString, std::pair<QDateTime, QString>> cache;
+  const QFileInfo info(path);
+  const QString key = info.absoluteFilePath();
+  {
+    QMutexLocker lock(&mutex);
+    auto it = cache.find(key);
+    if (it != cache.end() && it->second.first == info.lastModified()) return it->second.second;
+  }
+  QFile f(path);
+  if (!f.open(QIODevice::ReadOnly)) return {};
+  QCryptographicHash h(QCryptographicHash::Sha256);
+  h.addData(&f);
+  const QString hex = QString::fromLatin1(h.result().toHex());
+  QMutexLocker lock(&mutex);
+  cache[key] = {info.lastModified(), hex};
+  return hex;
+}
+
+QString sidecar_path(const QString& figure_path) { return figure_path + ".attnscope.json"; }
+
+QJsonObject provenance_json(const AnalysisDocument& doc, const ViewState& state, const FigureInfo& fig) {
+  QJsonObject j;
+  j["attnscope"] = QJsonObject{{"version", ATTNSCOPE_VERSION}, {"sidecar_format", 1}};
+  j["created"] = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
+  QJsonObject figure{{"file", QFileInfo(fig.file).fileName()}, {"format", fig.format}, {"view", to_string(fig.view)},
+                     {"width_in", fig.width_inches}, {"height_in", fig.height_inches}};
+  if (fig.dpi > 0) figure["dpi"] = fig.dpi;
+  j["figure"] = figure;
+
+  const Analysis& a = *doc.analysis();
+  QJsonObject model{{"folder", QFileInfo(doc.modelDir()).absoluteFilePath()},
+                    {"model_type", QString::fromStdString(a.model.model_type)},
+                    {"architecture", QString::fromStdString(a.model.architecture)}};
+  QJsonArray weights;
+  for (const QString& name : QDir(doc.modelDir()).entryList({"*.safetensors"}, QDir::Files, QDir::Name))
+    weights.append(QJsonObject{{"file", name}, {"sha256", file_sha256(QDir(doc.modelDir()).filePath(name))}});
+  model["weights"] = weights;
+  j["model"] = model;
+
+  QJsonObject input;
+  QJsonObject pre;
+  if (a.model.modality == Modality::Text) {
+    input["text"] = QString::fromStdString(a.text);
+    if (!a.text_pair.empty()) input["text_pair"] = QString::fromStdString(a.text_pair);
+    pre["tokenizer"] = doc.analyzer() && doc.analyzer()->tokenizer() ? QString::fromStdString(doc.analyzer()->tokenizer()->kind()) : QString();
+    pre["tokens"] = a.seq_len();
+    pre["truncated"] = a.encoding.truncated;
+  } else {
+    const QString image = QFileInfo(QString::fromStdString(a.image_path.string())).absoluteFilePath();
+    input["image"] = image;
+    input["image_sha256"] = file_sha256(image);
+    const ImageTransform& t = a.geometry.transform;
+    pre["original_size"] = QJsonArray{t.original_width, t.original_height};
+    pre["resized_size"] = QJsonArray{t.resized_width, t.resized_height};
+    pre["crop"] = QJsonArray{t.crop_left, t.crop_top, t.input_width, t.input_height};
+    pre["patch_size"] = a.geometry.patch_size;
+    pre["grid"] = QJsonArray{a.geometry.rows, a.geometry.cols};
+  }
+  j["input"] = input;
+  j["preprocessing"] = pre;
+  QJsonObject view = to_json(state);
+  view["view"] = to_string(fig.view);
+  if (fig.zoom) view["zoom"] = QJsonArray{fig.zoom->left(), fig.zoom->right(), fig.zoom->top(), fig.zoom->bottom()};
+  j["view"] = view;
+  return j;
+}
+
+void write_sidecar(const AnalysisDocument& doc, const ViewState& state, const FigureInfo& figure, bool overwrite) {
+  const QByteArray bytes = QJsonDocument(provenance_json(doc, state, figure)).toJson(QJsonDocument::Indented);
+  AtomicFile out(sidecar_path(figure.file).toStdString(), overwrite);
+  out.write(bytes.constData(), static_cast<size_t>(bytes.size()));
+  out.commit();
+}
+
+Sidecar read_sidecar(const QString& path) {
+  const std::string label = path.toStdString();
+  QFile f(path);
+  if (!f.open(QIODevice::ReadOnly)) fail(ErrorKind::Input, label + ": cannot read: " + f.errorString().toStdString());
+  QJsonParseError err;
+  const QJsonDocument d = QJsonDocument::fromJson(f.readAll(), &err);
+  if (!d.isObject()) fail(ErrorKind::Input, label + ": not a figure sidecar (" + err.errorString().toStdString() + ")");
+  Sidecar s;
+  s.json = d.object();
+  if (!s.json["attnscope"].isObject()) fail(ErrorKind::Input, label + ": not an Attnscope figure sidecar (no \"attnscope\" object)");
+  const QJsonObject model = s.json["model"].toObject();
+  s.model_dir = model["folder"].toString();
+  if (s.model_dir.isEmpty()) fail(ErrorKind::Input, label + ": model.folder is missing");
+  const QJsonArray weights = model["weights"].toArray();
+  if (!weights.isEmpty()) s.weights_sha256 = weights.first().toObject()["sha256"].toString();
+  const QJsonObject input = s.json["input"].toObject();
+  s.text = input["text"].toString();
+  s.text_pair = input["text_pair"].toString();
+  s.image = input["image"].toString();
+  if (s.text.isEmpty() && s.image.isEmpty()) fail(ErrorKind::Input, label + ": input has neither text nor image");
+  try {
+    s.state = view_state_from_json(s.json["view"].toObject());
+  } catch (const Error& e) {
+    fail(ErrorKind::Input, label + ": " + e.what());
+  }
+  const QJsonArray zoom = s.json["view"].toObject()["zoom"].toArray();
+  if (zoom.size() == 4) s.zoom = QRectF(QPointF(zoom[0].toDouble(), zoom[2].toDouble()), QPointF(zoom[1].toDouble(), zoom[3].toDouble()));
+  return s;
+}
+
+}  // namespace attnscope::ui

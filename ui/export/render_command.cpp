@@ -1,0 +1,104 @@
+#include "ui/export/render_command.h"
+
+#include <unistd.h>
+
+#include <QApplication>
+#include <QDir>
+#include <QFileInfo>
+
+#include "core/common/error.h"
+#include "core/io/atomic_file.h"
+#include "core/pipeline/derived_maps.h"
+#include "ui/document/analysis_document.h"
+#include "ui/export/batch_export.h"
+#include "ui/export/figures.h"
+#include "ui/export/provenance.h"
+
+namespace attnscope::ui {
+
+void ensure_offscreen_application() {
+  if (QApplication::instance()) return;
+  if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+  if (qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR")) {
+    // Qt wants a private runtime folder and warns on stderr without one.
+    const QString dir = QDir::temp().filePath(QString("attnscope-runtime-%1").arg(::getuid()));
+    if (QDir().mkpath(dir) && QFile::setPermissions(dir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner))
+      qputenv("XDG_RUNTIME_DIR", dir.toLocal8Bit());
+  }
+  static int argc = 1;
+  static char name[] = "attnscope-cli";
+  static char* argv[] = {name, nullptr};
+  static QApplication app(argc, argv);
+}
+
+namespace {
+
+void check_range(const char* what, int value, int count) {
+  if (value < 0 || value >= count)
+    fail(ErrorKind::Usage, std::string("--") + what + ": " + std::to_string(value) + " is out of range (valid: 0-" + std::to_string(count - 1) + ")");
+}
+
+}  // namespace
+
+QStringList render_figures(const RenderRequest& req, const ProgressFn& progress) {
+  ensure_offscreen_application();
+  if (req.out.isEmpty() == req.all_heads_dir.isEmpty()) fail(ErrorKind::Usage, "give --out FILE or --all-heads DIR");
+  if (!req.out.isEmpty() && !figure_format_for(req.out))
+    fail(ErrorKind::Usage, req.out.toStdString() + ": unknown figure format (use .png, .svg or .pdf)");
+  if (!req.out.isEmpty()) check_writable(req.out.toStdString(), req.file.overwrite);
+
+  std::shared_ptr<const Analyzer> analyzer(Analyzer::open(req.model).release());
+  const ModelInfo& info = analyzer->info();
+  check_range("layer", req.state.layer, info.num_layers);
+  if (req.state.head_mode == HeadMode::Single) check_range("head", req.state.head, info.num_heads);
+  for (int h : req.state.subset) check_range("heads", h, info.num_heads);
+  if (req.view == ViewKind::Image && info.modality != Modality::Image) fail(ErrorKind::Usage, "--view image needs an image model");
+  if (req.view == ViewKind::Text && info.modality != Modality::Text) fail(ErrorKind::Usage, "--view text needs a text model");
+
+  auto analysis = std::make_shared<Analysis>(analyzer->run(req.input, progress));
+  if (analysis->cancelled) fail(ErrorKind::Usage, "cancelled");
+  if (req.state.query >= 0) check_range("query", req.state.query, analysis->seq_len());
+
+  AnalysisDocument doc;
+  doc.setAnalyzer(analyzer, QString::fromStdString(req.model));
+  doc.setAnalysis(analysis);
+  doc.setState(req.state);
+  if (req.state.method == Method::Flow) {
+    DerivedMapOptions d;
+    d.method = MapMethod::Flow;
+    d.heads = fusion_for(req.state).heads;
+    d.threads = req.input.forward.threads;
+    DerivedMaps maps = derived_maps(*analysis, d, progress);
+    if (maps.cancelled) fail(ErrorKind::Usage, "cancelled");
+    doc.setFlow(doc.flowKey(), std::make_shared<const RowMatrix>(maps.maps.front().second.matrix()));
+  }
+
+  if (!req.all_heads_dir.isEmpty()) {
+    if (!QDir().mkpath(req.all_heads_dir)) fail(ErrorKind::Output, req.all_heads_dir.toStdString() + ": cannot create the folder");
+    const auto items = batch_items(doc, BatchScope::AllHeads, req.view, req.all_heads_dir, req.format, true);
+    if (!req.file.overwrite)
+      for (const BatchItem& item : items) check_writable(item.path.toStdString(), false);
+    return write_batch(doc, items, req.file, req.sidecar);
+  }
+  FigureRequest fr;
+  fr.view = req.view;
+  fr.state = doc.state();
+  fr.title = req.title;
+  auto figure = make_figure(doc, fr);
+  FigureFileOptions o = req.file;
+  o.title = figure_title(doc, fr.state, req.view);
+  const QSizeF inches = write_figure(*figure, req.out, o);
+  if (req.sidecar) {
+    FigureInfo info;
+    info.file = req.out;
+    info.format = QFileInfo(req.out).suffix().toLower();
+    info.view = req.view;
+    info.dpi = info.format == "png" ? o.dpi : 0;
+    info.width_inches = inches.width();
+    info.height_inches = inches.height();
+    write_sidecar(doc, fr.state, info, o.overwrite);
+  }
+  return {req.out};
+}
+
+}  // namespace attnscope::ui
