@@ -289,7 +289,9 @@ void MainWindow::openAny() {
 }
 
 QString MainWindow::exportFolder() const {
-  return last_export_dir_.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::PicturesLocation) : last_export_dir_;
+  if (!last_export_dir_.isEmpty()) return last_export_dir_;
+  const QString pictures = QStandardPaths::writableLocation(QStandardPaths::PicturesLocation);
+  return QDir(pictures).exists() ? pictures : QDir::homePath();
 }
 
 void MainWindow::exportView() {
