@@ -9,12 +9,12 @@ build=(
   build-essential cmake ninja-build pkg-config
   qt6-base-dev qt6-svg-dev libqcustomplot-dev libqcustomplot2.1-qt6 libgl-dev
   libeigen3-dev libopencv-dev nlohmann-json3-dev libicu-dev libcli11-dev zlib1g-dev
-  libboost-graph-dev
+  libboost-graph-dev libopenblas-dev
 )
 test=(
   libgtest-dev python3-numpy
-  xvfb xauth imagemagick poppler-utils
-  clang libclang-rt-14-dev
+  xvfb xauth imagemagick poppler-utils xdotool
+  clang libclang-rt-14-dev libomp-dev
 )
 
 packages=("${build[@]}")

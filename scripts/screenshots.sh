@@ -15,6 +15,10 @@ shoot() {  # shoot NAME ARGS...: start the app, wait for it to settle, capture t
   local name=$1; shift
   "$app" "$@" &
   local pid=$!
+  if [[ -n "${KEYS:-}" ]]; then
+    sleep 5
+    xdotool search --sync --onlyvisible --name Attnscope windowfocus --sync key "$KEYS"
+  fi
   sleep "${SETTLE:-6}"
   import -window root "$out/$name.png"
   kill "$pid" 2>/dev/null || true
@@ -25,13 +29,15 @@ shoot() {  # shoot NAME ARGS...: start the app, wait for it to settle, capture t
 run() {
   shoot welcome
   local text=(--model "$shared/models/stories260K" --text-file "$here/samples/texts/02-coreference-animal.txt" --run)
-  for v in matrix lines overview text heads prediction; do
+  for v in matrix lines overview text heads prediction inside cost; do
     shoot "text-$v" "${text[@]}" --view "$v" --layer 2 --head 3
   done
   local image=(--model "$shared/models/vit-tiny-patch16-224" --image "$here/samples/images/chelsea.png" --run)
-  for v in image overview matrix heads prediction; do
+  for v in image overview matrix heads prediction inside; do
     shoot "image-$v" "${image[@]}" --view "$v" --layer 11 --head 1
   done
+  # The Cost view after "Measure at increasing lengths" (Ctrl+M) has run.
+  KEYS=ctrl+m SETTLE=25 shoot text-cost-measured "${text[@]}" --view cost
 }
 
 # Without a display, run again inside a virtual one.

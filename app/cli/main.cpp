@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -11,14 +12,19 @@
 
 #include <CLI/CLI.hpp>
 
+#include "core/analysis/cost_model.h"
 #include "core/analysis/head_stats.h"
+#include "core/analysis/head_steps.h"
 #include "core/analysis/induction.h"
 #include "core/common/error.h"
 #include "core/common/parse.h"
 #include "core/export/analysis_export.h"
 #include "core/io/atomic_file.h"
+#include "core/models/synthetic.h"
 #include "core/pipeline/analyzer.h"
+#include "core/pipeline/bench.h"
 #include "core/pipeline/derived_maps.h"
+#include "core/pipeline/memory_budget.h"
 #include "core/pipeline/model_summary.h"
 #ifdef ATTNSCOPE_WITH_UI
 #include "ui/export/render_command.h"
@@ -74,8 +80,10 @@ struct AttendArgs {
   size_t max_tokens = 0;
   int threads = 0;
   bool hidden_states = false, force = false;
+  bool attention_f16 = false;  // --attention-f16
   std::string method = "raw", heads;  // derived maps: --method, --heads, --start-layer
   int start_layer = -1;
+  std::string memory_budget;  // --memory-budget, e.g. 2G
 };
 
 // The input part of `attend` and `stats`: text or image, truncation, threads, captured layers.
@@ -97,7 +105,9 @@ AnalysisRequest input_request(const AttendArgs& args, const Analyzer& analyzer) 
   req.max_tokens = args.max_tokens;
   req.forward.threads = args.threads;
   req.forward.hidden_states = args.hidden_states;
+  req.forward.attention_f16 = args.attention_f16;
   if (!args.layers.empty()) req.forward.layers = parse_index_list(args.layers, analyzer.info().num_layers, "--layers");
+  if (!args.memory_budget.empty()) req.memory_budget = parse_byte_size(args.memory_budget, "--memory-budget");
   return req;
 }
 
@@ -185,6 +195,95 @@ int cmd_stats(const StatsArgs& args) {
   return 0;
 }
 
+struct ExplainArgs {
+  AttendArgs input;  // --model, the input options, --out, --force
+  int layer = 0;
+  ExplainOptions explain;
+};
+
+int cmd_explain(const ExplainArgs& args) {
+  const AttendArgs& in = args.input;
+  if (std::filesystem::path(in.out).extension() != ".json") fail(ErrorKind::Usage, "--out: explain writes .json");
+  check_writable(in.out, in.force);
+  auto analyzer = Analyzer::open(in.model);
+  const ModelInfo& mi = analyzer->info();
+  AnalysisRequest req = input_request(in, *analyzer);
+  req.forward.layers = parse_index_list(std::to_string(args.layer), mi.num_layers, "--layer");
+  req.forward.capture_internals = req.forward.layers;
+  if (args.explain.head >= mi.num_heads)
+    fail(ErrorKind::Usage, "--head: " + std::to_string(args.explain.head) + " is out of range (valid: 0-" +
+                               std::to_string(mi.num_heads - 1) + ")");
+  const Analysis a = analyzer->run(req, stderr_progress());
+  for (const auto& w : a.warnings) std::cerr << "warning: " << w << "\n";
+  const HeadSteps steps = explain_head(a.forward.internals, args.layer, args.explain);
+  nlohmann::ordered_json j;
+  j["model_type"] = mi.model_type;
+  if (mi.modality == Modality::Text) j["text"] = a.text;
+  else j["image"] = a.image_path.string();
+  j["tokens"] = a.labels;
+  j["query_token"] = a.labels[static_cast<size_t>(steps.query)];
+  j.update(head_steps_json(steps));
+  AtomicFile out(in.out, in.force);
+  out.write(j.dump(2) + "\n");
+  out.commit();
+  std::cerr << "layer " << steps.layer << " head " << steps.head << " (kv head " << steps.kv_head << "), query "
+            << steps.query << " over " << steps.seq_len << " keys: entropy " << steps.entropy << " nats -> " << in.out << "\n";
+  return 0;
+}
+
+struct CostArgs {
+  std::string model, out;
+  bool measure = false, force = false;
+  CostSweepOptions sweep;
+};
+
+int cmd_cost(const CostArgs& args) {
+  if (std::filesystem::path(args.out).extension() != ".csv") fail(ErrorKind::Usage, "--out: cost writes .csv");
+  check_writable(args.out, args.force);
+  auto analyzer = Analyzer::open(args.model);
+  const ModelInfo& mi = analyzer->info();
+  const std::vector<int64_t> lengths = sweep_lengths(mi, args.sweep.min_seq, args.sweep.max_seq);
+  if (lengths.empty()) fail(ErrorKind::Usage, "--max-seq: no power-of-two length from " + std::to_string(args.sweep.min_seq) + " fits");
+  if (mi.modality == Modality::Text && args.sweep.max_seq > mi.max_positions)
+    std::cerr << "note: --max-seq " << args.sweep.max_seq << " exceeds the model's limit of " << mi.max_positions << " tokens\n";
+  CostSweep sweep;
+  if (args.measure) sweep = measure_cost_sweep(analyzer->model(), analyzer->tokenizer(), args.sweep, stderr_progress());
+  const CostShape shape = cost_shape(mi);
+  AtomicFile out(args.out, args.force);
+  out.write(cost_csv(shape, lengths, args.measure ? &sweep : nullptr));
+  out.commit();
+  std::cerr << lengths.size() << " lengths " << lengths.front() << "-" << lengths.back() << (args.measure ? ", measured" : "")
+            << "; the n^2 FLOPs overtake the linear ones at n = " << static_cast<int64_t>(quadratic_crossover(shape))
+            << " -> " << args.out << "\n";
+  return 0;
+}
+
+struct BenchArgs {
+  std::string model, synthetic, layers;
+  BenchOptions bench;
+  bool gemm = false, json = false;
+  int64_t gemm_size = 2048;
+};
+
+int cmd_bench(const BenchArgs& args) {
+  if (args.gemm) {
+    if (!args.model.empty() || !args.synthetic.empty()) fail(ErrorKind::Usage, "--gemm takes no model");
+    const GemmBenchResult g = run_gemm_bench(args.gemm_size, args.gemm_size, args.gemm_size, args.bench.iters, args.bench.threads);
+    std::cout << (args.json ? gemm_bench_json(g).dump(2) + "\n" : gemm_bench_text(g));
+    return 0;
+  }
+  if (args.model.empty() == args.synthetic.empty()) fail(ErrorKind::Usage, "give either --model or --synthetic (or --gemm)");
+  const auto t0 = std::chrono::steady_clock::now();
+  std::unique_ptr<Model> model = args.synthetic.empty() ? load_model(args.model) : load_synthetic_model(args.synthetic);
+  const double open_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  BenchOptions o = args.bench;
+  if (!args.layers.empty()) o.layers = parse_index_list(args.layers, model->info().num_layers, "--layers");
+  BenchResult r = run_bench(*model, o, stderr_progress());
+  r.open_seconds = open_seconds;
+  std::cout << (args.json ? bench_json(r).dump(2) + "\n" : bench_text(r));
+  return 0;
+}
+
 #ifdef ATTNSCOPE_WITH_UI
 struct RenderArgs {
   AttendArgs input;  // --model, the input options, --out, --force, --threads
@@ -267,7 +366,9 @@ int main(int argc, char** argv) {
   ca->add_option("--threads", attend.threads, "Threads (default: all cores)")->check(CLI::NonNegativeNumber);
   ca->add_option("--layers", attend.layers, "Capture attention of these layers only, e.g. 0,3,5-7 (default: all)");
   ca->add_flag("--hidden-states", attend.hidden_states, "Also write hidden_states [L+1,S,D]");
+  ca->add_flag("--attention-f16", attend.attention_f16, "Keep (and write) the attention as float16: half the memory");
   ca->add_flag("--force", attend.force, "Overwrite the output file if it exists");
+  ca->add_option("--memory-budget", attend.memory_budget, "Refuse runs whose outputs would exceed this size, e.g. 2G (default: half the RAM)");
 
   auto* ma = ca->add_option("--method", attend.method,
                             "Also write a derived map: mean|max|min (fused [L,S,S]), rollout or flow ([S,S]); default raw")
@@ -295,6 +396,58 @@ int main(int argc, char** argv) {
   cs->add_option("--induction-samples", stats.induction.samples, "Random sequences averaged (default 4)")->check(CLI::PositiveNumber);
   cs->add_option("--seed", stats.induction.seed, "Seed of the induction sequences (default 0)");
   cs->add_flag("--force", stats.input.force, "Overwrite the output file if it exists");
+  cs->add_option("--memory-budget", stats.input.memory_budget, "Refuse runs whose outputs would exceed this size, e.g. 2G (default: half the RAM)");
+
+  ExplainArgs explain;
+  auto* ce = app.add_subcommand("explain", "One head's attention for one query token, step by step, as JSON");
+  ce->add_option("--model", explain.input.model, "Hugging Face model folder")->required();
+  auto* etext = ce->add_option("--text", explain.input.text, "Input text");
+  etext->excludes(ce->add_option("--text-file", explain.input.text_file, "Read the input text from a file (UTF-8)"));
+  ce->add_option("--text-b", explain.input.text_b, "Second segment of a sentence pair (BERT-style models)");
+  ce->add_option("--image", explain.input.image, "Input image (image models)");
+  ce->add_option("--size", explain.input.size, "Image models: resize straight to WxH instead of the preprocessor's resize and crop");
+  ce->add_option("--max-tokens", explain.input.max_tokens, "Truncate the input to this many tokens")->check(CLI::PositiveNumber);
+  ce->add_option("--threads", explain.input.threads, "Threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  ce->add_option("--layer", explain.layer, "Layer")->required()->check(CLI::NonNegativeNumber);
+  ce->add_option("--head", explain.explain.head, "Head")->required()->check(CLI::NonNegativeNumber);
+  ce->add_option("--query", explain.explain.query, "Query token (row of the attention matrix)")->required()->check(CLI::NonNegativeNumber);
+  ce->add_option("--temperature", explain.explain.temperature, "Temperature of the compared scoring functions (default 1)")
+      ->check(CLI::PositiveNumber);
+  ce->add_option("--out", explain.input.out, "Output file (.json)")->required();
+  ce->add_flag("--force", explain.input.force, "Overwrite the output file if it exists");
+
+  CostArgs cost;
+  auto* cc = app.add_subcommand("cost", "FLOPs and bytes of each part of a layer against sequence length (and measured times)");
+  cc->add_option("--model", cost.model, "Hugging Face model folder")->required();
+  cc->add_option("--max-seq", cost.sweep.max_seq, "Longest length (powers of two from 8; default: the model's limit, images 1024)")
+      ->check(CLI::PositiveNumber);
+  cc->add_flag("--measure", cost.measure, "Also run the model on generated inputs at each length and write measured times");
+  cc->add_option("--repeats", cost.sweep.repeats, "Measured runs per length; the median is written (default 3)")->check(CLI::PositiveNumber);
+  cc->add_option("--threads", cost.sweep.threads, "Threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  cc->add_option("--seed", cost.sweep.seed, "Seed of the generated inputs (default 0)");
+  cc->add_option("--out", cost.out, "Output file (.csv)")->required();
+  cc->add_flag("--force", cost.force, "Overwrite the output file if it exists");
+
+  BenchArgs bench;
+  auto* cb = app.add_subcommand("bench", "Time forward passes with attention capture (or the GEMM peak with --gemm)");
+  cb->add_option("--model", bench.model, "Hugging Face model folder");
+  cb->add_option("--synthetic", bench.synthetic, "A random-weight model of a real shape: " + [] {
+    std::string names;
+    for (const auto& n : synthetic_model_names()) names += (names.empty() ? "" : ", ") + n;
+    return names;
+  }());
+  cb->add_option("--seq", bench.bench.seq_len, "Text models: tokens (default 128)")->check(CLI::PositiveNumber);
+  cb->add_option("--image-size", bench.bench.image_size, "Image models: square input side in pixels (default: the model's)")
+      ->check(CLI::PositiveNumber);
+  cb->add_option("--iters", bench.bench.iters, "Timed passes (default 5)")->check(CLI::PositiveNumber);
+  cb->add_option("--warmup", bench.bench.warmup, "Untimed passes before them (default 1)")->check(CLI::NonNegativeNumber);
+  cb->add_option("--threads", bench.bench.threads, "Threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  cb->add_option("--layers", bench.layers, "Capture attention of these layers only, e.g. 0,3,5-7 (default: all)");
+  cb->add_flag("--attention-f16", bench.bench.attention_f16, "Keep the attention as float16");
+  cb->add_flag("--profile", bench.bench.profile, "Also print the median time of each part of the layers");
+  cb->add_flag("--gemm", bench.gemm, "Measure the float32 matrix-product peak instead (N x N x N, see --gemm-size)");
+  cb->add_option("--gemm-size", bench.gemm_size, "Matrix side of --gemm (default 2048)")->check(CLI::Range(16, 16384));
+  cb->add_flag("--json", bench.json, "Print JSON");
 
 #ifdef ATTNSCOPE_WITH_UI
   RenderArgs render;
@@ -337,6 +490,9 @@ int main(int argc, char** argv) {
     if (ci->parsed()) return cmd_info(info);
     if (ca->parsed()) return cmd_attend(attend);
     if (cs->parsed()) return cmd_stats(stats);
+    if (ce->parsed()) return cmd_explain(explain);
+    if (cc->parsed()) return cmd_cost(cost);
+    if (cb->parsed()) return cmd_bench(bench);
 #ifdef ATTNSCOPE_WITH_UI
     if (cr->parsed()) return cmd_render(render);
 #endif

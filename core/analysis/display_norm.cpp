@@ -27,62 +27,75 @@ float cumulative_sum_threshold(const float* values, size_t n, double percentile)
   return sorted.back();
 }
 
-RowMatrix mask_tokens(const RowMatrix& map, const std::vector<uint8_t>& mask) {
-  if (mask.empty()) return map;
-  if (static_cast<Eigen::Index>(mask.size()) != map.cols())
-    fail(ErrorKind::Usage, "display mask has " + std::to_string(mask.size()) + " entries for " + std::to_string(map.cols()) + " tokens");
-  RowMatrix out = map;
-  for (Eigen::Index j = 0; j < out.cols(); ++j)
-    if (mask[static_cast<size_t>(j)]) out.col(j).setZero();
-  normalize_rows(out);
-  return out;
+
+namespace {
+
+// In place, so a map the caller hands over (by value) is never copied: at thousands of tokens
+// each copy is tens of megabytes on every head switch.
+void mask_in_place(RowMatrix& m, const std::vector<uint8_t>& mask) {
+  if (mask.empty()) return;
+  if (static_cast<Eigen::Index>(mask.size()) != m.cols())
+    fail(ErrorKind::Usage, "display mask has " + std::to_string(mask.size()) + " entries for " + std::to_string(m.cols()) + " tokens");
+  for (Eigen::Index j = 0; j < m.cols(); ++j)
+    if (mask[static_cast<size_t>(j)]) m.col(j).setZero();
+  normalize_rows(m);
 }
 
-std::vector<RowMatrix> normalize_for_display(const std::vector<RowMatrix>& maps, const DisplayOptions& options) {
-  std::vector<RowMatrix> out;
-  for (const auto& m : maps) out.push_back(mask_tokens(m, options.mask));
-  auto scale_by = [](RowMatrix& m, float max) {
+void scale_in_place(RowMatrix& m, const DisplayOptions& options, float global_max) {
+  auto scale_by = [&](float max) {
     if (max > 0) m /= max;
   };
   switch (options.scale) {
     case DisplayScale::Raw: break;
-    case DisplayScale::MatrixMax:
-      for (auto& m : out) scale_by(m, m.size() ? m.cwiseAbs().maxCoeff() : 0.0f);
-      break;
-    case DisplayScale::GlobalMax: {
-      float max = 0;
-      for (const auto& m : out)
-        if (m.size()) max = std::max(max, m.cwiseAbs().maxCoeff());
-      for (auto& m : out) scale_by(m, max);
-      break;
-    }
+    case DisplayScale::MatrixMax: scale_by(m.size() ? m.cwiseAbs().maxCoeff() : 0.0f); break;
+    case DisplayScale::GlobalMax: scale_by(global_max); break;
     case DisplayScale::Log: {
       if (!(options.log_decades > 0)) fail(ErrorKind::Usage, "log scale: the number of decades must be positive");
       const double D = options.log_decades;
-      for (auto& m : out) {
-        const float max = m.size() ? m.cwiseAbs().maxCoeff() : 0.0f;
-        if (!(max > 0)) continue;
-        const double top = std::log10(static_cast<double>(max));
-        m = m.unaryExpr([&](float v) {
-          if (!(std::fabs(v) > 0)) return 0.0f;
-          return static_cast<float>(std::clamp((std::log10(std::fabs(static_cast<double>(v))) - top + D) / D, 0.0, 1.0));
-        });
-      }
+      const float max = m.size() ? m.cwiseAbs().maxCoeff() : 0.0f;
+      if (!(max > 0)) break;
+      const double top = std::log10(static_cast<double>(max));
+      m = m.unaryExpr([&](float v) {
+        if (!(std::fabs(v) > 0)) return 0.0f;
+        return static_cast<float>(std::clamp((std::log10(std::fabs(static_cast<double>(v))) - top + D) / D, 0.0, 1.0));
+      });
       break;
     }
-    case DisplayScale::Percentile:
-      for (auto& m : out) {
-        const float t = cumulative_sum_threshold(m.data(), static_cast<size_t>(m.size()), 100.0 - options.clip_percent);
-        if (!(t > 0)) continue;
-        m = m.unaryExpr([t](float v) { return std::min(std::fabs(v) / t, 1.0f); });
-      }
+    case DisplayScale::Percentile: {
+      const float t = cumulative_sum_threshold(m.data(), static_cast<size_t>(m.size()), 100.0 - options.clip_percent);
+      if (!(t > 0)) break;
+      m = m.unaryExpr([t](float v) { return std::min(std::fabs(v) / t, 1.0f); });
       break;
+    }
   }
+}
+
+}  // namespace
+
+RowMatrix mask_tokens(const RowMatrix& map, const std::vector<uint8_t>& mask) {
+  RowMatrix out = map;
+  mask_in_place(out, mask);
   return out;
 }
 
-RowMatrix normalize_for_display(const RowMatrix& map, const DisplayOptions& options) {
-  return normalize_for_display(std::vector<RowMatrix>{map}, options).front();
+std::vector<RowMatrix> normalize_for_display(std::vector<RowMatrix> maps, const DisplayOptions& options) {
+  for (auto& m : maps) mask_in_place(m, options.mask);
+  float global_max = 0;
+  if (options.scale == DisplayScale::GlobalMax)
+    for (const auto& m : maps)
+      if (m.size()) global_max = std::max(global_max, m.cwiseAbs().maxCoeff());
+  for (auto& m : maps) scale_in_place(m, options, global_max);
+  return maps;
+}
+
+void normalize_for_display_in_place(RowMatrix& map, const DisplayOptions& options) {
+  mask_in_place(map, options.mask);
+  scale_in_place(map, options, map.size() ? map.cwiseAbs().maxCoeff() : 0.0f);
+}
+
+RowMatrix normalize_for_display(RowMatrix map, const DisplayOptions& options) {
+  normalize_for_display_in_place(map, options);
+  return map;
 }
 
 }  // namespace attnscope

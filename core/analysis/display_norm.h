@@ -33,8 +33,10 @@ struct DisplayOptions {
 };
 
 // Normalises matrices shown together; GlobalMax uses all of them, the other scales each alone.
-std::vector<RowMatrix> normalize_for_display(const std::vector<RowMatrix>& maps, const DisplayOptions& options);
-RowMatrix normalize_for_display(const RowMatrix& map, const DisplayOptions& options);
+// Taken by value and normalised in place: pass with std::move to avoid a copy.
+std::vector<RowMatrix> normalize_for_display(std::vector<RowMatrix> maps, const DisplayOptions& options);
+RowMatrix normalize_for_display(RowMatrix map, const DisplayOptions& options);
+void normalize_for_display_in_place(RowMatrix& map, const DisplayOptions& options);
 
 // The masking step alone.
 RowMatrix mask_tokens(const RowMatrix& map, const std::vector<uint8_t>& mask);

@@ -18,8 +18,9 @@ const char* to_string(HeadFusion fusion) {
 void check_attention_maps(const AttentionMaps& maps, const std::string& what) {
   if (maps.empty() || maps.num_heads <= 0 || maps.seq_len <= 0)
     fail(ErrorKind::Usage, what + ": no attention was captured");
-  if (maps.data.size() != maps.layers.size() * static_cast<size_t>(maps.num_heads) * maps.matrix_size())
-    fail(ErrorKind::Usage, what + ": attention data holds " + std::to_string(maps.data.size()) + " values, expected " +
+  const size_t stored = maps.f16 ? maps.data_f16.size() : maps.data.size();
+  if (stored != maps.layers.size() * static_cast<size_t>(maps.num_heads) * maps.matrix_size())
+    fail(ErrorKind::Usage, what + ": attention data holds " + std::to_string(stored) + " values, expected " +
                                shape_to_string(maps.shape()));
 }
 
@@ -33,9 +34,10 @@ RowMatrix fuse_heads(const AttentionMaps& maps, int layer, const FusionOptions& 
       fail(ErrorKind::Usage, "head " + std::to_string(h) + " is out of range (the model has " + std::to_string(maps.num_heads) +
                                  " heads, numbered from 0)");
 
-  RowMatrix out = maps.head(layer, heads[0]);
+  RowMatrix scratch;  // float16 maps: the head converted
+  RowMatrix out = maps.head_f32(layer, heads[0], scratch);
   for (size_t i = 1; i < heads.size(); ++i) {
-    const ConstMatrixMap a = maps.head(layer, heads[i]);
+    const ConstMatrixMap a = maps.head_f32(layer, heads[i], scratch);
     switch (options.method) {
       case HeadFusion::Mean: out += a; break;
       case HeadFusion::Max: out = out.cwiseMax(a); break;

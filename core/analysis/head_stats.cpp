@@ -80,7 +80,8 @@ std::vector<HeadStats> head_statistics(const AttentionMaps& maps, const TokenRol
   for (int m = 0; m < n; ++m) {
     const int layer = maps.layers[static_cast<size_t>(m / H)], head = m % H;
     HeadStats& s = out[static_cast<size_t>(m)];
-    s = one_head(maps.head(layer, head), roles);
+    RowMatrix scratch;  // float16 maps: the head converted
+    s = one_head(maps.head_f32(layer, head, scratch), roles);
     s.layer = layer;
     s.head = head;
   }

@@ -47,9 +47,10 @@ std::vector<float> induction_scores(const AttentionMaps& maps, int block_start, 
                                std::to_string(block_start) + " do not fit in " + std::to_string(maps.seq_len) + " tokens");
   const int H = maps.num_heads;
   std::vector<float> out(maps.layers.size() * static_cast<size_t>(H));
+  RowMatrix scratch;  // float16 maps: the head converted
   for (size_t l = 0; l < maps.layers.size(); ++l)
     for (int h = 0; h < H; ++h) {
-      const ConstMatrixMap a = maps.head(maps.layers[l], h);
+      const ConstMatrixMap a = maps.head_f32(maps.layers[l], h, scratch);
       double sum = 0;
       for (int q = block_start + block_length; q < block_start + 2 * block_length; ++q) sum += a(q, q - block_length + 1);
       out[l * static_cast<size_t>(H) + static_cast<size_t>(h)] = static_cast<float>(sum / block_length);

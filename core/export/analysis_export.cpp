@@ -72,7 +72,17 @@ TensorBundle bundle_analysis(const Analysis& a) {
     add_image_fields(a, b);
   }
   if (!f.attentions.empty()) {
-    b.add_view("attentions", f.attentions.data.data(), f.attentions.shape());
+    if (f.attentions.f16) {  // kept as float16 (--attention-f16): written as F16
+      BundleArray arr;
+      arr.name = "attentions";
+      arr.dtype = DType::F16;
+      arr.shape = f.attentions.shape();
+      arr.view = reinterpret_cast<const uint8_t*>(f.attentions.data_f16.data());
+      arr.nbytes = f.attentions.bytes();
+      b.arrays.push_back(std::move(arr));
+    } else {
+      b.add_view("attentions", f.attentions.data.data(), f.attentions.shape());
+    }
     std::vector<int64_t> layers(f.attentions.layers.begin(), f.attentions.layers.end());
     b.add_ints("attention_layers", layers);
   }

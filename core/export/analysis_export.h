@@ -11,7 +11,7 @@ namespace attnscope {
 // dimension dropped:
 //   input_ids          I64 [S]          text models
 //   token_type_ids     I64 [S]          models with segment embeddings (BERT, RoBERTa)
-//   attentions         F32 [L, H, S, S] [layer][head][query][key]; only the captured layers
+//   attentions         F32 [L, H, S, S] [layer][head][query][key]; only the captured layers (F16 when kept as float16)
 //   attention_layers   I64 [L]          which model layers `attentions` holds (always written)
 //   hidden_states      F32 [L+1, S, D]  when captured
 //   last_hidden_state  F32 [S, D]

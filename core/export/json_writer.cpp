@@ -29,13 +29,21 @@ void write_array(AtomicFile& out, const BundleArray& a) {
         end = std::to_chars(tmp, tmp + sizeof tmp, v).ptr;
         break;
       }
+      case DType::F16: {  // written as the float it stands for
+        uint16_t bits;
+        std::memcpy(&bits, p, 2);
+        const float v = half_to_float(bits);
+        if (!std::isfinite(v)) { buf += "null"; return; }
+        end = std::to_chars(tmp, tmp + sizeof tmp, v).ptr;
+        break;
+      }
       case DType::I64: {
         int64_t v;
         std::memcpy(&v, p, 8);
         end = std::to_chars(tmp, tmp + sizeof tmp, v).ptr;
         break;
       }
-      default: fail(ErrorKind::Output, "json export supports F32 and I64 arrays only ('" + a.name + "')");
+      default: fail(ErrorKind::Output, "json export supports F32, F16 and I64 arrays only ('" + a.name + "')");
     }
     buf.append(tmp, end);
   };

@@ -31,16 +31,17 @@ std::vector<uint8_t> read_file_bytes(const std::filesystem::path& path, const st
   return bytes;
 }
 
-std::string pixel_count(int64_t n) {
-  return n >= 1'000'000 ? std::to_string(n / 1'000'000) + " megapixels" : std::to_string(n) + " pixels";
+std::string pixel_count(double n) {  // double: header sizes up to 2^32 x 2^32 must not overflow
+  return n >= 1e6 ? std::to_string(static_cast<int64_t>(n / 1e6)) + " megapixels" : std::to_string(static_cast<int64_t>(n)) + " pixels";
 }
 
 void check_pixels(int64_t width, int64_t height, const ImageReadOptions& opt, const std::string& label) {
   if (width <= 0 || height <= 0)
     fail(ErrorKind::Input, label + ": invalid image size " + std::to_string(width) + "x" + std::to_string(height));
-  if (width * height > opt.max_pixels)
+  if (width > opt.max_pixels / height)
     fail(ErrorKind::Input, label + ": the image is " + std::to_string(width) + "x" + std::to_string(height) + " = " +
-                               pixel_count(width * height) + "; at most " + pixel_count(opt.max_pixels) + " are accepted");
+                               pixel_count(double(width) * double(height)) + "; at most " + pixel_count(double(opt.max_pixels)) +
+                               " are accepted");
 }
 
 // EXIF orientation -> the transposition that shows the image upright (PIL.ImageOps.exif_transpose).
@@ -101,7 +102,11 @@ RgbImage decode_image(const uint8_t* data, size_t size, const std::string& label
   if (size == 0) fail(ErrorKind::Input, label + ": the file is empty");
   const auto header = read_image_header(data, size);
   if (!header) fail(ErrorKind::Input, label + ": corrupt image (the header is incomplete)");
-  if (header->format != ImageFormat::Unknown) check_pixels(header->width, header->height, opt, label);
+  // Only the five formats reach OpenCV: its other decoders (JPEG 2000, OpenEXR, PNM, HDR, ...)
+  // would be attack surface, and their sizes are not checked before decoding.
+  if (header->format == ImageFormat::Unknown)
+    fail(ErrorKind::Input, label + ": not a recognised image file (supported: PNG, JPEG, BMP, TIFF, WebP)");
+  check_pixels(header->width, header->height, opt, label);
   if (header->truncated) fail(ErrorKind::Input, label + ": truncated JPEG (no end-of-image marker)");
 
   cv::Mat m;
@@ -111,11 +116,7 @@ RgbImage decode_image(const uint8_t* data, size_t size, const std::string& label
   } catch (const cv::Exception& e) {
     fail(ErrorKind::Input, label + ": cannot decode the image (" + e.msg + ")");
   }
-  if (m.empty()) {
-    if (header->format == ImageFormat::Unknown)
-      fail(ErrorKind::Input, label + ": not a recognised image file (supported: PNG, JPEG, BMP, TIFF, WebP)");
-    fail(ErrorKind::Input, label + ": corrupt " + std::string(to_string(header->format)) + " image (decoding failed)");
-  }
+  if (m.empty()) fail(ErrorKind::Input, label + ": corrupt " + std::string(to_string(header->format)) + " image (decoding failed)");
   check_pixels(m.cols, m.rows, opt, label);
   // OpenCV's TIFF reader applies the orientation itself; for the other formats IMREAD_UNCHANGED
   // leaves it to us.

@@ -126,7 +126,9 @@ std::vector<float> SafetensorsFile::read_floats(const TensorInfo& t) const {
   const size_t n = t.nbytes / dtype_size(t.dtype);
   std::vector<float> out(n);
   switch (t.dtype) {
-    case DType::F32: std::memcpy(out.data(), p, t.nbytes); break;
+    case DType::F32:
+      if (n > 0) std::memcpy(out.data(), p, t.nbytes);  // an empty vector's data() may be null
+      break;
     case DType::F64:
       for (size_t i = 0; i < n; ++i) { double d; std::memcpy(&d, p + 8 * i, 8); out[i] = static_cast<float>(d); }
       break;

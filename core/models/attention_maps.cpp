@@ -1,6 +1,10 @@
 #include "core/models/attention_maps.h"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdint>
 #include <string>
 
 #include "core/common/error.h"
@@ -16,15 +20,59 @@ int AttentionMaps::slot(int layer) const {
   return static_cast<int>(it - layers.begin());
 }
 
+namespace {
+
+// n zeros. The pages are faulted in with one madvise(MADV_POPULATE_WRITE) call (Linux >= 5.14;
+// on older kernels it fails and the writes fault them in as usual): page faults are what a capture
+// of hundreds of MB mostly costs, and batched they take about a third less time (measured on the
+// benchmark machine, see docs/performance.md).
+template <typename T>
+void assign_zeros(std::vector<T>& v, size_t n) {
+  v.clear();
+  v.reserve(n);
+#ifdef MADV_POPULATE_WRITE
+  const uintptr_t page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const uintptr_t begin = (reinterpret_cast<uintptr_t>(v.data()) + page - 1) & ~(page - 1);
+  const uintptr_t end = reinterpret_cast<uintptr_t>(v.data() + n) & ~(page - 1);
+  if (end > begin + (uintptr_t{1} << 20)) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);
+#endif
+  v.assign(n, T(0.0f));
+}
+
+void require_f32(const AttentionMaps& m) {
+  if (m.f16) fail(ErrorKind::Usage, "the attention maps are stored as float16: read them with head_f32()");
+}
+
+}  // namespace
+
 float* AttentionMaps::head_data(int layer, int head) {
+  require_f32(*this);
   return data.data() + (static_cast<size_t>(slot(layer)) * num_heads + head) * matrix_size();
 }
 
 const float* AttentionMaps::head_data(int layer, int head) const {
+  require_f32(*this);
   return data.data() + (static_cast<size_t>(slot(layer)) * num_heads + head) * matrix_size();
 }
 
-void AttentionMaps::allocate(int layers_total, int heads, int seq, const std::vector<int>& capture) {
+ConstMatrixMap AttentionMaps::head_f32(int layer, int head, RowMatrix& scratch) const {
+  if (!f16) return this->head(layer, head);
+  const size_t offset = (static_cast<size_t>(slot(layer)) * num_heads + head) * matrix_size();
+  using HalfMap = Eigen::Map<const Eigen::Matrix<Eigen::half, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>;
+  scratch = HalfMap(data_f16.data() + offset, seq_len, seq_len).cast<float>();
+  return ConstMatrixMap(scratch.data(), seq_len, seq_len);
+}
+
+AttentionSink AttentionMaps::layer_sink(int layer) {
+  AttentionSink sink;
+  if (!has_layer(layer)) return sink;
+  const size_t offset = static_cast<size_t>(slot(layer)) * num_heads * matrix_size();
+  if (f16) sink.f16 = data_f16.data() + offset;
+  else sink.f32 = data.data() + offset;
+  return sink;
+}
+
+void AttentionMaps::allocate(int layers_total, int heads, int seq, const std::vector<int>& capture, bool as_f16) {
   num_layers = layers_total;
   num_heads = heads;
   seq_len = seq;
@@ -41,7 +89,15 @@ void AttentionMaps::allocate(int layers_total, int heads, int seq, const std::ve
     std::sort(layers.begin(), layers.end());
     layers.erase(std::unique(layers.begin(), layers.end()), layers.end());
   }
-  data.assign(layers.size() * static_cast<size_t>(heads) * matrix_size(), 0.0f);
+  f16 = as_f16;
+  const size_t n = layers.size() * static_cast<size_t>(heads) * matrix_size();
+  if (f16) {
+    std::vector<float>().swap(data);
+    assign_zeros(data_f16, n);
+  } else {
+    std::vector<Eigen::half>().swap(data_f16);
+    assign_zeros(data, n);
+  }
 }
 
 Shape AttentionMaps::shape() const {

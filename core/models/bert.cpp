@@ -280,7 +280,10 @@ ForwardResult EncoderModel::forward(const ForwardInput& in, const ForwardOptions
   layers::ThreadScope threads(opt.threads);
 
   ForwardResult res;
-  res.attentions.allocate(hp_.n_layer, hp_.n_head, S, opt.layers);
+  ForwardClock clock(opt.profile ? &res.profile : nullptr, hp_.n_layer, S, threads.threads());
+  ap.timing = clock.attention_timing();
+  res.attentions.allocate(hp_.n_layer, hp_.n_head, S, opt.layers, opt.attention_f16);
+  res.internals.select(opt.capture_internals, hp_.n_layer);
   if (opt.hidden_states) res.hidden_states = Tensor({hp_.n_layer + 1, S, hp_.n_embd});
 
   RowMatrix x;     // [S, n_embd] residual stream (post-LN: normalised after every block)
@@ -306,16 +309,22 @@ ForwardResult EncoderModel::forward(const ForwardInput& in, const ForwardOptions
 
   for (int il = 0; il < hp_.n_layer; ++il) {
     const EncoderLayer& L = layers_[il];
+    clock.begin_layer(il);
     // self-attention {
     {
       layers::linear(x, L.wq, L.bq, q);
       layers::linear(x, L.wk, L.bk, k);
       layers::linear(x, L.wv, L.bv, v);
-      float* probs = res.attentions.has_layer(il) ? res.attentions.head_data(il, 0) : nullptr;
+      clock.lap(LayerPart::QkvProjection);
+      const AttentionSink probs = res.attentions.layer_sink(il);  // [n_head, S, S] or none
+      ap.capture = res.internals.find(il);
       layers::self_attention(q, k, v, ap, probs, ctx);
+      clock.lap_attention();
       layers::linear(ctx, L.wo, L.bo, tmp);
+      clock.lap(LayerPart::OutputProjection);
       tmp += x;
       layers::layer_norm(tmp, L.attn_ln, L.attn_ln_b, hp_.ln_eps, x);
+      clock.lap(LayerPart::Other);
     }
     // }
     // feed-forward {
@@ -323,11 +332,13 @@ ForwardResult EncoderModel::forward(const ForwardInput& in, const ForwardOptions
       layers::linear(x, L.w_up, L.b_up, ff);
       layers::activate(ff, hp_.act);
       layers::linear(ff, L.w_down, L.b_down, tmp);
+      clock.lap(LayerPart::Mlp);
       tmp += x;
       layers::layer_norm(tmp, L.out_ln, L.out_ln_b, hp_.ln_eps, x);
     }
     // }
     if (opt.hidden_states) res.hidden_states.matrix(il + 1) = x;
+    clock.end_layer();
     if (!report(progress, il + 1, hp_.n_layer, "layer " + std::to_string(il + 1) + "/" + std::to_string(hp_.n_layer)))
       return cancelled_result();
   }
@@ -368,6 +379,7 @@ ForwardResult EncoderModel::forward(const ForwardInput& in, const ForwardOptions
     res.logits.matrix().noalias() = h * mlm_decoder_.matrix().transpose();
     res.logits.matrix().rowwise() += mlm_bias_.row();
   }
+  clock.finish();
   return res;
 }
 

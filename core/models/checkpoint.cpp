@@ -1,5 +1,6 @@
 #include "core/models/checkpoint.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <set>
@@ -21,17 +22,20 @@ const char* const kConvertHint =
 
 bool has_pickle_weights(const fs::path& dir) {
   std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    const std::string ext = e.path().extension().string();
-    const std::string name = e.path().filename().string();
-    if (ext == ".bin" || ext == ".pt" || ext == ".pth" || ext == ".ckpt" || ext == ".pkl" ||
-        name == "pytorch_model.bin.index.json")
-      return true;
-  }
+  for (const auto& e : fs::directory_iterator(dir, ec))
+    if (is_pickle_weights(e.path())) return true;
   return false;
 }
 
 }  // namespace
+
+bool is_pickle_weights(const fs::path& file) {
+  const std::string ext = file.extension().string();
+  const std::string name = file.filename().string();
+  // ".bin" alone is not enough: tokenizers and other data use it too (llama2.c's tok512.bin).
+  const bool pytorch_bin = ext == ".bin" && name.rfind("pytorch_model", 0) == 0;
+  return pytorch_bin || ext == ".pt" || ext == ".pth" || ext == ".ckpt" || ext == ".pkl" || name == "pytorch_model.bin.index.json";
+}
 
 CheckpointFiles locate_checkpoint(const fs::path& dir) {
   std::error_code ec;
@@ -75,7 +79,7 @@ CheckpointFiles locate_checkpoint(const fs::path& dir) {
   return files;
 }
 
-WeightStore::WeightStore(const CheckpointFiles& files) {
+WeightStore::WeightStore(const CheckpointFiles& files) : synthetic_(files.synthetic) {
   for (const auto& path : files.weights) {
     files_.push_back(std::make_unique<SafetensorsFile>(path.string()));
     const SafetensorsFile* f = files_.back().get();
@@ -102,7 +106,10 @@ const WeightStore::Entry* WeightStore::lookup(const std::string& name) const {
   return nullptr;
 }
 
-bool WeightStore::has(const std::string& name) const { return lookup(name) != nullptr; }
+bool WeightStore::has(const std::string& name) const {
+  if (synthetic_) return synthetic_->absent.count(name) == 0;
+  return lookup(name) != nullptr;
+}
 
 Weight WeightStore::get(const std::string& name, const Shape& expected) {
   Weight w = get_optional(name, expected);
@@ -111,6 +118,7 @@ Weight WeightStore::get(const std::string& name, const Shape& expected) {
 }
 
 Weight WeightStore::get_optional(const std::string& name, const Shape& expected) {
+  if (synthetic_) return has(name) ? generate(name, expected) : Weight{};
   const Entry* e = lookup(name);
   if (!e) return {};
   const TensorInfo& t = *e->info;
@@ -129,12 +137,83 @@ Weight WeightStore::get_optional(const std::string& name, const Shape& expected)
     converted_.push_back(e->file->read_floats(t));
     w.data = converted_.back().data();
   }
-  for (int64_t i = 0, n = w.size(); i < n; ++i) {
-    if (!std::isfinite(w.data[i])) {
-      nonfinite_.push_back(name);
-      break;
-    }
+  unscanned_.emplace_back(name, w);
+  return w;
+}
+
+const std::vector<std::string>& WeightStore::nonfinite() const {
+  if (unscanned_.empty()) return nonfinite_;
+  // Blocks of 64K values over all the tensors, so that one parallel loop covers them: x * 0 is
+  // 0 for finite x and NaN otherwise, so a block's sum is NaN exactly when the block holds a
+  // non-finite value (vectorised, no branch per value).
+  constexpr int64_t kBlock = int64_t{1} << 16;
+  struct Block {
+    size_t tensor;
+    int64_t begin, size;
+  };
+  std::vector<Block> blocks;
+  for (size_t t = 0; t < unscanned_.size(); ++t)
+    for (int64_t b = 0, n = unscanned_[t].second.size(); b < n; b += kBlock) blocks.push_back({t, b, std::min(kBlock, n - b)});
+  std::vector<uint8_t> bad(blocks.size(), 0);
+  const int64_t nb = static_cast<int64_t>(blocks.size());
+#pragma omp parallel for schedule(static) if (nb > 16)
+  for (int64_t i = 0; i < nb; ++i) {
+    const Block& b = blocks[static_cast<size_t>(i)];
+    const float* d = unscanned_[b.tensor].second.data + b.begin;
+    bad[static_cast<size_t>(i)] = std::isnan((Eigen::Map<const Eigen::ArrayXf>(d, b.size) * 0.0f).sum()) ? 1 : 0;
   }
+  std::vector<uint8_t> tensor_bad(unscanned_.size(), 0);
+  for (size_t i = 0; i < blocks.size(); ++i) tensor_bad[blocks[i].tensor] |= bad[i];
+  for (size_t t = 0; t < unscanned_.size(); ++t)
+    if (tensor_bad[t]) nonfinite_.push_back(unscanned_[t].first);
+  unscanned_.clear();
+  return nonfinite_;
+}
+
+namespace {
+
+uint64_t splitmix64(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
+uint64_t fnv1a(const std::string& s) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ull;
+  return h;
+}
+
+}  // namespace
+
+// Element i of tensor `name` depends only on (seed, name, i): the same model whatever the order
+// of the loader's requests or the number of threads.
+Weight WeightStore::generate(const std::string& name, const Shape& shape) {
+  if (auto it = generated_.find(name); it != generated_.end()) {
+    if (it->second.shape != shape)
+      fail(ErrorKind::Model, label() + ": tensor '" + name + "' requested with shapes " + shape_to_string(it->second.shape) +
+                                 " and " + shape_to_string(shape));
+    return it->second;
+  }
+  const int64_t n = shape_elements(shape);
+  const bool rank1 = shape.size() == 1;
+  const bool scale = rank1 && name.size() > 7 && name.compare(name.size() - 7, 7, ".weight") == 0;
+  // uniform(-a, a) has standard deviation a / sqrt(3).
+  const float a = rank1 ? 0.02f : 0.02f * std::sqrt(3.0f), offset = scale ? 1.0f : 0.0f;
+  const uint64_t key = fnv1a(name) ^ splitmix64(synthetic_->seed);
+  generated_data_.push_back(std::unique_ptr<float[]>(new float[static_cast<size_t>(n)]));
+  float* d = generated_data_.back().get();
+#pragma omp parallel for schedule(static)
+  for (int64_t i = 0; i < n; ++i) {
+    const uint64_t r = splitmix64(key + static_cast<uint64_t>(i));
+    const float u = static_cast<float>(r >> 40) * (2.0f / 16777216.0f) - 1.0f;  // [-1, 1)
+    d[i] = offset + a * u;
+  }
+  Weight w;
+  w.data = d;
+  w.shape = shape;
+  generated_.emplace(name, w);
   return w;
 }
 
@@ -146,18 +225,21 @@ std::optional<std::string> WeightStore::find_prefix(const std::vector<std::strin
 
 int64_t WeightStore::parameter_count() const {
   int64_t n = 0;
+  for (const auto& [name, w] : generated_) n += w.size();
   for (const auto& [name, e] : entries_)
     if (is_float(e.info->dtype)) n += shape_elements(e.info->shape);
   return n;
 }
 
 uint64_t WeightStore::file_bytes() const {
+  if (synthetic_) return static_cast<uint64_t>(parameter_count()) * sizeof(float);
   uint64_t n = 0;
   for (const auto& f : files_) n += f->file_size();
   return n;
 }
 
 std::string WeightStore::label() const {
+  if (synthetic_) return "synthetic weights";
   if (files_.size() == 1) return files_[0]->label();
   return "model.safetensors (" + std::to_string(files_.size()) + " shards)";
 }

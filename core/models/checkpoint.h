@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -14,13 +15,28 @@
 
 namespace attnscope {
 
+// In place of weight files (synthetic benchmark models, core/models/synthetic.h): every tensor a
+// loader asks for exists with the shape it expects, except the names in `absent`, and holds
+// deterministic pseudo-random values from `seed`, uniform with the scale of Hugging Face's
+// initialiser: rank-1 "*.weight" (norm scales) 1 +- 0.02, rank-1 "*.bias" +- 0.02 (std 0.0115),
+// everything else standard deviation 0.02.
+struct SyntheticWeights {
+  uint64_t seed = 0;
+  std::set<std::string> absent;  // e.g. "lm_head.weight": tied to the embeddings, as in the real model
+};
+
 // The files of a Hugging Face model folder that the tool reads. Nothing in the folder is ever
 // executed: no pickle, no Python, no custom code.
 struct CheckpointFiles {
   std::filesystem::path dir;
   std::filesystem::path config;                // config.json
   std::vector<std::filesystem::path> weights;  // model.safetensors, or the shards of the index
+  std::optional<SyntheticWeights> synthetic;   // set: no files at all, weights generated in memory
 };
+
+// PyTorch pickle weights (pytorch_model*.bin, *.pt, *.pth, *.ckpt, *.pkl): recognised only to
+// refuse them with instructions.
+bool is_pickle_weights(const std::filesystem::path& file);
 
 // Finds config.json and the safetensors weights (single file or sharded index). Refuses
 // pickle-only folders with instructions to convert. Throws Error(Model).
@@ -59,10 +75,12 @@ class WeightStore {
   std::optional<std::string> find_prefix(const std::vector<std::string>& prefixes, const std::string& probe) const;
 
   int64_t parameter_count() const;
-  uint64_t file_bytes() const;
+  uint64_t file_bytes() const;  // synthetic weights: the bytes generated
   std::string label() const;  // file name(s) for messages
-  // Names of floating-point tensors holding NaN or Inf (scanned on load).
-  const std::vector<std::string>& nonfinite() const { return nonfinite_; }
+  // Names of the tensors fetched so far that hold NaN or Inf, in the order fetched. Every value
+  // is checked: the tensors fetched since the previous call are scanned here, in one parallel
+  // pass (a model's loader calls this once, after fetching its weights).
+  const std::vector<std::string>& nonfinite() const;
 
  private:
   struct Entry {
@@ -70,11 +88,16 @@ class WeightStore {
     const TensorInfo* info;
   };
   const Entry* lookup(const std::string& name) const;
+  Weight generate(const std::string& name, const Shape& shape);
 
   std::vector<std::unique_ptr<SafetensorsFile>> files_;
+  std::optional<SyntheticWeights> synthetic_;
+  std::map<std::string, Weight> generated_;  // synthetic weights, by name
+  std::deque<std::unique_ptr<float[]>> generated_data_;
   std::map<std::string, Entry> entries_;
   std::deque<std::vector<float>> converted_;  // stable storage for converted tensors
-  std::vector<std::string> nonfinite_;
+  mutable std::vector<std::pair<std::string, Weight>> unscanned_;  // fetched, not yet checked
+  mutable std::vector<std::string> nonfinite_;
 };
 
 }  // namespace attnscope

@@ -136,7 +136,10 @@ ForwardResult Gpt2Model::forward(const ForwardInput& in, const ForwardOptions& o
   layers::ThreadScope threads(opt.threads);
 
   ForwardResult res;
-  res.attentions.allocate(hp_.n_layer, hp_.n_head, S, opt.layers);
+  ForwardClock clock(opt.profile ? &res.profile : nullptr, hp_.n_layer, S, threads.threads());
+  ap.timing = clock.attention_timing();
+  res.attentions.allocate(hp_.n_layer, hp_.n_head, S, opt.layers, opt.attention_f16);
+  res.internals.select(opt.capture_internals, hp_.n_layer);
   if (opt.hidden_states) res.hidden_states = Tensor({hp_.n_layer + 1, S, hp_.n_embd});
 
   const int64_t E = hp_.n_embd;
@@ -158,31 +161,40 @@ ForwardResult Gpt2Model::forward(const ForwardInput& in, const ForwardOptions& o
 
   for (int il = 0; il < hp_.n_layer; ++il) {
     const Gpt2Layer& L = layers_[il];
+    clock.begin_layer(il);
     // self-attention {
     {
       layers::layer_norm(x, L.ln_1, L.ln_1_b, hp_.ln_eps, cur);
+      clock.lap(LayerPart::Other);
       layers::conv1d(cur, L.c_attn, L.c_attn_b, qkv);
       q = qkv.leftCols(E);
       k = qkv.middleCols(E, E);
       v = qkv.rightCols(E);
+      clock.lap(LayerPart::QkvProjection);
       ap.scale_divisor = (hp_.scale_attn_weights ? std::sqrt(static_cast<float>(hp_.head_dim)) : 1.0f) *
                          (hp_.scale_by_inverse_layer ? static_cast<float>(il + 1) : 1.0f);
-      float* probs = res.attentions.has_layer(il) ? res.attentions.head_data(il, 0) : nullptr;
+      const AttentionSink probs = res.attentions.layer_sink(il);  // [n_head, S, S] or none
+      ap.capture = res.internals.find(il);
       layers::self_attention(q, k, v, ap, probs, ctx);
+      clock.lap_attention();
       layers::conv1d(ctx, L.c_proj, L.c_proj_b, tmp);
+      clock.lap(LayerPart::OutputProjection);
       x += tmp;
     }
     // }
     // feed-forward {
     {
       layers::layer_norm(x, L.ln_2, L.ln_2_b, hp_.ln_eps, cur);
+      clock.lap(LayerPart::Other);
       layers::conv1d(cur, L.c_fc, L.c_fc_b, ff);
       layers::activate(ff, hp_.act);
       layers::conv1d(ff, L.c_out, L.c_out_b, tmp);
+      clock.lap(LayerPart::Mlp);
       x += tmp;
     }
     // }
     if (opt.hidden_states) res.hidden_states.matrix(il + 1) = x;
+    clock.end_layer();
     if (!report(progress, il + 1, hp_.n_layer, "layer " + std::to_string(il + 1) + "/" + std::to_string(hp_.n_layer)))
       return cancelled_result();
   }
@@ -200,6 +212,7 @@ ForwardResult Gpt2Model::forward(const ForwardInput& in, const ForwardOptions& o
       res.logits.matrix().noalias() = last.bottomRows(1) * output_.matrix().transpose();
     }
   }
+  clock.finish();
   return res;
 }
 

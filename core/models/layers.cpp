@@ -1,65 +1,134 @@
 #include "core/models/layers.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <thread>
 
+#include <unsupported/Eigen/SpecialFunctions>  // Array::erf()
+
 #ifdef _OPENMP
 #include <omp.h>
+#endif
+#ifdef ATTNSCOPE_WITH_OPENBLAS
+#include <cblas.h>
 #endif
 
 #include "core/common/error.h"
 
 namespace attnscope::layers {
 
-void layer_norm(const RowMatrix& x, const Weight& w, const Weight& b, float eps, RowMatrix& out) {
-  const Eigen::Index n = x.cols();
-  out.resize(x.rows(), n);
-  const float* wd = w.data;
-  const float* bd = b.data;
-  for (Eigen::Index r = 0; r < x.rows(); ++r) {
-    const float* xr = x.data() + r * n;
-    float* o = out.data() + r * n;
-    double mean = 0;
-    for (Eigen::Index i = 0; i < n; ++i) mean += xr[i];
-    mean /= static_cast<double>(n);
-    double var = 0;
-    for (Eigen::Index i = 0; i < n; ++i) {
-      double d = xr[i] - mean;
-      var += d * d;
-    }
-    var /= static_cast<double>(n);
-    const float rstd = static_cast<float>(1.0 / std::sqrt(var + static_cast<double>(eps)));
-    const float m = static_cast<float>(mean);
-    for (Eigen::Index i = 0; i < n; ++i) o[i] = (xr[i] - m) * rstd * wd[i] + bd[i];
+namespace {
+
+using Index = Eigen::Index;
+using ArrayMap = Eigen::Map<Eigen::ArrayXf>;
+using ConstArrayMap = Eigen::Map<const Eigen::ArrayXf>;
+
+// Runs f(begin, end) over [0, rows) in parallel blocks of whole rows of `cols` elements, at least
+// ~64K elements per block: below that a fork and join of the threads costs about what it saves.
+template <typename F>
+void parallel_rows(Index rows, Index cols, F&& f) {
+  const Index per_block = std::max<Index>(1, (Index{1} << 16) / std::max<Index>(cols, 1));
+  const Index blocks = (rows + per_block - 1) / per_block;
+  if (blocks <= 1) {
+    f(Index{0}, rows);
+    return;
   }
+#pragma omp parallel for schedule(static)
+  for (Index blk = 0; blk < blocks; ++blk) f(blk * per_block, std::min(rows, (blk + 1) * per_block));
+}
+
+// C[m, n] = A[m, k] B^T (B stored [n, k], a torch.nn.Linear weight) or A B (B stored [k, n], a
+// GPT-2 Conv1D weight), plus bias[n] on every row when given. Row-major with leading dimensions.
+// OpenBLAS when the build has it (faster than Eigen's own product on AVX-512 CPUs, see
+// docs/performance.md), else Eigen. OpenBLAS runs single-threaded: outside a parallel region the
+// columns of C are split over the OpenMP threads, each computing its slice, so that one thread
+// pool does all the parallel work (OpenBLAS's own threads spin between calls and would compete
+// with OpenMP's for the cores).
+void gemm(const float* A, Index lda, const float* B, Index ldb, bool b_is_nk, float* C, Index ldc, Index m, Index n, Index k,
+          const float* bias) {
+#ifdef ATTNSCOPE_WITH_OPENBLAS
+  auto slice = [&](Index n0, Index n1) {
+    if (bias)
+      for (Index r = 0; r < m; ++r) std::copy(bias + n0, bias + n1, C + r * ldc + n0);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, b_is_nk ? CblasTrans : CblasNoTrans, static_cast<int>(m),
+                static_cast<int>(n1 - n0), static_cast<int>(k), 1.0f, A, static_cast<int>(lda), b_is_nk ? B + n0 * ldb : B + n0,
+                static_cast<int>(ldb), bias ? 1.0f : 0.0f, C + n0, static_cast<int>(ldc));
+  };
+  Index chunks = 1;
+#ifdef _OPENMP
+  // Not for small products (under ~0.1 ms: the fork and join cost about what they save) nor
+  // slices under 64 columns.
+  if (!omp_in_parallel() && static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k) >= double(1 << 22))
+    chunks = std::max<Index>(1, std::min<Index>(omp_get_max_threads(), n / 64));
+#endif
+  if (chunks == 1) {
+    slice(0, n);
+    return;
+  }
+  auto edge = [&](Index c) { return c == chunks ? n : (n * c / chunks) & ~Index{15}; };  // 64-byte aligned slices
+#pragma omp parallel for schedule(static) num_threads(static_cast<int>(chunks))
+  for (Index c = 0; c < chunks; ++c) slice(edge(c), edge(c + 1));
+#else
+  using Stride = Eigen::OuterStride<>;
+  const Eigen::Map<const RowMatrix, 0, Stride> a(A, m, k, Stride(lda));
+  Eigen::Map<RowMatrix, 0, Stride> c(C, m, n, Stride(ldc));
+  if (bias) c.rowwise() = Eigen::Map<const Eigen::RowVectorXf>(bias, n);
+  if (b_is_nk) {
+    const Eigen::Map<const RowMatrix, 0, Stride> b(B, n, k, Stride(ldb));
+    if (bias) c.noalias() += a * b.transpose();
+    else c.noalias() = a * b.transpose();
+  } else {
+    const Eigen::Map<const RowMatrix, 0, Stride> b(B, k, n, Stride(ldb));
+    if (bias) c.noalias() += a * b;
+    else c.noalias() = a * b;
+  }
+#endif
+}
+
+// out = x W^T + b (b_is_nk) or x W + b.
+void affine(const RowMatrix& x, const Weight& w, const Weight& b, bool b_is_nk, RowMatrix& out) {
+  const Index n = b_is_nk ? w.rows() : w.cols(), k = x.cols();
+  out.resize(x.rows(), n);
+  gemm(x.data(), k, w.data, b_is_nk ? k : n, b_is_nk, out.data(), n, x.rows(), n, k, b ? b.data : nullptr);
+}
+
+}  // namespace
+
+void layer_norm(const RowMatrix& x, const Weight& w, const Weight& b, float eps, RowMatrix& out) {
+  const Index n = x.cols();
+  out.resize(x.rows(), n);
+  const ConstArrayMap wa(w.data, n), ba(b.data, n);
+  // Mean and variance accumulated in double, as two passes.
+  parallel_rows(x.rows(), n, [&](Index r0, Index r1) {
+    for (Index r = r0; r < r1; ++r) {
+      const ConstArrayMap xr(x.data() + r * n, n);
+      const double mean = xr.cast<double>().sum() / static_cast<double>(n);
+      const double var = (xr.cast<double>() - mean).square().sum() / static_cast<double>(n);
+      const float rstd = static_cast<float>(1.0 / std::sqrt(var + static_cast<double>(eps)));
+      ArrayMap(out.data() + r * n, n) = (xr - static_cast<float>(mean)) * rstd * wa + ba;
+    }
+  });
 }
 
 void rms_norm(const RowMatrix& x, const Weight& w, float eps, RowMatrix& out) {
-  const Eigen::Index n = x.cols();
+  const Index n = x.cols();
   out.resize(x.rows(), n);
-  for (Eigen::Index r = 0; r < x.rows(); ++r) {
-    const float* xr = x.data() + r * n;
-    float* o = out.data() + r * n;
-    double ss = 0;
-    for (Eigen::Index i = 0; i < n; ++i) ss += static_cast<double>(xr[i]) * xr[i];
-    const float rs = 1.0f / std::sqrt(static_cast<float>(ss / static_cast<double>(n)) + eps);
-    for (Eigen::Index i = 0; i < n; ++i) o[i] = w.data[i] * (xr[i] * rs);
-  }
+  const ConstArrayMap wa(w.data, n);
+  parallel_rows(x.rows(), n, [&](Index r0, Index r1) {
+    for (Index r = r0; r < r1; ++r) {
+      const ConstArrayMap xr(x.data() + r * n, n);
+      const double ss = xr.cast<double>().square().sum();
+      const float rs = 1.0f / std::sqrt(static_cast<float>(ss / static_cast<double>(n)) + eps);
+      ArrayMap(out.data() + r * n, n) = wa * (xr * rs);
+    }
+  });
 }
 
-void linear(const RowMatrix& x, const Weight& w, const Weight& b, RowMatrix& out) {
-  out.resize(x.rows(), w.rows());
-  out.noalias() = x * w.matrix().transpose();
-  if (b) out.rowwise() += b.row();
-}
+void linear(const RowMatrix& x, const Weight& w, const Weight& b, RowMatrix& out) { affine(x, w, b, true, out); }
 
-void conv1d(const RowMatrix& x, const Weight& w, const Weight& b, RowMatrix& out) {
-  out.resize(x.rows(), w.cols());
-  out.noalias() = x * w.matrix();
-  if (b) out.rowwise() += b.row();
-}
+void conv1d(const RowMatrix& x, const Weight& w, const Weight& b, RowMatrix& out) { affine(x, w, b, false, out); }
 
 Activation parse_activation(const std::string& name, const std::string& label) {
   if (name == "gelu") return Activation::GeluErf;
@@ -70,87 +139,181 @@ Activation parse_activation(const std::string& name, const std::string& label) {
 }
 
 void activate(RowMatrix& x, Activation a) {
-  float* d = x.data();
-  const Eigen::Index n = x.size();
-  switch (a) {
-    case Activation::GeluErf:
-      for (Eigen::Index i = 0; i < n; ++i) d[i] = 0.5f * d[i] * (1.0f + std::erf(d[i] * 0.70710678118654752f));
-      break;
-    case Activation::GeluTanh: {
-      const float c = std::sqrt(2.0f / 3.14159265358979323846f);
-      for (Eigen::Index i = 0; i < n; ++i) {
-        const float v = d[i];
-        d[i] = 0.5f * v * (1.0f + std::tanh(c * (v + 0.044715f * v * v * v)));
+  // Vectorised (Eigen's packet erf, tanh and exp), in parallel blocks of rows.
+  parallel_rows(x.rows(), x.cols(), [&](Index r0, Index r1) {
+    ArrayMap v(x.data() + r0 * x.cols(), (r1 - r0) * x.cols());
+    switch (a) {
+      case Activation::GeluErf:
+        v = 0.5f * v * (1.0f + (v * 0.70710678118654752f).erf());
+        break;
+      case Activation::GeluTanh: {
+        const float c = std::sqrt(2.0f / 3.14159265358979323846f);
+        v = 0.5f * v * (1.0f + (c * (v + 0.044715f * v * v * v)).tanh());
+        break;
       }
-      break;
+      case Activation::Relu:
+        v = v.max(0.0f);
+        break;
+      case Activation::Silu:
+        v = v / (1.0f + (-v).exp());
+        break;
     }
-    case Activation::Relu:
-      for (Eigen::Index i = 0; i < n; ++i) d[i] = std::max(d[i], 0.0f);
-      break;
-    case Activation::Silu:
-      for (Eigen::Index i = 0; i < n; ++i) d[i] = d[i] / (1.0f + std::exp(-d[i]));
-      break;
+  });
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_between(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
+
+// [S, n*hd] (heads side by side) -> [n, S, hd].
+Tensor split_heads(const RowMatrix& m, int n, int hd) {
+  Tensor t({n, m.rows(), hd});
+  for (int h = 0; h < n; ++h) t.matrix(h) = m.middleCols(static_cast<Eigen::Index>(h) * hd, hd);
+  return t;
+}
+
+void capture_internals(const RowMatrix& q, const RowMatrix& k, const RowMatrix& v, const RowMatrix& ctx,
+                       const AttentionParams& p, LayerInternals& out) {
+  out.num_heads = p.num_heads;
+  out.num_kv_heads = p.num_kv_heads;
+  out.head_dim = p.head_dim;
+  out.seq_len = static_cast<int>(q.rows());
+  out.scale_divisor = p.scale_divisor;
+  out.scale_query_first = p.scale_query_first;
+  out.causal = p.causal;
+  out.key_mask.clear();
+  if (p.key_mask)
+    for (int64_t m : *p.key_mask) out.key_mask.push_back(m != 0 ? 1 : 0);
+  out.q = split_heads(q, p.num_heads, p.head_dim);
+  out.k = split_heads(k, p.num_kv_heads, p.head_dim);
+  out.v = split_heads(v, p.num_kv_heads, p.head_dim);
+  out.context = split_heads(ctx, p.num_heads, p.head_dim);
+}
+
+}  // namespace
+
+void softmax_row(float* row, int64_t S, int64_t end, float divisor, const float* mask01) {
+  // Worked on in an aligned per-thread buffer over all S keys, the excluded ones ending as 0:
+  // Eigen's vectorised loops peel unaligned leading elements and finish a tail with scalar code,
+  // so working in place, or over `end` keys only, would make the bits of the result depend on
+  // where the row lies in memory and on `end`. This way a row is the same whether or not its
+  // layer is captured, and equals what explain_head() recomputes from a key mask alone.
+  thread_local Eigen::ArrayXf buffer;
+  if (buffer.size() < S) buffer.resize(S);
+  Eigen::Map<Eigen::ArrayXf, Eigen::AlignedMax> r(buffer.data(), S);
+  r.head(end) = ConstArrayMap(row, end) / divisor;
+  r.tail(S - end).setZero();
+  float m = -std::numeric_limits<float>::infinity();
+  if (mask01) {
+    for (Index j = 0; j < end; ++j)
+      if (mask01[j] != 0.0f) m = std::max(m, r[j]);
+  } else {
+    m = r.head(end).maxCoeff();
   }
+  if (m == -std::numeric_limits<float>::infinity()) {
+    // Every key masked (cannot happen with real tokens present): spread evenly, as the
+    // reference's additive float-min mask does.
+    r.head(end).setConstant(1.0f / static_cast<float>(end));
+  } else {
+    // min(s, m) = s for the allowed keys; for the others it keeps exp finite before they are
+    // zeroed (a masked key's score may exceed m).
+    r = (r.min(m) - m).exp();
+    if (mask01) r.head(end) *= ConstArrayMap(mask01, end);
+    r.tail(S - end).setZero();
+    r *= 1.0f / r.sum();
+  }
+  std::copy_n(buffer.data(), S, row);
 }
 
 void self_attention(const RowMatrix& q, const RowMatrix& k, const RowMatrix& v, const AttentionParams& p,
-                    float* probs, RowMatrix& ctx) {
-  const Eigen::Index S = q.rows();
+                    const AttentionSink& probs, RowMatrix& ctx) {
+  const Index S = q.rows();
   const int hd = p.head_dim;
   const int group = p.num_heads / p.num_kv_heads;
-  ctx.resize(S, static_cast<Eigen::Index>(p.num_heads) * hd);
-  const bool need_scratch = probs == nullptr;
+  ctx.resize(S, static_cast<Index>(p.num_heads) * hd);
+  // Work items: (head, block of query rows). A block's scores [rows, keys] stay in cache through
+  // the softmax and the weighted sum; causal blocks stop at their last row's keys, skipping the
+  // masked upper triangle (about half the work).
+  const Index block = S <= 256 ? S : 128;
+  const Index blocks = (S + block - 1) / block;
+  const Index items = static_cast<Index>(p.num_heads) * blocks;
+  std::vector<float> mask01;  // 1 real key, 0 padding
+  if (p.key_mask) {
+    mask01.resize(static_cast<size_t>(S));
+    for (Index j = 0; j < S; ++j) mask01[static_cast<size_t>(j)] = (*p.key_mask)[static_cast<size_t>(j)] != 0 ? 1.0f : 0.0f;
+  }
+  const float* mask = p.key_mask ? mask01.data() : nullptr;
+  const float divisor = p.scale_query_first ? 1.0f : p.scale_divisor;
+#ifdef _OPENMP
+  const size_t n_threads = static_cast<size_t>(omp_get_max_threads());
+#else
+  const size_t n_threads = 1;
+#endif
+  std::vector<RowMatrix> scratch(n_threads);  // scores of a block when not captured
+  // Profiling only: thread time of each part, summed over the work items.
+  const bool timed = p.timing != nullptr;
+  double t_scores = 0, t_softmax = 0, t_sum = 0;
 
-#pragma omp parallel for schedule(static)
-  for (int h = 0; h < p.num_heads; ++h) {
-    RowMatrix scratch;
+#pragma omp parallel for schedule(dynamic) reduction(+ : t_scores, t_softmax, t_sum)
+  for (Index item = 0; item < items; ++item) {
+    Clock::time_point t0, t1, t2;
+    if (timed) t0 = Clock::now();
+    const int h = static_cast<int>(item / blocks);
+    const Index i0 = (item % blocks) * block, rows = std::min(block, S - i0);
+    const Index keys = p.causal ? i0 + rows : S;
+#ifdef _OPENMP
+    const size_t thread = static_cast<size_t>(omp_get_thread_num());
+#else
+    const size_t thread = 0;
+#endif
+    const size_t offset = (static_cast<size_t>(h) * S + static_cast<size_t>(i0)) * S;  // of row i0 of head h
     float* pd;
-    if (need_scratch) {
-      scratch.resize(S, S);
-      pd = scratch.data();
+    if (probs.f32) {
+      pd = probs.f32 + offset;
     } else {
-      pd = probs + static_cast<size_t>(h) * S * S;
+      RowMatrix& mine = scratch[thread];
+      if (mine.rows() < block || mine.cols() < S) mine.resize(block, S);
+      pd = mine.data();
     }
-    MatrixMap P(pd, S, S);
+    // The per-head products stay with Eigen (single-threaded in here): its kernel sums each dot
+    // product in order with fused multiply-adds, which explain_head() reproduces exactly.
+    Eigen::Map<RowMatrix, 0, Eigen::OuterStride<>> P(pd, rows, keys, Eigen::OuterStride<>(S));
     const int kvh = h / group;
-    auto qh = q.middleCols(static_cast<Eigen::Index>(h) * hd, hd);
-    auto kh = k.middleCols(static_cast<Eigen::Index>(kvh) * hd, hd);
-    auto vh = v.middleCols(static_cast<Eigen::Index>(kvh) * hd, hd);
+    auto qh = q.block(i0, static_cast<Index>(h) * hd, rows, hd);
+    auto kh = k.block(0, static_cast<Index>(kvh) * hd, keys, hd);
+    auto vh = v.block(0, static_cast<Index>(kvh) * hd, keys, hd);
     if (p.scale_query_first) {
-      RowMatrix qs = qh / p.scale_divisor;
+      const RowMatrix qs = qh / p.scale_divisor;
       P.noalias() = qs * kh.transpose();
     } else {
       P.noalias() = qh * kh.transpose();
-      P /= p.scale_divisor;
     }
-    for (Eigen::Index i = 0; i < S; ++i) {
-      float* row = pd + i * S;
-      const Eigen::Index end = p.causal ? i + 1 : S;
-      auto allowed = [&](Eigen::Index j) { return !p.key_mask || (*p.key_mask)[j] != 0; };
-      float m = -std::numeric_limits<float>::infinity();
-      for (Eigen::Index j = 0; j < end; ++j)
-        if (allowed(j)) m = std::max(m, row[j]);
-      if (m == -std::numeric_limits<float>::infinity()) {
-        // Every key masked (cannot happen with real tokens present): spread evenly, as the
-        // reference's additive float-min mask does.
-        for (Eigen::Index j = 0; j < S; ++j) row[j] = 1.0f / static_cast<float>(end);
-        for (Eigen::Index j = end; j < S; ++j) row[j] = 0.0f;
-        continue;
-      }
-      float sum = 0;
-      for (Eigen::Index j = 0; j < end; ++j) {
-        if (allowed(j)) {
-          row[j] = std::exp(row[j] - m);
-          sum += row[j];
-        } else {
-          row[j] = 0.0f;
-        }
-      }
-      const float inv = 1.0f / sum;
-      for (Eigen::Index j = 0; j < end; ++j) row[j] *= inv;
-      for (Eigen::Index j = end; j < S; ++j) row[j] = 0.0f;
+    if (timed) t1 = Clock::now();
+    for (Index r = 0; r < rows; ++r) softmax_row(pd + r * S, S, p.causal ? i0 + r + 1 : S, divisor, mask);
+    if (probs.f16) {  // rounded to nearest, the block's rows straight from the scratch
+      const Index n = rows * S;
+      Eigen::Map<Eigen::Matrix<Eigen::half, Eigen::Dynamic, 1>>(probs.f16 + offset, n) =
+          Eigen::Map<const Eigen::VectorXf>(pd, n).cast<Eigen::half>();
     }
-    ctx.middleCols(static_cast<Eigen::Index>(h) * hd, hd).noalias() = P * vh;
+    if (timed) t2 = Clock::now();
+    ctx.block(i0, static_cast<Index>(h) * hd, rows, hd).noalias() = P * vh;
+    if (timed) {
+      t_scores += seconds_between(t0, t1);
+      t_softmax += seconds_between(t1, t2);
+      t_sum += seconds_between(t2, Clock::now());
+    }
+  }
+  if (timed) {
+    p.timing->scores += t_scores;
+    p.timing->softmax += t_softmax;
+    p.timing->weighted_sum += t_sum;
+  }
+  if (p.capture) {
+    const Clock::time_point t0 = timed ? Clock::now() : Clock::time_point{};
+    capture_internals(q, k, v, ctx, p, *p.capture);
+    if (timed) p.timing->capture += seconds_between(t0, Clock::now());
   }
 }
 
@@ -184,10 +347,17 @@ ThreadScope::ThreadScope(int threads) : previous_(Eigen::nbThreads()) {
 #ifdef _OPENMP
   omp_set_num_threads(threads_);
 #endif
+#ifdef ATTNSCOPE_WITH_OPENBLAS
+  previous_blas_ = openblas_get_num_threads();
+  openblas_set_num_threads(1);  // gemm() splits the products over the OpenMP threads itself
+#endif
 }
 
 ThreadScope::~ThreadScope() {
   Eigen::setNbThreads(previous_);
+#ifdef ATTNSCOPE_WITH_OPENBLAS
+  openblas_set_num_threads(previous_blas_);
+#endif
 }
 
 }  // namespace attnscope::layers

@@ -5,7 +5,10 @@
 #include <vector>
 
 #include "core/common/tensor.h"
+#include "core/models/attention_internals.h"
+#include "core/models/attention_maps.h"
 #include "core/models/checkpoint.h"
+#include "core/models/profile.h"
 
 // Building blocks of the forward passes. Activations are row-major [tokens, features].
 namespace attnscope::layers {
@@ -34,13 +37,23 @@ struct AttentionParams {
   bool scale_query_first = false;  // DistilBERT order: (q / d) . k
   bool causal = false;     // key > query excluded (weight exactly 0)
   const std::vector<int64_t>* key_mask = nullptr;  // key j excluded where key_mask[j] == 0
+  LayerInternals* capture = nullptr;  // if set: receives q, k, v, ctx per head and the scaling above
+  AttentionTiming* timing = nullptr;  // if set: the thread time of each part is added (profiling)
 };
+
+// The softmax of one row of attention scores, in place, exactly as self_attention computes it
+// (float32, vectorised): row [S] holds the scores of keys [0, end) (causal rows: end = query + 1;
+// later entries are ignored), each divided by `divisor` first; mask01 [S] (1 real key, 0 padding)
+// or null. Keys that are masked or >= end get exactly 0. Bit for bit the same for the same
+// allowed keys (end and mask01 together), wherever the row lies in memory.
+void softmax_row(float* row, int64_t S, int64_t end, float divisor, const float* mask01);
 
 // q: [S, num_heads*head_dim], k and v: [S, num_kv_heads*head_dim].
 // ctx: [S, num_heads*head_dim], the per-head context concatenated (before the output projection).
-// probs: if non-null, receives the attention weights [num_heads, S(query), S(key)], row-major.
+// probs: unless empty, receives the attention weights [num_heads, S(query), S(key)], row-major,
+// as float32 or rounded to float16.
 void self_attention(const RowMatrix& q, const RowMatrix& k, const RowMatrix& v, const AttentionParams& p,
-                    float* probs, RowMatrix& ctx);
+                    const AttentionSink& probs, RowMatrix& ctx);
 
 // The attention_mask of a text input as a self_attention key mask: nullptr when empty (every token
 // real), else it must hold one value per token, each 0 (padding) or 1. Throws Error(Input).
@@ -49,7 +62,8 @@ const std::vector<int64_t>* key_mask(const std::vector<int64_t>& attention_mask,
 // Rows `ids` of an embedding table [vocab, dim] into out [ids.size(), dim]; ids are checked.
 void embed(const Weight& table, const std::vector<int64_t>& ids, RowMatrix& out, const std::string& what);
 
-// Sets the number of threads used by the matrix products for the current scope.
+// Sets the number of threads used by the matrix products (Eigen, OpenMP and, when the build uses
+// it, OpenBLAS) for the current scope.
 class ThreadScope {
  public:
   explicit ThreadScope(int threads);
@@ -61,6 +75,7 @@ class ThreadScope {
  private:
   int threads_;
   int previous_;
+  int previous_blas_ = 0;
 };
 
 }  // namespace attnscope::layers

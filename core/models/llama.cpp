@@ -160,7 +160,9 @@ ForwardResult LlamaModel::forward(const ForwardInput& in, const ForwardOptions& 
   layers::ThreadScope threads(opt.threads);
 
   ForwardResult res;
-  res.attentions.allocate(hp_.n_layer, hp_.n_head, S, opt.layers);
+  ForwardClock clock(opt.profile ? &res.profile : nullptr, hp_.n_layer, S, threads.threads());
+  res.attentions.allocate(hp_.n_layer, hp_.n_head, S, opt.layers, opt.attention_f16);
+  res.internals.select(opt.capture_internals, hp_.n_layer);
   if (opt.hidden_states) res.hidden_states = Tensor({hp_.n_layer + 1, S, hp_.n_embd});
 
   RowMatrix x;    // [S, n_embd] residual stream
@@ -179,35 +181,46 @@ ForwardResult LlamaModel::forward(const ForwardInput& in, const ForwardOptions& 
   ap.head_dim = hp_.head_dim;
   ap.scale_divisor = std::sqrt(static_cast<float>(hp_.head_dim));
   ap.causal = true;
+  ap.timing = clock.attention_timing();
 
   for (int il = 0; il < hp_.n_layer; ++il) {
     const LlamaLayer& L = layers_[il];
+    clock.begin_layer(il);
     // self-attention {
     {
       layers::rms_norm(x, L.attn_norm, hp_.rms_eps, cur);
+      clock.lap(LayerPart::Other);
       layers::linear(cur, L.wq, L.bq, q);
       layers::linear(cur, L.wk, L.bk, k);
       layers::linear(cur, L.wv, L.bv, v);
+      clock.lap(LayerPart::QkvProjection);
       rope(q, hp_.n_head, S);
       rope(k, hp_.n_head_kv, S);
-      float* probs = res.attentions.has_layer(il) ? res.attentions.head_data(il, 0) : nullptr;
+      clock.lap(LayerPart::Other);
+      const AttentionSink probs = res.attentions.layer_sink(il);  // [n_head, S, S] or none
+      ap.capture = res.internals.find(il);  // q, k after RoPE
       layers::self_attention(q, k, v, ap, probs, ctx);
+      clock.lap_attention();
       layers::linear(ctx, L.wo, Weight{}, tmp);
+      clock.lap(LayerPart::OutputProjection);
       x += tmp;
     }
     // }
     // feed-forward {
     {
       layers::rms_norm(x, L.ffn_norm, hp_.rms_eps, cur);
+      clock.lap(LayerPart::Other);
       layers::linear(cur, L.w_gate, Weight{}, gate);
       layers::linear(cur, L.w_up, Weight{}, up);
       layers::activate(gate, layers::Activation::Silu);
       gate.array() *= up.array();
       layers::linear(gate, L.w_down, Weight{}, tmp);
+      clock.lap(LayerPart::Mlp);
       x += tmp;
     }
     // }
     if (opt.hidden_states) res.hidden_states.matrix(il + 1) = x;
+    clock.end_layer();
     if (!report(progress, il + 1, hp_.n_layer, "layer " + std::to_string(il + 1) + "/" + std::to_string(hp_.n_layer)))
       return cancelled_result();
   }
@@ -225,6 +238,7 @@ ForwardResult LlamaModel::forward(const ForwardInput& in, const ForwardOptions& 
       res.logits.matrix().noalias() = last.bottomRows(1) * output_.matrix().transpose();
     }
   }
+  clock.finish();
   return res;
 }
 

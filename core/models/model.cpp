@@ -69,7 +69,10 @@ std::vector<std::string> supported_model_types() {
 
 std::unique_ptr<Model> load_model(const std::filesystem::path& dir) {
   const CheckpointFiles files = locate_checkpoint(dir);
-  const JsonObject config(read_json_file(files.config, "config.json"), "config.json");
+  return load_model(files, JsonObject(read_json_file(files.config, "config.json"), "config.json"));
+}
+
+std::unique_ptr<Model> load_model(const CheckpointFiles& files, const JsonObject& config) {
   if (!config.has("model_type"))
     fail(ErrorKind::Model, "config.json: no 'model_type' (supported: " + joined_types() + ")");
   const std::string type = config.string("model_type");
@@ -77,7 +80,7 @@ std::unique_ptr<Model> load_model(const std::filesystem::path& dir) {
   if (it == loaders().end())
     fail(ErrorKind::Model, "config.json: unsupported model_type '" + type + "' (supported: " + joined_types() + ")");
   std::unique_ptr<Model> model = it->second(files, config);
-  model->info_.dir = dir;
+  model->info_.dir = files.dir;
   model->info_.architecture = type;
   if (config.json().contains("architectures") && config.json()["architectures"].is_array() &&
       !config.json()["architectures"].empty() && config.json()["architectures"][0].is_string())

@@ -9,7 +9,9 @@
 
 #include "core/common/progress.h"
 #include "core/common/tensor.h"
+#include "core/models/attention_internals.h"
 #include "core/models/attention_maps.h"
+#include "core/models/profile.h"
 
 namespace attnscope {
 
@@ -58,9 +60,14 @@ enum class LogitsMode { All, Last, None };  // LM logits for every position, the
 
 struct ForwardOptions {
   std::vector<int> layers;            // layers whose attention is captured; empty = all
+  bool attention_f16 = false;         // keep the captured attention as float16 (AttentionMaps::f16)
   bool hidden_states = false;         // also capture the residual stream [L+1, S, D]
   LogitsMode logits = LogitsMode::All;
   int threads = 0;                    // 0 = as many as the machine has
+  // Layers whose per-head q, k, v (after RoPE) and context are kept in ForwardResult::internals
+  // (see attention_internals.h); empty = none. Off by default: nothing is copied or allocated.
+  std::vector<int> capture_internals;
+  bool profile = false;               // time every layer by part into ForwardResult::profile
 };
 
 struct ForwardResult {
@@ -70,6 +77,8 @@ struct ForwardResult {
   Tensor last_hidden_state; // [S, D], after any final norm
   Tensor logits;            // LMs: [S, V] (or [1, V] with LogitsMode::Last); classifiers: [C]
   std::vector<std::pair<std::string, Tensor>> extras;  // pooler_output, cls_logits, position_embeddings, ...
+  AttentionInternals internals;  // the layers of ForwardOptions::capture_internals
+  ForwardProfile profile;        // ForwardOptions::profile: wall time per layer and part
 };
 
 inline ForwardResult cancelled_result() {
@@ -79,13 +88,17 @@ inline ForwardResult cancelled_result() {
 }
 
 class Model;
+struct CheckpointFiles;
+class JsonObject;
 std::unique_ptr<Model> load_model(const std::filesystem::path& dir);
+std::unique_ptr<Model> load_model(const CheckpointFiles& files, const JsonObject& config);
 
 // A transformer with its weights, ready to run. forward() is const and may be called from any
 // one thread at a time per call; it allocates its own activations.
 class Model {
  public:
   friend std::unique_ptr<Model> load_model(const std::filesystem::path& dir);
+  friend std::unique_ptr<Model> load_model(const CheckpointFiles& files, const JsonObject& config);
   virtual ~Model() = default;
   const ModelInfo& info() const { return info_; }
   virtual ForwardResult forward(const ForwardInput& input, const ForwardOptions& options,
@@ -99,6 +112,10 @@ class Model {
 // shape of every tensor the architecture needs. Throws Error(Model) with the file and tensor at
 // fault; an unknown model_type gives "unsupported model_type 'x' (supported: ...)".
 std::unique_ptr<Model> load_model(const std::filesystem::path& dir);
+
+// The same from files already located (or synthetic weights, see checkpoint.h) and their parsed
+// config.json; ModelInfo::dir is files.dir.
+std::unique_ptr<Model> load_model(const CheckpointFiles& files, const JsonObject& config);
 
 // The model types load_model() understands, sorted.
 std::vector<std::string> supported_model_types();

@@ -195,14 +195,16 @@ ForwardResult VitModel::forward(const ForwardInput& in, const ForwardOptions& op
                                std::to_string(Pz) + "x" + std::to_string(Pz) + " patch");
   const int gh = H / Pz, gw = W / Pz, N = gh * gw, S = hp_.n_prefix + N, E = hp_.n_embd;
   const size_t captured = opt.layers.empty() ? static_cast<size_t>(hp_.n_layer) : opt.layers.size();
-  const uint64_t attn_bytes = uint64_t(captured) * hp_.n_head * uint64_t(S) * uint64_t(S) * sizeof(float);
+  const uint64_t attn_bytes = uint64_t(captured) * hp_.n_head * uint64_t(S) * uint64_t(S) * (opt.attention_f16 ? 2u : 4u);
   if (attn_bytes > kMaxAttentionBytes)
     fail(ErrorKind::Resource, "the attention maps of " + std::to_string(S) + " tokens would take " + std::to_string(attn_bytes >> 20) +
                                   " MiB; capture fewer layers or use a smaller input size");
   layers::ThreadScope threads(opt.threads);
 
   ForwardResult res;
-  res.attentions.allocate(hp_.n_layer, hp_.n_head, S, opt.layers);
+  ForwardClock clock(opt.profile ? &res.profile : nullptr, hp_.n_layer, S, threads.threads());
+  res.attentions.allocate(hp_.n_layer, hp_.n_head, S, opt.layers, opt.attention_f16);
+  res.internals.select(opt.capture_internals, hp_.n_layer);
   if (opt.hidden_states) res.hidden_states = Tensor({hp_.n_layer + 1, S, E});
 
   RowMatrix patches;  // [N, n_channels*P*P], each row one patch in the conv weight's (c, y, x) order
@@ -248,31 +250,41 @@ ForwardResult VitModel::forward(const ForwardInput& in, const ForwardOptions& op
   ap.num_kv_heads = hp_.n_head;
   ap.head_dim = hp_.head_dim;
   ap.scale_divisor = std::sqrt(static_cast<float>(hp_.head_dim));
+  ap.timing = clock.attention_timing();
 
   for (int il = 0; il < hp_.n_layer; ++il) {
     const VitLayer& L = layers_[il];
+    clock.begin_layer(il);
     // self-attention {
     {
       layers::layer_norm(x, L.ln1_w, L.ln1_b, hp_.eps, cur);
+      clock.lap(LayerPart::Other);
       layers::linear(cur, L.wq, L.bq, q);
       layers::linear(cur, L.wk, L.bk, k);
       layers::linear(cur, L.wv, L.bv, v);
-      float* probs = res.attentions.has_layer(il) ? res.attentions.head_data(il, 0) : nullptr;
+      clock.lap(LayerPart::QkvProjection);
+      const AttentionSink probs = res.attentions.layer_sink(il);  // [n_head, S, S] or none
+      ap.capture = res.internals.find(il);
       layers::self_attention(q, k, v, ap, probs, ctx);
+      clock.lap_attention();
       layers::linear(ctx, L.wo, L.bo, tmp);
+      clock.lap(LayerPart::OutputProjection);
       x += tmp;
     }
     // }
     // feed-forward {
     {
       layers::layer_norm(x, L.ln2_w, L.ln2_b, hp_.eps, cur);
+      clock.lap(LayerPart::Other);
       layers::linear(cur, L.w1, L.b1, ff);
       layers::activate(ff, hp_.act);
       layers::linear(ff, L.w2, L.b2, tmp);
+      clock.lap(LayerPart::Mlp);
       x += tmp;
     }
     // }
     if (opt.hidden_states) res.hidden_states.matrix(il + 1) = x;
+    clock.end_layer();
     if (!report(progress, il + 1, hp_.n_layer, "layer " + std::to_string(il + 1) + "/" + std::to_string(hp_.n_layer)))
       return cancelled_result();
   }
@@ -306,6 +318,7 @@ ForwardResult VitModel::forward(const ForwardInput& in, const ForwardOptions& op
     }
   }
   // }
+  clock.finish();
   return res;
 }
 

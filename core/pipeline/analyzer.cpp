@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "core/common/error.h"
+#include "core/pipeline/memory_budget.h"
 
 namespace attnscope {
 
@@ -87,6 +88,9 @@ Analysis Analyzer::run(const AnalysisRequest& req, const ProgressFn& progress) c
     input.pixel_values = a.pixel_values;
   }
 
+  const auto seq_len = static_cast<int64_t>(a.labels.size());
+  check_memory_budget(estimate_run_memory(mi, seq_len, req.forward),
+                      req.memory_budget > 0 ? req.memory_budget : default_memory_budget(), seq_len);
   a.forward = model_->forward(input, req.forward, progress);
   if (a.forward.cancelled) {
     Analysis c;

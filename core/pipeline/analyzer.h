@@ -24,6 +24,7 @@ struct AnalysisRequest {
                                          // preprocessor_config.json's resize and crop
   ForwardOptions forward;
   int top_k = 5;                         // predictions to keep
+  uint64_t memory_budget = 0;            // bytes the run may hold (memory_budget.h); 0 = half the RAM
 };
 
 // A class (classifiers) or next token (language models) with its probability.
@@ -67,8 +68,9 @@ class Analyzer {
   const ImageProcessorConfig* image_processor() const { return image_processor_ ? &*image_processor_ : nullptr; }
 
   // Runs one input. Throws Error(Input) for unusable input (empty text, invalid UTF-8, an
-  // unreadable or oversized image),
-  // Error(Usage) for inconsistent requests; returns cancelled = true if `progress` stopped it.
+  // unreadable or oversized image), Error(Resource) before the forward pass when its outputs
+  // would exceed the memory budget, Error(Usage) for inconsistent requests; returns
+  // cancelled = true if `progress` stopped it.
   Analysis run(const AnalysisRequest& request, const ProgressFn& progress = {}) const;
 
  private:

@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/models/checkpoint.h"
+
 namespace attnscope {
 
 namespace fs = std::filesystem;
@@ -67,12 +69,11 @@ ModelEntry describe_model_folder(const fs::path& dir, const std::string& source)
   e.image = fs::is_regular_file(dir / "preprocessor_config.json", ec) || e.model_type == "vit" || e.model_type == "deit";
   bool weights = false, pickle = false;
   for (const auto& f : fs::directory_iterator(dir, ec)) {
-    const std::string name = f.path().filename().string();
     const std::string ext = f.path().extension().string();
     if (ext == ".safetensors") {
       weights = true;
       e.weights_bytes += fs::file_size(f.path(), ec);  // follows HF cache symlinks to blobs
-    } else if (ext == ".bin" || ext == ".pt" || ext == ".pth" || ext == ".ckpt") {
+    } else if (is_pickle_weights(f.path())) {
       pickle = true;
     }
   }

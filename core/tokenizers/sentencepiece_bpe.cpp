@@ -1,5 +1,6 @@
 #include "core/tokenizers/sentencepiece_bpe.h"
 
+#include <charconv>
 #include <cstdio>
 
 #include <unicode/utf8.h>
@@ -148,8 +149,8 @@ std::vector<Token> SentencePieceBpe::tokenize_plain(std::string_view text) const
 
 std::string SentencePieceBpe::display(int64_t id) const {
   const std::string& t = token_text(id);
-  if (t.size() == 6 && t.rfind("<0x", 0) == 0 && t[5] == '>') {
-    const int b = std::stoi(t.substr(3, 2), nullptr, 16);
+  unsigned b = 0;  // "<0xAB>": exactly two hex digits
+  if (t.size() == 6 && t.rfind("<0x", 0) == 0 && t[5] == '>' && std::from_chars(t.data() + 3, t.data() + 5, b, 16).ptr == t.data() + 5) {
     if (b < 0x80) return std::string(1, static_cast<char>(b));
     return t;
   }

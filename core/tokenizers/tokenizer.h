@@ -48,6 +48,7 @@ struct TemplatePiece {
   std::string text;      // Special only
   int type_id = 0;
 };
+// Each template holds its text(s) exactly once ($A; $A and $B): truncation relies on it.
 struct PostProcessor {
   std::vector<TemplatePiece> single;
   std::vector<TemplatePiece> pair;  // empty: pairs unsupported

@@ -1,5 +1,8 @@
 #include "core/tokenizers/tokenizer_files.h"
 
+#include <algorithm>
+#include <cstdint>
+
 #include "core/common/error.h"
 
 namespace attnscope {
@@ -78,17 +81,29 @@ TemplatePiece sequence(bool b, int type) {
   return p;
 }
 
-std::vector<TemplatePiece> parse_template(const nlohmann::json& items, const nlohmann::json& specials, const std::string& label) {
+// Hugging Face's Piece: both "id" and "type_id" (a u32) are required.
+int piece_type_id(const nlohmann::json& piece, const std::string& label) {
+  const auto it = piece.find("type_id");
+  if (it == piece.end() || !it->is_number_integer() || it->get<int64_t>() < 0 || it->get<int64_t>() > INT32_MAX)
+    bad(label, "post_processor: a template item needs a non-negative integer \"type_id\"");
+  return static_cast<int>(it->get<int64_t>());
+}
+
+// `key` is "single" or "pair".
+std::vector<TemplatePiece> parse_template(const nlohmann::json& items, const nlohmann::json& specials, const std::string& label,
+                                          const std::string& key) {
   std::vector<TemplatePiece> out;
   if (!items.is_array()) bad(label, "post_processor template is not an array");
   for (const auto& item : items) {
     if (item.contains("Sequence")) {
       const auto& s = item["Sequence"];
-      const std::string which = s.value("id", "A");
-      out.push_back(sequence(which == "B", s.value("type_id", 0)));
+      const std::string which = s.is_object() && s.contains("id") && s["id"].is_string() ? s["id"].get<std::string>() : "";
+      if (which != "A" && which != "B") bad(label, "post_processor: a Sequence needs \"id\": \"A\" or \"B\"");
+      out.push_back(sequence(which == "B", piece_type_id(s, label)));
     } else if (item.contains("SpecialToken")) {
       const auto& s = item["SpecialToken"];
       const std::string name = s.value("id", "");
+      const int type_id = piece_type_id(s, label);
       auto sp = specials.find(name);
       if (sp == specials.end() || !sp->contains("ids") || !(*sp)["ids"].is_array())
         bad(label, "post_processor uses special token '" + name + "' without defining it");
@@ -96,13 +111,23 @@ std::vector<TemplatePiece> parse_template(const nlohmann::json& items, const nlo
       const auto& toks = sp->value("tokens", nlohmann::json::array());
       for (size_t i = 0; i < ids.size(); ++i) {
         if (!ids[i].is_number_integer()) bad(label, "special token '" + name + "' has a non-integer id");
-        out.push_back(special(i < toks.size() && toks[i].is_string() ? toks[i].get<std::string>() : name, ids[i].get<int64_t>(),
-                              s.value("type_id", 0)));
+        out.push_back(special(i < toks.size() && toks[i].is_string() ? toks[i].get<std::string>() : name, ids[i].get<int64_t>(), type_id));
       }
     } else {
       bad(label, "post_processor template has an item that is neither Sequence nor SpecialToken");
     }
   }
+  // Truncation (Tokenizer::encode) counts each text once: a repeated or missing $A / $B would
+  // give more tokens than the limit, or drop a text. (Hugging Face requires both in "pair", and
+  // fails at run time on $B in "single".)
+  const auto count = [&](TemplatePiece::Kind k) {
+    return std::count_if(out.begin(), out.end(), [k](const TemplatePiece& p) { return p.kind == k; });
+  };
+  const auto na = count(TemplatePiece::SequenceA), nb = count(TemplatePiece::SequenceB);
+  const bool pair = key == "pair";
+  if (na != 1 || nb != (pair ? 1 : 0))
+    bad(label, "post_processor: the '" + key + "' template must hold " + (pair ? "$A and $B once each" : "$A once and no $B") + " (it has " +
+                   std::to_string(na) + " x $A, " + std::to_string(nb) + " x $B)");
   return out;
 }
 
@@ -139,8 +164,8 @@ PostProcessor parse_post_processor(const nlohmann::json& post, const Vocab& voca
   };
   if (type == "TemplateProcessing") {
     const auto specials = post.value("special_tokens", nlohmann::json::object());
-    pp.single = parse_template(post.value("single", nlohmann::json::array()), specials, label);
-    pp.pair = parse_template(post.value("pair", nlohmann::json::array()), specials, label);
+    pp.single = parse_template(post.value("single", nlohmann::json::array()), specials, label, "single");
+    if (post.contains("pair")) pp.pair = parse_template(post["pair"], specials, label, "pair");  // absent: no pairs
   } else if (type == "BertProcessing") {
     auto cls = token_of("cls"), sep = token_of("sep");
     pp = make_template({cls}, {sep}, {sep}, 1);

@@ -41,14 +41,15 @@ inline Tensor extra(const ForwardResult& r, const std::string& name) {
   return {};
 }
 
-// Runs the golden file's input through `m` (hidden states on) and checks every tensor the golden
-// stores: attentions <= 1e-5, the rest <= 1e-4 (max abs diff), rows summing to 1 within 1e-5; a
-// pooler_output the golden lacks must be absent. Prints the differences.
-inline ForwardResult expect_matches_golden(const Model& m, const std::filesystem::path& path) {
+// Runs the golden file's input through `m` (hidden states on; `threads` as ForwardOptions) and
+// checks every tensor the golden stores: attentions <= 1e-5, the rest <= 1e-4 (max abs diff), rows
+// summing to 1 within 1e-5; a pooler_output the golden lacks must be absent. Prints the differences.
+inline ForwardResult expect_matches_golden(const Model& m, const std::filesystem::path& path, int threads = 0) {
   SCOPED_TRACE(path.filename().string());
   SafetensorsFile g(path.string());
   ForwardOptions opt;
   opt.hidden_states = true;
+  opt.threads = threads;
   ForwardResult r = m.forward(golden_input(g), opt);
   std::ostringstream report;
   report << "  " << path.parent_path().filename().string() << "/" << path.filename().string() << ": max |diff|";

@@ -16,7 +16,7 @@ LaunchParse parse_launch_options(const QStringList& arguments) {
   const QCommandLineOption text_file("text-file", "Read the input text from a file.", "FILE");
   const QCommandLineOption image("image", "Input image.", "FILE");
   const QCommandLineOption run("run", "Run the input as soon as the model is open.");
-  const QCommandLineOption view("view", "Show this view: matrix, lines, overview, text, image, heads, prediction.", "NAME");
+  const QCommandLineOption view("view", "Show this view: matrix, lines, overview, text, image, heads, prediction, inside, cost.", "NAME");
   const QCommandLineOption layer("layer", "Select this layer (from 0).", "N");
   const QCommandLineOption head("head", "Select this head (from 0).", "N");
   p.addOptions({model, text, text_file, image, run, view, layer, head});
@@ -44,7 +44,7 @@ LaunchParse parse_launch_options(const QStringList& arguments) {
   if (p.isSet(view)) {
     ViewKind v;
     if (!parse(p.value(view), v)) {
-      out.error = "--view: unknown view '" + p.value(view) + "' (matrix, lines, overview, text, image, heads, prediction)";
+      out.error = "--view: unknown view '" + p.value(view) + "' (matrix, lines, overview, text, image, heads, prediction, inside, cost)";
       return out;
     }
     o.view = v;

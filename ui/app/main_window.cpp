@@ -19,6 +19,8 @@
 
 #include <QDir>
 #include <QFileDialog>
+#include <QInputDialog>
+#include <QLineEdit>
 #include <QImageReader>
 #include <QMessageBox>
 #include <QProgressDialog>
@@ -27,13 +29,16 @@
 #include "ui/app/message_bar.h"
 #include "ui/dialogs/batch_export_dialog.h"
 #include "ui/dialogs/export_figure_dialog.h"
+#include "ui/dialogs/memory_budget_dialog.h"
 #include "ui/export/figures.h"
 #include "ui/app/samples.h"
 #include "ui/app/session.h"
 #include "ui/panels/controls_bar.h"
 #include "ui/panels/input_panel.h"
 #include "ui/panels/model_panel.h"
+#include "ui/views/cost_view.h"
 #include "ui/views/heads_view.h"
+#include "ui/views/inside_head_view.h"
 #include "ui/views/image_view.h"
 #include "ui/views/lines_view.h"
 #include "ui/views/matrix_view.h"
@@ -61,6 +66,14 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
   matrix_ = new MatrixView(doc);
   auto* heads = new HeadsView(doc);
   connect(heads, &HeadsView::inductionRequested, session_, &Session::computeInduction);
+  auto* inside = new InsideHeadView(doc);
+  connect(inside, &InsideHeadView::internalsNeeded, session_, &Session::captureInternals);
+  auto* cost = new CostView(doc);
+  connect(cost, &CostView::measureRequested, session_, [this](int max_length) {
+    CostSweepOptions o;
+    o.max_seq = max_length;
+    session_->measureCost(o);
+  });
   const std::pair<ViewKind, std::pair<QWidget*, QString>> views[] = {
       {ViewKind::Matrix, {matrix_, tr("Matrix")}},
       {ViewKind::Lines, {new LinesView(doc), tr("Lines")}},
@@ -69,6 +82,8 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
       {ViewKind::Image, {new ImageView(doc), tr("Image")}},
       {ViewKind::Heads, {heads, tr("Heads")}},
       {ViewKind::Prediction, {new PredictionView(doc), tr("Prediction")}},
+      {ViewKind::Inside, {inside, tr("Inside the head")}},
+      {ViewKind::Cost, {cost, tr("Cost")}},
   };
   for (const auto& [kind, view] : views) {
     view.first->setProperty("viewKind", int(kind));
@@ -146,6 +161,10 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
     }
   });
   connect(session_, &Session::runFinished, this, [this] { tabs_->currentWidget()->setFocus(); });
+  connect(session_, &Session::memoryChoiceNeeded, this, [this](const MemoryQuestion& q) {
+    MemoryBudgetDialog dialog(q, this);
+    if (dialog.exec() == QDialog::Accepted) session_->runWithinBudget(dialog.layers());
+  });
   connect(session_, &Session::inputRestored, this, [this](const QString& text, const QString& pair, const QString& image) {
     if (!image.isEmpty()) input_->setImage(image);
     else input_->setText(text);
@@ -223,6 +242,15 @@ void MainWindow::buildMenus() {
   run_action->setShortcut(QKeySequence(tr("Ctrl+R")));
   QAction* cancel = run->addAction(tr("&Cancel"), session_, &Session::cancel);
   cancel->setShortcut(QKeySequence(Qt::Key_Escape));
+  run->addSeparator();
+  run->addAction(tr("&Memory budget…"), this, [this] {
+    bool ok = false;
+    const QString text = QInputDialog::getText(this, tr("Memory budget"),
+                                               tr("Largest memory a run may hold for its results, e.g. 4G or 512M.\n"
+                                                  "Longer runs ask to capture fewer layers. Empty: half the machine's RAM."),
+                                               QLineEdit::Normal, session_->memoryBudgetText(), &ok);
+    if (ok) session_->setMemoryBudgetText(text);
+  });
 
   QMenu* view_menu = menuBar()->addMenu(tr("&View"));
   for (int i = 0; i < tabs_->count(); ++i) {

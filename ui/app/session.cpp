@@ -1,15 +1,20 @@
 #include "ui/app/session.h"
 
+#include <algorithm>
+#include <limits>
+
 #include <QDir>
 #include <QFileInfo>
 #include <QSettings>
 
 #include "core/common/error.h"
+#include "core/pipeline/memory_budget.h"
 
 namespace attnscope::ui {
 
 namespace {
 const char* kRecentKey = "models/recent";
+const char* kMemoryBudgetKey = "run/memoryBudget";
 constexpr int kMaxRecent = 10;
 
 QString kind_title(int kind) {
@@ -26,6 +31,7 @@ QString kind_title(int kind) {
 
 Session::Session(QObject* parent) : QObject(parent) {
   recent_ = QSettings().value(kRecentKey).toStringList();
+  memory_budget_ = QSettings().value(kMemoryBudgetKey, 0).toULongLong();
   connect(&controller_, &RunController::busyChanged, this, &Session::busyChanged);
   connect(&controller_, &RunController::progress, this, &Session::progress);
   connect(&controller_, &RunController::modelOpened, this, [this](const AnalyzerPtr& a, const QString& dir) {
@@ -40,6 +46,7 @@ Session::Session(QObject* parent) : QObject(parent) {
   });
   connect(&controller_, &RunController::finished, this, [this](const AnalysisPtr& a) {
     document_.setInput(pending_text_, pending_image_);
+    last_request_ = pending_request_;
     document_.setAnalysis(a);
     QString s = tr("%n token(s)", nullptr, a->seq_len()) + tr(" · %1 ms").arg(qRound(a->seconds * 1000));
     if (!a->warnings.empty()) s += tr(" · %n warning(s)", nullptr, static_cast<int>(a->warnings.size()));
@@ -63,6 +70,15 @@ Session::Session(QObject* parent) : QObject(parent) {
     emit status(tr("Attention flow computed"));
   });
   connect(&document_, &AnalysisDocument::stateChanged, this, &Session::computeFlowIfNeeded);
+  connect(&controller_, &RunController::internalsCaptured, this, [this](const InternalsPtr& i) {
+    if (!document_.hasAnalysis()) return;
+    document_.setInternals(i);
+    emit status(tr("Captured Q, K and V of %n layer(s)", nullptr, static_cast<int>(i->layers.size())));
+  });
+  connect(&controller_, &RunController::costMeasured, this, [this](const CostSweepPtr& c) {
+    document_.setCostSweep(c);
+    emit status(tr("Measured %n length(s)", nullptr, static_cast<int>(c->lengths.size())));
+  });
   connect(&controller_, &RunController::inductionFinished, this, [this](const std::vector<int>& layers, const std::vector<float>& scores) {
     if (!document_.hasAnalysis()) return;
     document_.setInduction(layers, scores);
@@ -72,6 +88,27 @@ Session::Session(QObject* parent) : QObject(parent) {
     if (document_.state().method == Method::Flow && !document_.flow())
       document_.setFlowStatus(tr("Attention flow was cancelled. Choose the flow method again to restart it."));
     emit status(tr("Cancelled; the previous result is still shown"));
+  });
+  connect(&controller_, &RunController::overBudget, this, [this](const QString& m, quint64 needed, quint64 budget, int n) {
+    restore_.reset();
+    refused_ = pending_request_;
+    MemoryQuestion q;
+    q.message = m;
+    q.needed = needed;
+    q.budget = budget;
+    q.seq_len = n;
+    const ModelInfo& info = document_.analyzer()->info();
+    q.num_layers = info.num_layers;
+    q.fitting_layers = layers_within_budget(info, n, pending_request_.forward, budget, document_.state().layer);
+    ForwardOptions o = pending_request_.forward;
+    o.layers = {0};
+    const quint64 one = estimate_run_memory(info, n, o).total();
+    o.layers = {0, 1};
+    q.per_layer = estimate_run_memory(info, n, o).total() - one;
+    q.fixed = one - q.per_layer;
+    q.fitting_bytes = q.fixed + q.per_layer * q.fitting_layers.size();
+    emit status(tr("The run was not started: it needs more memory than the budget"));
+    emit memoryChoiceNeeded(q);
   });
   connect(&controller_, &RunController::failed, this, [this](const QString& m, int kind) {
     restore_.reset();
@@ -119,7 +156,46 @@ void Session::startRun(const AnalysisRequest& request, const QString& text, cons
   pending_image_ = image;
   AnalysisRequest r = request;
   r.forward.logits = LogitsMode::Last;  // the GUI shows next-token predictions only
+  r.forward.profile = true;             // the Cost view's per-layer times (about 1% of the run)
+  if (r.memory_budget == 0) r.memory_budget = memory_budget_;
+  pending_request_ = r;
   controller_.run(document_.analyzer(), r);
+}
+
+void Session::runWithinBudget(const std::vector<int>& layers) {
+  if (!refused_ || !document_.analyzer() || controller_.busy()) return;
+  AnalysisRequest r = *refused_;
+  refused_.reset();
+  if (layers.empty()) {
+    r.memory_budget = std::numeric_limits<uint64_t>::max();  // this run only
+  } else {
+    r.forward.layers = layers;
+    ViewState s = document_.state();
+    if (std::find(layers.begin(), layers.end(), s.layer) == layers.end()) s.layer = layers.front();
+    document_.setState(s);
+  }
+  startRun(r, pending_text_, pending_image_);
+}
+
+void Session::setMemoryBudgetText(const QString& text) {
+  if (text.trimmed().isEmpty()) return setMemoryBudget(0);
+  try {
+    setMemoryBudget(parse_byte_size(text.trimmed().toStdString(), "memory budget"));
+  } catch (const Error& e) {
+    emit message(QString::fromStdString(e.what()), Severity::Error);
+  }
+}
+
+QString Session::memoryBudgetText() const {
+  if (!memory_budget_) return QString();
+  return memory_budget_ % (1u << 20) == 0 ? QString("%1M").arg(memory_budget_ >> 20) : QString::number(memory_budget_);
+}
+
+void Session::setMemoryBudget(quint64 bytes) {
+  memory_budget_ = bytes;
+  QSettings().setValue(kMemoryBudgetKey, bytes);
+  emit status(bytes ? tr("Memory budget: %1").arg(QString::fromStdString(format_bytes(bytes)))
+                    : tr("Memory budget: half the machine's RAM (%1)").arg(QString::fromStdString(format_bytes(default_memory_budget()))));
 }
 
 void Session::cancel() { controller_.cancel(); }
@@ -145,6 +221,28 @@ void Session::openSidecar(const QString& path) {
 void Session::runRestore() {
   if (!restore_->image.isEmpty()) runImage(restore_->image);
   else runText(restore_->text, restore_->text_pair);
+}
+
+void Session::captureInternals(int layer) {
+  if (!document_.hasAnalysis() || controller_.busy()) return;
+  const Analysis& a = *document_.analysis();
+  AnalysisRequest r = last_request_;
+  r.forward.layers = {layer};  // the attention is there already; keep this run small
+  r.forward.logits = LogitsMode::None;
+  r.forward.profile = false;
+  const double per_layer = 4.0 * a.seq_len() * a.model.head_dim * 2.0 * (a.model.num_heads + a.model.num_kv_heads);
+  r.forward.capture_internals.clear();
+  if (per_layer * a.model.num_layers <= 256e6)
+    for (int l = 0; l < a.model.num_layers; ++l) r.forward.capture_internals.push_back(l);
+  else
+    r.forward.capture_internals = {layer};
+  emit status(tr("Capturing Q, K and V (running the input again)…"));
+  controller_.captureInternals(document_.analyzer(), r);
+}
+
+void Session::measureCost(const CostSweepOptions& options) {
+  if (!document_.analyzer() || controller_.busy()) return;
+  controller_.measureCost(document_.analyzer(), options);
 }
 
 void Session::computeInduction() {

@@ -16,6 +16,20 @@ namespace attnscope::ui {
 // Severity of a message shown in the window's message bar.
 enum class Severity { Info, Warning, Error };
 
+// A run refused because its captured attention would exceed the memory budget, and the ways
+// out the user can choose (Session::runWithinBudget).
+struct MemoryQuestion {
+  QString message;                // the core's explanation, with the estimate
+  quint64 needed = 0;             // bytes the refused run would hold
+  quint64 budget = 0;
+  int seq_len = 0;
+  int num_layers = 0;
+  std::vector<int> fitting_layers;  // the most consecutive layers around the selected one that fit; empty if none
+  quint64 fitting_bytes = 0;      // the run's estimate with only those layers
+  quint64 per_layer = 0;          // the estimate is fixed + per_layer x captured layers
+  quint64 fixed = 0;
+};
+
 // The application logic behind the window: opening models, running inputs on the worker
 // thread, cancelling, remembering recent models. Owns the document; the window only forwards
 // user actions here and shows what the signals report.
@@ -27,6 +41,7 @@ class Session : public QObject {
   AnalysisDocument* document() { return &document_; }
   const AnalysisDocument* document() const { return &document_; }
   bool busy() const { return controller_.busy(); }
+  quint64 memoryBudget() const { return memory_budget_; }  // 0: the default, half the RAM
   ExportController* exports() { return &exports_; }
   QStringList recentModels() const { return recent_; }
 
@@ -41,6 +56,19 @@ class Session : public QObject {
   // Restores the view a figure's NAME.attnscope.json describes: opens its model, runs its input
   // and applies its selection and zoom.
   void openSidecar(const QString& path);
+  // Captures Q, K, V of `layer` (all layers if that fits in 256 MB) by running the current input
+  // again, for the Inside view.
+  void captureInternals(int layer);
+  // Runs the model at increasing generated lengths for the Cost view.
+  void measureCost(const attnscope::CostSweepOptions& options);
+  // After memoryChoiceNeeded: runs the refused input again capturing only `layers`, or, with
+  // `layers` empty, all layers with the budget raised to what the run needs (this run only).
+  void runWithinBudget(const std::vector<int>& layers);
+  // Bytes a run may hold (0: half the machine's RAM); remembered across sessions.
+  void setMemoryBudget(quint64 bytes);
+  // The same as text ("4G", "512M"; empty = the default); a message if it cannot be read.
+  void setMemoryBudgetText(const QString& text);
+  QString memoryBudgetText() const;
 
  signals:
   void message(const QString& text, attnscope::ui::Severity severity);
@@ -48,6 +76,8 @@ class Session : public QObject {
   void busyChanged(bool busy);
   void progress(int done, int total, const QString& stage);
   void runFinished();
+  // A run was refused before allocating: the window asks which way out to take.
+  void memoryChoiceNeeded(const attnscope::ui::MemoryQuestion& question);
   void recentModelsChanged();
   // The input a restored sidecar runs, for the input panel to show.
   void inputRestored(const QString& text, const QString& text_pair, const QString& image);
@@ -64,8 +94,12 @@ class Session : public QObject {
   RunController controller_;
   ExportController exports_{&document_};
   std::optional<Sidecar> restore_;  // a sidecar being restored
+  attnscope::AnalysisRequest pending_request_;  // the run under way
+  attnscope::AnalysisRequest last_request_;     // the run that made the shown result
   QStringList recent_;
   QString pending_text_, pending_image_;
+  quint64 memory_budget_ = 0;
+  std::optional<attnscope::AnalysisRequest> refused_;  // the run memoryChoiceNeeded is about
 };
 
 }  // namespace attnscope::ui

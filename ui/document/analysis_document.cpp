@@ -13,8 +13,20 @@ AnalysisDocument::AnalysisDocument(QObject* parent) : QObject(parent) {}
 void AnalysisDocument::setAnalyzer(const AnalyzerPtr& analyzer, const QString& dir) {
   analyzer_ = analyzer;
   model_dir_ = dir;
+  cost_sweep_.reset();
   emit analyzerChanged();
+  emit costSweepChanged();
   setAnalysis(nullptr);  // results of another model no longer apply
+}
+
+void AnalysisDocument::setInternals(std::shared_ptr<const AttentionInternals> internals) {
+  internals_ = std::move(internals);
+  emit internalsChanged();
+}
+
+void AnalysisDocument::setCostSweep(std::shared_ptr<const CostSweep> sweep) {
+  cost_sweep_ = std::move(sweep);
+  emit costSweepChanged();
 }
 
 void AnalysisDocument::setMatrixZoom(const std::optional<QRectF>& zoom, bool notify) {
@@ -31,6 +43,7 @@ void AnalysisDocument::setAnalysis(const AnalysisPtr& analysis) {
   flow_status_.clear();
   stats_valid_ = false;
   has_induction_ = false;
+  internals_.reset();
   emit analysisChanged();
   setState(state_);  // keep layer/head/view, clamped to the new result
 }

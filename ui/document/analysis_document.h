@@ -10,7 +10,9 @@
 #include <QStringList>
 
 #include "core/analysis/fusion.h"
+#include "core/analysis/cost_model.h"
 #include "core/analysis/head_stats.h"
+#include "core/models/attention_internals.h"
 #include "ui/document/view_state.h"
 #include "ui/workers/inference_worker.h"
 
@@ -92,12 +94,22 @@ class AnalysisDocument : public QObject {
   void setInduction(const std::vector<int>& layers, const std::vector<float>& scores);
   attnscope::TokenRoles tokenRoles() const;
 
+  // Q, K, V and per-head contexts of the current result, captured by running the same input again
+  // (Session::captureInternals) when the Inside view needs them; null until then.
+  std::shared_ptr<const attnscope::AttentionInternals> internals() const { return internals_; }
+  void setInternals(std::shared_ptr<const attnscope::AttentionInternals> internals);
+  // Measured runs at increasing generated lengths (Session::measureCost) for the open model.
+  std::shared_ptr<const attnscope::CostSweep> costSweep() const { return cost_sweep_; }
+  void setCostSweep(std::shared_ptr<const attnscope::CostSweep> sweep);
+
  signals:
   void analyzerChanged();
   void analysisChanged();
   void stateChanged();
   void flowChanged();
   void zoomChanged();
+  void internalsChanged();
+  void costSweepChanged();
 
  private:
   ViewState clamped(ViewState s) const;
@@ -121,6 +133,8 @@ class AnalysisDocument : public QObject {
   mutable std::vector<attnscope::HeadStats> stats_;
   mutable bool stats_valid_ = false;
   bool has_induction_ = false;
+  std::shared_ptr<const attnscope::AttentionInternals> internals_;
+  std::shared_ptr<const attnscope::CostSweep> cost_sweep_;
 };
 
 // A stable key for a head fusion ("mean", "max", "mean:0,2").

@@ -10,10 +10,11 @@
 namespace attnscope::ui {
 
 
-RowMatrix selected_weights(const AnalysisDocument& doc, const ViewState& s, QString* why) {
+bool selected_weights(const AnalysisDocument& doc, const ViewState& s, RowMatrix& out, QString* why) {
   auto unavailable = [&](const QString& reason) {
     if (why) *why = reason;
-    return RowMatrix();
+    out.resize(0, 0);
+    return false;
   };
   if (!doc.hasAnalysis()) return unavailable(QObject::tr("No result yet: choose an input and run (Ctrl+R)."));
   const AttentionMaps& att = doc.analysis()->forward.attentions;
@@ -21,28 +22,43 @@ RowMatrix selected_weights(const AnalysisDocument& doc, const ViewState& s, QStr
     switch (s.method) {
       case Method::Raw:
         if (!att.has_layer(s.layer)) return unavailable(QObject::tr("Layer %1 was not captured.").arg(s.layer));
-        if (s.head_mode == HeadMode::Single) return att.head(s.layer, s.head);
-        return fuse_heads(att, s.layer, fusion_for(s));
+        if (s.head_mode == HeadMode::Single) {
+          RowMatrix scratch;
+          out = att.head_f32(s.layer, s.head, scratch);
+        } else {
+          out = fuse_heads(att, s.layer, fusion_for(s));
+        }
+        return true;
       case Method::Rollout:
-        return doc.rollout(fusion_for(s));
+        out = doc.rollout(fusion_for(s));
+        return true;
       case Method::Flow: {
         const RowMatrix* flow = doc.flow();
         if (!flow) return unavailable(doc.flowStatus());
-        return *flow;
+        out = *flow;
+        return true;
       }
     }
   } catch (const Error& e) {
     return unavailable(QString::fromStdString(e.what()));
   }
-  return {};
+  return unavailable(QString());
+}
+
+RowMatrix selected_weights(const AnalysisDocument& doc, const ViewState& s, QString* why) {
+  RowMatrix out;
+  selected_weights(doc, s, out, why);
+  return out;
 }
 
 DisplayMap build_display_map(const AnalysisDocument& doc) { return build_display_map(doc, doc.state()); }
 
-DisplayMap build_display_map(const AnalysisDocument& doc, const ViewState& s) {
+DisplayMap build_display_map(const AnalysisDocument& doc, const ViewState& s) { return build_display_map(doc, s, DisplayMap()); }
+
+DisplayMap build_display_map(const AnalysisDocument& doc, const ViewState& s, DisplayMap&& recycle) {
   DisplayMap m;
-  RowMatrix weights = selected_weights(doc, s, &m.unavailable);
-  if (weights.size() == 0) return m;
+  RowMatrix weights = std::move(recycle.values);
+  if (!selected_weights(doc, s, weights, &m.unavailable) || weights.size() == 0) return m;
   const int S = static_cast<int>(weights.rows());
 
   // Hiding special tokens: their columns are masked and every row renormalised over the rest
@@ -61,9 +77,13 @@ DisplayMap build_display_map(const AnalysisDocument& doc, const ViewState& s) {
   }
   m.col_tokens = m.row_tokens;
   const int n = static_cast<int>(m.row_tokens.size());
-  m.values.resize(n, n);
-  for (int r = 0; r < n; ++r)
-    for (int c = 0; c < n; ++c) m.values(r, c) = weights(m.row_tokens[static_cast<size_t>(r)], m.col_tokens[static_cast<size_t>(c)]);
+  if (n == S) {
+    m.values = std::move(weights);
+  } else {
+    m.values.resize(n, n);
+    for (int r = 0; r < n; ++r)
+      for (int c = 0; c < n; ++c) m.values(r, c) = weights(m.row_tokens[static_cast<size_t>(r)], m.col_tokens[static_cast<size_t>(c)]);
+  }
 
   DisplayOptions o;
   o.clip_percent = s.clip_percent;
@@ -100,8 +120,10 @@ DisplayMap build_display_map(const AnalysisDocument& doc, const ViewState& s) {
       m.scale_label = QObject::tr("attention weight (top %1% of mass clipped)").arg(s.clip_percent);
       break;
   }
-  m.shade = normalize_for_display(m.values, o);
-  if (s.normalization == Normalization::Global && m.scale_upper > 0) m.shade = m.values / static_cast<float>(m.scale_upper);
+  m.shade = std::move(recycle.shade);
+  m.shade = m.values;  // no allocation when the size is unchanged
+  if (s.normalization == Normalization::Global && m.scale_upper > 0) m.shade /= static_cast<float>(m.scale_upper);
+  else normalize_for_display_in_place(m.shade, o);
   return m;
 }
 

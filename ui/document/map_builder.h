@@ -10,10 +10,15 @@ class AnalysisDocument;
 // head with it). Empty, with `unavailable` saying why, when there is nothing to show.
 DisplayMap build_display_map(const AnalysisDocument& document);
 DisplayMap build_display_map(const AnalysisDocument& document, const ViewState& state);
+// The same, reusing the storage of a previous map of the same size: at thousands of tokens,
+// fresh buffers of tens of megabytes cost more in page faults than filling them.
+DisplayMap build_display_map(const AnalysisDocument& document, const ViewState& state, DisplayMap&& recycle);
 
 // The attention weights a selection stands for, before hiding and normalisation: one head, a
 // fusion of heads, the rollout or the flow. Empty if unavailable (flow not computed yet,
 // layer not captured).
 attnscope::RowMatrix selected_weights(const AnalysisDocument& document, const ViewState& state, QString* why = nullptr);
+// The same into `out` (its storage is reused when the size matches); false if unavailable.
+bool selected_weights(const AnalysisDocument& document, const ViewState& state, attnscope::RowMatrix& out, QString* why = nullptr);
 
 }  // namespace attnscope::ui

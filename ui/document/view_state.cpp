@@ -72,6 +72,8 @@ QString to_string(ViewKind v) {
     case ViewKind::Image: return "image";
     case ViewKind::Heads: return "heads";
     case ViewKind::Prediction: return "prediction";
+    case ViewKind::Inside: return "inside";
+    case ViewKind::Cost: return "cost";
   }
   return {};
 }
@@ -90,8 +92,8 @@ bool parse(const QString& s, ColorMapId& out) {
   return parse_in(s, all, out);
 }
 bool parse(const QString& s, ViewKind& out) {
-  static const ViewKind all[] = {ViewKind::Matrix, ViewKind::Lines, ViewKind::Overview, ViewKind::Text,
-                                 ViewKind::Image,  ViewKind::Heads, ViewKind::Prediction};
+  static const ViewKind all[] = {ViewKind::Matrix, ViewKind::Lines,      ViewKind::Overview, ViewKind::Text, ViewKind::Image,
+                                 ViewKind::Heads,  ViewKind::Prediction, ViewKind::Inside,   ViewKind::Cost};
   return parse_in(s, all, out);
 }
 bool parse(const QString& s, HeadMode& out) {
@@ -136,6 +138,7 @@ QJsonObject to_json(const ViewState& s) {
   j["overlay_opacity"] = s.overlay_opacity;
   j["smooth_overlay"] = s.smooth_overlay;
   j["statistic"] = s.statistic;
+  j["temperature"] = s.temperature;
   return j;
 }
 
@@ -188,6 +191,7 @@ ViewState view_state_from_json(const QJsonObject& j, const ViewState& base) {
   real_key(j, "clip_percent", s.clip_percent, 0, 50);
   real_key(j, "threshold", s.threshold, 0.01, 1);
   real_key(j, "overlay_opacity", s.overlay_opacity, 0, 1);
+  real_key(j, "temperature", s.temperature, 1e-3, 1e3);
   bool_key(j, "hide_special", s.hide_special);
   bool_key(j, "show_threshold", s.show_threshold);
   bool_key(j, "smooth_overlay", s.smooth_overlay);

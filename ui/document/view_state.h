@@ -13,7 +13,7 @@ enum class HeadMode { Single, Mean, Max, Min, Subset };
 enum class Method { Raw, Rollout, Flow };  // Raw: the chosen layer's heads as they are (or fused)
 enum class Normalization { Row, Matrix, Global, Log, Percentile };
 enum class ColorMapId { Viridis, Magma, Inferno, Cividis, Greys };
-enum class ViewKind { Matrix, Lines, Overview, Text, Image, Heads, Prediction };
+enum class ViewKind { Matrix, Lines, Overview, Text, Image, Heads, Prediction, Inside, Cost };
 
 // What every view shows: one selection shared by all of them, owned by the document.
 struct ViewState {
@@ -32,6 +32,7 @@ struct ViewState {
   double overlay_opacity = 0.6;
   bool smooth_overlay = true;
   QString statistic = QStringLiteral("entropy");  // Heads view
+  double temperature = 1.0;     // Inside view: softmax temperature of the explained head
   ViewKind view = ViewKind::Matrix;
 
   bool operator==(const ViewState&) const = default;

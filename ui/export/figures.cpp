@@ -15,7 +15,10 @@
 #include "ui/render/prediction_renderer.h"
 #include "ui/render/qcp_figure.h"
 #include "ui/render/text_renderer.h"
+#include "ui/render/widget_figure.h"
+#include "ui/views/cost_view.h"
 #include "ui/views/image_view.h"
+#include "ui/views/inside_head_view.h"
 #include "ui/views/lines_view.h"
 #include "ui/views/overview_view.h"
 #include "ui/views/prediction_view.h"
@@ -27,6 +30,7 @@ QString figure_title(const AnalysisDocument& doc, const ViewState& s, ViewKind v
   QString t = QFileInfo(doc.modelDir()).fileName();
   if (view == ViewKind::Overview) return t + QString::fromUtf8(" \u00b7 all heads \u00b7 ") + to_string(s.normalization) + " scale";
   if (view == ViewKind::Heads) return t + QString::fromUtf8(" \u00b7 head statistics");
+  if (view == ViewKind::Cost) return t + QString::fromUtf8(" \u00b7 cost");
   if (view == ViewKind::Prediction) return t + QString::fromUtf8(" \u00b7 predictions");
   return t + QString::fromUtf8(" \u00b7 ") + describe(s) + QString::fromUtf8(" \u00b7 ") + to_string(s.method) +
          QString::fromUtf8(" \u00b7 ") + to_string(s.normalization) + " scale";
@@ -44,7 +48,7 @@ QString figure_stem(const ViewState& s, ViewKind view) {
     }
     default: head = to_string(s.head_mode); break;
   }
-  if (view == ViewKind::Overview || view == ViewKind::Heads || view == ViewKind::Prediction) return to_string(view);
+  if (view == ViewKind::Overview || view == ViewKind::Heads || view == ViewKind::Prediction || view == ViewKind::Cost) return to_string(view);
   if (s.method != Method::Raw) return QString("%1_%2_%3").arg(to_string(view), to_string(s.method), head);
   return QString("%1_L%2_%3").arg(to_string(view)).arg(s.layer, 2, 10, QChar('0')).arg(head);
 }
@@ -115,6 +119,15 @@ std::unique_ptr<FigureRenderer> make_figure(const AnalysisDocument& doc, const F
       if (req.title) r->title = title + QString::fromUtf8(" \u00b7 ") + r->subject;
       else r->title.clear();
       return r;
+    }
+    case ViewKind::Inside:
+    case ViewKind::Cost: {
+      // The figure is the view itself, built offscreen over the same document (it only reads it).
+      auto* d = const_cast<AnalysisDocument*>(&doc);
+      std::unique_ptr<QWidget> w;
+      if (req.view == ViewKind::Inside) w = std::make_unique<InsideHeadView>(d);
+      else w = std::make_unique<CostView>(d);
+      return std::make_unique<WidgetFigure>(std::move(w), QSizeF(1100, 860));
     }
     case ViewKind::Prediction: {
       auto r = PredictionView::makeRenderer(doc, s);

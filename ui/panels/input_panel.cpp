@@ -19,7 +19,9 @@
 #include <QStandardPaths>
 #include <QVBoxLayout>
 
+#include "core/common/error.h"
 #include "core/common/parse.h"
+#include "core/tokenizers/tokenizer.h"
 #include "ui/document/analysis_document.h"
 
 namespace attnscope::ui {
@@ -159,6 +161,12 @@ bool InputPanel::loadTextFile(const QString& path) {
     return false;
   }
   const QByteArray bytes = f.readAll();
+  try {  // QString would replace invalid bytes with U+FFFD without a word
+    require_utf8(std::string_view(bytes.constData(), static_cast<size_t>(bytes.size())), QFileInfo(path).fileName().toStdString());
+  } catch (const Error& e) {
+    emit problem(tr("Cannot use this input: %1").arg(QString::fromStdString(e.what())));
+    return false;
+  }
   const QString text = QString::fromStdString(strip_final_newline(bytes.toStdString()));
   if (bytes.size() <= kEditorLimit) {
     setText(text);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <vector>
 
 #include <qcustomplot.h>
 
@@ -36,10 +38,6 @@ QCPColorMap* MatrixPlot::setup(QCustomPlot* plot, const DisplayMap& map, const Q
 
   const int rows = static_cast<int>(map.values.rows()), cols = static_cast<int>(map.values.cols());
   auto* cm = new QCPColorMap(plot->xAxis, plot->yAxis);
-  cm->data()->setSize(cols, rows);
-  cm->data()->setRange(QCPRange(0, std::max(cols - 1, 0)), QCPRange(0, std::max(rows - 1, 0)));
-  for (int r = 0; r < rows; ++r)
-    for (int c = 0; c < cols; ++c) cm->data()->setCell(c, r, map.shade(r, c));
   cm->setInterpolate(false);
   cm->setTightBoundary(false);
   cm->setGradient(cmap.gradient());
@@ -59,6 +57,7 @@ QCPColorMap* MatrixPlot::setup(QCustomPlot* plot, const DisplayMap& map, const Q
   plot->yAxis->setRangeReversed(true);
   plot->xAxis->setRange(-0.5, cols - 0.5);
   plot->yAxis->setRange(-0.5, rows - 0.5);
+  if (options.fill_cells) updateCells(plot, cm, map, options.pooling);
 
   if (options.show_scale) {
     // Not linked to the colour map: the map colours `shade` in [0, 1], the bar is labelled in
@@ -79,6 +78,92 @@ QCPColorMap* MatrixPlot::setup(QCustomPlot* plot, const DisplayMap& map, const Q
   }
   updateTickLabels(plot, map, labels);
   return cm;
+}
+
+namespace {
+
+// The cells of one axis that the colour map holds: `count` blocks of `block` cells from `first`.
+struct AxisWindow {
+  int lo = 0, hi = 0;  // the visible cells
+  int first = 0, block = 1, count = 0;
+};
+
+AxisWindow visible_cells(const QCPAxis* axis, int cells) {
+  const QCPRange r = axis->range();
+  AxisWindow w;
+  w.lo = std::clamp(static_cast<int>(std::floor(r.lower + 0.5)), 0, cells - 1);
+  w.hi = std::clamp(static_cast<int>(std::ceil(r.upper - 0.5)), w.lo, cells - 1);
+  return w;
+}
+
+void set_block(AxisWindow& w, int block) {
+  w.block = block;
+  w.first = w.lo - w.lo % block;  // aligned to multiples of the block: panning keeps the blocks
+  w.count = (w.hi + 1 - w.first + block - 1) / block;
+}
+
+// QCPColorMap spreads `size` cells evenly over a range from the first cell's centre to the
+// last's; a single cell would have no width, so it is split in two.
+void set_axis(const AxisWindow& w, int* size, QCPRange* range) {
+  const double start = w.first - 0.5, end = start + double(w.count) * w.block;
+  *size = std::max(2, w.count);
+  const double half = (end - start) / *size / 2;
+  *range = QCPRange(start + half, end - half);
+}
+
+}  // namespace
+
+int MatrixPlot::updateCells(QCustomPlot* plot, QCPColorMap* cm, const DisplayMap& map, Pooling pooling) {
+  const int rows = static_cast<int>(map.shade.rows()), cols = static_cast<int>(map.shade.cols());
+  if (rows == 0 || cols == 0) {
+    cm->data()->clear();
+    return 1;
+  }
+  // Before the first layout the axis rect has no size yet: assume a large window.
+  const double dpr = plot->devicePixelRatioF();
+  const QRect area = plot->xAxis->axisRect()->rect();
+  const int px = area.width() > 16 ? static_cast<int>(area.width() * dpr) : 1600;
+  const int py = area.height() > 16 ? static_cast<int>(area.height() * dpr) : 1600;
+  AxisWindow x = visible_cells(plot->xAxis, cols), y = visible_cells(plot->yAxis, rows);
+  auto needed = [](const AxisWindow& w, int pixels) { return (w.hi - w.lo + 1 + std::max(pixels, 1) - 1) / std::max(pixels, 1); };
+  const int block = std::max({1, needed(x, px), needed(y, py)});  // one size for both axes: square blocks
+  set_block(x, block);
+  set_block(y, block);
+  int nx = 0, ny = 0;
+  QCPRange kr, vr;
+  set_axis(x, &nx, &kr);
+  set_axis(y, &ny, &vr);
+  QCPColorMapData* data = cm->data();
+  data->setSize(nx, ny);
+  data->setRange(kr, vr);
+  const int split_x = nx / x.count, split_y = ny / y.count;  // 2 when a single block was split
+  std::vector<float> pooled(static_cast<size_t>(x.count));
+  for (int by = 0; by < y.count; ++by) {
+    const int r0 = y.first + by * block, r1 = std::min(rows, r0 + block);
+    // One streaming pass over the block's rows: the cost is the visible cells.
+    std::fill(pooled.begin(), pooled.end(), pooling == Pooling::Max ? -std::numeric_limits<float>::infinity() : 0.0f);
+    for (int r = r0; r < r1; ++r) {
+      const float* row = map.shade.data() + static_cast<Eigen::Index>(r) * cols;
+      for (int bx = 0; bx < x.count; ++bx) {
+        const int c0 = x.first + bx * block, c1 = std::min(cols, c0 + block);
+        float& v = pooled[static_cast<size_t>(bx)];
+        if (pooling == Pooling::Max)
+          for (int c = c0; c < c1; ++c) v = std::max(v, row[c]);
+        else
+          for (int c = c0; c < c1; ++c) v += row[c];
+      }
+    }
+    for (int bx = 0; bx < x.count; ++bx) {
+      double v = pooled[static_cast<size_t>(bx)];
+      if (pooling == Pooling::Mean) {
+        const int c0 = x.first + bx * block, c1 = std::min(cols, c0 + block);
+        v /= double(r1 - r0) * (c1 - c0);
+      }
+      for (int sy = 0; sy < split_y; ++sy)
+        for (int sx = 0; sx < split_x; ++sx) data->setCell(bx * split_x + sx, by * split_y + sy, v);
+    }
+  }
+  return block;
 }
 
 bool MatrixPlot::updateTickLabels(QCustomPlot* plot, const DisplayMap& map, const QStringList& labels) {

@@ -18,15 +18,26 @@ namespace attnscope::ui {
 // export renderer offscreen, so both draw the same figure.
 class MatrixPlot {
  public:
+  // How cells smaller than a pixel are shown: each screen pixel stands for a block of cells and
+  // shows their maximum (a single strong cell never disappears) or their mean.
+  enum class Pooling { Max, Mean };
+
   struct Options {
     QString title;              // empty: none
     bool show_scale = true;
     int label_point_size = 8;
+    Pooling pooling = Pooling::Max;
+    bool fill_cells = true;     // false: the caller calls updateCells() once its zoom is set
   };
 
   // Rebuilds `plot` for `map`. `labels` has one entry per token of the analysis.
   static QCPColorMap* setup(QCustomPlot* plot, const DisplayMap& map, const QStringList& labels, const ColorMap& cmap,
                             const Options& options);
+  // Level of detail: fills the colour map with the visible part of `map` at the resolution of
+  // the plot's axis rect -- exact cells when each covers at least a pixel, otherwise blocks of
+  // b x b cells pooled by `pooling`. Cost: the visible cells, never the whole matrix at full
+  // size. Returns b. Call again after zooming, panning or resizing.
+  static int updateCells(QCustomPlot* plot, QCPColorMap* colorMap, const DisplayMap& map, Pooling pooling);
   // Re-thins the axis labels for the current zoom and layout; true if the labels changed (the
   // plot then needs another replot, since ticks are laid out before the axis rect's final size
   // is known).

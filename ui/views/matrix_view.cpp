@@ -1,5 +1,8 @@
 #include "ui/views/matrix_view.h"
 
+#include <QActionGroup>
+#include <QContextMenuEvent>
+#include <QMenu>
 #include <QToolTip>
 #include <QVBoxLayout>
 
@@ -32,7 +35,23 @@ MatrixView::MatrixView(AnalysisDocument* document, QWidget* parent) : QWidget(pa
     if (cell.y() >= 0) document_->setQuery(map_.row_tokens[static_cast<size_t>(cell.y())]);
   });
   connect(plot_, &QCustomPlot::afterLayout, this, [this] {
-    if (!map_.empty() && MatrixPlot::updateTickLabels(plot_, map_, labels_)) plot_->replot(QCustomPlot::rpQueuedReplot);
+    if (map_.empty()) return;
+    // Runs before drawing, once per replot however many ranges changed, and knows the final size.
+    if (cells_dirty_ || (plot_->axisRect() && plot_->axisRect()->rect().size() != laid_out_)) updateCells();
+    if (MatrixPlot::updateTickLabels(plot_, map_, labels_)) plot_->replot(QCustomPlot::rpQueuedReplot);
+  });
+  plot_->setContextMenuPolicy(Qt::CustomContextMenu);
+  connect(plot_, &QWidget::customContextMenuRequested, this, [this](const QPoint& pos) {
+    QMenu menu;
+    menu.addSection(tr("Cells smaller than a pixel show"));
+    auto* group = new QActionGroup(&menu);
+    for (auto [p, name] : {std::pair{MatrixPlot::Pooling::Max, tr("the block's maximum")}, std::pair{MatrixPlot::Pooling::Mean, tr("the block's mean")}}) {
+      QAction* a = menu.addAction(name, this, [this, p = p] { setPooling(p); });
+      a->setCheckable(true);
+      a->setChecked(pooling_ == p);
+      group->addAction(a);
+    }
+    menu.exec(plot_->mapToGlobal(pos));
   });
   connect(document_, &AnalysisDocument::analysisChanged, this, &MatrixView::refresh);
   connect(document_, &AnalysisDocument::zoomChanged, this, &MatrixView::refresh);
@@ -46,21 +65,25 @@ void MatrixView::refresh() {
   const QCPRange xr = plot_->xAxis ? plot_->xAxis->range() : QCPRange();
   const QCPRange yr = plot_->yAxis ? plot_->yAxis->range() : QCPRange();
   const long old_rows = map_.values.rows(), old_cols = map_.values.cols();
-  map_ = build_display_map(*document_);
+  map_ = build_display_map(*document_, document_->state(), std::move(map_));
   labels_ = document_->tokenLabels();
   if (map_.empty()) {
+    color_map_ = nullptr;
     plot_->clearPlottables();
     plot_->replot();
     return;
   }
   MatrixPlot::Options o;
-  MatrixPlot::setup(plot_, map_, labels_, ColorMap(document_->state().color_map), o);
+  o.pooling = pooling_;
+  o.fill_cells = false;  // filled by the replot below, once the zoom is restored
+  color_map_ = MatrixPlot::setup(plot_, map_, labels_, ColorMap(document_->state().color_map), o);
   if (had && old_rows == map_.values.rows() && old_cols == map_.values.cols()) {
     plot_->xAxis->setRange(xr);
     plot_->yAxis->setRange(yr);
     MatrixPlot::updateTickLabels(plot_, map_, labels_);
   }
   auto zoomed = [this] {
+    cells_dirty_ = true;
     MatrixPlot::updateTickLabels(plot_, map_, labels_);
     const QCPRange x = plot_->xAxis->range(), y = plot_->yAxis->range();
     const bool whole = x.lower <= -0.5 + 1e-9 && x.upper >= map_.values.cols() - 0.5 - 1e-9 && y.lower <= -0.5 + 1e-9 &&
@@ -73,6 +96,21 @@ void MatrixView::refresh() {
     plot_->xAxis->setRange(z->left(), z->right());
     plot_->yAxis->setRange(z->top(), z->bottom());
   }
+  cells_dirty_ = true;
+  plot_->replot();
+}
+
+void MatrixView::updateCells() {
+  if (!color_map_ || map_.empty()) return;
+  block_ = MatrixPlot::updateCells(plot_, color_map_, map_, pooling_);
+  laid_out_ = plot_->axisRect()->rect().size();
+  cells_dirty_ = false;
+}
+
+void MatrixView::setPooling(MatrixPlot::Pooling pooling) {
+  if (pooling == pooling_) return;
+  pooling_ = pooling;
+  cells_dirty_ = true;
   plot_->replot();
 }
 

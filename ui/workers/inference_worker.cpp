@@ -2,6 +2,7 @@
 
 #include "core/analysis/induction.h"
 #include "core/common/error.h"
+#include "core/pipeline/memory_budget.h"
 
 namespace attnscope::ui {
 
@@ -31,6 +32,8 @@ void InferenceWorker::run(const AnalyzerPtr& analyzer, const AnalysisRequest& re
     auto result = std::make_shared<Analysis>(analyzer->run(request, keep_going));
     if (result->cancelled) emit cancelled(ticket);
     else emit finished(result, ticket);
+  } catch (const MemoryBudgetError& e) {
+    emit overBudget(QString::fromStdString(e.what()), e.estimate.total(), e.budget, static_cast<int>(e.seq_len), ticket);
   } catch (const Error& e) {
     emit failed(QString::fromStdString(e.what()), static_cast<int>(e.kind()), ticket);
   } catch (const std::bad_alloc&) {
@@ -51,6 +54,40 @@ void InferenceWorker::computeInduction(const AnalyzerPtr& analyzer, quint64 tick
     InductionResult r = run_induction(analyzer->model(), *analyzer->tokenizer(), InductionOptions{}, keep_going);
     if (r.cancelled) emit cancelled(ticket);
     else emit inductionFinished(r.layers, r.scores, ticket);
+  } catch (const Error& e) {
+    emit failed(QString::fromStdString(e.what()), static_cast<int>(e.kind()), ticket);
+  } catch (const std::exception& e) {
+    emit failed(tr("Unexpected error: %1").arg(QString::fromStdString(e.what())), -1, ticket);
+  }
+}
+
+void InferenceWorker::captureInternals(const AnalyzerPtr& analyzer, const AnalysisRequest& request, quint64 ticket) {
+  try {
+    auto keep_going = [&](const Progress& p) {
+      emit progress(p.done, p.total, QString::fromStdString(p.stage), ticket);
+      return cancel_ticket_->load() < ticket;
+    };
+    Analysis a = analyzer->run(request, keep_going);
+    if (a.cancelled) emit cancelled(ticket);
+    else emit internalsCaptured(std::make_shared<const AttentionInternals>(std::move(a.forward.internals)), ticket);
+  } catch (const Error& e) {
+    emit failed(QString::fromStdString(e.what()), static_cast<int>(e.kind()), ticket);
+  } catch (const std::bad_alloc&) {
+    emit failed(tr("Out of memory while capturing Q, K and V"), static_cast<int>(ErrorKind::Resource), ticket);
+  } catch (const std::exception& e) {
+    emit failed(tr("Unexpected error: %1").arg(QString::fromStdString(e.what())), -1, ticket);
+  }
+}
+
+void InferenceWorker::measureCost(const AnalyzerPtr& analyzer, const CostSweepOptions& options, quint64 ticket) {
+  try {
+    auto keep_going = [&](const Progress& p) {
+      emit progress(p.done, p.total, QString::fromStdString(p.stage), ticket);
+      return cancel_ticket_->load() < ticket;
+    };
+    CostSweep sweep = measure_cost_sweep(analyzer->model(), analyzer->tokenizer(), options, keep_going);
+    if (sweep.cancelled) emit cancelled(ticket);
+    else emit costMeasured(std::make_shared<const CostSweep>(std::move(sweep)), ticket);
   } catch (const Error& e) {
     emit failed(QString::fromStdString(e.what()), static_cast<int>(e.kind()), ticket);
   } catch (const std::exception& e) {

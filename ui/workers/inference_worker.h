@@ -6,6 +6,7 @@
 #include <QObject>
 #include <QString>
 
+#include "core/analysis/cost_model.h"
 #include "core/analysis/flow.h"
 #include "core/pipeline/analyzer.h"
 
@@ -14,6 +15,8 @@ namespace attnscope::ui {
 using AnalyzerPtr = std::shared_ptr<const attnscope::Analyzer>;
 using AnalysisPtr = std::shared_ptr<const attnscope::Analysis>;
 using MatrixPtr = std::shared_ptr<const attnscope::RowMatrix>;
+using InternalsPtr = std::shared_ptr<const attnscope::AttentionInternals>;
+using CostSweepPtr = std::shared_ptr<const attnscope::CostSweep>;
 
 // Opens models and runs inputs. Lives on a worker thread (see RunController); every slot is
 // invoked through a queued connection and answers with a signal carrying the job's ticket.
@@ -27,6 +30,9 @@ class InferenceWorker : public QObject {
   void openModel(const QString& dir, quint64 ticket);
   void run(const attnscope::ui::AnalyzerPtr& analyzer, const attnscope::AnalysisRequest& request, quint64 ticket);
   void computeInduction(const attnscope::ui::AnalyzerPtr& analyzer, quint64 ticket);
+  // Runs `request` (which asks for internals) and keeps only the captured internals.
+  void captureInternals(const attnscope::ui::AnalyzerPtr& analyzer, const attnscope::AnalysisRequest& request, quint64 ticket);
+  void measureCost(const attnscope::ui::AnalyzerPtr& analyzer, const attnscope::CostSweepOptions& options, quint64 ticket);
   void computeFlow(const attnscope::ui::AnalysisPtr& analysis, const attnscope::FlowOptions& options, const QString& key,
                    quint64 ticket);
 
@@ -35,8 +41,12 @@ class InferenceWorker : public QObject {
   void finished(const attnscope::ui::AnalysisPtr& analysis, quint64 ticket);
   void flowFinished(const attnscope::ui::MatrixPtr& flow, const QString& key, quint64 ticket);
   void inductionFinished(const std::vector<int>& layers, const std::vector<float>& scores, quint64 ticket);
+  void internalsCaptured(const attnscope::ui::InternalsPtr& internals, quint64 ticket);
+  void costMeasured(const attnscope::ui::CostSweepPtr& sweep, quint64 ticket);
   void cancelled(quint64 ticket);
   void failed(const QString& message, int error_kind, quint64 ticket);
+  // A run refused before allocating because its outputs exceed the memory budget.
+  void overBudget(const QString& message, quint64 needed, quint64 budget, int seq_len, quint64 ticket);
   void progress(int done, int total, const QString& stage, quint64 ticket);
 
  private:

@@ -11,6 +11,9 @@ RunController::RunController(QObject* parent) : QObject(parent), worker_(new Inf
   qRegisterMetaType<MatrixPtr>("attnscope::ui::MatrixPtr");
   qRegisterMetaType<attnscope::FlowOptions>("attnscope::FlowOptions");
   qRegisterMetaType<std::vector<int>>("std::vector<int>");
+  qRegisterMetaType<InternalsPtr>("attnscope::ui::InternalsPtr");
+  qRegisterMetaType<CostSweepPtr>("attnscope::ui::CostSweepPtr");
+  qRegisterMetaType<attnscope::CostSweepOptions>("attnscope::CostSweepOptions");
   qRegisterMetaType<std::vector<float>>("std::vector<float>");
   worker_->moveToThread(&thread_);
   connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
@@ -21,6 +24,18 @@ RunController::RunController(QObject* parent) : QObject(parent), worker_(new Inf
     if (!current(t)) return;
     setBusy(false);
     emit inductionFinished(l, s);
+  });
+  connect(this, &RunController::requestInternals, worker_, &InferenceWorker::captureInternals, Qt::QueuedConnection);
+  connect(this, &RunController::requestCost, worker_, &InferenceWorker::measureCost, Qt::QueuedConnection);
+  connect(worker_, &InferenceWorker::internalsCaptured, this, [this](const InternalsPtr& i, quint64 t) {
+    if (!current(t)) return;
+    setBusy(false);
+    emit internalsCaptured(i);
+  });
+  connect(worker_, &InferenceWorker::costMeasured, this, [this](const CostSweepPtr& c, quint64 t) {
+    if (!current(t)) return;
+    setBusy(false);
+    emit costMeasured(c);
   });
   connect(this, &RunController::requestFlow, worker_, &InferenceWorker::computeFlow, Qt::QueuedConnection);
   connect(worker_, &InferenceWorker::flowFinished, this, [this](const MatrixPtr& f, const QString& key, quint64 t) {
@@ -48,6 +63,11 @@ RunController::RunController(QObject* parent) : QObject(parent), worker_(new Inf
     if (!current(t)) return;
     setBusy(false);
     emit failed(m, k);
+  });
+  connect(worker_, &InferenceWorker::overBudget, this, [this](const QString& m, quint64 need, quint64 budget, int n, quint64 t) {
+    if (!current(t)) return;
+    setBusy(false);
+    emit overBudget(m, need, budget, n);
   });
   connect(worker_, &InferenceWorker::progress, this, [this](int d, int n, const QString& s, quint64 t) {
     if (current(t)) emit progress(d, n, s);
@@ -79,6 +99,18 @@ void RunController::computeInduction(const AnalyzerPtr& analyzer) {
   cancel_ticket_ = ticket_;
   setBusy(true);
   emit requestInduction(analyzer, ++ticket_);
+}
+
+void RunController::captureInternals(const AnalyzerPtr& analyzer, const AnalysisRequest& request) {
+  cancel_ticket_ = ticket_;
+  setBusy(true);
+  emit requestInternals(analyzer, request, ++ticket_);
+}
+
+void RunController::measureCost(const AnalyzerPtr& analyzer, const CostSweepOptions& options) {
+  cancel_ticket_ = ticket_;
+  setBusy(true);
+  emit requestCost(analyzer, options, ++ticket_);
 }
 
 void RunController::computeFlow(const AnalysisPtr& analysis, const FlowOptions& options, const QString& key) {

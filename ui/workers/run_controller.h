@@ -21,6 +21,8 @@ class RunController : public QObject {
   void openModel(const QString& dir);
   void run(const AnalyzerPtr& analyzer, const attnscope::AnalysisRequest& request);
   void computeInduction(const AnalyzerPtr& analyzer);
+  void captureInternals(const AnalyzerPtr& analyzer, const attnscope::AnalysisRequest& request);
+  void measureCost(const AnalyzerPtr& analyzer, const attnscope::CostSweepOptions& options);
   void computeFlow(const AnalysisPtr& analysis, const attnscope::FlowOptions& options, const QString& key);
   void cancel();
   bool busy() const { return busy_; }
@@ -30,8 +32,11 @@ class RunController : public QObject {
   void finished(const attnscope::ui::AnalysisPtr& analysis);
   void flowFinished(const attnscope::ui::MatrixPtr& flow, const QString& key);
   void inductionFinished(const std::vector<int>& layers, const std::vector<float>& scores);
+  void internalsCaptured(const attnscope::ui::InternalsPtr& internals);
+  void costMeasured(const attnscope::ui::CostSweepPtr& sweep);
   void cancelled();
   void failed(const QString& message, int error_kind);
+  void overBudget(const QString& message, quint64 needed, quint64 budget, int seq_len);
   void progress(int done, int total, const QString& stage);
   void busyChanged(bool busy);
 
@@ -39,6 +44,8 @@ class RunController : public QObject {
   void requestOpen(const QString& dir, quint64 ticket);
   void requestRun(const attnscope::ui::AnalyzerPtr& analyzer, const attnscope::AnalysisRequest& request, quint64 ticket);
   void requestInduction(const attnscope::ui::AnalyzerPtr& analyzer, quint64 ticket);
+  void requestInternals(const attnscope::ui::AnalyzerPtr& analyzer, const attnscope::AnalysisRequest& request, quint64 ticket);
+  void requestCost(const attnscope::ui::AnalyzerPtr& analyzer, const attnscope::CostSweepOptions& options, quint64 ticket);
   void requestFlow(const attnscope::ui::AnalysisPtr& analysis, const attnscope::FlowOptions& options, const QString& key,
                    quint64 ticket);
 

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Builds everything with clang under AddressSanitizer + UndefinedBehaviorSanitizer (leak
+# detection on) and runs the whole test suite, plus one replay of every fuzz seed.
+#   scripts/sanitizers.sh [BUILD_DIR]                  configure, build, ctest (default build-asan)
+#   scripts/sanitizers.sh --configure-only [BUILD_DIR]
+# -O1 with line tables for readable reports; NDEBUG stays off, so Eigen's bounds asserts are on.
+# The libFuzzer targets (ATTNSCOPE_FUZZ) are built in the same tree: scripts/fuzz.sh reuses it.
+# Tests that time themselves against a wall-clock limit are excluded (the sanitizers make code
+# 2-5x slower); everything else must pass.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+configure_only=0
+if [[ "${1:-}" == "--configure-only" ]]; then configure_only=1; shift; fi
+build=${1:-build-asan}
+
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++ \
+  -DCMAKE_CXX_FLAGS_RELEASE="-O1 -gline-tables-only" -DATTNSCOPE_SANITIZE=address,undefined -DATTNSCOPE_FUZZ=ON
+if [[ $configure_only -eq 1 ]]; then exit 0; fi
+cmake --build "$build"
+
+# halt_on_error: a report fails the test that caused it. Qt and fontconfig keep caches for the
+# life of the process that LeakSanitizer would report at exit; lsan.supp names exactly those.
+export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+export LSAN_OPTIONS=suppressions=$PWD/tests/fuzz/lsan.supp
+ctest --test-dir "$build" --output-on-failure -j2 -E 'Performance|TenMegabytes|InLinearithmicTime|StayLinear|MegabyteRuns'
