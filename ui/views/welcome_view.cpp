@@ -47,7 +47,7 @@ WelcomeView::WelcomeView(Session* session, QWidget* parent) : QWidget(parent), s
   outer->addLayout(grid);
   outer->addWidget(new QLabel(tr("<h3>3. Run and explore</h3>"
                                  "<p><b>Ctrl+R</b> runs, <b>Esc</b> cancels. In a view, <b>←/→</b> step through heads and "
-                                 "<b>↑/↓</b> through layers; <b>Ctrl+1…7</b> switch views; the wheel zooms and dragging pans.</p>")));
+                                 "<b>↑/↓</b> through layers; <b>Ctrl+1…9</b> switch views; the wheel zooms and dragging pans.</p>")));
   outer->addStretch();
   connect(session_->document(), &AnalysisDocument::analyzerChanged, this, &WelcomeView::refresh);
   refresh();
