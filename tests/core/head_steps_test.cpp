@@ -396,8 +396,8 @@ TEST(HeadSteps, ExplainsHandMadeInternalsStepByStep) {
   EXPECT_NEAR(s.alternatives[3].weights[1], 1 / (1 + std::exp(-14.0)), 1e-12);  // (-20, -13) / 0.5
   const nlohmann::ordered_json j = head_steps_json(s);
   EXPECT_EQ(j["kv_head"], 0);
-  EXPECT_EQ(j["keys"][2], nlohmann::json::parse("[-4, 3]"));
+  EXPECT_EQ(j["keys"][2], nlohmann::ordered_json::parse("[-4, 3]"));
   EXPECT_EQ(j["scale_divisor"], 2.0);
   EXPECT_EQ(j["alternatives"][2]["function"], "cosine");
-  EXPECT_EQ(j["mask"], nlohmann::json::parse("[1, 1, 0]"));
+  EXPECT_EQ(j["mask"], nlohmann::ordered_json::parse("[1, 1, 0]"));
 }
