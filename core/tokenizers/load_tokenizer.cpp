@@ -31,7 +31,9 @@ bool is_byte_level(const nlohmann::json& tj) {
   return false;
 }
 
-std::unique_ptr<Tokenizer> from_tokenizer_json(const fs::path& path, const std::string& model_type) {
+// The loaders read optional fields with nlohmann's typed accessors, which throw type_error on a
+// value of the wrong type (e.g. "special": 210): a malformed file, as Hugging Face refuses it.
+std::unique_ptr<Tokenizer> from_tokenizer_json(const fs::path& path, const std::string& model_type) try {
   const nlohmann::json tj = read_json_file(path, "tokenizer.json");
   const std::string label = "tokenizer.json";
   if (!tj.is_object() || !tj.contains("model") || !tj["model"].is_object())
@@ -41,6 +43,8 @@ std::unique_ptr<Tokenizer> from_tokenizer_json(const fs::path& path, const std::
   if (type == "BPE" && is_byte_level(tj)) return ByteLevelBpe::from_tokenizer_json(tj, label);
   if (type == "WordPiece") return WordPiece::from_tokenizer_json(tj, label);
   fail(ErrorKind::Model, label + ": tokenizer model '" + type + "' is not supported for model_type '" + model_type + "'");
+} catch (const nlohmann::json::exception& e) {
+  fail(ErrorKind::Model, std::string("tokenizer.json: unexpected structure: ") + e.what());
 }
 
 }  // namespace

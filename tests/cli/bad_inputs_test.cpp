@@ -236,6 +236,21 @@ const std::vector<Row>& rows() {
          test::write_file(m / "tokenizer.json", tj.dump());
        }),
        3, {"tokenizer.json", "is given to both"}},
+      // Hugging Face refuses both files (serde: a missing field, a number for a boolean).
+      {"TokenizerJsonTemplateSequenceWithoutId",
+       stories([](const fs::path& m) {
+         auto tj = nlohmann::json::parse(test::read_file(m / "tokenizer.json"));
+         tj["post_processor"]["pair"][3]["Sequence"].erase("id");
+         test::write_file(m / "tokenizer.json", tj.dump());
+       }),
+       3, {"tokenizer.json: post_processor: a Sequence needs \"id\": \"A\" or \"B\""}},
+      {"TokenizerJsonWrongType",
+       stories([](const fs::path& m) {
+         auto tj = nlohmann::json::parse(test::read_file(m / "tokenizer.json"));
+         tj["added_tokens"][1]["special"] = 210;
+         test::write_file(m / "tokenizer.json", tj.dump());
+       }),
+       3, {"tokenizer.json: unexpected structure: ", "type must be boolean, but is number"}},
       {"VocabTxtDuplicateToken", bert_vocab([](std::string& v) { v += "the\n"; }), 3, {"vocab.txt", "'the'", "lines"}},
       {"VocabTxtEmpty", bert_vocab([](std::string& v) { v.clear(); }), 3, {"vocab.txt", "empty"}},
       {"MergesTxtMalformed",

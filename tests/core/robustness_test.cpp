@@ -16,6 +16,7 @@
 #include "core/pipeline/analyzer.h"
 #include "core/pipeline/memory_budget.h"
 #include "core/tokenizers/sentencepiece_bpe.h"
+#include "core/tokenizers/tokenizer.h"
 #include "tests/support/bad_inputs.h"
 #include "tests/support/shared_data.h"
 
@@ -237,8 +238,8 @@ TEST(FuzzRegression, TemplatesMustHoldEachSequenceOnce) {
   const nlohmann::json a = seq({{"id", "A"}, {"type_id", 0}}), b = seq({{"id", "B"}, {"type_id", 1}});
   struct Case {
     const char* what;
-    const char* key;  // "single" or "pair"
-    nlohmann::json tmpl;
+    const char* key;      // "single" or "pair"
+    nlohmann::json tmpl;  // (a one-element brace list would be a copy under clang, not an array)
     const char* message;
   };
   const std::vector<Case> cases = {
@@ -250,7 +251,7 @@ TEST(FuzzRegression, TemplatesMustHoldEachSequenceOnce) {
       {"A twice", "pair", {bos, a, bos, a, b}, "the 'pair' template must hold $A and $B once each (it has 2 x $A, 1 x $B)"},
       {"no B", "pair", {bos, a, bos}, "the 'pair' template must hold $A and $B once each (it has 1 x $A, 0 x $B)"},
       {"B in single", "single", {bos, a, b}, "the 'single' template must hold $A once and no $B (it has 1 x $A, 1 x $B)"},
-      {"no A in single", "single", {bos}, "the 'single' template must hold $A once and no $B (it has 0 x $A, 0 x $B)"},
+      {"no A in single", "single", nlohmann::json::array({bos}), "the 'single' template must hold $A once and no $B (it has 0 x $A, 0 x $B)"},
   };
   for (const Case& c : cases) {
     nlohmann::json broken = tj;
@@ -265,4 +266,20 @@ TEST(FuzzRegression, TemplatesMustHoldEachSequenceOnce) {
   EXPECT_TRUE(enc.truncated);
   EXPECT_EQ(enc.tokens.size(), 6u);
   EXPECT_EQ(tok->encode("the cat sat on the mat.", 5).tokens.size(), 5u);
+}
+
+// fuzz_tokenizer_json: an added token with "special": 210 made nlohmann's typed accessor throw
+// json::type_error out of load_tokenizer() (the SentencePiece and byte-level loaders did not
+// convert it). A value of the wrong type anywhere in tokenizer.json is a malformed model file.
+TEST(FuzzRegression, WrongJsonTypesInTokenizerJsonAreModelErrors) {
+  ATTNSCOPE_REQUIRE_SHARED();
+  for (const char* name : {"stories260K", "bert-random", "gpt2-random"}) {
+    const auto dir = test::scratch_dir(std::string("wrong-type-") + name);
+    nlohmann::json tj = nlohmann::json::parse(test::read_file(test::shared(std::string("models/") + name + "/tokenizer.json")));
+    tj["added_tokens"][0]["special"] = 210;
+    test::write_file(dir / "tokenizer.json", tj.dump());
+    const std::string msg = error_of([&] { load_tokenizer(dir, "llama"); }, ErrorKind::Model);
+    EXPECT_NE(msg.find("tokenizer.json: unexpected structure: "), std::string::npos) << name << ": " << msg;
+    EXPECT_NE(msg.find("type must be boolean, but is number"), std::string::npos) << name << ": " << msg;
+  }
 }

@@ -17,7 +17,7 @@ namespace {
 constexpr int kMaxFuzzSide = 256;
 
 void preprocess_samples(const ImageProcessorConfig& config) {
-  for (const auto [w, h] : {std::pair{1, 1}, std::pair{37, 23}, std::pair{2, 300}}) {
+  for (const auto& [w, h] : {std::pair{1, 1}, std::pair{37, 23}, std::pair{2, 300}}) {
     const ImageSize target = resize_target(w, h, config);
     if (target.width > kMaxFuzzSide || target.height > kMaxFuzzSide) continue;
     if (config.do_center_crop && (config.crop_size.width > kMaxFuzzSide || config.crop_size.height > kMaxFuzzSide)) continue;
