@@ -21,36 +21,36 @@ RunController::RunController(QObject* parent) : QObject(parent), worker_(new Inf
   connect(this, &RunController::requestRun, worker_, &InferenceWorker::run, Qt::QueuedConnection);
   connect(this, &RunController::requestInduction, worker_, &InferenceWorker::computeInduction, Qt::QueuedConnection);
   connect(worker_, &InferenceWorker::inductionFinished, this, [this](const std::vector<int>& l, const std::vector<float>& s, quint64 t) {
-    if (!current(t)) return;
+    if (!deliverable(t)) return;
     setBusy(false);
     emit inductionFinished(l, s);
   });
   connect(this, &RunController::requestInternals, worker_, &InferenceWorker::captureInternals, Qt::QueuedConnection);
   connect(this, &RunController::requestCost, worker_, &InferenceWorker::measureCost, Qt::QueuedConnection);
   connect(worker_, &InferenceWorker::internalsCaptured, this, [this](const InternalsPtr& i, quint64 t) {
-    if (!current(t)) return;
+    if (!deliverable(t)) return;
     setBusy(false);
     emit internalsCaptured(i);
   });
   connect(worker_, &InferenceWorker::costMeasured, this, [this](const CostSweepPtr& c, quint64 t) {
-    if (!current(t)) return;
+    if (!deliverable(t)) return;
     setBusy(false);
     emit costMeasured(c);
   });
   connect(this, &RunController::requestFlow, worker_, &InferenceWorker::computeFlow, Qt::QueuedConnection);
   connect(worker_, &InferenceWorker::flowFinished, this, [this](const MatrixPtr& f, const QString& key, quint64 t) {
-    if (!current(t)) return;
+    if (!deliverable(t)) return;
     setBusy(false);
     emit flowFinished(f, key);
   });
 
   connect(worker_, &InferenceWorker::modelOpened, this, [this](const AnalyzerPtr& a, quint64 t) {
-    if (!current(t)) return;
+    if (!deliverable(t)) return;
     setBusy(false);
     emit modelOpened(a, opening_);
   });
   connect(worker_, &InferenceWorker::finished, this, [this](const AnalysisPtr& a, quint64 t) {
-    if (!current(t)) return;
+    if (!deliverable(t)) return;
     setBusy(false);
     emit finished(a);
   });
@@ -60,12 +60,12 @@ RunController::RunController(QObject* parent) : QObject(parent), worker_(new Inf
     emit cancelled();
   });
   connect(worker_, &InferenceWorker::failed, this, [this](const QString& m, int k, quint64 t) {
-    if (!current(t)) return;
+    if (!deliverable(t)) return;
     setBusy(false);
     emit failed(m, k);
   });
   connect(worker_, &InferenceWorker::overBudget, this, [this](const QString& m, quint64 need, quint64 budget, int n, quint64 t) {
-    if (!current(t)) return;
+    if (!deliverable(t)) return;
     setBusy(false);
     emit overBudget(m, need, budget, n);
   });
@@ -122,6 +122,18 @@ void RunController::computeFlow(const AnalysisPtr& analysis, const FlowOptions& 
 void RunController::cancel() {
   if (!busy_) return;
   cancel_ticket_ = ticket_;
+}
+
+bool RunController::deliverable(quint64 ticket) {
+  if (!current(ticket)) return false;
+  // The job finished before the worker saw the cancel, but the user cancelled it: it must not
+  // replace what is on screen.
+  if (cancel_ticket_.load() >= ticket) {
+    setBusy(false);
+    emit cancelled();
+    return false;
+  }
+  return true;
 }
 
 void RunController::setBusy(bool busy) {

@@ -52,6 +52,8 @@ class RunController : public QObject {
  private:
   void setBusy(bool busy);
   bool current(quint64 ticket) const { return ticket == ticket_; }
+  // Current and not cancelled; a current job that was cancelled is reported as cancelled.
+  bool deliverable(quint64 ticket);
 
   QThread thread_;
   InferenceWorker* worker_;
