@@ -6,6 +6,7 @@
 #include "ui/app/launch_options.h"
 #include "ui/app/main_window.h"
 #include "ui/app/session.h"
+#include "ui/app/startup_probe.h"
 
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
@@ -24,6 +25,7 @@ int main(int argc, char** argv) {
   }
   attnscope::ui::Session session;
   attnscope::ui::MainWindow window(&session);
+  attnscope::ui::StartupProbe::installFromEnvironment(&window, &session, launch.options.run);
   window.show();
   window.applyLaunchOptions(launch.options);
   return QApplication::exec();
