@@ -340,6 +340,18 @@ int cmd_render(const RenderArgs& args) {
 }
 #endif
 
+// The options every command that runs an input has: the model, the input, truncation, threads.
+void add_input_options(CLI::App* c, AttendArgs& in) {
+  c->add_option("--model", in.model, "Hugging Face model folder")->required();
+  c->add_option("--text", in.text, "Input text")
+      ->excludes(c->add_option("--text-file", in.text_file, "Read the input text from a file (UTF-8)"));
+  c->add_option("--text-b", in.text_b, "Second segment of a sentence pair (BERT-style models)");
+  c->add_option("--image", in.image, "Input image (image models): PNG, JPEG, BMP, TIFF or WebP");
+  c->add_option("--size", in.size, "Image models: resize straight to WxH, e.g. 320x240, instead of the preprocessor's resize and crop");
+  c->add_option("--max-tokens", in.max_tokens, "Truncate the input to this many tokens")->check(CLI::PositiveNumber);
+  c->add_option("--threads", in.threads, "Threads (default: all cores)")->check(CLI::NonNegativeNumber);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -354,16 +366,8 @@ int main(int argc, char** argv) {
 
   AttendArgs attend;
   auto* ca = app.add_subcommand("attend", "Run an input and write attentions, hidden states and logits");
-  ca->add_option("--model", attend.model, "Hugging Face model folder")->required();
-  auto* text = ca->add_option("--text", attend.text, "Input text");
-  auto* text_file = ca->add_option("--text-file", attend.text_file, "Read the input text from a file (UTF-8)");
-  text->excludes(text_file);
-  ca->add_option("--text-b", attend.text_b, "Second segment of a sentence pair (BERT-style models)");
-  ca->add_option("--image", attend.image, "Input image (image models): PNG, JPEG, BMP, TIFF or WebP");
-  ca->add_option("--size", attend.size, "Image models: resize straight to WxH, e.g. 320x240, instead of the preprocessor's resize and crop");
+  add_input_options(ca, attend);
   ca->add_option("--out", attend.out, "Output file: .safetensors, .npz or .json")->required();
-  ca->add_option("--max-tokens", attend.max_tokens, "Truncate the input to this many tokens")->check(CLI::PositiveNumber);
-  ca->add_option("--threads", attend.threads, "Threads (default: all cores)")->check(CLI::NonNegativeNumber);
   ca->add_option("--layers", attend.layers, "Capture attention of these layers only, e.g. 0,3,5-7 (default: all)");
   ca->add_flag("--hidden-states", attend.hidden_states, "Also write hidden_states [L+1,S,D]");
   ca->add_flag("--attention-f16", attend.attention_f16, "Keep (and write) the attention as float16: half the memory");
@@ -380,15 +384,8 @@ int main(int argc, char** argv) {
 
   StatsArgs stats;
   auto* cs = app.add_subcommand("stats", "Per-head statistics: entropy, attention distance, special-token mass, ...");
-  cs->add_option("--model", stats.input.model, "Hugging Face model folder")->required();
-  auto* stext = cs->add_option("--text", stats.input.text, "Input text");
-  stext->excludes(cs->add_option("--text-file", stats.input.text_file, "Read the input text from a file (UTF-8)"));
-  cs->add_option("--text-b", stats.input.text_b, "Second segment of a sentence pair (BERT-style models)");
-  cs->add_option("--image", stats.input.image, "Input image (image models)");
-  cs->add_option("--size", stats.input.size, "Image models: resize straight to WxH instead of the preprocessor's resize and crop");
+  add_input_options(cs, stats.input);
   cs->add_option("--out", stats.input.out, "Output file: .csv or .json, one row per (layer, head)")->required();
-  cs->add_option("--max-tokens", stats.input.max_tokens, "Truncate the input to this many tokens")->check(CLI::PositiveNumber);
-  cs->add_option("--threads", stats.input.threads, "Threads (default: all cores)")->check(CLI::NonNegativeNumber);
   cs->add_option("--layers", stats.input.layers, "Only these layers, e.g. 0,3,5-7 (default: all)");
   cs->add_option("--induction-length", stats.induction.block_length,
                  "Causal models: length of the random block repeated for the induction score (default 50)")
@@ -400,14 +397,7 @@ int main(int argc, char** argv) {
 
   ExplainArgs explain;
   auto* ce = app.add_subcommand("explain", "One head's attention for one query token, step by step, as JSON");
-  ce->add_option("--model", explain.input.model, "Hugging Face model folder")->required();
-  auto* etext = ce->add_option("--text", explain.input.text, "Input text");
-  etext->excludes(ce->add_option("--text-file", explain.input.text_file, "Read the input text from a file (UTF-8)"));
-  ce->add_option("--text-b", explain.input.text_b, "Second segment of a sentence pair (BERT-style models)");
-  ce->add_option("--image", explain.input.image, "Input image (image models)");
-  ce->add_option("--size", explain.input.size, "Image models: resize straight to WxH instead of the preprocessor's resize and crop");
-  ce->add_option("--max-tokens", explain.input.max_tokens, "Truncate the input to this many tokens")->check(CLI::PositiveNumber);
-  ce->add_option("--threads", explain.input.threads, "Threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  add_input_options(ce, explain.input);
   ce->add_option("--layer", explain.layer, "Layer")->required()->check(CLI::NonNegativeNumber);
   ce->add_option("--head", explain.explain.head, "Head")->required()->check(CLI::NonNegativeNumber);
   ce->add_option("--query", explain.explain.query, "Query token (row of the attention matrix)")->required()->check(CLI::NonNegativeNumber);
@@ -452,14 +442,7 @@ int main(int argc, char** argv) {
 #ifdef ATTNSCOPE_WITH_UI
   RenderArgs render;
   auto* cr = app.add_subcommand("render", "Draw a view's figure (PNG, SVG, PDF) offscreen with the GUI's renderers");
-  cr->add_option("--model", render.input.model, "Hugging Face model folder")->required();
-  auto* rtext = cr->add_option("--text", render.input.text, "Input text");
-  rtext->excludes(cr->add_option("--text-file", render.input.text_file, "Read the input text from a file (UTF-8)"));
-  cr->add_option("--text-b", render.input.text_b, "Second segment of a sentence pair (BERT-style models)");
-  cr->add_option("--image", render.input.image, "Input image (image models)");
-  cr->add_option("--size", render.input.size, "Image models: resize straight to WxH instead of the preprocessor's resize and crop");
-  cr->add_option("--max-tokens", render.input.max_tokens, "Truncate the input to this many tokens")->check(CLI::PositiveNumber);
-  cr->add_option("--threads", render.input.threads, "Threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  add_input_options(cr, render.input);
   cr->add_option("--view", render.view, "matrix, lines, overview, text, image or heads (default matrix)");
   cr->add_option("--layer", render.layer, "Layer, from 0 (default 0)")->check(CLI::NonNegativeNumber);
   cr->add_option("--head", render.head, "Head number, or mean, max, min (default 0)");
