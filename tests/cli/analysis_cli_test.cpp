@@ -10,9 +10,11 @@
 
 #include "core/io/safetensors.h"
 #include "tests/support/run_process.h"
+#include "tests/support/csv.h"
 #include "tests/support/shared_data.h"
 
 using namespace attnscope;
+using attnscope::test::read_csv;
 using attnscope::test::shared;
 
 namespace {
@@ -40,21 +42,6 @@ bool have_python(const std::string& modules, std::string& why) {
       GTEST_SKIP() << why;                                               \
     }                                                                    \
   } while (0)
-
-std::vector<std::vector<std::string>> read_csv(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::vector<std::vector<std::string>> rows;
-  std::string line;
-  while (std::getline(in, line)) {
-    std::vector<std::string> cells;
-    std::stringstream ss(line);
-    std::string cell;
-    while (std::getline(ss, cell, ',')) cells.push_back(cell);
-    if (!line.empty() && line.back() == ',') cells.push_back("");
-    rows.push_back(cells);
-  }
-  return rows;
-}
 
 // Numpy: the exported attentions -> mean/max of the chosen heads, rollout from a start layer.
 const char* kNumpyCheck = R"(

@@ -10,9 +10,11 @@
 
 #include "core/io/safetensors.h"
 #include "tests/support/run_process.h"
+#include "tests/support/csv.h"
 #include "tests/support/shared_data.h"
 
 using namespace attnscope;
+using attnscope::test::read_csv;
 using attnscope::test::shared;
 
 namespace {
@@ -61,21 +63,6 @@ double check_explanation(const nlohmann::json& j, const Tensor& golden, int laye
     EXPECT_NEAR(j["output"][c].get<double>(), o, 1e-6);
   }
   return worst;
-}
-
-std::vector<std::vector<std::string>> read_csv(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::vector<std::vector<std::string>> rows;
-  std::string line;
-  while (std::getline(in, line)) {
-    std::vector<std::string> cells;
-    size_t start = 0;
-    for (size_t comma; (comma = line.find(',', start)) != std::string::npos; start = comma + 1)
-      cells.push_back(line.substr(start, comma - start));
-    cells.push_back(line.substr(start));
-    rows.push_back(cells);
-  }
-  return rows;
 }
 
 }  // namespace

@@ -11,9 +11,11 @@
 #include "core/common/error.h"
 #include "core/models/model.h"
 #include "core/pipeline/analyzer.h"
+#include "tests/support/csv.h"
 #include "tests/support/shared_data.h"
 
 using namespace attnscope;
+using attnscope::test::csv_rows;
 using attnscope::test::shared;
 
 namespace {
@@ -28,21 +30,6 @@ CostShape bert_base() {
   s.intermediate = 3072;
   s.parameters = 109482240;  // bert-base-uncased (BertModel)
   return s;
-}
-
-std::vector<std::vector<std::string>> csv_rows(const std::string& text) {
-  std::vector<std::vector<std::string>> rows;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    std::vector<std::string> cells;
-    size_t start = 0;
-    for (size_t comma; (comma = line.find(',', start)) != std::string::npos; start = comma + 1)
-      cells.push_back(line.substr(start, comma - start));
-    cells.push_back(line.substr(start));
-    rows.push_back(cells);
-  }
-  return rows;
 }
 
 }  // namespace
