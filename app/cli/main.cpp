@@ -25,6 +25,7 @@
 #include "core/pipeline/bench.h"
 #include "core/pipeline/derived_maps.h"
 #include "core/pipeline/memory_budget.h"
+#include "core/pipeline/install_paths.h"
 #include "core/pipeline/model_summary.h"
 #ifdef ATTNSCOPE_WITH_UI
 #include "ui/export/render_command.h"
@@ -33,6 +34,9 @@
 using namespace attnscope;
 
 namespace {
+
+const std::string kModelHelp =
+    "Hugging Face model folder, or a built-in model: builtin:vit-tiny (ViT-Ti/16 ImageNet), builtin:stories260K";
 
 int exit_code(ErrorKind k) {
   switch (k) {
@@ -274,7 +278,7 @@ int cmd_bench(const BenchArgs& args) {
   }
   if (args.model.empty() == args.synthetic.empty()) fail(ErrorKind::Usage, "give either --model or --synthetic (or --gemm)");
   const auto t0 = std::chrono::steady_clock::now();
-  std::unique_ptr<Model> model = args.synthetic.empty() ? load_model(args.model) : load_synthetic_model(args.synthetic);
+  std::unique_ptr<Model> model = args.synthetic.empty() ? load_model(resolve_model_reference(args.model)) : load_synthetic_model(args.synthetic);
   const double open_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   BenchOptions o = args.bench;
   if (!args.layers.empty()) o.layers = parse_index_list(args.layers, model->info().num_layers, "--layers");
@@ -342,7 +346,7 @@ int cmd_render(const RenderArgs& args) {
 
 // The options every command that runs an input has: the model, the input, truncation, threads.
 void add_input_options(CLI::App* c, AttendArgs& in) {
-  c->add_option("--model", in.model, "Hugging Face model folder")->required();
+  c->add_option("--model", in.model, kModelHelp)->required();
   c->add_option("--text", in.text, "Input text")
       ->excludes(c->add_option("--text-file", in.text_file, "Read the input text from a file (UTF-8)"));
   c->add_option("--text-b", in.text_b, "Second segment of a sentence pair (BERT-style models)");
@@ -361,7 +365,7 @@ int main(int argc, char** argv) {
 
   InfoArgs info;
   auto* ci = app.add_subcommand("info", "Describe a model folder");
-  ci->add_option("--model", info.model, "Hugging Face model folder")->required();
+  ci->add_option("--model", info.model, kModelHelp)->required();
   ci->add_flag("--json", info.json, "Print JSON");
 
   AttendArgs attend;
@@ -408,7 +412,7 @@ int main(int argc, char** argv) {
 
   CostArgs cost;
   auto* cc = app.add_subcommand("cost", "FLOPs and bytes of each part of a layer against sequence length (and measured times)");
-  cc->add_option("--model", cost.model, "Hugging Face model folder")->required();
+  cc->add_option("--model", cost.model, kModelHelp)->required();
   cc->add_option("--max-seq", cost.sweep.max_seq, "Longest length (powers of two from 8; default: the model's limit, images 1024)")
       ->check(CLI::PositiveNumber);
   cc->add_flag("--measure", cost.measure, "Also run the model on generated inputs at each length and write measured times");
@@ -420,7 +424,7 @@ int main(int argc, char** argv) {
 
   BenchArgs bench;
   auto* cb = app.add_subcommand("bench", "Time forward passes with attention capture (or the GEMM peak with --gemm)");
-  cb->add_option("--model", bench.model, "Hugging Face model folder");
+  cb->add_option("--model", bench.model, kModelHelp);
   cb->add_option("--synthetic", bench.synthetic, "A random-weight model of a real shape: " + [] {
     std::string names;
     for (const auto& n : synthetic_model_names()) names += (names.empty() ? "" : ", ") + n;

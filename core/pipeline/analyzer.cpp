@@ -6,11 +6,13 @@
 #include <numeric>
 
 #include "core/common/error.h"
+#include "core/pipeline/install_paths.h"
 #include "core/pipeline/memory_budget.h"
 
 namespace attnscope {
 
-std::unique_ptr<Analyzer> Analyzer::open(const std::filesystem::path& dir) {
+std::unique_ptr<Analyzer> Analyzer::open(const std::filesystem::path& reference) {
+  const std::filesystem::path dir = resolve_model_reference(reference.string());
   std::unique_ptr<Analyzer> a(new Analyzer());
   a->model_ = load_model(dir);
   if (a->model_->info().modality == Modality::Text) a->tokenizer_ = load_tokenizer(dir, a->model_->info().model_type);

@@ -59,8 +59,8 @@ struct Analysis {
 // A model folder opened once (weights mapped, tokenizer loaded) and run on many inputs.
 class Analyzer {
  public:
-  // Throws Error(Model) with the file at fault.
-  static std::unique_ptr<Analyzer> open(const std::filesystem::path& dir);
+  // A model folder, or `builtin:NAME` (install_paths.h). Throws Error(Model) with the file at fault.
+  static std::unique_ptr<Analyzer> open(const std::filesystem::path& reference);
 
   const ModelInfo& info() const { return model_->info(); }
   const Model& model() const { return *model_; }

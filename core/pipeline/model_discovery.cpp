@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/models/checkpoint.h"
+#include "core/pipeline/install_paths.h"
 
 namespace attnscope {
 
@@ -106,6 +107,8 @@ std::vector<ModelEntry> discover_models(const DiscoveryOptions& o) {
     for (const auto& c : children) add(c, source);
   };
 
+  if (o.builtin)
+    for (const auto& m : builtin_models()) add(m.dir, "builtin", m.name);
   for (const auto& r : o.recent)
     if (is_model_folder(r)) add(r, "recent");
 

@@ -12,7 +12,7 @@ namespace attnscope {
 struct ModelEntry {
   std::filesystem::path dir;
   std::string name;          // "org/name" for Hugging Face cache snapshots, else the folder name
-  std::string source;        // "hf-cache", "ATTNSCOPE_MODEL_PATH", "recent", "folder"
+  std::string source;        // "builtin", "hf-cache", "ATTNSCOPE_MODEL_PATH", "recent", "folder"
   std::string model_type;    // config.json model_type ("" if unreadable)
   std::string architecture;  // architectures[0]
   int layers = 0;
@@ -23,6 +23,8 @@ struct ModelEntry {
 };
 
 struct DiscoveryOptions {
+  // The models Attnscope ships (install_paths.h), listed first under their `builtin:` names.
+  bool builtin = true;
   // Hugging Face hub cache: $HF_HUB_CACHE, else $HF_HOME/hub, else ~/.cache/huggingface/hub.
   bool hf_cache = true;
   // Colon-separated folders in $ATTNSCOPE_MODEL_PATH; each is a model folder or holds model folders.
@@ -37,7 +39,7 @@ std::filesystem::path hf_hub_cache_dir();
 // Describes one folder (never throws; problems go to ModelEntry::problem).
 ModelEntry describe_model_folder(const std::filesystem::path& dir, const std::string& source);
 
-// All model folders found, recent ones first, without duplicates.
+// All model folders found, built-in ones first, then recent ones, without duplicates.
 std::vector<ModelEntry> discover_models(const DiscoveryOptions& options);
 
 }  // namespace attnscope

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/common/error.h"
+#include "core/pipeline/install_paths.h"
 #include "core/pipeline/model_discovery.h"
 #include "tests/support/shared_data.h"
 
@@ -56,7 +58,9 @@ TEST(ModelDiscovery, FindsSnapshotsInTheHubCacheAndFoldersOnTheModelPath) {
   write(root / "mine/not-a-model/readme.txt", "hi");
   EnvVar a("HF_HUB_CACHE", (root / "hub").string()), b("ATTNSCOPE_MODEL_PATH", (root / "mine").string());
 
-  const auto found = discover_models(DiscoveryOptions{});
+  DiscoveryOptions o;
+  o.builtin = false;
+  const auto found = discover_models(o);
   ASSERT_EQ(found.size(), 3u);
   EXPECT_EQ(found[0].name, "broken/thing");
   EXPECT_EQ(found[0].problem, "config.json is not valid JSON");
@@ -77,6 +81,7 @@ TEST(ModelDiscovery, RecentFoldersComeFirstWithoutDuplicates) {
   ATTNSCOPE_REQUIRE_SHARED();
   EnvVar a("HF_HUB_CACHE", "/nonexistent"), b("ATTNSCOPE_MODEL_PATH", test::shared("models").string());
   DiscoveryOptions o;
+  o.builtin = false;
   o.recent = {test::shared("models/stories260K")};
   const auto found = discover_models(o);
   ASSERT_FALSE(found.empty());
@@ -90,4 +95,43 @@ TEST(ModelDiscovery, RecentFoldersComeFirstWithoutDuplicates) {
   for (const auto& e : fs::directory_iterator(test::shared("models")))
     folders += fs::exists(e.path() / "config.json");
   EXPECT_EQ(found.size(), folders);  // every shared checkpoint, stories260K once
+}
+
+// The shipped models come first, as "builtin", and a built-in folder opened before is listed once.
+TEST(ModelDiscovery, BuiltinModelsComeFirstAndOnce) {
+  EnvVar a("HF_HUB_CACHE", "/nonexistent"), b("ATTNSCOPE_MODEL_PATH", "");
+  DiscoveryOptions o;
+  o.recent = {test::builtin_model("stories260K")};
+  const auto found = discover_models(o);
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].name, "stories260K");
+  EXPECT_EQ(found[0].source, "builtin");
+  EXPECT_EQ(found[0].model_type, "llama");
+  EXPECT_EQ(found[1].name, "vit-tiny");
+  EXPECT_EQ(found[1].source, "builtin");
+  EXPECT_TRUE(found[1].image);
+  EXPECT_EQ(found[1].layers, 12);
+  EXPECT_TRUE(found[1].problem.empty());
+}
+
+TEST(InstallPaths, BuiltinReferencesResolveAndUnknownNamesListTheKnownOnes) {
+  EXPECT_EQ(fs::canonical(resolve_model_reference("builtin:vit-tiny")), fs::canonical(test::builtin_model("vit-tiny")));
+  EXPECT_EQ(resolve_model_reference("some/folder"), fs::path("some/folder"));
+  EXPECT_EQ(builtin_reference_for(test::builtin_model("stories260K")), "builtin:stories260K");
+  EXPECT_EQ(builtin_reference_for(test::scratch_dir("elsewhere")), "");
+  try {
+    resolve_model_reference("builtin:gpt5");
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::Model);
+    EXPECT_NE(std::string(e.what()).find("builtin:stories260K, builtin:vit-tiny"), std::string::npos) << e.what();
+  }
+  EnvVar d("ATTNSCOPE_DATA_DIR", test::scratch_dir("empty-data").string());
+  EXPECT_TRUE(builtin_models().empty());
+  try {
+    resolve_model_reference("builtin:vit-tiny");
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("ATTNSCOPE_DATA_DIR"), std::string::npos) << e.what();
+  }
 }

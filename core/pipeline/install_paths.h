@@ -1,0 +1,31 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace attnscope {
+
+// What Attnscope ships beside its programs -- built-in models, sample texts and photos -- lives in
+// one data folder: $ATTNSCOPE_DATA_DIR if set, else ../share/attnscope beside the running
+// executable. That holds for an installed tree (prefix/bin + prefix/share/attnscope) and for the
+// build tree, where CMake links build/share/attnscope to the sources. No build path is compiled in.
+std::filesystem::path data_dir();
+
+// The built-in models: data_dir()/models/<name>, each a Hugging Face folder.
+struct BuiltinModel {
+  std::string name;              // "vit-tiny", "stories260K": what `builtin:NAME` takes
+  std::filesystem::path dir;
+};
+std::vector<BuiltinModel> builtin_models();  // sorted by name; empty if the data folder is missing
+
+inline constexpr const char* kBuiltinPrefix = "builtin:";
+
+// What --model accepts: a folder path, or `builtin:NAME`. Throws Error(Model) for an unknown
+// built-in name, listing the ones there are and where they were looked for.
+std::filesystem::path resolve_model_reference(const std::string& reference);
+
+// `builtin:NAME` for a folder inside the built-in models folder, else "".
+std::string builtin_reference_for(const std::filesystem::path& dir);
+
+}  // namespace attnscope
