@@ -3,6 +3,7 @@
 
 #include <QApplication>
 
+#include "ui/app/app_identity.h"
 #include "ui/app/launch_options.h"
 #include "ui/app/main_window.h"
 #include "ui/app/session.h"
@@ -10,9 +11,7 @@
 
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
-  QApplication::setOrganizationName("Attnscope");
-  QApplication::setApplicationName("attnscope");
-  QApplication::setApplicationVersion(ATTNSCOPE_VERSION);
+  attnscope::ui::apply_app_identity(app);
 
   const attnscope::ui::LaunchParse launch = attnscope::ui::parse_launch_options(QApplication::arguments());
   if (launch.exit_now) {

@@ -134,6 +134,7 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
   connect(welcome_, &WelcomeView::openModelRequested, models_, &ModelPanel::chooseFolder);
   connect(welcome_, &WelcomeView::sampleTextChosen, this, &MainWindow::openSampleText);
   connect(welcome_, &WelcomeView::sampleImageChosen, this, &MainWindow::openSampleImage);
+  connect(welcome_, &WelcomeView::launchRequested, this, &MainWindow::applyLaunchOptions);
   connect(cancel_, &QToolButton::clicked, session_, &Session::cancel);
   connect(session_, &Session::message, message_bar_, &MessageBar::showMessage);
   connect(session_, &Session::status, status_, &QLabel::setText);

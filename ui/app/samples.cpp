@@ -1,18 +1,16 @@
 #include "ui/app/samples.h"
 
-#include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
+
+#include "core/pipeline/install_paths.h"
 
 namespace attnscope::ui {
 
 QString samples_dir() {
   const QString env = qEnvironmentVariable("ATTNSCOPE_SAMPLES_DIR");
   if (!env.isEmpty() && QDir(env).exists()) return env;
-#ifdef ATTNSCOPE_SAMPLES_DIR
-  if (QDir(ATTNSCOPE_SAMPLES_DIR).exists()) return ATTNSCOPE_SAMPLES_DIR;
-#endif
-  return QDir(QCoreApplication::applicationDirPath()).filePath("../share/attnscope/samples");
+  return QString::fromStdString((data_dir() / "samples").string());
 }
 
 namespace {

@@ -5,8 +5,8 @@
 
 namespace attnscope::ui {
 
-// The sample texts and photos shipped in samples/: $ATTNSCOPE_SAMPLES_DIR, else the source tree's
-// samples/ folder, else ../share/attnscope/samples beside the executable.
+// The sample texts and photos Attnscope ships: $ATTNSCOPE_SAMPLES_DIR, else data_dir()/samples
+// (core/pipeline/install_paths.h).
 QString samples_dir();
 QStringList sample_texts();   // absolute paths, sorted
 QStringList sample_images();  // absolute paths, sorted

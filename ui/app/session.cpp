@@ -8,6 +8,7 @@
 #include <QSettings>
 
 #include "core/common/error.h"
+#include "core/pipeline/install_paths.h"
 #include "core/pipeline/memory_budget.h"
 
 namespace attnscope::ui {
@@ -117,8 +118,15 @@ Session::Session(QObject* parent) : QObject(parent) {
   });
 }
 
-void Session::openModel(const QString& dir) {
-  if (dir.isEmpty()) return;
+void Session::openModel(const QString& reference) {
+  if (reference.isEmpty()) return;
+  QString dir;
+  try {
+    dir = QString::fromStdString(resolve_model_reference(reference.toStdString()).string());
+  } catch (const Error& e) {
+    emit message(kind_title(static_cast<int>(e.kind())) + ": " + QString::fromStdString(e.what()), Severity::Error);
+    return;
+  }
   emit status(tr("Opening %1…").arg(QDir::toNativeSeparators(dir)));
   controller_.openModel(dir);
 }

@@ -46,7 +46,8 @@ class Session : public QObject {
   QStringList recentModels() const { return recent_; }
 
  public slots:
-  void openModel(const QString& dir);
+  // A model folder or `builtin:NAME`.
+  void openModel(const QString& reference);
   // Runs the text (and optional second segment) or the image through the open model.
   void runText(const QString& text, const QString& text_pair = QString());
   void runImage(const QString& path);

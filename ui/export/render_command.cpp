@@ -9,6 +9,7 @@
 #include "core/common/error.h"
 #include "core/io/atomic_file.h"
 #include "core/pipeline/derived_maps.h"
+#include "core/pipeline/install_paths.h"
 #include "ui/document/analysis_document.h"
 #include "ui/export/batch_export.h"
 #include "ui/export/figures.h"
@@ -60,7 +61,7 @@ QStringList render_figures(const RenderRequest& req, const ProgressFn& progress)
   if (req.state.query >= 0) check_range("query", req.state.query, analysis->seq_len());
 
   AnalysisDocument doc;
-  doc.setAnalyzer(analyzer, QString::fromStdString(req.model));
+  doc.setAnalyzer(analyzer, QString::fromStdString(resolve_model_reference(req.model).string()));
   doc.setAnalysis(analysis);
   doc.setState(req.state);
   if (req.state.method == Method::Flow) {

@@ -9,8 +9,8 @@ namespace attnscope::ui {
 
 class Session;
 
-// The models the app can find: recently used folders, the Hugging Face cache and
-// ATTNSCOPE_MODEL_PATH, each with its architecture, size and layers x heads. Double-click (or
+// The models the app can find, in groups: built-in, recently used folders, the Hugging Face cache
+// and ATTNSCOPE_MODEL_PATH, each with its architecture, size and layers x heads. Double-click (or
 // Enter) opens one; "Open folder…" opens any other.
 class ModelPanel : public QWidget {
   Q_OBJECT

@@ -1,6 +1,8 @@
 #include "ui/views/welcome_view.h"
 
+#include <QDir>
 #include <QFileInfo>
+#include <QHBoxLayout>
 #include <QGridLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -16,6 +18,34 @@ WelcomeView::WelcomeView(Session* session, QWidget* parent) : QWidget(parent), s
   outer->setContentsMargins(32, 24, 32, 24);
   auto* title = new QLabel(tr("<h2>Attnscope</h2><p>See what a transformer attends to, head by head.</p>"));
   outer->addWidget(title);
+
+  // One click to a real result with what ships in the box, no download and no setup.
+  auto* try_row = new QHBoxLayout;
+  try_row->addWidget(new QLabel(tr("<b>Try it:</b>")));
+  auto add_try = [&](const QString& label, const QString& tip, const char* name, LaunchOptions o) {
+    auto* b = new QPushButton(label);
+    b->setObjectName(QString("try-%1").arg(name));
+    b->setToolTip(tip);
+    try_row->addWidget(b);
+    connect(b, &QPushButton::clicked, this, [this, o] { emit launchRequested(o); });
+  };
+  LaunchOptions cat;
+  cat.model = "builtin:vit-tiny";
+  cat.image = QDir(samples_dir()).filePath("images/chelsea.png");
+  cat.run = true;
+  cat.view = ViewKind::Image;
+  add_try(tr("A cat photo with ViT-Ti"),
+          tr("The built-in ViT-Ti/16 (ImageNet) on samples/images/chelsea.png, in the Image view"), "vit-tiny", cat);
+  LaunchOptions story;
+  story.model = "builtin:stories260K";
+  story.text_file = QDir(samples_dir()).filePath("texts/04-paragraph.txt");
+  story.run = true;
+  story.view = ViewKind::Matrix;
+  add_try(tr("A story with stories260K"),
+          tr("The built-in stories260K (a tiny Llama trained on TinyStories) on a short story, in the Matrix view"),
+          "stories260K", story);
+  try_row->addStretch();
+  outer->addLayout(try_row);
 
   model_line_ = new QLabel;
   model_line_->setWordWrap(true);
@@ -63,9 +93,10 @@ void WelcomeView::refresh() {
                              .arg(i.num_heads)
                              .arg(i.modality == Modality::Image ? tr("image") : tr("text")));
   } else {
-    model_line_->setText(tr("<h3>1. Choose a model</h3><p>Pick one in the <i>Models</i> panel (Hugging Face cache, "
-                            "<tt>ATTNSCOPE_MODEL_PATH</tt>, recent folders) or open a model folder. No models yet? "
-                            "<tt>huggingface-cli download google/vit-base-patch16-224</tt> fetches one into the cache.</p>"));
+    model_line_->setText(tr("<h3>1. Choose a model</h3><p>Pick one in the <i>Models</i> panel: the built-in "
+                            "<b>vit-tiny</b> (ViT-Ti/16, ImageNet) and <b>stories260K</b> (a tiny Llama), models in the "
+                            "Hugging Face cache, in <tt>ATTNSCOPE_MODEL_PATH</tt> or used recently; or open any "
+                            "Hugging Face model folder.</p>"));
   }
 }
 

@@ -2,13 +2,16 @@
 
 #include <QWidget>
 
+#include "ui/app/launch_options.h"
+
 class QLabel;
 
 namespace attnscope::ui {
 
 class Session;
 
-// Shown until the first result: how to get a model, the samples to start from, the shortcuts.
+// Shown until the first result: one-click tries of the built-in models, how to get a model, the
+// samples to start from, the shortcuts.
 class WelcomeView : public QWidget {
   Q_OBJECT
  public:
@@ -18,6 +21,8 @@ class WelcomeView : public QWidget {
   void sampleTextChosen(const QString& path);
   void sampleImageChosen(const QString& path);
   void openModelRequested();
+  // "Try it": open a built-in model and run a sample in the view that suits it.
+  void launchRequested(const attnscope::ui::LaunchOptions& options);
 
  private:
   void refresh();
