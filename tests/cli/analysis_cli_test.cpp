@@ -15,6 +15,7 @@
 
 using namespace attnscope;
 using attnscope::test::read_csv;
+using attnscope::test::builtin_model;
 using attnscope::test::shared;
 
 namespace {
@@ -101,10 +102,9 @@ assert err < 1e-5, err
 }  // namespace
 
 TEST(AnalysisCli, RolloutAndHeadFusionMatchNumpy) {
-  ATTNSCOPE_REQUIRE_SHARED();
   REQUIRE_PYTHON("numpy");
   const auto dir = test::scratch_dir("rollout");
-  const std::string model = shared("models/stories260K").string();
+  const std::string model = builtin_model("stories260K").string();
   struct Case {
     std::vector<std::string> extra;
     std::string method, heads, start;
@@ -158,11 +158,10 @@ TEST(AnalysisCli, FlowMatchesNetworkxReference) {
 }
 
 TEST(AnalysisCli, FlowRefusesLongInputsWithTheEstimate) {
-  ATTNSCOPE_REQUIRE_SHARED();
   const auto dir = test::scratch_dir("refuse");
   std::string text;
   for (int i = 0; i < 200; ++i) text += "Once upon a time there was a little girl. ";
-  auto r = cli({"attend", "--model", shared("models/stories260K").string(), "--text", text, "--out", (dir / "x.npz").string(),
+  auto r = cli({"attend", "--model", builtin_model("stories260K").string(), "--text", text, "--out", (dir / "x.npz").string(),
                 "--method", "flow"});
   EXPECT_EQ(r.exit_code, 4);
   // truncated to the model's 512 positions: 512 * 513 / 2 solves on 6 * 512 nodes
@@ -175,8 +174,7 @@ TEST(AnalysisCli, FlowRefusesLongInputsWithTheEstimate) {
 }
 
 TEST(AnalysisCli, MethodOptionMistakesAreUsageErrors) {
-  ATTNSCOPE_REQUIRE_SHARED();
-  const std::string model = shared("models/stories260K").string();
+  const std::string model = builtin_model("stories260K").string();
   const auto out = (test::scratch_dir("usage") / "x.npz").string();
   auto attend = [&](std::vector<std::string> extra) {
     std::vector<std::string> args = {"attend", "--model", model, "--text", "hi there", "--out", out, "--force"};
@@ -202,7 +200,7 @@ TEST(AnalysisCli, StatsCsvMatchesTheGoldenAttentions) {
   SafetensorsFile g(shared("golden/stories260K/01_cat_mat.safetensors").string());
   const Tensor att = g.tensor("attentions");
   const auto dir = test::scratch_dir("stats");
-  auto r = cli({"stats", "--model", shared("models/stories260K").string(), "--text", g.metadata().at("text"), "--out",
+  auto r = cli({"stats", "--model", builtin_model("stories260K").string(), "--text", g.metadata().at("text"), "--out",
                 (dir / "s.csv").string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto rows = read_csv(dir / "s.csv");
@@ -231,7 +229,7 @@ TEST(AnalysisCli, StatsCsvMatchesTheGoldenAttentions) {
     EXPECT_LE(std::stod(rows[k][8]), 1.0);
   }
 
-  r = cli({"stats", "--model", shared("models/stories260K").string(), "--text", g.metadata().at("text"), "--out",
+  r = cli({"stats", "--model", builtin_model("stories260K").string(), "--text", g.metadata().at("text"), "--out",
            (dir / "s.json").string(), "--induction-length", "20", "--induction-samples", "2", "--seed", "7"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::ifstream in(dir / "s.json");
@@ -246,9 +244,9 @@ TEST(AnalysisCli, StatsCsvMatchesTheGoldenAttentions) {
   EXPECT_NEAR(j["heads"][9]["entropy"].get<double>(), std::stod(rows[10][2]), 1e-12);
   EXPECT_TRUE(j["heads"][9]["induction"].is_number());
 
-  EXPECT_EQ(cli({"stats", "--model", shared("models/stories260K").string(), "--text", "x", "--out", (dir / "s.txt").string()}).exit_code, 2);
-  EXPECT_EQ(cli({"stats", "--model", shared("models/stories260K").string(), "--out", (dir / "t.csv").string()}).exit_code, 2);
-  EXPECT_EQ(cli({"stats", "--model", shared("models/stories260K").string(), "--text", "x", "--out", (dir / "s.csv").string()}).exit_code,
+  EXPECT_EQ(cli({"stats", "--model", builtin_model("stories260K").string(), "--text", "x", "--out", (dir / "s.txt").string()}).exit_code, 2);
+  EXPECT_EQ(cli({"stats", "--model", builtin_model("stories260K").string(), "--out", (dir / "t.csv").string()}).exit_code, 2);
+  EXPECT_EQ(cli({"stats", "--model", builtin_model("stories260K").string(), "--text", "x", "--out", (dir / "s.csv").string()}).exit_code,
             5);  // exists, no --force
 }
 

@@ -10,6 +10,7 @@
 #include "tests/support/shared_data.h"
 
 using namespace attnscope;
+using attnscope::test::builtin_model;
 using attnscope::test::shared;
 
 namespace {
@@ -63,8 +64,7 @@ TEST(BenchCli, UsageErrors) {
 }
 
 TEST(BenchCli, RealModelFolder) {
-  ATTNSCOPE_REQUIRE_SHARED();
-  auto r = cli({"bench", "--model", shared("models/stories260K").string(), "--seq", "64", "--iters", "1", "--json"});
+  auto r = cli({"bench", "--model", builtin_model("stories260K").string(), "--seq", "64", "--iters", "1", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["model_type"], "llama");

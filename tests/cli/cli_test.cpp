@@ -10,16 +10,17 @@
 #include "tests/support/shared_data.h"
 
 using namespace attnscope;
+using attnscope::test::builtin_model;
 using attnscope::test::shared;
 
 namespace {
 
 test::ProcessResult cli(const std::vector<std::string>& args) { return test::run_process(ATTNSCOPE_CLI, args); }
 
-// A copy of a shared model folder that a test may damage.
+// A copy of a built-in model folder that a test may damage.
 std::filesystem::path copy_model(const std::string& name, const std::string& scratch) {
   const auto dir = test::scratch_dir(scratch) / name;
-  std::filesystem::copy(shared("models/" + name), dir, std::filesystem::copy_options::recursive);
+  std::filesystem::copy(builtin_model(name), dir, std::filesystem::copy_options::recursive);
   for (auto& e : std::filesystem::recursive_directory_iterator(dir))
     std::filesystem::permissions(e.path(), std::filesystem::perms::owner_write, std::filesystem::perm_options::add);
   std::filesystem::permissions(dir, std::filesystem::perms::owner_write, std::filesystem::perm_options::add);
@@ -39,8 +40,7 @@ std::string read_file(const std::filesystem::path& p) {
 }  // namespace
 
 TEST(Cli, InfoDescribesTheModel) {
-  ATTNSCOPE_REQUIRE_SHARED();
-  auto r = cli({"info", "--model", shared("models/stories260K").string(), "--json"});
+  auto r = cli({"info", "--model", builtin_model("stories260K").string(), "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["model_type"], "llama");
@@ -51,9 +51,9 @@ TEST(Cli, InfoDescribesTheModel) {
   EXPECT_EQ(j["vocab_size"], 512);
   EXPECT_EQ(j["max_positions"], 512);
   EXPECT_EQ(j["parameters"], 260032);
-  EXPECT_EQ(j["file_bytes"], std::filesystem::file_size(shared("models/stories260K/model.safetensors")));
+  EXPECT_EQ(j["file_bytes"], std::filesystem::file_size((builtin_model("stories260K") / "model.safetensors")));
 
-  auto t = cli({"info", "--model", shared("models/stories260K").string()});
+  auto t = cli({"info", "--model", builtin_model("stories260K").string()});
   EXPECT_EQ(t.exit_code, 0);
   EXPECT_NE(t.out.find("heads           8 (4 key/value heads), head dim 8"), std::string::npos) << t.out;
 }
@@ -64,7 +64,7 @@ TEST(Cli, AttendWritesGoldenAttentionsAndLogits) {
   for (const char* name : {"01_cat_mat", "03_long"}) {
     SafetensorsFile g(shared(std::string("golden/stories260K/") + name + ".safetensors").string());
     const auto out = dir / (std::string(name) + ".safetensors");
-    auto r = cli({"attend", "--model", shared("models/stories260K").string(), "--text", g.metadata().at("text"), "--out", out.string()});
+    auto r = cli({"attend", "--model", builtin_model("stories260K").string(), "--text", g.metadata().at("text"), "--out", out.string()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     SafetensorsFile f(out.string());
     EXPECT_EQ(f.ints("input_ids"), g.ints("input_ids"));
@@ -82,12 +82,11 @@ TEST(Cli, AttendWritesGoldenAttentionsAndLogits) {
 }
 
 TEST(Cli, AttendReadsTextFileAndWritesEveryFormat) {
-  ATTNSCOPE_REQUIRE_SHARED();
   const auto dir = test::scratch_dir("formats");
   write_file(dir / "in.txt", "Attention is all you need.");
   for (const char* ext : {".safetensors", ".npz", ".json"}) {
     const auto out = dir / (std::string("out") + ext);
-    auto r = cli({"attend", "--model", shared("models/stories260K").string(), "--text-file", (dir / "in.txt").string(), "--out",
+    auto r = cli({"attend", "--model", builtin_model("stories260K").string(), "--text-file", (dir / "in.txt").string(), "--out",
                   out.string(), "--layers", "0,4"});
     ASSERT_EQ(r.exit_code, 0) << ext << r.err;
     EXPECT_GT(std::filesystem::file_size(out), 1000u) << ext;
@@ -100,7 +99,6 @@ TEST(Cli, AttendReadsTextFileAndWritesEveryFormat) {
 }
 
 TEST(Cli, NpzLoadsInNumpyWithoutPickle) {
-  ATTNSCOPE_REQUIRE_SHARED();
   if (!std::filesystem::exists("/usr/bin/python3")) GTEST_SKIP() << "no /usr/bin/python3";
   auto probe = test::run_process("/usr/bin/python3", {"-c", "import numpy"});
   if (probe.exit_code != 0) {
@@ -109,7 +107,7 @@ TEST(Cli, NpzLoadsInNumpyWithoutPickle) {
   }
   const auto dir = test::scratch_dir("numpy");
   const auto out = dir / "a.npz";
-  ASSERT_EQ(cli({"attend", "--model", shared("models/stories260K").string(), "--text", "the cat sat on the mat.", "--out", out.string()})
+  ASSERT_EQ(cli({"attend", "--model", builtin_model("stories260K").string(), "--text", "the cat sat on the mat.", "--out", out.string()})
                 .exit_code,
             0);
   auto r = test::run_process("/usr/bin/python3",
@@ -130,7 +128,6 @@ TEST(Cli, NpzLoadsInNumpyWithoutPickle) {
 }
 
 TEST(Cli, ExitCodesAndMessagesForBadModels) {
-  ATTNSCOPE_REQUIRE_SHARED();
   const std::string text = "hello";
   auto attend = [&](const std::filesystem::path& model) {
     return cli({"attend", "--model", model.string(), "--text", text, "--out", (test::scratch_dir("o") / "o.npz").string()});
@@ -194,8 +191,7 @@ TEST(Cli, ExitCodesAndMessagesForBadModels) {
 }
 
 TEST(Cli, ExitCodesForUsageInputAndOutputProblems) {
-  ATTNSCOPE_REQUIRE_SHARED();
-  const std::string model = shared("models/stories260K").string();
+  const std::string model = builtin_model("stories260K").string();
   const auto dir = test::scratch_dir("codes");
   EXPECT_EQ(cli({}).exit_code, 2);
   EXPECT_EQ(cli({"attend", "--model", model}).exit_code, 2);  // no --out

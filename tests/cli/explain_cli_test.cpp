@@ -15,6 +15,7 @@
 
 using namespace attnscope;
 using attnscope::test::read_csv;
+using attnscope::test::builtin_model;
 using attnscope::test::shared;
 
 namespace {
@@ -71,7 +72,7 @@ TEST(CliExplain, GroupedQueryHeadOfStories260KMatchesTheGolden) {
   ATTNSCOPE_REQUIRE_SHARED();
   SafetensorsFile g(shared("golden/stories260K/01_cat_mat.safetensors").string());
   const auto out = test::scratch_dir("explain-llama") / "steps.json";
-  auto r = cli({"explain", "--model", shared("models/stories260K").string(), "--text", g.metadata().at("text"), "--layer",
+  auto r = cli({"explain", "--model", builtin_model("stories260K").string(), "--text", g.metadata().at("text"), "--layer",
                 "2", "--head", "3", "--query", "7", "--out", out.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const nlohmann::json j = read_json(out);
@@ -92,7 +93,7 @@ TEST(CliExplain, GroupedQueryHeadOfStories260KMatchesTheGolden) {
 
   // The temperature flattens the compared distributions.
   const auto hot = test::scratch_dir("explain-llama-hot") / "steps.json";
-  r = cli({"explain", "--model", shared("models/stories260K").string(), "--text", g.metadata().at("text"), "--layer", "2",
+  r = cli({"explain", "--model", builtin_model("stories260K").string(), "--text", g.metadata().at("text"), "--layer", "2",
            "--head", "3", "--query", "7", "--temperature", "4", "--out", hot.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const nlohmann::json h = read_json(hot);
@@ -119,9 +120,8 @@ TEST(CliExplain, ImageModelHeadMatchesTheGolden) {
 }
 
 TEST(CliExplain, RejectsOutOfRangeRequests) {
-  ATTNSCOPE_REQUIRE_SHARED();
   const auto dir = test::scratch_dir("explain-errors");
-  const std::string model = shared("models/stories260K").string();
+  const std::string model = builtin_model("stories260K").string();
   auto run = [&](const std::vector<std::string>& extra, const std::string& file = "x.json") {
     std::vector<std::string> args = {"explain", "--model", model, "--text", "the cat", "--out", (dir / file).string()};
     args.insert(args.end(), extra.begin(), extra.end());
@@ -167,9 +167,8 @@ TEST(CliCost, AnalyticRowsForEveryPowerOfTwo) {
 }
 
 TEST(CliCost, MeasureWritesTimesOfRealRuns) {
-  ATTNSCOPE_REQUIRE_SHARED();
   const auto out = test::scratch_dir("cost-measured") / "cost.csv";
-  auto r = cli({"cost", "--model", shared("models/stories260K").string(), "--max-seq", "32", "--measure", "--repeats", "1",
+  auto r = cli({"cost", "--model", builtin_model("stories260K").string(), "--max-seq", "32", "--measure", "--repeats", "1",
                 "--out", out.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto rows = read_csv(out);

@@ -12,12 +12,13 @@
 #include "tests/support/shared_data.h"
 
 using namespace attnscope;
+using attnscope::test::builtin_model;
 using attnscope::test::shared;
 
 TEST(AnalysisFlowModel, FortyTokensOfStories260KWithProgress) {
   ATTNSCOPE_REQUIRE_SHARED();
   SafetensorsFile g(shared("golden/stories260K/03_long.safetensors").string());
-  auto analyzer = Analyzer::open(shared("models/stories260K"));
+  auto analyzer = Analyzer::open(builtin_model("stories260K"));
   AnalysisRequest req;
   req.text = g.metadata().at("text");
   req.max_tokens = 40;

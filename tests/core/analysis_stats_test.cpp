@@ -13,6 +13,7 @@
 #include "tests/support/shared_data.h"
 
 using namespace attnscope;
+using attnscope::test::builtin_model;
 using attnscope::test::shared;
 
 namespace {
@@ -57,7 +58,7 @@ Expected expected_stats(const Tensor& att, int l, int h, const std::vector<int64
 
 TEST(AnalysisStats, MatchDefinitionsOnLlamaGoldens) {
   ATTNSCOPE_REQUIRE_SHARED();
-  auto analyzer = Analyzer::open(shared("models/stories260K"));
+  auto analyzer = Analyzer::open(builtin_model("stories260K"));
   for (const char* name : {"01_cat_mat", "02_attention", "03_long"}) {
     SafetensorsFile g(shared(std::string("golden/stories260K/") + name + ".safetensors").string());
     const Tensor att = g.tensor("attentions");
@@ -181,8 +182,7 @@ TEST(AnalysisInduction, HandBuiltInductionHeadScoresHighAndUniformNearZero) {
 }
 
 TEST(AnalysisInduction, GeneratedInputIsTwoCopiesOfARandomBlockAfterBos) {
-  ATTNSCOPE_REQUIRE_SHARED();
-  auto analyzer = Analyzer::open(shared("models/stories260K"));
+  auto analyzer = Analyzer::open(builtin_model("stories260K"));
   const Tokenizer& tok = *analyzer->tokenizer();
   InductionOptions o;
   o.block_length = 40;
@@ -202,8 +202,7 @@ TEST(AnalysisInduction, GeneratedInputIsTwoCopiesOfARandomBlockAfterBos) {
 }
 
 TEST(AnalysisInduction, RunsOnStories260K) {
-  ATTNSCOPE_REQUIRE_SHARED();
-  auto analyzer = Analyzer::open(shared("models/stories260K"));
+  auto analyzer = Analyzer::open(builtin_model("stories260K"));
   InductionOptions o;
   const InductionResult r = run_induction(analyzer->model(), *analyzer->tokenizer(), o);
   ASSERT_FALSE(r.cancelled);

@@ -16,6 +16,7 @@
 
 using namespace attnscope;
 using attnscope::test::csv_rows;
+using attnscope::test::builtin_model;
 using attnscope::test::shared;
 
 namespace {
@@ -103,7 +104,7 @@ TEST(CostModel, BertBaseLayerAt128MatchesTheHandDerivation) {
 // Weights: Q/K/V 4 * 64 * 128 = 32,768 bytes; MLP 4 * 3 * 64 * 172 = 132,096 bytes.
 TEST(CostModel, GroupedQuerySwiGluLayerMatchesTheHandDerivation) {
   ATTNSCOPE_REQUIRE_SHARED();
-  auto m = load_model(shared("models/stories260K"));
+  auto m = load_model(builtin_model("stories260K"));
   const CostShape s = cost_shape(m->info());
   EXPECT_EQ(s.kv_heads, 4);
   EXPECT_TRUE(s.gated_mlp);
@@ -131,7 +132,7 @@ TEST(CostModel, GroupedQuerySwiGluLayerMatchesTheHandDerivation) {
 
 TEST(CostModel, SweepLengthsArePowersOfTwoWithinTheModelsLimit) {
   ATTNSCOPE_REQUIRE_SHARED();
-  auto llama = load_model(shared("models/stories260K"));  // max_position_embeddings 512
+  auto llama = load_model(builtin_model("stories260K"));  // max_position_embeddings 512
   EXPECT_EQ(sweep_lengths(llama->info(), 8, 0), (std::vector<int64_t>{8, 16, 32, 64, 128, 256, 512}));
   EXPECT_EQ(sweep_lengths(llama->info(), 8, 5000), (std::vector<int64_t>{8, 16, 32, 64, 128, 256, 512}));
   EXPECT_EQ(sweep_lengths(llama->info(), 10, 100), (std::vector<int64_t>{16, 32, 64}));
@@ -143,7 +144,7 @@ TEST(CostModel, SweepLengthsArePowersOfTwoWithinTheModelsLimit) {
 
 TEST(CostModel, GeneratedInputsHaveExactlyNTokens) {
   ATTNSCOPE_REQUIRE_SHARED();
-  auto a = Analyzer::open(shared("models/stories260K"));
+  auto a = Analyzer::open(builtin_model("stories260K"));
   const ForwardInput t = generated_input(a->info(), a->tokenizer(), 300, 7);
   ASSERT_EQ(t.input_ids.size(), 300u);
   std::set<int64_t> distinct(t.input_ids.begin(), t.input_ids.end());
@@ -221,8 +222,7 @@ TEST(CostModel, MedianProfileTakesTheMiddleRunPerEntry) {
 }
 
 TEST(CostModel, MeasuredSweepRunsTheModelAtEveryLength) {
-  ATTNSCOPE_REQUIRE_SHARED();
-  auto a = Analyzer::open(shared("models/stories260K"));
+  auto a = Analyzer::open(builtin_model("stories260K"));
   CostSweepOptions o;
   o.max_seq = 64;
   o.repeats = 2;
@@ -282,8 +282,7 @@ TEST(CostModel, MeasuredSweepRunsTheModelAtEveryLength) {
 }
 
 TEST(CostModel, SweepCanBeCancelled) {
-  ATTNSCOPE_REQUIRE_SHARED();
-  auto a = Analyzer::open(shared("models/stories260K"));
+  auto a = Analyzer::open(builtin_model("stories260K"));
   CostSweepOptions o;
   o.max_seq = 256;
   int calls = 0;

@@ -15,6 +15,7 @@
 #include "tests/support/shared_data.h"
 
 using namespace attnscope;
+using attnscope::test::builtin_model;
 using attnscope::test::shared;
 
 namespace {
@@ -119,7 +120,7 @@ TEST(HeadSteps, Stories260KEveryHeadAndQueryMatchesTheModel) {
 
 TEST(HeadSteps, GroupedQueryHeadsReadTheirSharedKeyValueHead) {
   ATTNSCOPE_REQUIRE_SHARED();
-  auto m = load_model(shared("models/stories260K"));
+  auto m = load_model(builtin_model("stories260K"));
   SafetensorsFile g(shared("golden/stories260K/02_attention.safetensors").string());
   ForwardOptions opt;
   opt.capture_internals = {3};
@@ -235,8 +236,7 @@ TEST(HeadSteps, CaptureIsOffByDefaultAndChangesNoNumber) {
 }
 
 TEST(HeadSteps, RejectsUncapturedLayersAndOutOfRangeRequests) {
-  ATTNSCOPE_REQUIRE_SHARED();
-  auto m = load_model(shared("models/stories260K"));
+  auto m = load_model(builtin_model("stories260K"));
   ForwardInput in;
   in.input_ids = {1, 265, 280, 294};
   ForwardOptions opt;

@@ -7,6 +7,7 @@
 #include "tests/support/shared_data.h"
 
 using namespace attnscope;
+using attnscope::test::builtin_model;
 using attnscope::test::shared;
 
 namespace {
@@ -18,7 +19,7 @@ struct LlamaGolden : ::testing::TestWithParam<const char*> {};
 TEST_P(LlamaGolden, MatchesReferenceThroughTheAnalyzer) {
   ATTNSCOPE_REQUIRE_SHARED();
   SafetensorsFile g(shared(std::string("golden/stories260K/") + GetParam() + ".safetensors").string());
-  auto analyzer = Analyzer::open(shared("models/stories260K"));
+  auto analyzer = Analyzer::open(builtin_model("stories260K"));
   AnalysisRequest req;
   req.text = g.metadata().at("text");
   req.forward.hidden_states = true;
@@ -38,7 +39,7 @@ INSTANTIATE_TEST_SUITE_P(Stories260K, LlamaGolden, ::testing::Values("01_cat_mat
 
 TEST(Llama, NextTokenPredictionMatchesGoldenArgmax) {
   ATTNSCOPE_REQUIRE_SHARED();
-  auto analyzer = Analyzer::open(shared("models/stories260K"));
+  auto analyzer = Analyzer::open(builtin_model("stories260K"));
   AnalysisRequest req;
   req.text = "the cat sat on the mat.";
   const Analysis a = analyzer->run(req);
@@ -49,8 +50,7 @@ TEST(Llama, NextTokenPredictionMatchesGoldenArgmax) {
 }
 
 TEST(Llama, CapturesOnlyChosenLayersWithTheSameValues) {
-  ATTNSCOPE_REQUIRE_SHARED();
-  auto analyzer = Analyzer::open(shared("models/stories260K"));
+  auto analyzer = Analyzer::open(builtin_model("stories260K"));
   AnalysisRequest req;
   req.text = "Attention is all you need.";
   const Analysis full = analyzer->run(req);
@@ -65,8 +65,7 @@ TEST(Llama, CapturesOnlyChosenLayersWithTheSameValues) {
 }
 
 TEST(Llama, CancelledRunReturnsCancelledStatusAndNoData) {
-  ATTNSCOPE_REQUIRE_SHARED();
-  auto analyzer = Analyzer::open(shared("models/stories260K"));
+  auto analyzer = Analyzer::open(builtin_model("stories260K"));
   AnalysisRequest req;
   req.text = "the cat sat on the mat.";
   int calls = 0;
@@ -82,8 +81,7 @@ TEST(Llama, CancelledRunReturnsCancelledStatusAndNoData) {
 }
 
 TEST(Llama, ProgressIsReportedOncePerLayer) {
-  ATTNSCOPE_REQUIRE_SHARED();
-  auto analyzer = Analyzer::open(shared("models/stories260K"));
+  auto analyzer = Analyzer::open(builtin_model("stories260K"));
   AnalysisRequest req;
   req.text = "hello";
   std::vector<int> done;
@@ -96,8 +94,7 @@ TEST(Llama, ProgressIsReportedOncePerLayer) {
 }
 
 TEST(Llama, TruncatesLongInputWithWarning) {
-  ATTNSCOPE_REQUIRE_SHARED();
-  auto analyzer = Analyzer::open(shared("models/stories260K"));
+  auto analyzer = Analyzer::open(builtin_model("stories260K"));
   AnalysisRequest req;
   for (int i = 0; i < 400; ++i) req.text += "the cat sat on the mat. ";
   const Analysis a = analyzer->run(req);
@@ -109,8 +106,7 @@ TEST(Llama, TruncatesLongInputWithWarning) {
 }
 
 TEST(Llama, RejectsEmptyAndInvalidText) {
-  ATTNSCOPE_REQUIRE_SHARED();
-  auto analyzer = Analyzer::open(shared("models/stories260K"));
+  auto analyzer = Analyzer::open(builtin_model("stories260K"));
   auto input_error = [&](const std::string& text) -> std::string {
     AnalysisRequest req;
     req.text = text;

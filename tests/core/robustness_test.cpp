@@ -117,8 +117,7 @@ TEST(MemoryBudget, ParsesSizes) {
 }
 
 TEST(MemoryBudget, AnalyzerRefusesBeforeTheForwardPassStarts) {
-  ATTNSCOPE_REQUIRE_SHARED();
-  auto analyzer = Analyzer::open(test::shared("models/stories260K"));
+  auto analyzer = Analyzer::open(test::builtin_model("stories260K"));
   AnalysisRequest req;
   req.text = "the cat sat on the mat.";  // 11 tokens
   req.memory_budget = 1000;

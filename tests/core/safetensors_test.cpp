@@ -114,8 +114,7 @@ TEST(Safetensors, ConvertsHalfAndBfloat16) {
 }
 
 TEST(Safetensors, ReadsRealCheckpoint) {
-  ATTNSCOPE_REQUIRE_SHARED();
-  SafetensorsFile f(attnscope::test::shared("models/stories260K/model.safetensors").string());
+  SafetensorsFile f((attnscope::test::builtin_model("stories260K") / "model.safetensors").string());
   const TensorInfo* t = f.find("model.embed_tokens.weight");
   ASSERT_NE(t, nullptr);
   EXPECT_EQ(shape_to_string(t->shape), "[512,64]");

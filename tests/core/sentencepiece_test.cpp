@@ -6,10 +6,11 @@
 #include "tests/support/shared_data.h"
 
 using namespace attnscope;
+using attnscope::test::builtin_model;
 using attnscope::test::shared;
 
 namespace {
-std::unique_ptr<Tokenizer> stories() { return load_tokenizer(shared("models/stories260K"), "llama"); }
+std::unique_ptr<Tokenizer> stories() { return load_tokenizer(builtin_model("stories260K"), "llama"); }
 
 std::vector<std::string> pieces(const Encoding& e, const std::string& text) {
   std::vector<std::string> out;
@@ -29,7 +30,6 @@ TEST(SentencePieceBpe, MatchesGoldenIdsForAllStoriesTexts) {
 }
 
 TEST(SentencePieceBpe, DocumentedExampleAndSpans) {
-  ATTNSCOPE_REQUIRE_SHARED();
   auto tok = stories();
   const std::string text = "the cat sat on the mat.";
   const Encoding e = tok->encode(text);
@@ -43,7 +43,6 @@ TEST(SentencePieceBpe, DocumentedExampleAndSpans) {
 }
 
 TEST(SentencePieceBpe, ByteFallbackForCharactersOutsideTheVocabulary) {
-  ATTNSCOPE_REQUIRE_SHARED();
   auto tok = stories();
   const std::string text = "a\xE4\xB8\xAD";  // "a中": 中 is not among the 512 pieces
   const Encoding e = tok->encode(text);
@@ -60,7 +59,6 @@ TEST(SentencePieceBpe, ByteFallbackForCharactersOutsideTheVocabulary) {
 }
 
 TEST(SentencePieceBpe, TruncationKeepsBos) {
-  ATTNSCOPE_REQUIRE_SHARED();
   auto tok = stories();
   const Encoding e = tok->encode("the cat sat on the mat.", 4);
   EXPECT_TRUE(e.truncated);
@@ -69,7 +67,6 @@ TEST(SentencePieceBpe, TruncationKeepsBos) {
 }
 
 TEST(SentencePieceBpe, LongInputTokenizesInLinearithmicTime) {
-  ATTNSCOPE_REQUIRE_SHARED();
   auto tok = stories();
   std::string text;
   while (text.size() < 2'000'000) text += "Once upon a time, a curious little girl found a shiny key. ";
@@ -81,8 +78,7 @@ TEST(SentencePieceBpe, LongInputTokenizesInLinearithmicTime) {
 // Literal special tokens are split out in one pass over the text: many of them in a long text
 // must not make tokenization quadratic (100,000 occurrences here).
 TEST(Tokenizer, ManyLiteralSpecialTokensStayLinear) {
-  ATTNSCOPE_REQUIRE_SHARED();
-  auto tok = load_tokenizer(shared("models/stories260K"), "llama");
+  auto tok = load_tokenizer(builtin_model("stories260K"), "llama");
   std::string text;
   for (int i = 0; i < 100000; ++i) text += "hi </s> ";
   const auto tokens = tok->tokenize(text);

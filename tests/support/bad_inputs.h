@@ -32,13 +32,14 @@ inline std::string read_file(const std::filesystem::path& p) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-// A writable copy of the shared model `name` in `parent` (the shared files are read-only, and
-// root would write through them otherwise).
+// A writable copy of the model `name` in `parent`: the built-in one if there is one, else the
+// shared one (the shared files are read-only, and root would write through them otherwise).
 inline std::filesystem::path copy_model(const std::string& name, const std::filesystem::path& parent) {
   namespace fs = std::filesystem;
   const fs::path dir = parent / name;
   fs::create_directories(dir);
-  for (const auto& e : fs::directory_iterator(shared("models/" + name))) {
+  const fs::path source = fs::is_directory(builtin_model(name)) ? builtin_model(name) : shared("models/" + name);
+  for (const auto& e : fs::directory_iterator(source)) {
     if (!e.is_regular_file()) continue;
     fs::copy_file(e.path(), dir / e.path().filename(), fs::copy_options::overwrite_existing);
     fs::permissions(dir / e.path().filename(), fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |

@@ -4,9 +4,15 @@
 
 namespace attnscope::test {
 
-std::filesystem::path shared_dir() { return std::filesystem::path(ATTNSCOPE_SHARED_DIR); }
+// The environment variable overrides the configured folder, e.g. to check what a clone without
+// ../shared runs: ATTNSCOPE_SHARED_DIR=/nonexistent ctest.
+std::filesystem::path shared_dir() {
+  const char* v = std::getenv("ATTNSCOPE_SHARED_DIR");
+  return std::filesystem::path(v && *v ? v : ATTNSCOPE_SHARED_DIR);
+}
 std::filesystem::path shared(const std::string& relative) { return shared_dir() / relative; }
 std::filesystem::path source_dir() { return std::filesystem::path(ATTNSCOPE_SOURCE_DIR); }
+std::filesystem::path builtin_model(const std::string& name) { return source_dir() / "resources" / "models" / name; }
 
 bool shared_available() {
   std::error_code ec;

@@ -15,6 +15,9 @@ bool shared_available();
 // ATTNSCOPE_REQUIRE_SHARED=1 in the environment turns a missing shared folder into a failure.
 bool shared_required();
 std::filesystem::path source_dir();
+// A model shipped in resources/models (e.g. "stories260K", "vit-tiny"): always there, so tests
+// that need only a real model, not a golden, run on a fresh clone too.
+std::filesystem::path builtin_model(const std::string& name);
 
 // A fresh empty folder for one test, under the test working directory.
 std::filesystem::path scratch_dir(const std::string& name);

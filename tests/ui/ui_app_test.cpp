@@ -29,12 +29,11 @@ class AppTest : public QObject {
 };
 
 void AppTest::runSampleAndStepThroughHeadsWithTheKeyboard() {
-  ATTNSCOPE_QREQUIRE_SHARED();
   Session session;
   MainWindow window(&session);
   window.show();
   QVERIFY(QTest::qWaitForWindowExposed(&window));
-  QVERIFY(test::openModel(session, test::sharedPath("models/stories260K")));
+  QVERIFY(test::openModel(session, test::builtinPath("stories260K")));
 
   // Ctrl+R runs the text in the editor.
   window.inputPanel()->setText("the cat sat on the mat.");
@@ -70,10 +69,9 @@ void AppTest::runSampleAndStepThroughHeadsWithTheKeyboard() {
 }
 
 void AppTest::rerunKeepsLayerHeadAndView() {
-  ATTNSCOPE_QREQUIRE_SHARED();
   Session session;
   MainWindow window(&session);
-  QVERIFY(test::openModel(session, test::sharedPath("models/stories260K")));
+  QVERIFY(test::openModel(session, test::builtinPath("stories260K")));
   session.runText("Once upon a time");
   QVERIFY(test::waitIdle(session));
   session.document()->setLayer(3);
@@ -99,11 +97,10 @@ void AppTest::cancelKeepsThePreviousResult_data() {
 }
 
 void AppTest::cancelKeepsThePreviousResult() {
-  ATTNSCOPE_QREQUIRE_SHARED();
   QFETCH(bool, worker_done);
   Session session;
   MainWindow window(&session);
-  QVERIFY(test::openModel(session, test::sharedPath("models/stories260K")));
+  QVERIFY(test::openModel(session, test::builtinPath("stories260K")));
   session.runText("the cat sat on the mat.");
   QVERIFY(test::waitIdle(session));
   const AnalysisPtr before = session.document()->analysis();
@@ -127,10 +124,9 @@ void AppTest::cancelKeepsThePreviousResult() {
 }
 
 void AppTest::brokenModelShowsTheCoreErrorInTheWindow() {
-  ATTNSCOPE_QREQUIRE_SHARED();
   Session session;
   MainWindow window(&session);
-  QVERIFY(test::openModel(session, test::sharedPath("models/stories260K")));
+  QVERIFY(test::openModel(session, test::builtinPath("stories260K")));
   session.runText("the cat");
   QVERIFY(test::waitIdle(session));
   const AnalysisPtr before = session.document()->analysis();

@@ -22,14 +22,13 @@ class DocumentTest : public QObject {
 namespace {
 // A session with stories260K run on `text`.
 bool run(Session& session, const QString& text) {
-  if (!test::openModel(session, test::sharedPath("models/stories260K"))) return false;
+  if (!test::openModel(session, test::builtinPath("stories260K"))) return false;
   session.runText(text);
   return test::waitIdle(session) && session.document()->hasAnalysis();
 }
 }  // namespace
 
 void DocumentTest::selectionIsClampedAndWraps() {
-  ATTNSCOPE_QREQUIRE_SHARED();
   Session session;
   QVERIFY(run(session, "the cat sat on the mat."));
   AnalysisDocument* d = session.document();
@@ -56,7 +55,6 @@ void DocumentTest::selectionIsClampedAndWraps() {
 }
 
 void DocumentTest::mapsFollowTheSelection() {
-  ATTNSCOPE_QREQUIRE_SHARED();
   Session session;
   QVERIFY(run(session, "the cat sat on the mat."));
   AnalysisDocument* d = session.document();
@@ -84,7 +82,6 @@ void DocumentTest::mapsFollowTheSelection() {
 }
 
 void DocumentTest::hidingSpecialTokensRenormalisesRows() {
-  ATTNSCOPE_QREQUIRE_SHARED();
   Session session;
   QVERIFY(run(session, "the cat sat on the mat."));
   AnalysisDocument* d = session.document();
@@ -103,7 +100,6 @@ void DocumentTest::hidingSpecialTokensRenormalisesRows() {
 }
 
 void DocumentTest::normalisationsSetTheColourRange() {
-  ATTNSCOPE_QREQUIRE_SHARED();
   Session session;
   QVERIFY(run(session, "the cat sat on the mat."));
   AnalysisDocument* d = session.document();
@@ -130,7 +126,6 @@ void DocumentTest::normalisationsSetTheColourRange() {
 }
 
 void DocumentTest::flowIsComputedOnTheWorkerWithProgress() {
-  ATTNSCOPE_QREQUIRE_SHARED();
   Session session;
   QVERIFY(run(session, "the cat sat on the mat."));
   AnalysisDocument* d = session.document();

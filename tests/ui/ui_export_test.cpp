@@ -44,7 +44,7 @@ class ExportTest : public QObject {
 void ExportTest::initTestCase() { dir_ = QString::fromStdString(test::scratch_dir("export").string()); }
 
 bool ExportTest::runStories(Session& session) {
-  if (!test::openModel(session, test::sharedPath("models/stories260K"))) return false;
+  if (!test::openModel(session, test::builtinPath("stories260K"))) return false;
   session.runText("The animal didn't cross the street because it was too tired.");
   if (!test::waitIdle(session) || !session.document()->hasAnalysis()) return false;
   ViewState s = session.document()->state();
@@ -55,7 +55,6 @@ bool ExportTest::runStories(Session& session) {
 }
 
 void ExportTest::pngSizeIsDpiTimesInches() {
-  ATTNSCOPE_QREQUIRE_SHARED();
   Session session;
   QVERIFY(runStories(session));
   for (ViewKind view : {ViewKind::Matrix, ViewKind::Lines, ViewKind::Text, ViewKind::Overview, ViewKind::Heads}) {
@@ -80,7 +79,6 @@ void ExportTest::pngSizeIsDpiTimesInches() {
 }
 
 void ExportTest::svgParsesAndHoldsTheTokenLabelsAsText() {
-  ATTNSCOPE_QREQUIRE_SHARED();
   Session session;
   QVERIFY(runStories(session));
   for (ViewKind view : {ViewKind::Matrix, ViewKind::Lines, ViewKind::Text}) {
@@ -121,7 +119,6 @@ void ExportTest::svgParsesAndHoldsTheTokenLabelsAsText() {
 }
 
 void ExportTest::pdfCellsHaveTheColoursTheWindowShows() {
-  ATTNSCOPE_QREQUIRE_SHARED();
   const QString pdftoppm = QStandardPaths::findExecutable("pdftoppm");
   if (pdftoppm.isEmpty()) {
     if (test::shared_required()) QFAIL("pdftoppm missing (poppler-utils)");
@@ -173,7 +170,6 @@ void ExportTest::pdfCellsHaveTheColoursTheWindowShows() {
 }
 
 void ExportTest::sidecarRestoresTheSameView() {
-  ATTNSCOPE_QREQUIRE_SHARED();
   QString figure_path;
   ViewState saved;
   std::string text;
@@ -208,7 +204,7 @@ void ExportTest::sidecarRestoresTheSameView() {
   AnalysisDocument* doc = session.document();
   QVERIFY(doc->hasAnalysis());
   QCOMPARE(doc->analysis()->text, text);
-  QCOMPARE(QFileInfo(doc->modelDir()).canonicalFilePath(), QFileInfo(test::sharedPath("models/stories260K")).canonicalFilePath());
+  QCOMPARE(QFileInfo(doc->modelDir()).canonicalFilePath(), QFileInfo(test::builtinPath("stories260K")).canonicalFilePath());
   QCOMPARE(doc->state(), saved);
   QVERIFY(doc->matrixZoom().has_value());
   QCOMPARE(*doc->matrixZoom(), zoom);
@@ -226,7 +222,6 @@ void ExportTest::sidecarRestoresTheSameView() {
 }
 
 void ExportTest::batchExportWritesEveryHeadAndCanBeCancelled() {
-  ATTNSCOPE_QREQUIRE_SHARED();
   Session session;
   QVERIFY(runStories(session));
   const QString folder = QDir(dir_).filePath("batch");
@@ -255,7 +250,6 @@ void ExportTest::batchExportWritesEveryHeadAndCanBeCancelled() {
 }
 
 void ExportTest::refusesToOverwriteUnlessAsked() {
-  ATTNSCOPE_QREQUIRE_SHARED();
   Session session;
   QVERIFY(runStories(session));
   FigureExportOptions o;

@@ -44,12 +44,11 @@ QCPBars* bars(QWidget& window, const char* plot, int index = 0) {
 }  // namespace
 
 void InsideCostTest::insideViewPlotsTheMatrixRowAndSharpensWithTemperature() {
-  ATTNSCOPE_QREQUIRE_SHARED();
   Session session;
   MainWindow window(&session);
   QVERIFY(showWindow(window));
   // stories260K: 8 query heads share 4 key/value heads, so head 5 reads kv head 2.
-  QVERIFY(test::openModel(session, test::sharedPath("models/stories260K")));
+  QVERIFY(test::openModel(session, test::builtinPath("stories260K")));
   QVERIFY(runText(session, window, "the cat sat on the mat."));
   AnalysisDocument* doc = session.document();
   ViewState s = doc->state();
@@ -101,11 +100,10 @@ void InsideCostTest::insideViewPlotsTheMatrixRowAndSharpensWithTemperature() {
 }
 
 void InsideCostTest::costViewShowsTheLastRunAndMeasuredLengths() {
-  ATTNSCOPE_QREQUIRE_SHARED();
   Session session;
   MainWindow window(&session);
   QVERIFY(showWindow(window));
-  QVERIFY(test::openModel(session, test::sharedPath("models/stories260K")));
+  QVERIFY(test::openModel(session, test::builtinPath("stories260K")));
   QVERIFY(runText(session, window, "one day a little girl found a box."));
   AnalysisDocument* doc = session.document();
   QTest::keyClick(&window, Qt::Key_9, Qt::ControlModifier);

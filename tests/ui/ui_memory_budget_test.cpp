@@ -29,10 +29,9 @@ bool run(Session& session, const QString& text) {
 }  // namespace
 
 void MemoryBudgetTest::overBudgetAsksAndRunsFewerLayers() {
-  ATTNSCOPE_QREQUIRE_SHARED();
   Session session;
   session.setMemoryBudget(0);
-  QVERIFY(test::openModel(session, test::sharedPath("models/stories260K")));
+  QVERIFY(test::openModel(session, test::builtinPath("stories260K")));
   const QString text = "one day a little girl named lily found a needle in her room.";
   QVERIFY(run(session, text));
   AnalysisDocument* doc = session.document();

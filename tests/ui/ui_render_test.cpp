@@ -36,7 +36,7 @@ void RenderTest::matrixCellsHaveTheColourOfTheirWeight() {
   QFETCH(int, cmap);
   QFETCH(int, norm);
   Session session;
-  QVERIFY(test::openModel(session, test::sharedPath("models/stories260K")));
+  QVERIFY(test::openModel(session, test::builtinPath("stories260K")));
   SafetensorsFile golden(test::shared("golden/stories260K/01_cat_mat.safetensors").string());
   session.runText(QString::fromStdString(golden.metadata().at("text")));
   QVERIFY(test::waitIdle(session));

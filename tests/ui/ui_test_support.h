@@ -19,6 +19,7 @@
 namespace attnscope::test {
 
 inline QString sharedPath(const char* relative) { return QString::fromStdString(shared(relative).string()); }
+inline QString builtinPath(const char* name) { return QString::fromStdString(builtin_model(name).string()); }
 
 // Opens a model through the session (worker thread) and waits for it.
 inline bool openModel(ui::Session& session, const QString& dir) {
