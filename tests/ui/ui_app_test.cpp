@@ -4,8 +4,11 @@
 
 #include <QAction>
 #include <QFile>
+#include <QFileInfo>
+#include <QPushButton>
 #include <QTabWidget>
 #include <QThread>
+#include <QTreeWidget>
 
 #include "tests/ui/ui_test_support.h"
 #include "ui/app/main_window.h"
@@ -26,7 +29,56 @@ class AppTest : public QObject {
   void cancelKeepsThePreviousResult();
   void brokenModelShowsTheCoreErrorInTheWindow();
   void samplesAreThere();
+  void welcomePageTriesTheBuiltinModels_data();
+  void welcomePageTriesTheBuiltinModels();
+  void modelPanelListsTheBuiltinModels();
 };
+
+// A first start with nothing else: the welcome page's "Try it" buttons reach a real result in one
+// click, with the built-in model, the sample and the view that suit each other.
+void AppTest::welcomePageTriesTheBuiltinModels_data() {
+  QTest::addColumn<QString>("button");
+  QTest::addColumn<QString>("model");
+  QTest::addColumn<int>("view");
+  QTest::addColumn<QString>("top1");
+  QTest::newRow("vit-tiny") << "try-vit-tiny" << "vit-tiny" << int(ViewKind::Image) << "Egyptian cat";
+  QTest::newRow("stories260K") << "try-stories260K" << "stories260K" << int(ViewKind::Matrix) << "";
+}
+
+void AppTest::welcomePageTriesTheBuiltinModels() {
+  QFETCH(QString, button);
+  QFETCH(QString, model);
+  QFETCH(int, view);
+  QFETCH(QString, top1);
+  Session session;
+  MainWindow window(&session);
+  window.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&window));
+  auto* b = window.findChild<QPushButton*>(button);
+  QVERIFY(b && b->isVisible());
+  QSignalSpy done(&session, &Session::runFinished);
+  b->click();
+  QVERIFY(done.wait(30000));
+  AnalysisDocument* doc = session.document();
+  QVERIFY(doc->hasAnalysis());
+  QCOMPARE(QFileInfo(doc->modelDir()).fileName(), model);
+  QCOMPARE(int(doc->state().view), view);
+  QVERIFY(doc->analysis()->warnings.empty());  // e.g. no truncation of the sample
+  if (!top1.isEmpty()) QCOMPARE(QString::fromStdString(doc->analysis()->predictions.at(0).label), top1);
+}
+
+void AppTest::modelPanelListsTheBuiltinModels() {
+  Session session;
+  MainWindow window(&session);
+  auto* list = window.findChild<QTreeWidget*>("modelList");
+  QVERIFY(list);
+  QVERIFY(list->topLevelItemCount() >= 1);
+  QTreeWidgetItem* group = list->topLevelItem(0);
+  QCOMPARE(group->text(0), QString("Built-in"));
+  QStringList names;
+  for (int i = 0; i < group->childCount(); ++i) names << group->child(i)->text(0);
+  QCOMPARE(names, QStringList({"stories260K", "vit-tiny"}));
+}
 
 void AppTest::runSampleAndStepThroughHeadsWithTheKeyboard() {
   Session session;

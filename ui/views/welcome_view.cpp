@@ -38,7 +38,7 @@ WelcomeView::WelcomeView(Session* session, QWidget* parent) : QWidget(parent), s
           tr("The built-in ViT-Ti/16 (ImageNet) on samples/images/chelsea.png, in the Image view"), "vit-tiny", cat);
   LaunchOptions story;
   story.model = "builtin:stories260K";
-  story.text_file = QDir(samples_dir()).filePath("texts/04-paragraph.txt");
+  story.text_file = QDir(samples_dir()).filePath("texts/09-story.txt");
   story.run = true;
   story.view = ViewKind::Matrix;
   add_try(tr("A story with stories260K"),
