@@ -12,6 +12,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 keep=${1:-}
 tmp=$(mktemp -d /tmp/attnscope-fresh.XXXXXX)
+chmod 755 "$tmp"  # the read-only-folder test runs the CLI as nobody, who must reach the built-in models
 cleanup() { if [[ "$keep" != --keep ]]; then rm -rf "$tmp"; else echo "kept $tmp"; fi; }
 trap cleanup EXIT
 log() { echo "fresh-clone: $*"; }
