@@ -12,7 +12,7 @@ build=(
   libboost-graph-dev libopenblas-dev
 )
 test=(
-  libgtest-dev python3-numpy python3-networkx
+  libgtest-dev python3-numpy python3-networkx time
   xvfb xauth imagemagick poppler-utils xdotool
   clang libclang-rt-14-dev libomp-dev
 )

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -25,6 +27,8 @@
 #include "core/pipeline/bench.h"
 #include "core/pipeline/derived_maps.h"
 #include "core/pipeline/memory_budget.h"
+#include "core/common/text.h"
+#include "core/io/bounded_read.h"
 #include "core/pipeline/install_paths.h"
 #include "core/pipeline/model_summary.h"
 #ifdef ATTNSCOPE_WITH_UI
@@ -38,6 +42,23 @@ namespace {
 const std::string kModelHelp =
     "Hugging Face model folder, or a built-in model: builtin:vit-tiny (ViT-Ti/16 ImageNet), builtin:stories260K";
 
+// CLI11's PositiveNumber / NonNegativeNumber print DBL_MAX in full (309 digits) as the range;
+// these say what is wanted in a line. Counts above 10^9 are refused too: none of them makes sense.
+CLI::Validator number_from(double lo, bool inclusive) {
+  const std::string what = inclusive ? "a number from 0 to 1000000000" : "a positive number up to 1000000000";
+  return CLI::Validator(
+      [lo, inclusive, what](std::string& s) -> std::string {
+        char* end = nullptr;
+        const long double v = std::strtold(s.c_str(), &end);
+        const bool ok = end != s.c_str() && *end == '\0' && std::isfinite(static_cast<double>(v)) &&
+                        (inclusive ? v >= lo : v > lo) && v <= 1e9L;
+        return ok ? std::string() : "must be " + what + ", got '" + excerpt(s, 40) + "'";
+      },
+      inclusive ? "NONNEGATIVE" : "POSITIVE");
+}
+const CLI::Validator kPositive = number_from(0, false);
+const CLI::Validator kNonNegative = number_from(0, true);
+
 int exit_code(ErrorKind k) {
   switch (k) {
     case ErrorKind::Usage: return 2;
@@ -49,11 +70,7 @@ int exit_code(ErrorKind k) {
 }
 
 std::string read_text_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(ErrorKind::Input, path + ": cannot read the text file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return strip_final_newline(ss.str());
+  return strip_final_newline(read_file_bounded(path, "--text-file", kMaxInputTextBytes, ErrorKind::Input));
 }
 
 ProgressFn stderr_progress() {
@@ -74,7 +91,7 @@ int cmd_info(const InfoArgs& args) {
   auto analyzer = Analyzer::open(args.model);
   const std::string tok = analyzer->tokenizer() ? analyzer->tokenizer()->kind() : "";
   if (args.json) std::cout << model_summary_json(analyzer->info(), tok).dump(2) << "\n";
-  else std::cout << model_summary_text(analyzer->info(), tok);
+  else std::cout << printable(model_summary_text(analyzer->info(), tok));
   return 0;
 }
 
@@ -134,7 +151,7 @@ int cmd_attend(const AttendArgs& args) {
   const AnalysisRequest req = input_request(args, *analyzer);
   check_method(args, analyzer->info());
   const Analysis a = analyzer->run(req, stderr_progress());
-  for (const auto& w : a.warnings) std::cerr << "warning: " << w << "\n";
+  for (const auto& w : a.warnings) std::cerr << "warning: " << printable(w) << "\n";
   TensorBundle bundle = bundle_analysis(a);
   DerivedMapOptions d;
   d.method = parse_map_method(args.method);
@@ -168,7 +185,7 @@ int cmd_stats(const StatsArgs& args) {
   auto analyzer = Analyzer::open(in.model);
   const AnalysisRequest req = input_request(in, *analyzer);
   const Analysis a = analyzer->run(req, stderr_progress());
-  for (const auto& w : a.warnings) std::cerr << "warning: " << w << "\n";
+  for (const auto& w : a.warnings) std::cerr << "warning: " << printable(w) << "\n";
   std::vector<HeadStats> stats = head_statistics(a.forward.attentions, token_roles(a));
   const bool induction = a.model.causal && analyzer->tokenizer();
   if (induction) {
@@ -218,7 +235,7 @@ int cmd_explain(const ExplainArgs& args) {
     fail(ErrorKind::Usage, "--head: " + std::to_string(args.explain.head) + " is out of range (valid: 0-" +
                                std::to_string(mi.num_heads - 1) + ")");
   const Analysis a = analyzer->run(req, stderr_progress());
-  for (const auto& w : a.warnings) std::cerr << "warning: " << w << "\n";
+  for (const auto& w : a.warnings) std::cerr << "warning: " << printable(w) << "\n";
   const HeadSteps steps = explain_head(a.forward.internals, args.layer, args.explain);
   nlohmann::ordered_json j;
   j["model_type"] = mi.model_type;
@@ -352,8 +369,8 @@ void add_input_options(CLI::App* c, AttendArgs& in) {
   c->add_option("--text-b", in.text_b, "Second segment of a sentence pair (BERT-style models)");
   c->add_option("--image", in.image, "Input image (image models): PNG, JPEG, BMP, TIFF or WebP");
   c->add_option("--size", in.size, "Image models: resize straight to WxH, e.g. 320x240, instead of the preprocessor's resize and crop");
-  c->add_option("--max-tokens", in.max_tokens, "Truncate the input to this many tokens")->check(CLI::PositiveNumber);
-  c->add_option("--threads", in.threads, "Threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  c->add_option("--max-tokens", in.max_tokens, "Truncate the input to this many tokens")->check(kPositive);
+  c->add_option("--threads", in.threads, "Threads (default: all cores)")->check(kNonNegative);
 }
 
 }  // namespace
@@ -383,7 +400,7 @@ int main(int argc, char** argv) {
                   ->check(CLI::IsMember({"raw", "mean", "max", "min", "rollout", "flow"}));
   ca->add_option("--heads", attend.heads, "Heads the derived map combines, e.g. 0,2-3 (default: all)")->needs(ma);
   ca->add_option("--start-layer", attend.start_layer, "First layer of rollout / flow (default 0)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(kNonNegative)
       ->needs(ma);
 
   StatsArgs stats;
@@ -394,7 +411,7 @@ int main(int argc, char** argv) {
   cs->add_option("--induction-length", stats.induction.block_length,
                  "Causal models: length of the random block repeated for the induction score (default 50)")
       ->check(CLI::Range(2, 100000));
-  cs->add_option("--induction-samples", stats.induction.samples, "Random sequences averaged (default 4)")->check(CLI::PositiveNumber);
+  cs->add_option("--induction-samples", stats.induction.samples, "Random sequences averaged (default 4)")->check(kPositive);
   cs->add_option("--seed", stats.induction.seed, "Seed of the induction sequences (default 0)");
   cs->add_flag("--force", stats.input.force, "Overwrite the output file if it exists");
   cs->add_option("--memory-budget", stats.input.memory_budget, "Refuse runs whose outputs would exceed this size, e.g. 2G (default: half the RAM)");
@@ -402,11 +419,11 @@ int main(int argc, char** argv) {
   ExplainArgs explain;
   auto* ce = app.add_subcommand("explain", "One head's attention for one query token, step by step, as JSON");
   add_input_options(ce, explain.input);
-  ce->add_option("--layer", explain.layer, "Layer")->required()->check(CLI::NonNegativeNumber);
-  ce->add_option("--head", explain.explain.head, "Head")->required()->check(CLI::NonNegativeNumber);
-  ce->add_option("--query", explain.explain.query, "Query token (row of the attention matrix)")->required()->check(CLI::NonNegativeNumber);
+  ce->add_option("--layer", explain.layer, "Layer")->required()->check(kNonNegative);
+  ce->add_option("--head", explain.explain.head, "Head")->required()->check(kNonNegative);
+  ce->add_option("--query", explain.explain.query, "Query token (row of the attention matrix)")->required()->check(kNonNegative);
   ce->add_option("--temperature", explain.explain.temperature, "Temperature of the compared scoring functions (default 1)")
-      ->check(CLI::PositiveNumber);
+      ->check(kPositive);
   ce->add_option("--out", explain.input.out, "Output file (.json)")->required();
   ce->add_flag("--force", explain.input.force, "Overwrite the output file if it exists");
 
@@ -414,10 +431,10 @@ int main(int argc, char** argv) {
   auto* cc = app.add_subcommand("cost", "FLOPs and bytes of each part of a layer against sequence length (and measured times)");
   cc->add_option("--model", cost.model, kModelHelp)->required();
   cc->add_option("--max-seq", cost.sweep.max_seq, "Longest length (powers of two from 8; default: the model's limit, images 1024)")
-      ->check(CLI::PositiveNumber);
+      ->check(kPositive);
   cc->add_flag("--measure", cost.measure, "Also run the model on generated inputs at each length and write measured times");
-  cc->add_option("--repeats", cost.sweep.repeats, "Measured runs per length; the median is written (default 3)")->check(CLI::PositiveNumber);
-  cc->add_option("--threads", cost.sweep.threads, "Threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  cc->add_option("--repeats", cost.sweep.repeats, "Measured runs per length; the median is written (default 3)")->check(kPositive);
+  cc->add_option("--threads", cost.sweep.threads, "Threads (default: all cores)")->check(kNonNegative);
   cc->add_option("--seed", cost.sweep.seed, "Seed of the generated inputs (default 0)");
   cc->add_option("--out", cost.out, "Output file (.csv)")->required();
   cc->add_flag("--force", cost.force, "Overwrite the output file if it exists");
@@ -430,12 +447,12 @@ int main(int argc, char** argv) {
     for (const auto& n : synthetic_model_names()) names += (names.empty() ? "" : ", ") + n;
     return names;
   }());
-  cb->add_option("--seq", bench.bench.seq_len, "Text models: tokens (default 128)")->check(CLI::PositiveNumber);
+  cb->add_option("--seq", bench.bench.seq_len, "Text models: tokens (default 128)")->check(kPositive);
   cb->add_option("--image-size", bench.bench.image_size, "Image models: square input side in pixels (default: the model's)")
-      ->check(CLI::PositiveNumber);
-  cb->add_option("--iters", bench.bench.iters, "Timed passes (default 5)")->check(CLI::PositiveNumber);
-  cb->add_option("--warmup", bench.bench.warmup, "Untimed passes before them (default 1)")->check(CLI::NonNegativeNumber);
-  cb->add_option("--threads", bench.bench.threads, "Threads (default: all cores)")->check(CLI::NonNegativeNumber);
+      ->check(kPositive);
+  cb->add_option("--iters", bench.bench.iters, "Timed passes (default 5)")->check(kPositive);
+  cb->add_option("--warmup", bench.bench.warmup, "Untimed passes before them (default 1)")->check(kNonNegative);
+  cb->add_option("--threads", bench.bench.threads, "Threads (default: all cores)")->check(kNonNegative);
   cb->add_option("--layers", bench.layers, "Capture attention of these layers only, e.g. 0,3,5-7 (default: all)");
   cb->add_flag("--attention-f16", bench.bench.attention_f16, "Keep the attention as float16");
   cb->add_flag("--profile", bench.bench.profile, "Also print the median time of each part of the layers");
@@ -448,7 +465,7 @@ int main(int argc, char** argv) {
   auto* cr = app.add_subcommand("render", "Draw a view's figure (PNG, SVG, PDF) offscreen with the GUI's renderers");
   add_input_options(cr, render.input);
   cr->add_option("--view", render.view, "matrix, lines, overview, text, image or heads (default matrix)");
-  cr->add_option("--layer", render.layer, "Layer, from 0 (default 0)")->check(CLI::NonNegativeNumber);
+  cr->add_option("--layer", render.layer, "Layer, from 0 (default 0)")->check(kNonNegative);
   cr->add_option("--head", render.head, "Head number, or mean, max, min (default 0)");
   cr->add_option("--heads", render.heads, "Mean of these heads, e.g. 0,2-3 (overrides --head)");
   cr->add_option("--method", render.method, "raw, rollout or flow (default raw)");
@@ -460,8 +477,8 @@ int main(int argc, char** argv) {
   cr->add_option("--all-heads", render.all_heads, "Write every layer x head (and overview) into this folder instead");
   cr->add_option("--format", render.format, "With --all-heads: png, svg or pdf (default png)");
   cr->add_option("--dpi", render.dpi, "PNG resolution (default 300)")->check(CLI::Range(10.0, 2400.0));
-  cr->add_option("--width", render.width, "Figure width in inches (default: the view's natural size)")->check(CLI::PositiveNumber);
-  cr->add_option("--height", render.height, "Figure height in inches")->check(CLI::PositiveNumber);
+  cr->add_option("--width", render.width, "Figure width in inches (default: the view's natural size)")->check(kPositive);
+  cr->add_option("--height", render.height, "Figure height in inches")->check(kPositive);
   cr->add_flag("--no-title", render.no_title, "Leave out the title");
   cr->add_flag("--no-sidecar", render.no_sidecar, "Do not write NAME.attnscope.json beside the figure");
   cr->add_flag("--force", render.input.force, "Overwrite existing files");
@@ -484,13 +501,13 @@ int main(int argc, char** argv) {
     if (cr->parsed()) return cmd_render(render);
 #endif
   } catch (const Error& e) {
-    std::cerr << "attnscope-cli: " << to_string(e.kind()) << ": " << e.what() << "\n";
+    std::cerr << "attnscope-cli: " << to_string(e.kind()) << ": " << printable(e.what()) << "\n";
     return exit_code(e.kind());
   } catch (const std::bad_alloc&) {
     std::cerr << "attnscope-cli: out of memory\n";
     return 4;
   } catch (const std::exception& e) {
-    std::cerr << "attnscope-cli: internal error: " << e.what() << "\n";
+    std::cerr << "attnscope-cli: internal error: " << printable(e.what()) << "\n";
     return 1;
   }
   return 2;

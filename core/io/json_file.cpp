@@ -1,23 +1,34 @@
 #include "core/io/json_file.h"
 
 #include <cmath>
-#include <fstream>
-#include <sstream>
 
 #include "core/common/error.h"
+#include "core/common/text.h"
 
 namespace attnscope {
 
-nlohmann::json read_json_file(const std::filesystem::path& path, const std::string& label) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(ErrorKind::Model, label + ": cannot read " + path.string());
-  std::ostringstream ss;
-  ss << in.rdbuf();
+nlohmann::json parse_json_bounded(std::string_view text, const std::string& label, ErrorKind kind) {
+  // The parser itself is iterative; the callback sees every value's depth as it starts and stops
+  // the parse before anything deeper than the limit is built.
+  const auto limit = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json&) {
+    if ((event == nlohmann::json::parse_event_t::object_start || event == nlohmann::json::parse_event_t::array_start) &&
+        depth >= kMaxJsonDepth)
+      fail(kind, label + ": JSON nested more than " + std::to_string(kMaxJsonDepth) + " levels deep");
+    return true;
+  };
   try {
-    return nlohmann::json::parse(ss.str());
+    return nlohmann::json::parse(text.begin(), text.end(), limit);
   } catch (const nlohmann::json::exception& e) {
-    fail(ErrorKind::Model, label + ": invalid JSON: " + e.what());
+    fail(kind, label + ": invalid JSON: " + excerpt(e.what(), 200));
   }
+}
+
+nlohmann::json read_json_file(const std::filesystem::path& path, const std::string& label, uint64_t max_bytes) {
+  return parse_json_bounded(read_file_bounded(path, label, max_bytes, ErrorKind::Model), label);
+}
+
+std::string json_excerpt(const nlohmann::json& value) {
+  return excerpt(value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), 60);
 }
 
 JsonObject::JsonObject(nlohmann::json json, std::string label) : json_(std::move(json)), label_(std::move(label)) {
@@ -43,16 +54,16 @@ int64_t JsonObject::integer(const std::string& key, int64_t lo, int64_t hi) cons
   const auto& v = at(key);
   const std::string range = "must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got ";
   if (v.is_number_integer()) {
-    if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(hi)) fail_key(key, range + v.dump());
+    if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(hi)) fail_key(key, range + json_excerpt(v));
     int64_t n = v.get<int64_t>();
-    if (n < lo || n > hi) fail_key(key, range + v.dump());
+    if (n < lo || n > hi) fail_key(key, range + json_excerpt(v));
     return n;
   }
   if (v.is_number_float()) {  // some exporters write 512.0
     double d = v.get<double>();
     if (std::floor(d) == d && d >= static_cast<double>(lo) && d <= static_cast<double>(hi)) return static_cast<int64_t>(d);
   }
-  fail_key(key, range + v.dump());
+  fail_key(key, range + json_excerpt(v));
 }
 
 int64_t JsonObject::integer_or(const std::string& key, int64_t fallback, int64_t lo, int64_t hi) const {
@@ -61,10 +72,10 @@ int64_t JsonObject::integer_or(const std::string& key, int64_t fallback, int64_t
 
 double JsonObject::number(const std::string& key, double lo, double hi) const {
   const auto& v = at(key);
-  if (!v.is_number()) fail_key(key, "must be a number, got " + v.dump());
+  if (!v.is_number()) fail_key(key, "must be a number, got " + json_excerpt(v));
   double d = v.get<double>();
   if (!std::isfinite(d) || d < lo || d > hi)
-    fail_key(key, "must be a number in [" + nlohmann::json(lo).dump() + ", " + nlohmann::json(hi).dump() + "], got " + v.dump());
+    fail_key(key, "must be a number in [" + nlohmann::json(lo).dump() + ", " + nlohmann::json(hi).dump() + "], got " + json_excerpt(v));
   return d;
 }
 
@@ -74,7 +85,7 @@ double JsonObject::number_or(const std::string& key, double fallback, double lo,
 
 std::string JsonObject::string(const std::string& key) const {
   const auto& v = at(key);
-  if (!v.is_string()) fail_key(key, "must be a string, got " + v.dump());
+  if (!v.is_string()) fail_key(key, "must be a string, got " + json_excerpt(v));
   return v.get<std::string>();
 }
 
@@ -85,7 +96,7 @@ std::string JsonObject::string_or(const std::string& key, const std::string& fal
 bool JsonObject::boolean_or(const std::string& key, bool fallback) const {
   if (!has(key)) return fallback;
   const auto& v = at(key);
-  if (!v.is_boolean()) fail_key(key, "must be true or false, got " + v.dump());
+  if (!v.is_boolean()) fail_key(key, "must be true or false, got " + json_excerpt(v));
   return v.get<bool>();
 }
 
@@ -94,7 +105,7 @@ std::vector<double> JsonObject::numbers(const std::string& key, size_t count) co
   if (!v.is_array() || v.size() != count) fail_key(key, "must be an array of " + std::to_string(count) + " numbers");
   std::vector<double> out;
   for (const auto& x : v) {
-    if (!x.is_number() || !std::isfinite(x.get<double>())) fail_key(key, "must hold finite numbers, got " + x.dump());
+    if (!x.is_number() || !std::isfinite(x.get<double>())) fail_key(key, "must hold finite numbers, got " + json_excerpt(x));
     out.push_back(x.get<double>());
   }
   return out;

@@ -4,15 +4,32 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "core/common/error.h"
+#include "core/io/bounded_read.h"
+
 namespace attnscope {
 
-// Reads a JSON file (config.json, tokenizer_config.json, ...). Missing files and invalid JSON
-// throw Error(kind) naming the file.
-nlohmann::json read_json_file(const std::filesystem::path& path, const std::string& label);
+// JSON from a model folder nests at most this deep: parsing, copying, dumping and destroying a
+// JSON tree recurse, so a file of 10^5 nested brackets would otherwise overflow the stack.
+inline constexpr int kMaxJsonDepth = 128;
+
+// Parses `text` (from the file `label`), refusing nesting deeper than kMaxJsonDepth before the
+// deep part is built. Throws Error(kind) naming the file.
+nlohmann::json parse_json_bounded(std::string_view text, const std::string& label, ErrorKind kind = ErrorKind::Model);
+
+// Reads and parses a JSON file of a model folder (config.json, tokenizer.json, ...): a regular
+// file of at most `max_bytes` (bounded_read.h), nested at most kMaxJsonDepth deep. Throws
+// Error(Model) naming the file.
+nlohmann::json read_json_file(const std::filesystem::path& path, const std::string& label,
+                              uint64_t max_bytes = kMaxConfigJsonBytes);
+
+// A JSON value quoted in a message: its compact text, cut to a short excerpt.
+std::string json_excerpt(const nlohmann::json& value);
 
 // Typed access to one JSON object with range checks, so that a hostile or broken config gives
 // "config.json: 'num_hidden_layers' must be an integer in [1, 1024], got 1000000000" instead of a

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/error.h"
+#include "core/io/json_file.h"
 
 namespace attnscope {
 
@@ -36,12 +37,8 @@ SafetensorsHeader parse_safetensors(const uint8_t* data, size_t size, const std:
   const size_t data_start = 8 + static_cast<size_t>(header_len);
   const size_t data_size = size - data_start;
 
-  nlohmann::json header;
-  try {
-    header = nlohmann::json::parse(data + 8, data + data_start);
-  } catch (const nlohmann::json::exception& e) {
-    bad(label, std::string("header is not valid JSON: ") + e.what());
-  }
+  const nlohmann::json header =
+      parse_json_bounded(std::string_view(reinterpret_cast<const char*>(data) + 8, static_cast<size_t>(header_len)), label + ": header");
   if (!header.is_object()) bad(label, "header is not a JSON object");
 
   SafetensorsHeader out;
@@ -101,11 +98,14 @@ SafetensorsHeader parse_safetensors(const uint8_t* data, size_t size, const std:
   std::sort(out.tensors.begin(), out.tensors.end(), [](const TensorInfo& a, const TensorInfo& b) {
     return a.offset != b.offset ? a.offset < b.offset : a.nbytes < b.nbytes;
   });
-  for (size_t i = 1; i < out.tensors.size(); ++i) {
-    const TensorInfo& a = out.tensors[i - 1];
-    const TensorInfo& b = out.tensors[i];
-    if (b.offset < a.offset + a.nbytes && b.nbytes > 0 && a.nbytes > 0)
-      bad(label, "tensors '" + a.name + "' and '" + b.name + "' overlap in the data section");
+  // Against the furthest-reaching tensor so far, not just the previous one: empty tensors (any
+  // offset, no bytes) sit between others without separating them.
+  const TensorInfo* reach = nullptr;
+  for (const TensorInfo& b : out.tensors) {
+    if (b.nbytes == 0) continue;
+    if (reach && b.offset < reach->offset + reach->nbytes)
+      bad(label, "tensors '" + reach->name + "' and '" + b.name + "' overlap in the data section");
+    if (!reach || b.offset + b.nbytes > reach->offset + reach->nbytes) reach = &b;
   }
   return out;
 }

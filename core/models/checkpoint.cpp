@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/common/error.h"
+#include "core/io/bounded_read.h"
 #include "core/io/json_file.h"
 
 namespace attnscope {
@@ -44,8 +45,11 @@ CheckpointFiles locate_checkpoint(const fs::path& dir) {
   CheckpointFiles files;
   files.dir = dir;
   files.config = dir / "config.json";
-  if (!fs::is_regular_file(files.config, ec))
+  if (!fs::is_regular_file(files.config, ec)) {
+    if (fs::exists(files.config, ec))
+      fail(ErrorKind::Model, files.config.string() + " is " + describe_path_kind(files.config) + ", not a regular file");
     fail(ErrorKind::Model, dir.string() + ": no config.json (is this a Hugging Face model folder?)");
+  }
 
   const fs::path single = dir / "model.safetensors";
   const fs::path index = dir / "model.safetensors.index.json";
@@ -71,6 +75,8 @@ CheckpointFiles locate_checkpoint(const fs::path& dir) {
         fail(ErrorKind::Model, "model.safetensors.index.json: shard '" + shard + "' does not exist in " + dir.string());
       files.weights.push_back(p);
     }
+  } else if (fs::exists(single, ec)) {
+    fail(ErrorKind::Model, single.string() + " is " + describe_path_kind(single) + ", not a regular file");
   } else if (has_pickle_weights(dir)) {
     fail(ErrorKind::Model, dir.string() + ": only PyTorch pickle weights found, no model.safetensors. " + kConvertHint);
   } else {

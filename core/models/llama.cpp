@@ -67,7 +67,12 @@ LlamaModel::LlamaModel(const CheckpointFiles& files, const JsonObject& c) : stor
   if (!c.has("head_dim") && hp_.n_embd % hp_.n_head != 0)
     c.fail_key("hidden_size", "must be divisible by num_attention_heads");
   hp_.head_dim = static_cast<int>(c.integer_or("head_dim", hp_.n_embd / hp_.n_head, 2, 1 << 12));
-  if (hp_.head_dim % 2) c.fail_key("head_dim", "must be even for rotary embeddings");
+  if (hp_.head_dim % 2) {
+    if (c.has("head_dim")) c.fail_key("head_dim", "must be even for rotary embeddings, got " + std::to_string(hp_.head_dim));
+    fail(ErrorKind::Model, c.label() + ": the head dimension, hidden_size / num_attention_heads = " + std::to_string(hp_.n_embd) +
+                               " / " + std::to_string(hp_.n_head) + " = " + std::to_string(hp_.head_dim) +
+                               " (no 'head_dim' is set), must be even for rotary embeddings");
+  }
   hp_.n_ff = static_cast<int>(c.integer("intermediate_size", 1, 1 << 20));
   hp_.n_ctx = static_cast<int>(c.integer_or("max_position_embeddings", 2048, 1, 1 << 24));
   hp_.rms_eps = static_cast<float>(c.number_or("rms_norm_eps", 1e-6, 0, 1));

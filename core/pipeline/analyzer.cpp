@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "core/common/error.h"
+#include "core/common/text.h"
 #include "core/pipeline/install_paths.h"
 #include "core/pipeline/memory_budget.h"
 
@@ -15,7 +16,23 @@ std::unique_ptr<Analyzer> Analyzer::open(const std::filesystem::path& reference)
   const std::filesystem::path dir = resolve_model_reference(reference.string());
   std::unique_ptr<Analyzer> a(new Analyzer());
   a->model_ = load_model(dir);
-  if (a->model_->info().modality == Modality::Text) a->tokenizer_ = load_tokenizer(dir, a->model_->info().model_type);
+  if (a->model_->info().modality == Modality::Text) {
+    a->tokenizer_ = load_tokenizer(dir, a->model_->info().model_type);
+    // A tokenizer from another model gives ids the embedding does not have: say so now, naming
+    // both files, rather than at the first input that happens to use one.
+    const int64_t rows = a->model_->info().vocab_size;
+    if (rows > 0 && a->tokenizer_->vocab_size() > rows) {
+      std::error_code ec;
+      const char* file = std::filesystem::is_regular_file(dir / "tokenizer.json", ec) ? "tokenizer.json"
+                         : std::filesystem::is_regular_file(dir / "vocab.txt", ec)    ? "vocab.txt"
+                                                                                      : "vocab.json";
+      const int64_t top = a->tokenizer_->vocab_size() - 1;
+      fail(ErrorKind::Model, std::string(file) + " and config.json do not match: the tokenizer uses ids up to " +
+                                 std::to_string(top) + " ('" + printable(excerpt(a->tokenizer_->token_text(top), 40)) +
+                                 "'), but config.json's vocab_size is " + std::to_string(rows) +
+                                 " (the embedding's rows); the tokenizer files belong to another model");
+    }
+  }
   else a->image_processor_ = load_image_processor_config(dir, a->model_->info().image_size, a->open_warnings_);
   return a;
 }
@@ -58,14 +75,25 @@ Analysis Analyzer::run(const AnalysisRequest& req, const ProgressFn& progress) c
     if (blank(req.text)) fail(ErrorKind::Input, "the input text contains only whitespace");
     if (req.text_pair && req.text_pair->empty()) fail(ErrorKind::Input, "the second text of the pair is empty");
     size_t limit = static_cast<size_t>(mi.max_positions);
-    if (req.max_tokens > 0) limit = std::min(limit, req.max_tokens);
+    if (req.max_tokens > 0) {
+      const size_t specials = req.text_pair ? tokenizer_->post_processor().added_pair() : tokenizer_->post_processor().added_single();
+      if (req.max_tokens <= specials)
+        fail(ErrorKind::Usage, "a token limit of " + std::to_string(req.max_tokens) + " leaves no room for the text: this model adds " +
+                                   std::to_string(specials) + " special token(s), so the limit must be at least " +
+                                   std::to_string(specials + 1));
+      limit = std::min(limit, req.max_tokens);
+    }
     a.text = req.text;
     a.encoding = req.text_pair ? tokenizer_->encode_pair(req.text, *req.text_pair, limit) : tokenizer_->encode(req.text, limit);
     if (req.text_pair) a.text_pair = *req.text_pair;
     if (a.encoding.tokens.empty()) fail(ErrorKind::Input, "the input text produced no tokens");
     if (a.encoding.truncated)
-      a.warnings.push_back("input truncated from " + std::to_string(a.encoding.untruncated_length) + " to " +
-                           std::to_string(a.encoding.tokens.size()) + " tokens (limit " + std::to_string(limit) + ")");
+      a.warnings.push_back(a.encoding.untruncated_length > 0
+                               ? "input truncated from " + std::to_string(a.encoding.untruncated_length) + " to " +
+                                     std::to_string(a.encoding.tokens.size()) + " tokens (limit " + std::to_string(limit) + ")"
+                               : "input truncated to " + std::to_string(a.encoding.tokens.size()) + " tokens (limit " +
+                                     std::to_string(limit) + "); only the beginning of the " + human_bytes(req.text.size()) +
+                                     " text was tokenized");
     input.input_ids = a.encoding.ids();
     input.token_type_ids = a.encoding.type_ids();
     for (const auto& t : a.encoding.tokens) a.labels.push_back(tokenizer_->display(t.id));

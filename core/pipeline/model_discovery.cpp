@@ -2,12 +2,13 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <fstream>
 #include <set>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "core/common/error.h"
+#include "core/io/json_file.h"
 #include "core/models/checkpoint.h"
 #include "core/pipeline/install_paths.h"
 
@@ -49,24 +50,20 @@ ModelEntry describe_model_folder(const fs::path& dir, const std::string& source)
   e.dir = dir;
   e.source = source;
   e.name = dir.filename().string();
-  std::error_code ec;
-  std::ifstream in(dir / "config.json");
-  if (!in) {
-    e.problem = "no config.json";
-    return e;
-  }
   try {
-    std::stringstream ss;
-    ss << in.rdbuf();
-    const auto j = nlohmann::json::parse(ss.str());
+    const auto j = read_json_file(dir / "config.json", "config.json");
+    if (!j.is_object()) throw Error(ErrorKind::Model, "config.json is not a JSON object");
     e.model_type = j.value("model_type", "");
     if (j.contains("architectures") && j["architectures"].is_array() && !j["architectures"].empty() && j["architectures"][0].is_string())
       e.architecture = j["architectures"][0].get<std::string>();
     e.layers = int_field(j, {"num_hidden_layers", "n_layer", "n_layers"});
     e.heads = int_field(j, {"num_attention_heads", "n_head", "n_heads"});
-  } catch (const std::exception&) {
-    e.problem = "config.json is not valid JSON";
+  } catch (const Error& err) {
+    e.problem = err.what();
+  } catch (const std::exception&) {  // e.g. "model_type": 3
+    e.problem = "config.json has unexpected types";
   }
+  std::error_code ec;
   e.image = fs::is_regular_file(dir / "preprocessor_config.json", ec) || e.model_type == "vit" || e.model_type == "deit";
   bool weights = false, pickle = false;
   for (const auto& f : fs::directory_iterator(dir, ec)) {

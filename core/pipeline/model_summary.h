@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/common/text.h"  // human_bytes
 #include "core/models/model.h"
 
 namespace attnscope {
@@ -13,7 +14,6 @@ nlohmann::ordered_json model_summary_json(const ModelInfo& info, const std::stri
 std::string model_summary_text(const ModelInfo& info, const std::string& tokenizer_kind);
 
 // "1.0 MB", "261 K" -- for people, not for parsing.
-std::string human_bytes(uint64_t bytes);
 std::string human_count(int64_t n);
 
 }  // namespace attnscope

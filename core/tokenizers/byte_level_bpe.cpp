@@ -1,7 +1,7 @@
 #include "core/tokenizers/byte_level_bpe.h"
 
 #include <cstdio>
-#include <fstream>
+#include <sstream>
 #include <functional>
 #include <unordered_map>
 
@@ -193,13 +193,12 @@ std::unique_ptr<Tokenizer> ByteLevelBpe::from_vocab_merges(const std::filesystem
                                                            const std::filesystem::path& merges_txt, const FileOptions& options) {
   std::unique_ptr<ByteLevelBpe> t(new ByteLevelBpe());
   const std::string vocab_label = vocab_json.string();
-  t->vocab_ = parse_vocab_object(read_json_file(vocab_json, vocab_label), vocab_label, t->id_to_token_);
+  t->vocab_ = parse_vocab_object(read_json_file(vocab_json, vocab_label, kMaxTokenizerFileBytes), vocab_label, t->id_to_token_);
   t->add_prefix_space_ = options.add_prefix_space;
   t->set_byte_ids(vocab_label);
 
   const std::string merges_label = merges_txt.string();
-  std::ifstream in(merges_txt, std::ios::binary);
-  if (!in) bad(merges_label, "cannot read the file");
+  std::istringstream in(read_file_bounded(merges_txt, merges_label, kMaxTokenizerFileBytes, ErrorKind::Model));
   std::string line, a, b;
   int32_t rank = 0;
   for (size_t line_no = 1; std::getline(in, line); ++line_no) {

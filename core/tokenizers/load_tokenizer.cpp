@@ -34,7 +34,7 @@ bool is_byte_level(const nlohmann::json& tj) {
 // The loaders read optional fields with nlohmann's typed accessors, which throw type_error on a
 // value of the wrong type (e.g. "special": 210): a malformed file, as Hugging Face refuses it.
 std::unique_ptr<Tokenizer> from_tokenizer_json(const fs::path& path, const std::string& model_type) try {
-  const nlohmann::json tj = read_json_file(path, "tokenizer.json");
+  const nlohmann::json tj = read_json_file(path, "tokenizer.json", kMaxTokenizerFileBytes);
   const std::string label = "tokenizer.json";
   if (!tj.is_object() || !tj.contains("model") || !tj["model"].is_object())
     fail(ErrorKind::Model, label + ": no 'model' object");

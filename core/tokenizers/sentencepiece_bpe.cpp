@@ -6,6 +6,7 @@
 #include <unicode/utf8.h>
 
 #include "core/common/error.h"
+#include "core/common/text.h"
 
 namespace attnscope {
 
@@ -49,6 +50,10 @@ std::unique_ptr<Tokenizer> SentencePieceBpe::from_tokenizer_json(const nlohmann:
     t->prepend_ = true;
   } else if (normalizer.is_null() && pre.is_object() && pre.value("type", "") == "Metaspace" && !pre.value("split", true)) {
     t->space_ = pre.value("replacement", t->space_);
+    // Hugging Face's replacement is one character (a Rust char); an empty one would make every
+    // search for it match nothing and loop.
+    if (t->space_.empty() || t->space_.size() > 4 || (static_cast<unsigned char>(t->space_[0]) < 0x80 && t->space_.size() > 1))
+      bad(label, "pre_tokenizer.replacement must be a single character, got \"" + printable(excerpt(t->space_, 20)) + "\"");
     const std::string scheme = pre.value("prepend_scheme", pre.value("add_prefix_space", true) ? "always" : "never");
     t->prepend_ = scheme != "never";
   } else {
@@ -156,7 +161,7 @@ std::string SentencePieceBpe::display(int64_t id) const {
   }
   std::string out;
   for (size_t p = 0; p < t.size();) {
-    if (t.compare(p, space_.size(), space_) == 0) {
+    if (!space_.empty() && t.compare(p, space_.size(), space_) == 0) {
       out += ' ';
       p += space_.size();
     } else {

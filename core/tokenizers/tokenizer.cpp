@@ -106,7 +106,32 @@ size_t skip_space_right(std::string_view s, size_t from) {
 
 }  // namespace
 
+void Tokenizer::build_added_matcher() const {
+  AddedMatcher& m = matcher_;
+  m.nodes.assign(1, -1);
+  m.edges.clear();
+  m.first.fill(false);
+  for (size_t k = 0; k < added_.size(); ++k) {
+    const std::string& c = added_[k].content;
+    if (c.empty()) continue;
+    m.first[static_cast<unsigned char>(c[0])] = true;
+    uint32_t node = 0;
+    for (unsigned char b : c) {
+      const uint64_t key = static_cast<uint64_t>(node) << 8 | b;
+      auto it = m.edges.find(key);
+      if (it == m.edges.end()) {
+        it = m.edges.emplace(key, static_cast<uint32_t>(m.nodes.size())).first;
+        m.nodes.push_back(-1);
+      }
+      node = it->second;
+    }
+    if (m.nodes[node] < 0) m.nodes[node] = static_cast<int32_t>(k);  // the first of duplicates wins
+  }
+}
+
 std::vector<Token> Tokenizer::tokenize(std::string_view text) const {
+  std::call_once(matcher_once_, [this] { build_added_matcher(); });
+  const AddedMatcher& m = matcher_;
   std::vector<Token> out;
   auto plain = [&](size_t b, size_t e) {
     if (e <= b) return;
@@ -116,23 +141,24 @@ std::vector<Token> Tokenizer::tokenize(std::string_view text) const {
       out.push_back(std::move(t));
     }
   };
-  // The next occurrence of every added token at or after `pos`, searched again only once `pos`
-  // has passed it, so the text is scanned about once per added token (not once per match).
-  std::vector<size_t> next(added_.size());
-  for (size_t k = 0; k < added_.size(); ++k) next[k] = added_[k].content.empty() ? std::string_view::npos : text.find(added_[k].content);
+  // Added tokens are matched leftmost first, the longest among those starting there, by walking
+  // a trie of their bytes from each position whose byte can start one: the cost follows the text
+  // and the longest added token, not the number of added tokens (60,000 of them in a bad file).
   size_t pos = 0;
   while (pos < text.size()) {
-    size_t best_at = std::string_view::npos;
+    size_t best_at = text.size();
     const AddedToken* best = nullptr;
-    for (size_t k = 0; k < added_.size(); ++k) {
-      const AddedToken& a = added_[k];
-      if (next[k] != std::string_view::npos && next[k] < pos) next[k] = text.find(a.content, pos);
-      const size_t at = next[k];
-      if (at == std::string_view::npos) continue;
-      // Leftmost match; the longest among those starting there.
-      if (at < best_at || (at == best_at && a.content.size() > best->content.size())) {
-        best_at = at;
-        best = &a;
+    for (size_t at = pos; at < text.size() && !best; ++at) {
+      if (!m.first[static_cast<unsigned char>(text[at])]) continue;
+      uint32_t node = 0;
+      for (size_t j = at; j < text.size(); ++j) {
+        auto it = m.edges.find(static_cast<uint64_t>(node) << 8 | static_cast<unsigned char>(text[j]));
+        if (it == m.edges.end()) break;
+        node = it->second;
+        if (m.nodes[node] >= 0) {
+          best = &added_[static_cast<size_t>(m.nodes[node])];
+          best_at = at;
+        }
       }
     }
     if (!best) {
@@ -181,13 +207,39 @@ Encoding apply_template(const std::vector<TemplatePiece>& tmpl, std::vector<Toke
 
 }  // namespace
 
+// The first tokens of a long text come from a prefix of it: tokenizing prefixes that end at a
+// line break or space (so no word is cut), twice as long each time, until one yields the budget
+// plus a margin. Tokens well before the cut are those of the whole text, since pre-tokenizers
+// split on whitespace and every merge stays inside a word; the margin keeps the last words near
+// the cut out. Memory then follows the token limit, not the text (README, Security).
+std::vector<Token> Tokenizer::tokenize_prefix(std::string_view text, size_t budget, bool& whole, size_t first_length) const {
+  constexpr size_t kMargin = 16;
+  size_t length = first_length > 0 ? first_length : std::max<size_t>(4096, budget * 16);
+  while (length < text.size()) {
+    size_t cut = text.find_last_of(" \n", length);
+    if (cut == std::string_view::npos || cut == 0) {
+      length *= 2;  // no break yet: a longer prefix
+      continue;
+    }
+    std::vector<Token> tokens = tokenize(text.substr(0, cut));
+    if (tokens.size() >= budget + kMargin) {
+      whole = false;
+      return tokens;
+    }
+    length *= 2;
+  }
+  whole = true;
+  return tokenize(text);
+}
+
 Encoding Tokenizer::encode(std::string_view text, size_t max_tokens) const {
   require_utf8(text, "the input text");
-  std::vector<Token> a = tokenize(text);
   const size_t extra = post_.added_single();
-  const size_t total = a.size() + extra;
+  bool whole = true;
+  std::vector<Token> a = max_tokens > 0 ? tokenize_prefix(text, max_tokens, whole) : tokenize(text);
+  const size_t total = whole ? a.size() + extra : 0;  // 0: not known, only that it exceeds the limit
   bool truncated = false;
-  if (max_tokens > 0 && total > max_tokens) {
+  if (max_tokens > 0 && a.size() + extra > max_tokens) {
     a.resize(max_tokens > extra ? max_tokens - extra : 0);
     truncated = true;
   }

@@ -1,11 +1,14 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace attnscope {
@@ -24,7 +27,7 @@ struct Token {
 struct Encoding {
   std::vector<Token> tokens;
   bool truncated = false;
-  size_t untruncated_length = 0;  // tokens before truncation
+  size_t untruncated_length = 0;  // tokens before truncation; 0 if only a prefix of a long text was tokenized
 
   std::vector<int64_t> ids() const;
   std::vector<int64_t> type_ids() const;
@@ -64,6 +67,10 @@ class Tokenizer {
   // The model-specific tokenization of `text` (added tokens split out first), without the
   // template's special tokens. Offsets are byte offsets into `text`.
   std::vector<Token> tokenize(std::string_view text) const;
+  // The first tokens of tokenize(text), at least `budget` of them if the text has that many,
+  // tokenizing only as much of a long text as that takes. `whole` tells whether all was tokenized.
+  // `first_length` (0: a default from the budget) is the first prefix tried, for tests.
+  std::vector<Token> tokenize_prefix(std::string_view text, size_t budget, bool& whole, size_t first_length = 0) const;
 
   // text -> tokens with the template's special tokens. `max_tokens` (> 0) truncates the text
   // tokens so that the whole encoding fits, keeping the special tokens (longest-first for pairs).
@@ -87,8 +94,18 @@ class Tokenizer {
 
   std::string kind_;
   std::vector<std::string> id_to_token_;
-  std::vector<AddedToken> added_;
+  std::vector<AddedToken> added_;  // set by the loaders; matched through matcher_, built on first use
   PostProcessor post_;
+
+ private:
+  struct AddedMatcher {
+    std::vector<int32_t> nodes;                     // index into added_ of the token ending here, or -1
+    std::unordered_map<uint64_t, uint32_t> edges;   // (node << 8 | byte) -> child
+    std::array<bool, 256> first{};                  // bytes an added token can start with
+  };
+  void build_added_matcher() const;
+  mutable std::once_flag matcher_once_;
+  mutable AddedMatcher matcher_;
 };
 
 // Finds the tokenizer of a model folder: tokenizer.json (WordPiece, byte-level BPE or

@@ -4,13 +4,15 @@
 #include <cstdint>
 
 #include "core/common/error.h"
+#include "core/common/text.h"
 
 namespace attnscope {
 
 namespace {
 [[noreturn]] void bad(const std::string& label, const std::string& what) { fail(ErrorKind::Model, label + ": " + what); }
-constexpr int64_t kMaxVocab = 1 << 24;
 }  // namespace
+
+std::string token_id_range() { return "[0, " + std::to_string(kMaxTokenId) + ")"; }
 
 Vocab parse_vocab_object(const nlohmann::json& vocab, const std::string& label, std::vector<std::string>& id_to_token) {
   if (!vocab.is_object()) bad(label, "the vocabulary is not a JSON object of token -> id");
@@ -21,7 +23,8 @@ Vocab parse_vocab_object(const nlohmann::json& vocab, const std::string& label, 
   for (auto it = vocab.begin(); it != vocab.end(); ++it) {
     if (!it.value().is_number_integer()) bad(label, "vocabulary entry '" + it.key() + "' has a non-integer id");
     const int64_t id = it.value().get<int64_t>();
-    if (id < 0 || id >= kMaxVocab) bad(label, "vocabulary entry '" + it.key() + "' has id " + std::to_string(id) + " outside [0, 2^24)");
+    if (id < 0 || id >= kMaxTokenId)
+      bad(label, "vocabulary entry '" + excerpt(it.key(), 40) + "' has id " + std::to_string(id) + " outside " + token_id_range());
     out.emplace(it.key(), id);
     max_id = std::max(max_id, id);
   }
@@ -47,7 +50,8 @@ std::vector<AddedToken> parse_added_tokens(const nlohmann::json& tj, const std::
     AddedToken t;
     t.content = a["content"].get<std::string>();
     t.id = a["id"].get<int64_t>();
-    if (t.id < 0 || t.id >= kMaxVocab) bad(label, "added token '" + t.content + "' has id " + std::to_string(t.id) + " outside [0, 2^24)");
+    if (t.id < 0 || t.id >= kMaxTokenId)
+      bad(label, "added token '" + excerpt(t.content, 40) + "' has id " + std::to_string(t.id) + " outside " + token_id_range());
     t.lstrip = a.value("lstrip", false);
     t.rstrip = a.value("rstrip", false);
     t.special = a.value("special", false);

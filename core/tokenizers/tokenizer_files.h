@@ -16,6 +16,12 @@ namespace attnscope {
 
 using Vocab = std::unordered_map<std::string, int64_t>;
 
+// Token ids a file may use: [0, 2^21). The largest real vocabularies have ~262k entries; the
+// id -> token table is sized by the largest id, so a bigger id would cost memory before any
+// check against the model (Analyzer::open then requires every id below config.json's vocab_size).
+inline constexpr int64_t kMaxTokenId = int64_t{1} << 21;
+std::string token_id_range();  // "[0, 2097152)"
+
 // model.vocab of a tokenizer.json / a vocab.json: {"token": id}. Ids must be unique and
 // non-negative; fills `id_to_token` (holes stay empty). Throws Error(Model) naming `label`.
 Vocab parse_vocab_object(const nlohmann::json& vocab, const std::string& label, std::vector<std::string>& id_to_token);

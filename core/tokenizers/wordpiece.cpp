@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <climits>
 #include <cstdint>
-#include <fstream>
+#include <sstream>
 #include <optional>
 #include <unordered_map>
 
@@ -259,22 +259,26 @@ void WordPiece::wordpiece(Scratch& s, size_t first, size_t last, std::vector<Tok
 
   s.pieces.clear();
   for (size_t start = 0; start < n;) {
-    const size_t prefix = start > 0 ? prefix_.size() : 0;
-    // Longest candidate that is not longer than the longest vocabulary entry.
-    size_t end = start;
-    if (prefix < max_key_bytes_) {
-      const size_t limit = s.offsets[start] + (max_key_bytes_ - prefix);
-      end = static_cast<size_t>(std::upper_bound(s.offsets.begin() + static_cast<long>(start) + 1, s.offsets.end(), limit) -
-                                s.offsets.begin()) - 1;
+    // Longest vocabulary entry (after "##" past the first piece) that starts at `start` and ends
+    // on a character boundary.
+    uint32_t node = 0;
+    bool walkable = true;
+    if (start > 0) {
+      walkable = has_continuation_root_;
+      node = continuation_root_;
     }
     int64_t found = -1;
-    for (; end > start; --end) {
-      s.key.assign(prefix_, 0, prefix);
-      s.key.append(s.utf8, s.offsets[start], s.offsets[end] - s.offsets[start]);
-      auto it = vocab_.find(s.key);
-      if (it != vocab_.end()) {
-        found = it->second;
-        break;
+    size_t end = start;
+    size_t next_boundary = start + 1;
+    for (size_t b = s.offsets[start]; walkable && b < s.offsets[n]; ++b) {
+      node = trie_child(node, static_cast<unsigned char>(s.utf8[b]));
+      if (node == 0) break;
+      if (b + 1 == s.offsets[next_boundary]) {
+        if (trie_[node].id >= 0) {
+          found = trie_[node].id;
+          end = next_boundary;
+        }
+        ++next_boundary;
       }
     }
     if (found < 0) {
@@ -297,9 +301,40 @@ void WordPiece::finish(const std::string& label) {
     if (added == added_.end()) bad(label, "the unknown token '" + unk_token_ + "' is not in the vocabulary");
     unk_id_ = added->id;
   }
-  max_key_bytes_ = 0;
-  for (const auto& [tok, id] : vocab_) max_key_bytes_ = std::max(max_key_bytes_, tok.size());
+  build_trie();
   include_added(id_to_token_, added_);
+}
+
+uint32_t WordPiece::trie_child(uint32_t node, unsigned char byte) const {
+  auto it = trie_edges_.find(static_cast<uint64_t>(node) << 8 | byte);
+  return it == trie_edges_.end() ? 0 : it->second;
+}
+
+void WordPiece::build_trie() {
+  trie_.assign(1, TrieNode{});
+  trie_edges_.clear();
+  for (const auto& [tok, id] : vocab_) {
+    uint32_t node = 0;
+    for (unsigned char c : tok) {
+      const uint64_t key = static_cast<uint64_t>(node) << 8 | c;
+      auto it = trie_edges_.find(key);
+      if (it == trie_edges_.end()) {
+        it = trie_edges_.emplace(key, static_cast<uint32_t>(trie_.size())).first;
+        trie_.push_back(TrieNode{});
+      }
+      node = it->second;
+    }
+    trie_[node].id = id;
+  }
+  continuation_root_ = 0;
+  has_continuation_root_ = true;
+  for (unsigned char c : prefix_) {
+    continuation_root_ = trie_child(continuation_root_, c);
+    if (continuation_root_ == 0) {
+      has_continuation_root_ = false;
+      break;
+    }
+  }
 }
 
 std::unique_ptr<Tokenizer> WordPiece::from_tokenizer_json(const nlohmann::json& tj, const std::string& label) try {
@@ -315,8 +350,9 @@ std::unique_ptr<Tokenizer> WordPiece::from_tokenizer_json(const nlohmann::json& 
   string_field("unk_token", t->unk_token_);
   string_field("continuing_subword_prefix", t->prefix_);
   if (auto it = model.find("max_input_chars_per_word"); it != model.end() && !it->is_null()) {
-    if (!it->is_number_unsigned() || it->get<uint64_t>() == 0)
-      bad(label, "model.max_input_chars_per_word is not a positive integer");
+    if (!it->is_number_unsigned() || it->get<uint64_t>() == 0 || it->get<uint64_t>() > kMaxWordChars)
+      bad(label, "model.max_input_chars_per_word must be an integer from 1 to " + std::to_string(kMaxWordChars) + ", got " +
+                     json_excerpt(*it));
     t->max_chars_ = it->get<size_t>();
   }
 
@@ -348,8 +384,7 @@ std::unique_ptr<Tokenizer> WordPiece::from_vocab_folder(const fs::path& dir) try
   std::unique_ptr<WordPiece> t(new WordPiece());
   const fs::path vocab_path = dir / "vocab.txt";
   const std::string label = vocab_path.string();
-  std::ifstream in(vocab_path, std::ios::binary);
-  if (!in) bad(label, "cannot be read");
+  std::istringstream in(read_file_bounded(vocab_path, label, kMaxTokenizerFileBytes, ErrorKind::Model));
   // One token per line, id = line index, as BertTokenizer's load_vocab.
   std::string line;
   while (std::getline(in, line)) {
@@ -386,6 +421,8 @@ std::unique_ptr<Tokenizer> WordPiece::from_vocab_folder(const fs::path& dir) try
       if (!tok || key.empty() || key.size() > 8 || !std::all_of(key.begin(), key.end(), [](char c) { return c >= '0' && c <= '9'; }))
         bad("tokenizer_config.json", "added_tokens_decoder entry '" + key + "' is not an id with a token");
       tok->id = std::stoll(key);
+      if (tok->id >= kMaxTokenId)
+        bad("tokenizer_config.json", "added_tokens_decoder id " + key + " is outside " + token_id_range());
       t->added_.push_back(std::move(*tok));
     }
   }

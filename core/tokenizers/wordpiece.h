@@ -53,8 +53,23 @@ class WordPiece final : public Tokenizer {
   std::string unk_token_ = "[UNK]";
   int64_t unk_id_ = 0;
   std::string prefix_ = "##";
+  // Longer words are [UNK] without being looked at; Hugging Face's default is 100. A larger
+  // setting in a file is refused: matching a word costs up to its length times the longest entry.
+  static constexpr size_t kMaxWordChars = 1000;
   size_t max_chars_ = 100;
-  size_t max_key_bytes_ = 0;  // longest vocabulary entry: no longer candidate can match
+  // The vocabulary as a byte trie, so the longest entry at a position is found in one walk over
+  // the text (at most as long as that entry) instead of one hash lookup per candidate length,
+  // which is quadratic in the entry length. Node 0 is the root; continuation pieces start at
+  // the node reached by prefix_ ("##").
+  struct TrieNode {
+    int64_t id = -1;  // vocabulary id of the entry ending here, or -1
+  };
+  std::vector<TrieNode> trie_;
+  std::unordered_map<uint64_t, uint32_t> trie_edges_;  // (node << 8 | byte) -> child
+  uint32_t continuation_root_ = 0;                      // 0 with id -1 everywhere if "##" is absent
+  bool has_continuation_root_ = false;
+  void build_trie();
+  uint32_t trie_child(uint32_t node, unsigned char byte) const;  // 0 = none (the root is never a child)
 };
 
 }  // namespace attnscope

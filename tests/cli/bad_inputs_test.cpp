@@ -3,9 +3,11 @@
 // code (2 usage, 3 model, 4 input/resource, 5 output) and the words of the message on stderr.
 // Rows that must succeed (odd but valid inputs, NaN weights) check their warning or output.
 // For every failing row the output file must not exist afterwards: nothing partial is left.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <functional>
 
 #include <gtest/gtest.h>
@@ -113,6 +115,42 @@ std::function<void(const fs::path&, const test::ProcessResult&)> image_ran(int w
   };
 }
 
+// --- round two (a red team's classes) ---------------------------------------------------------
+
+// 100,000 nested arrays: enough to overflow the stack of any recursive JSON code.
+std::string depth_bomb() { return std::string(100000, '[') + std::string(100000, ']'); }
+
+// Inserts `"x_deep": <depth bomb>,` as the first key of the JSON object in `file`, as text.
+void bomb_json_file(const fs::path& file) {
+  std::string text = test::read_file(file);
+  text.insert(text.find('{') + 1, "\"x_deep\": " + depth_bomb() + ", ");
+  test::write_file(file, text);
+}
+
+// The built-in ViT on a sample photo after `damage` edits a copy of it.
+std::function<Args(const fs::path&)> vit(std::function<void(const fs::path& model)> damage) {
+  return [damage](const fs::path& dir) {
+    const fs::path m = test::copy_model("vit-tiny", dir);
+    damage(m);
+    return Args{"attend", "--model", m.string(), "--image", (test::source_dir() / "samples/images/chelsea.png").string(), "--out",
+                out(dir).string()};
+  };
+}
+
+std::function<Args(const fs::path&)> tokenizer_json(std::function<void(nlohmann::json&)> edit) {
+  return stories([edit](const fs::path& m) {
+    auto tj = nlohmann::json::parse(test::read_file(m / "tokenizer.json"));
+    edit(tj);
+    test::write_file(m / "tokenizer.json", tj.dump());
+  });
+}
+
+// No control character reaches the terminal raw: only as \xNN.
+void expect_no_raw_escape(const fs::path&, const test::ProcessResult& r) {
+  EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << "raw ESC in: " << r.err;
+  EXPECT_NE(r.err.find("\\x1B"), std::string::npos) << r.err;
+}
+
 const std::vector<Row>& rows() {
   static const std::vector<Row> table = {
       // --- model folders: config.json -----------------------------------------------------------
@@ -169,7 +207,7 @@ const std::vector<Row>& rows() {
        3, {"model.safetensors: header length 104857601 bytes exceeds the limit of 104857600 bytes"}},
       {"WeightsHeaderNotJson",
        stories([](const fs::path& m) { test::write_file(m / "model.safetensors", std::string("\x08\0\0\0\0\0\0\0{not js}", 16)); }),
-       3, {"model.safetensors: header is not valid JSON"}},
+       3, {"model.safetensors: header: invalid JSON"}},
       {"WeightsHeaderNotAnObject",
        stories([](const fs::path& m) { test::write_file(m / "model.safetensors", test::safetensors_bytes({1, 2}, "")); }), 3,
        {"model.safetensors: header is not a JSON object"}},
@@ -277,7 +315,7 @@ const std::vector<Row>& rows() {
        [](const fs::path& dir) {
          return Args{"attend", "--model", test::builtin_model("stories260K").string(), "--text-file", (dir / "nope.txt").string(), "--out", out(dir).string()};
        },
-       4, {"nope.txt: cannot read the text file"}},
+       4, {"--text-file: ", "nope.txt does not exist"}},
       // NUL is a valid character: the SentencePiece vocabulary lacks it, so it becomes the byte token.
       {"TextWithNulBytes", [](const fs::path& dir) { return attend_file(test::builtin_model("stories260K").string(), dir, std::string("a\0b", 3)); }, 0,
        {},
@@ -289,10 +327,153 @@ const std::vector<Row>& rows() {
        }},
       {"TextTenMegabytesIsTruncated",
        [](const fs::path& dir) { return attend_file(test::builtin_model("stories260K").string(), dir, test::story(10 << 20)); }, 0,
-       {"warning: input truncated from ", " to 512 tokens (limit 512)"},
+       {"warning: input truncated to 512 tokens (limit 512); only the beginning of the 10.5 MB text was tokenized"},
        [](const fs::path& dir, const test::ProcessResult&) {
          expect_json_output(dir, [](const nlohmann::json& j) { EXPECT_EQ(j["input_ids"].size(), 512u); });
        }},
+
+      // --- round two: JSON depth and size, special files, tokenizer pathologies ----------------------
+      {"DepthBombConfigJson", stories([](const fs::path& m) { bomb_json_file(m / "config.json"); }), 3,
+       {"config.json: JSON nested more than 128 levels deep"}},
+      {"DepthBombInsideRopeScaling",
+       stories([](const fs::path& m) {
+         std::string text = test::read_file(m / "config.json");
+         text.insert(text.find('{') + 1, "\"rope_scaling\": {\"type\": \"linear\", \"factor\": " + depth_bomb() + "}, ");
+         test::write_file(m / "config.json", text);
+       }),
+       3, {"config.json: JSON nested more than 128 levels deep"}},
+      {"DepthBombTokenizerJson", stories([](const fs::path& m) { bomb_json_file(m / "tokenizer.json"); }), 3,
+       {"tokenizer.json: JSON nested more than 128 levels deep"}},
+      {"DepthBombPreprocessorConfig", vit([](const fs::path& m) { bomb_json_file(m / "preprocessor_config.json"); }), 3,
+       {"preprocessor_config.json: JSON nested more than 128 levels deep"}},
+      {"DepthBombShardIndex",
+       [](const fs::path& dir) {
+         Args a = sharded("model-00001-of-00001.safetensors")(dir);
+         bomb_json_file(dir / "stories260K" / "model.safetensors.index.json");
+         return a;
+       },
+       3, {"model.safetensors.index.json: JSON nested more than 128 levels deep"}},
+      {"DepthBombSafetensorsHeader",
+       stories([](const fs::path& m) {
+         auto parts = test::read_safetensors_parts(m / "model.safetensors");
+         std::string h = parts.header.dump();
+         h.insert(1, "\"x_deep\": " + depth_bomb() + ", ");
+         h.append((8 - h.size() % 8) % 8, ' ');
+         const uint64_t n = h.size();
+         std::string bytes(8, '\0');
+         std::memcpy(bytes.data(), &n, 8);
+         test::write_file(m / "model.safetensors", bytes + h + parts.data);
+       }),
+       3, {"model.safetensors: header: JSON nested more than 128 levels deep"}},
+      {"ConfigJsonOverTheSizeCap",
+       stories([](const fs::path& m) {
+         std::string text = test::read_file(m / "config.json");
+         text.insert(text.find('{') + 1, "\"x_pad\": \"" + std::string(17'000'000, 'x') + "\", ");
+         test::write_file(m / "config.json", text);
+       }),
+       3, {"config.json: ", "is 17.0 MB, more than the 16.0 MB allowed for it"},
+       [](const fs::path&, const test::ProcessResult& r) { EXPECT_LT(r.max_rss_kb, 200 * 1024) << "refused before reading"; }},
+      {"ConfigJsonIsAFolder",
+       stories([](const fs::path& m) {
+         fs::remove(m / "config.json");
+         fs::create_directory(m / "config.json");
+       }),
+       3, {"config.json is a folder, not a regular file"}},
+      {"WeightsAreAFolder",
+       stories([](const fs::path& m) {
+         fs::remove(m / "model.safetensors");
+         fs::create_directory(m / "model.safetensors");
+       }),
+       3, {"model.safetensors is a folder, not a regular file"}},
+      {"TextFileIsAFolder",
+       [](const fs::path& dir) {
+         fs::create_directory(dir / "texts");
+         return Args{"attend", "--model", "builtin:stories260K", "--text-file", (dir / "texts").string(), "--out", out(dir).string()};
+       },
+       4, {"--text-file: ", "texts is a folder, not a regular file"}},
+      {"TextFileIsDevZero",
+       [](const fs::path& dir) {
+         return Args{"attend", "--model", "builtin:stories260K", "--text-file", "/dev/zero", "--out", out(dir).string()};
+       },
+       4, {"--text-file: /dev/zero is a device, not a regular file"},
+       [](const fs::path&, const test::ProcessResult& r) { EXPECT_LT(r.max_rss_kb, 200 * 1024); }},
+      {"TextFileIsAFifo",
+       [](const fs::path& dir) {
+         ::mkfifo((dir / "fifo").c_str(), 0600);  // nobody ever writes: opening it would block forever
+         return Args{"attend", "--model", "builtin:stories260K", "--text-file", (dir / "fifo").string(), "--out", out(dir).string()};
+       },
+       4, {"fifo is a FIFO, not a regular file"}},
+      // Memory follows the token limit, not the text: a 40 MB text with --max-tokens 16 is read
+      // (40 MB) and only its beginning tokenized; it used to take ~200 bytes per input byte (8 GB).
+      {"FortyMegabyteTextWithMaxTokens16",
+       [](const fs::path& dir) {
+         Args a = attend_file("builtin:stories260K", dir, test::story(40'000'000));
+         a.back() = (dir / "out.safetensors").string();
+         a.insert(a.end(), {"--max-tokens", "16"});
+         return a;
+       },
+       0, {"warning: input truncated to 16 tokens (limit 16); only the beginning of the 40.0 MB text was tokenized"},
+       [](const fs::path&, const test::ProcessResult& r) {
+         EXPECT_LT(r.max_rss_kb, 400 * 1024) << "peak resident memory " << r.max_rss_kb / 1024 << " MiB";
+         std::printf("  40 MB text, --max-tokens 16: peak resident memory %ld MiB\n", r.max_rss_kb / 1024);
+       }},
+      {"MaxTokensBelowTheSpecialTokens",
+       [](const fs::path& dir) {
+         Args a = attend_text("builtin:stories260K", dir);
+         a.insert(a.end(), {"--max-tokens", "1"});
+         return a;
+       },
+       2, {"a token limit of 1 leaves no room for the text: this model adds 1 special token(s), so the limit must be at least 2"}},
+      {"ThreadsOutOfRangeSaysSoInOneLine",
+       [](const fs::path& dir) {
+         Args a = attend_text("builtin:stories260K", dir);
+         a.insert(a.end(), {"--threads", "-1"});
+         return a;
+       },
+       2, {"--threads: must be a number from 0 to 1000000000, got '-1'"},
+       [](const fs::path&, const test::ProcessResult& r) { EXPECT_LT(r.err.size(), 200u) << r.err; }},
+      {"MetaspaceWithEmptyReplacement",
+       tokenizer_json([](nlohmann::json& tj) {
+         tj["normalizer"] = nullptr;
+         tj["pre_tokenizer"] = {{"type", "Metaspace"}, {"replacement", ""}, {"prepend_scheme", "always"}, {"split", false}};
+       }),
+       3, {"tokenizer.json: pre_tokenizer.replacement must be a single character, got \"\""}},
+      {"AddedTokenWithAHugeId",
+       tokenizer_json([](nlohmann::json& tj) {
+         tj["added_tokens"].push_back({{"id", 99999999}, {"content", "<huge>"}, {"special", true}, {"single_word", false},
+                                       {"lstrip", false}, {"rstrip", false}, {"normalized", false}});
+       }),
+       3, {"tokenizer.json: added token '<huge>' has id 99999999 outside [0, 2097152)"},
+       [](const fs::path&, const test::ProcessResult& r) { EXPECT_LT(r.max_rss_kb, 200 * 1024); }},
+      {"TokenizerFromAnotherModel",
+       tokenizer_json([](nlohmann::json& tj) {
+         tj["added_tokens"].push_back({{"id", 600}, {"content", "<extra>"}, {"special", true}, {"single_word", false},
+                                       {"lstrip", false}, {"rstrip", false}, {"normalized", false}});
+       }),
+       3, {"tokenizer.json and config.json do not match: the tokenizer uses ids up to 600 ('<extra>'), but config.json's vocab_size is 512"}},
+      {"ManyAddedTokensOnAMegabyteText",
+       [](const fs::path& dir) {
+         const fs::path m = test::copy_model("stories260K", dir);
+         auto tj = nlohmann::json::parse(test::read_file(m / "tokenizer.json"));
+         for (int i = 0; i < 60001; ++i)
+           tj["added_tokens"].push_back({{"id", 3 + i % 500}, {"content", "<x" + std::to_string(i) + ">"}, {"special", true},
+                                         {"single_word", false}, {"lstrip", false}, {"rstrip", false}, {"normalized", false}});
+         test::write_file(m / "tokenizer.json", tj.dump());
+         std::string text;
+         while (text.size() < 1'000'000) text += "Once upon a time <x7> there was a cat. ";
+         return attend_file(m.string(), dir, text);
+       },
+       0, {"warning: input truncated to 512 tokens"}},
+      {"ControlCharactersInFileNamesAreEscaped",
+       config([](nlohmann::json& c) { c["model_type"] = "\x1b]0;pwned\x07\x1b[2Jllama"; }), 3,
+       {"unsupported model_type '\\x1B]0;pwned\\x07\\x1B[2Jllama'"}, expect_no_raw_escape},
+      {"DerivedHeadDimThatIsOdd",
+       config([](nlohmann::json& c) {
+         c.erase("head_dim");
+         c["num_attention_heads"] = 64;
+       }),
+       3,
+       {"config.json: the head dimension, hidden_size / num_attention_heads = 64 / 64 = 1 (no 'head_dim' is set), must be even"}},
 
       // --- image inputs (dino-random: 224 x 224, patch 16) -----------------------------------------
       {"ImageZeroBytes", [](const fs::path& dir) { return attend_image(dir, "empty.png", ""); }, 4, {"empty.png: the file is empty"}},
@@ -419,7 +600,8 @@ TEST_P(BadInputs, ExitCodeAndMessage) {
   for (const auto& a : args)
     if (a.find(test::shared_dir().string()) != std::string::npos) ATTNSCOPE_REQUIRE_SHARED();
   const auto t0 = std::chrono::steady_clock::now();
-  const test::ProcessResult r = test::run_process(ATTNSCOPE_CLI, args);
+  const test::ProcessResult r = test::run_process(ATTNSCOPE_CLI, args, 110, /*measure_memory=*/true);
+  EXPECT_FALSE(r.timed_out) << "no input may freeze the tool";
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   EXPECT_EQ(r.exit_code, row.exit_code) << r.err;
   for (const auto& m : row.messages) EXPECT_NE(r.err.find(m), std::string::npos) << "expected \"" << m << "\" in:\n" << r.err;

@@ -100,7 +100,7 @@ TEST(Llama, TruncatesLongInputWithWarning) {
   const Analysis a = analyzer->run(req);
   EXPECT_EQ(a.seq_len(), 512);
   ASSERT_FALSE(a.warnings.empty());
-  EXPECT_NE(a.warnings[0].find("input truncated from"), std::string::npos);
+  EXPECT_NE(a.warnings[0].find("input truncated"), std::string::npos) << a.warnings[0];
   EXPECT_NE(a.warnings[0].find("to 512 tokens"), std::string::npos);
   EXPECT_EQ(test::max_upper_triangle(a.forward.attentions), 0.0f);
 }

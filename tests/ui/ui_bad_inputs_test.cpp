@@ -1,6 +1,8 @@
 // The window offscreen against a representative set of the bad inputs of tests/cli/bad_inputs_test:
 // each one shows its message in the message bar, the app keeps running, and the model and the
 // result that were on screen before stay.
+#include <sys/stat.h>
+
 #include <functional>
 
 #include <QAction>
@@ -43,6 +45,18 @@ std::function<QString(const fs::path&)> image(const std::string& name, std::func
     test::write_file(dir / name, bytes());
     return path(dir / name);
   };
+}
+
+void bomb(const fs::path& file) {
+  std::string text = test::read_file(file);
+  text.insert(text.find('{') + 1, "\"x_deep\": " + std::string(100000, '[') + std::string(100000, ']') + ", ");
+  test::write_file(file, text);
+}
+
+void edit_tokenizer(const fs::path& m, const std::function<void(nlohmann::json&)>& edit) {
+  auto tj = nlohmann::json::parse(test::read_file(m / "tokenizer.json"));
+  edit(tj);
+  test::write_file(m / "tokenizer.json", tj.dump());
 }
 
 }  // namespace
@@ -122,6 +136,30 @@ void BadInputsUiTest::brokenModelFoldersShowTheErrorAndKeepModelAndResult() {
        }),
        "shard '../../shard.safetensors' is not a plain file name inside the model folder"},
       {"tokenizer-missing", stories([](const fs::path& m) { fs::remove(m / "tokenizer.json"); }), "no tokenizer files"},
+      // Round two: each of these crashed the window (stack overflow), froze it or exhausted memory.
+      {"config-depth-bomb", stories([](const fs::path& m) { bomb(m / "config.json"); }),
+       "config.json: JSON nested more than 128 levels deep"},
+      {"tokenizer-depth-bomb", stories([](const fs::path& m) { bomb(m / "tokenizer.json"); }),
+       "tokenizer.json: JSON nested more than 128 levels deep"},
+      {"metaspace-empty-replacement", stories([](const fs::path& m) {
+         edit_tokenizer(m, [](nlohmann::json& tj) {
+           tj["normalizer"] = nullptr;
+           tj["pre_tokenizer"] = {{"type", "Metaspace"}, {"replacement", ""}, {"prepend_scheme", "always"}, {"split", false}};
+         });
+       }),
+       "pre_tokenizer.replacement must be a single character"},
+      {"huge-added-token-id", stories([](const fs::path& m) {
+         edit_tokenizer(m, [](nlohmann::json& tj) { tj["added_tokens"].push_back({{"id", 99999999}, {"content", "<huge>"}}); });
+       }),
+       "has id 99999999 outside [0, 2097152)"},
+      {"tokenizer-of-another-model", stories([](const fs::path& m) {
+         edit_tokenizer(m, [](nlohmann::json& tj) { tj["added_tokens"].push_back({{"id", 600}, {"content", "<extra>"}}); });
+       }),
+       "tokenizer.json and config.json do not match"},
+      {"escape-sequences-in-config", stories([](const fs::path& m) {
+         test::edit_config(m, [](nlohmann::json& c) { c["model_type"] = "\x1b[2Jllama"; });
+       }),
+       "unsupported model_type '\\x1B[2Jllama'"},
       {"vocab-duplicate",
        [](const fs::path& dir) {
          const fs::path m = test::copy_model("bert-random", dir);
@@ -175,10 +213,15 @@ void BadInputsUiTest::badTextInputsShowTheErrorAndKeepTheResult() {
   // Text files: invalid UTF-8 and a missing file are refused when opened; the editor keeps its text.
   const fs::path dir = test::scratch_dir("text-files");
   test::write_file(dir / "latin1.txt", "caf\xE9 au lait");
+  fs::create_directory(dir / "a-folder");
+  ::mkfifo((dir / "fifo").c_str(), 0600);  // nobody writes: opening it would freeze the window
   window.inputPanel()->setText("the cat sat on the mat.");
   for (const auto& [file, message] : std::vector<std::pair<fs::path, QString>>{
            {dir / "latin1.txt", "Cannot use this input: latin1.txt is not valid UTF-8 (byte 0xE9 at offset 3)"},
-           {dir / "missing.txt", "Cannot read "}}) {
+           {dir / "missing.txt", "missing.txt does not exist"},
+           {dir / "a-folder", "a-folder is a folder, not a regular file"},
+           {dir / "fifo", "fifo is a FIFO, not a regular file"},
+           {"/dev/zero", "/dev/zero is a device, not a regular file"}}) {
     QVERIFY(!window.inputPanel()->loadTextFile(path(file)));
     expectError(window, message);
     QCOMPARE(window.inputPanel()->text(), QString("the cat sat on the mat."));

@@ -4,6 +4,8 @@
 #include <QLabel>
 #include <QToolButton>
 
+#include "core/common/text.h"
+
 namespace attnscope::ui {
 
 MessageBar::MessageBar(QWidget* parent) : QFrame(parent), label_(new QLabel(this)) {
@@ -12,6 +14,7 @@ MessageBar::MessageBar(QWidget* parent) : QFrame(parent), label_(new QLabel(this
   auto* l = new QHBoxLayout(this);
   l->setContentsMargins(8, 4, 4, 4);
   label_->setWordWrap(true);
+  label_->setTextFormat(Qt::PlainText);  // messages quote names from files: never markup
   label_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   l->addWidget(label_, 1);
   auto* close = new QToolButton(this);
@@ -28,7 +31,8 @@ void MessageBar::showMessage(const QString& text, Severity severity) {
   const char* bg = severity == Severity::Error ? "#fde2e1" : severity == Severity::Warning ? "#fff4d6" : "#e3eefc";
   const char* border = severity == Severity::Error ? "#d9534f" : severity == Severity::Warning ? "#e0a800" : "#4a7bd0";
   setStyleSheet(QString("QFrame#messageBar { background: %1; border: 1px solid %2; border-radius: 3px; }").arg(bg, border));
-  label_->setText(text);
+  // Control characters from file names and contents are shown as \xNN (core/common/text.h).
+  label_->setText(QString::fromStdString(printable(text.toStdString())));
   show();
 }
 

@@ -21,6 +21,8 @@
 
 #include "core/common/error.h"
 #include "core/common/parse.h"
+#include "core/common/text.h"
+#include "core/io/bounded_read.h"
 #include "core/tokenizers/tokenizer.h"
 #include "ui/document/analysis_document.h"
 
@@ -155,20 +157,23 @@ void InputPanel::setText(const QString& text) {
 }
 
 bool InputPanel::loadTextFile(const QString& path) {
-  QFile f(path);
-  if (!f.open(QIODevice::ReadOnly)) {
-    emit problem(tr("Cannot read %1: %2").arg(QDir::toNativeSeparators(path), f.errorString()));
-    return false;
-  }
-  const QByteArray bytes = f.readAll();
-  try {  // QString would replace invalid bytes with U+FFFD without a word
-    require_utf8(std::string_view(bytes.constData(), static_cast<size_t>(bytes.size())), QFileInfo(path).fileName().toStdString());
+  // Only a regular file of at most kMaxInputTextBytes is opened: a FIFO would block this thread
+  // and /dev/zero would never end (checked from the file's metadata, before reading).
+  std::string bytes;
+  try {
+    bytes = read_file_bounded(path.toStdString(), QFileInfo(path).fileName().toStdString(), kMaxInputTextBytes, ErrorKind::Input);
+    // QString would replace invalid bytes with U+FFFD without a word.
+    require_utf8(bytes, QFileInfo(path).fileName().toStdString());
   } catch (const Error& e) {
-    emit problem(tr("Cannot use this input: %1").arg(QString::fromStdString(e.what())));
+    emit problem(tr("Cannot use this input: %1").arg(QString::fromStdString(printable(e.what()))));
+    return false;
+  } catch (const std::bad_alloc&) {
+    emit problem(tr("Cannot use this input: not enough memory to read %1").arg(QDir::toNativeSeparators(path)));
     return false;
   }
-  const QString text = QString::fromStdString(strip_final_newline(bytes.toStdString()));
-  if (bytes.size() <= kEditorLimit) {
+  const size_t size = bytes.size();
+  const QString text = QString::fromStdString(strip_final_newline(std::move(bytes)));
+  if (size <= static_cast<size_t>(kEditorLimit)) {
     setText(text);
     return true;
   }
@@ -179,7 +184,7 @@ bool InputPanel::loadTextFile(const QString& path) {
   big_note_->setText(tr("Showing the start of %1 (%2 MB). Running uses the whole file; the model reads as many tokens as it can "
                         "take and says so. Editing replaces it with what is shown.")
                          .arg(QFileInfo(path).fileName())
-                         .arg(bytes.size() / 1e6, 0, 'f', 1));
+                         .arg(static_cast<double>(size) / 1e6, 0, 'f', 1));
   big_note_->show();
   return true;
 }
