@@ -155,7 +155,9 @@ std::optional<ImageHeader> webp_header(const uint8_t* d, size_t size) {
     const size_t len = le32(d + off + 4);
     const uint8_t* p = d + off + 8;
     if (len > size - off - 8) break;
+    if (std::memcmp(type, "ANIM", 4) == 0) h.animated = true;
     if (std::memcmp(type, "VP8X", 4) == 0 && len >= 10) {
+      h.animated = h.animated || (p[0] & 0x02);
       h.width = int64_t(le24(p + 4)) + 1;
       h.height = int64_t(le24(p + 7)) + 1;
       sized = true;

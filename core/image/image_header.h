@@ -16,6 +16,7 @@ struct ImageHeader {
   int64_t height = 0;
   int orientation = 1;  // EXIF Orientation tag (1-8; 1 = as stored)
   bool truncated = false;  // JPEG without an end-of-image marker after its scan
+  bool animated = false;   // WebP with the VP8X animation flag or an ANIM chunk
 };
 
 const char* to_string(ImageFormat format);

@@ -108,6 +108,8 @@ RgbImage decode_image(const uint8_t* data, size_t size, const std::string& label
     fail(ErrorKind::Input, label + ": not a recognised image file (supported: PNG, JPEG, BMP, TIFF, WebP)");
   check_pixels(header->width, header->height, opt, label);
   if (header->truncated) fail(ErrorKind::Input, label + ": truncated JPEG (no end-of-image marker)");
+  if (header->animated)
+    fail(ErrorKind::Input, label + ": an animated WebP; Attnscope reads still images (save one frame as PNG or a still WebP)");
 
   cv::Mat m;
   try {

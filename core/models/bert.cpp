@@ -155,6 +155,10 @@ void EncoderModel::read_hparams(const JsonObject& c) {
   hp_.head_dim = hp_.n_embd / hp_.n_head;
   hp_.n_ctx = hp_.n_pos;
   if (hp_.family == Family::Roberta) {
+    // Positions start after pad_token_id, so at least pad_token_id + 2 of them are needed.
+    if (hp_.n_pos < 3)
+      c.fail_key("max_position_embeddings", "must be at least 3 for RoBERTa (its positions start after pad_token_id), got " +
+                                                std::to_string(hp_.n_pos));
     hp_.pad_id = static_cast<int>(c.integer_or("pad_token_id", 1, 0, hp_.n_pos - 2));
     hp_.n_ctx = hp_.n_pos - hp_.pad_id - 1;
   }

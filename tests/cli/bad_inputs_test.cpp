@@ -467,6 +467,36 @@ const std::vector<Row>& rows() {
       {"ControlCharactersInFileNamesAreEscaped",
        config([](nlohmann::json& c) { c["model_type"] = "\x1b]0;pwned\x07\x1b[2Jllama"; }), 3,
        {"unsupported model_type '\\x1B]0;pwned\\x07\\x1B[2Jllama'"}, expect_no_raw_escape},
+      // A two-frame animated WebP (VP8X with the animation flag, ANIM and two ANMF chunks), as
+      // ImageMagick writes it: it used to be called corrupt.
+      {"ImageAnimatedWebp",
+       [](const fs::path& dir) {
+         std::string riff = "WEBP";
+         auto chunk = [&](const char* type, const std::string& body) {
+           std::string len(4, '\0');
+           const uint32_t n = static_cast<uint32_t>(body.size());
+           std::memcpy(len.data(), &n, 4);
+           riff += std::string(type, 4) + len + body + (body.size() % 2 ? std::string(1, '\0') : "");
+         };
+         chunk("VP8X", std::string("\x02\0\0\0\x1f\0\0\x1f\0\0", 10));  // animation flag, 32 x 32
+         chunk("ANIM", std::string("\xff\xff\xff\xff\0\0", 6));
+         chunk("ANMF", std::string(16, '\0'));
+         chunk("ANMF", std::string(16, '\0'));
+         std::string size(4, '\0');
+         const uint32_t n = static_cast<uint32_t>(riff.size());
+         std::memcpy(size.data(), &n, 4);
+         test::write_file(dir / "anim.webp", "RIFF" + size + riff);
+         return Args{"attend", "--model", "builtin:vit-tiny", "--image", (dir / "anim.webp").string(), "--out", out(dir).string()};
+       },
+       4, {"anim.webp: an animated WebP; Attnscope reads still images"}},
+      {"RobertaWithOnePosition",
+       [](const fs::path& dir) {
+         const fs::path m = test::copy_model("roberta-random", dir);
+         test::edit_config(m, [](nlohmann::json& c) { c["max_position_embeddings"] = 1; });
+         return attend_text(m.string(), dir);
+       },
+       3, {"config.json: 'max_position_embeddings' must be at least 3 for RoBERTa (its positions start after pad_token_id), got 1"},
+       [](const fs::path&, const test::ProcessResult& r) { EXPECT_EQ(r.err.find("-1]"), std::string::npos) << r.err; }},
       {"DerivedHeadDimThatIsOdd",
        config([](nlohmann::json& c) {
          c.erase("head_dim");
