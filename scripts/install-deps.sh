@@ -8,6 +8,7 @@ set -euo pipefail
 build=(
   build-essential cmake ninja-build pkg-config
   qt6-base-dev qt6-svg-dev libqcustomplot-dev libqcustomplot2.1-qt6 libgl-dev
+  qt6-tools-dev qt6-l10n-tools qt6-translations-l10n fonts-noto-cjk
   libeigen3-dev libopencv-dev nlohmann-json3-dev libicu-dev libcli11-dev zlib1g-dev
   libboost-graph-dev libopenblas-dev
 )

@@ -4,6 +4,7 @@
 #include <QApplication>
 
 #include "ui/app/app_identity.h"
+#include "ui/app/language.h"
 #include "ui/app/launch_options.h"
 #include "ui/app/main_window.h"
 #include "ui/app/session.h"
@@ -12,6 +13,7 @@
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
   attnscope::ui::apply_app_identity(app);
+  attnscope::ui::install_translators(app);
 
   const attnscope::ui::LaunchParse launch = attnscope::ui::parse_launch_options(QApplication::arguments());
   if (launch.exit_now) {

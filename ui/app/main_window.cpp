@@ -1,6 +1,7 @@
 #include "ui/app/main_window.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
@@ -26,6 +27,7 @@
 #include <QProgressDialog>
 #include <QStandardPaths>
 
+#include "ui/app/language.h"
 #include "ui/app/message_bar.h"
 #include "ui/dialogs/batch_export_dialog.h"
 #include "ui/dialogs/export_figure_dialog.h"
@@ -280,6 +282,27 @@ void MainWindow::buildMenus() {
   view_menu->addSeparator();
   view_menu->addAction(findChild<QDockWidget*>("modelsDock")->toggleViewAction());
   view_menu->addAction(findChild<QDockWidget*>("inputDock")->toggleViewAction());
+
+  // Language: names in their own language, so that either can be found in the other.
+  QMenu* language = view_menu->addMenu(tr("&Language"));
+  auto* group = new QActionGroup(language);
+  const std::pair<QString, QString> choices[] = {
+      {QString(), tr("System default")}, {"en", QStringLiteral("English")}, {"zh_CN", QString::fromUtf8("简体中文")}};
+  for (const auto& [code, name] : choices) {
+    QAction* a = language->addAction(name);
+    a->setObjectName("language-" + (code.isEmpty() ? QString("system") : code));
+    a->setCheckable(true);
+    a->setChecked(chosen_language() == code);
+    group->addAction(a);
+    connect(a, &QAction::triggered, this, [this, code = code] {
+      set_ui_language(code);
+      // Both languages, since the choice may be one the user does not read yet.
+      message_bar_->showMessage(tr("The language changes when Attnscope starts again.") +
+                                    (ui_language() == "zh_CN" || code == "zh_CN" ? QString::fromUtf8("  语言将在重新启动 Attnscope 后更改。")
+                                                                                 : QString()),
+                                Severity::Info);
+    });
+  }
 }
 
 void MainWindow::runCurrentInput() {

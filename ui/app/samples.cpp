@@ -1,5 +1,6 @@
 #include "ui/app/samples.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 
@@ -25,10 +26,20 @@ QStringList list(const QString& sub, const QStringList& patterns) {
 QStringList sample_texts() { return list("texts", {"*.txt"}); }
 QStringList sample_images() { return list("images", {"*.png", "*.jpg", "*.jpeg"}); }
 
+// The titles of the shipped samples, listed for the translators; other files keep their names.
+[[maybe_unused]] const char* const kSampleTitles[] = {
+    QT_TRANSLATE_NOOP("Samples", "01 short"),           QT_TRANSLATE_NOOP("Samples", "02 coreference animal"),
+    QT_TRANSLATE_NOOP("Samples", "03 coreference trophy"), QT_TRANSLATE_NOOP("Samples", "04 paragraph"),
+    QT_TRANSLATE_NOOP("Samples", "05 chinese attention"), QT_TRANSLATE_NOOP("Samples", "06 chinese coreference"),
+    QT_TRANSLATE_NOOP("Samples", "07 masked"),          QT_TRANSLATE_NOOP("Samples", "08 agreement"),
+    QT_TRANSLATE_NOOP("Samples", "09 story"),           QT_TRANSLATE_NOOP("Samples", "astronaut"),
+    QT_TRANSLATE_NOOP("Samples", "chelsea"),            QT_TRANSLATE_NOOP("Samples", "coffee"),
+    QT_TRANSLATE_NOOP("Samples", "rocket")};
+
 QString sample_title(const QString& path) {
   QString base = QFileInfo(path).completeBaseName();
   base.replace('-', ' ');
-  return base;
+  return QCoreApplication::translate("Samples", base.toUtf8().constData());
 }
 
 }  // namespace attnscope::ui

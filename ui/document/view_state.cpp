@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -101,19 +102,54 @@ bool parse(const QString& s, HeadMode& out) {
   return parse_in(s, all, out);
 }
 
+// Shown in titles and figures: translated ("ViewState" context); to_string() stays the stable
+// name used in sidecars and on the command line.
+QString display_name(HeadMode m) {
+  switch (m) {
+    case HeadMode::Single: return QCoreApplication::translate("ViewState", "single head");
+    case HeadMode::Mean: return QCoreApplication::translate("ViewState", "mean");
+    case HeadMode::Max: return QCoreApplication::translate("ViewState", "max");
+    case HeadMode::Min: return QCoreApplication::translate("ViewState", "min");
+    case HeadMode::Subset: return QCoreApplication::translate("ViewState", "subset");
+  }
+  return {};
+}
+
+QString display_name(Method m) {
+  switch (m) {
+    case Method::Raw: return QCoreApplication::translate("ViewState", "raw");
+    case Method::Rollout: return QCoreApplication::translate("ViewState", "rollout");
+    case Method::Flow: return QCoreApplication::translate("ViewState", "attention flow");
+  }
+  return {};
+}
+
+QString display_name(Normalization n) {
+  switch (n) {
+    case Normalization::Row: return QCoreApplication::translate("ViewState", "row scale");
+    case Normalization::Matrix: return QCoreApplication::translate("ViewState", "matrix scale");
+    case Normalization::Global: return QCoreApplication::translate("ViewState", "global scale");
+    case Normalization::Log: return QCoreApplication::translate("ViewState", "log scale");
+    case Normalization::Percentile: return QCoreApplication::translate("ViewState", "percentile scale");
+  }
+  return {};
+}
+
 QString describe(const ViewState& s) {
-  if (s.method == Method::Rollout) return QString("rollout, %1 of heads").arg(s.head_mode == HeadMode::Single ? "mean" : to_string(s.head_mode));
-  if (s.method == Method::Flow) return QStringLiteral("attention flow");
+  if (s.method == Method::Rollout)
+    return QCoreApplication::translate("ViewState", "rollout, %1 of heads")
+        .arg(display_name(s.head_mode == HeadMode::Single ? HeadMode::Mean : s.head_mode));
+  if (s.method == Method::Flow) return display_name(Method::Flow);
   QString head;
   switch (s.head_mode) {
     case HeadMode::Single: head = QString("H%1").arg(s.head); break;
     case HeadMode::Subset: {
       QStringList hs;
       for (int h : s.subset) hs << QString::number(h);
-      head = "mean of H" + hs.join(",");
+      head = QCoreApplication::translate("ViewState", "mean of H%1").arg(hs.join(","));
       break;
     }
-    default: head = to_string(s.head_mode) + " of heads"; break;
+    default: head = QCoreApplication::translate("ViewState", "%1 of heads").arg(display_name(s.head_mode)); break;
   }
   return QString("L%1 \u00b7 %2").arg(s.layer).arg(head);
 }

@@ -50,6 +50,10 @@ bool parse(const QString& s, ViewKind& out);
 bool parse(const QString& s, HeadMode& out);
 
 // "L3 · H5", "L3 · mean of heads", "rollout from L0" -- for titles and the status bar.
+// Translated names for titles and figures (to_string() gives the stable names of sidecars).
+QString display_name(HeadMode m);
+QString display_name(Method m);
+QString display_name(Normalization n);
 QString describe(const ViewState& s);
 
 // The selection as JSON (figure sidecars) and back. from_json() takes missing keys from `base`

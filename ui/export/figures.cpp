@@ -1,5 +1,6 @@
 #include "ui/export/figures.h"
 
+#include <QCoreApplication>
 #include <QFileInfo>
 
 #include <qcustomplot.h>
@@ -28,12 +29,13 @@ namespace attnscope::ui {
 
 QString figure_title(const AnalysisDocument& doc, const ViewState& s, ViewKind view) {
   QString t = QFileInfo(doc.modelDir()).fileName();
-  if (view == ViewKind::Overview) return t + QString::fromUtf8(" \u00b7 all heads \u00b7 ") + to_string(s.normalization) + " scale";
-  if (view == ViewKind::Heads) return t + QString::fromUtf8(" \u00b7 head statistics");
-  if (view == ViewKind::Cost) return t + QString::fromUtf8(" \u00b7 cost");
-  if (view == ViewKind::Prediction) return t + QString::fromUtf8(" \u00b7 predictions");
-  return t + QString::fromUtf8(" \u00b7 ") + describe(s) + QString::fromUtf8(" \u00b7 ") + to_string(s.method) +
-         QString::fromUtf8(" \u00b7 ") + to_string(s.normalization) + " scale";
+  const QString dot = QString::fromUtf8(" \u00b7 ");
+  if (view == ViewKind::Overview)
+    return t + dot + QCoreApplication::translate("Figures", "all heads") + dot + display_name(s.normalization);
+  if (view == ViewKind::Heads) return t + dot + QCoreApplication::translate("Figures", "head statistics");
+  if (view == ViewKind::Cost) return t + dot + QCoreApplication::translate("Figures", "cost");
+  if (view == ViewKind::Prediction) return t + dot + QCoreApplication::translate("Figures", "predictions");
+  return t + dot + describe(s) + dot + display_name(s.method) + dot + display_name(s.normalization);
 }
 
 QString figure_stem(const ViewState& s, ViewKind view) {

@@ -1,5 +1,7 @@
 #include "ui/render/text_renderer.h"
 
+#include <QCoreApplication>
+
 #include <QAbstractTextDocumentLayout>
 #include <QTextBlock>
 #include <QTextCursor>
@@ -65,7 +67,7 @@ std::unique_ptr<QTextDocument> TextRenderer::document(double width) const {
         fmt.setFontUnderline(true);
         fmt.setUnderlineColor(QColor(220, 40, 40));
       }
-      fmt.setToolTip(QString("token %1 · weight %2").arg(s.token).arg(s.weight, 0, 'g', 4));
+      fmt.setToolTip(QCoreApplication::translate("Figures", "token %1 · weight %2").arg(s.token).arg(s.weight, 0, 'g', 4));
       c.mergeCharFormat(fmt);
     }
   }

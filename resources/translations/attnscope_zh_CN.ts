@@ -1,0 +1,1523 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>BatchExportDialog</name>
+    <message>
+        <source>Batch export</source>
+        <translation>批量导出</translation>
+    </message>
+    <message>
+        <source>Every head of layer %1</source>
+        <translation>第 %1 层的每个注意力头</translation>
+    </message>
+    <message>
+        <source>Every layer × head</source>
+        <translation>每个层 × 头</translation>
+    </message>
+    <message>
+        <source>Every method for the selection (head, mean, max, min, rollout, flow if computed)</source>
+        <translation>当前选择的每种方法（单头、平均、最大、最小、注意力汇聚，以及已计算的注意力流）</translation>
+    </message>
+    <message>
+        <source>Figures:</source>
+        <translation>图：</translation>
+    </message>
+    <message>
+        <source>View:</source>
+        <translation>视图：</translation>
+    </message>
+    <message>
+        <source>Format:</source>
+        <translation>格式：</translation>
+    </message>
+    <message>
+        <source> dpi</source>
+        <translation> dpi</translation>
+    </message>
+    <message>
+        <source>PNG resolution:</source>
+        <translation>PNG 分辨率：</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Folder:</source>
+        <translation>文件夹：</translation>
+    </message>
+    <message>
+        <source>Also a one-page overview of every layer × head</source>
+        <translation>另附一页所有层 × 头的总览</translation>
+    </message>
+    <message>
+        <source>Provenance file beside each figure</source>
+        <translation>在每张图旁写入溯源文件</translation>
+    </message>
+    <message>
+        <source>Export into folder</source>
+        <translation>导出到文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>BatchExporter</name>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+</context>
+<context>
+    <name>ControlsBar</name>
+    <message>
+        <source>Layer (↑/↓ in a view)</source>
+        <translation>层（在视图中按 ↑/↓）</translation>
+    </message>
+    <message>
+        <source>Head (←/→ in a view), or a fusion of heads</source>
+        <translation>注意力头（在视图中按 ←/→），或多个头的融合</translation>
+    </message>
+    <message>
+        <source>raw</source>
+        <translation>原始</translation>
+    </message>
+    <message>
+        <source>rollout</source>
+        <translation>注意力汇聚</translation>
+    </message>
+    <message>
+        <source>flow</source>
+        <translation>注意力流</translation>
+    </message>
+    <message>
+        <source>raw: the layer&apos;s attention; rollout / flow: attention propagated through all layers (Abnar &amp; Zuidema 2020)</source>
+        <translation>原始：该层的注意力；注意力汇聚 / 注意力流：在所有层之间传播的注意力（Abnar &amp; Zuidema 2020）</translation>
+    </message>
+    <message>
+        <source>row (raw weights)</source>
+        <translation>按行（原始权重）</translation>
+    </message>
+    <message>
+        <source>matrix max</source>
+        <translation>矩阵最大值</translation>
+    </message>
+    <message>
+        <source>global max</source>
+        <translation>全局最大值</translation>
+    </message>
+    <message>
+        <source>log</source>
+        <translation>对数</translation>
+    </message>
+    <message>
+        <source>clip 2% outliers</source>
+        <translation>裁掉 2% 离群值</translation>
+    </message>
+    <message>
+        <source>Hide special tokens</source>
+        <translation>隐藏特殊词元</translation>
+    </message>
+    <message>
+        <source>Drop [CLS], [SEP], &lt;s&gt;, … and renormalise each row over the remaining tokens</source>
+        <translation>去掉 [CLS]、[SEP]、&lt;s&gt; 等，并在其余词元上重新归一化每一行</translation>
+    </message>
+    <message>
+        <source>&amp;Layer</source>
+        <translation>层(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Head</source>
+        <translation>头(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Method</source>
+        <translation>方法(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;Colours</source>
+        <translation>配色(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Scale</source>
+        <translation>刻度(&amp;S)</translation>
+    </message>
+    <message>
+        <source>head %1</source>
+        <translation>第 %1 个头</translation>
+    </message>
+    <message>
+        <source>mean of heads</source>
+        <translation>各头平均</translation>
+    </message>
+    <message>
+        <source>max of heads</source>
+        <translation>各头最大</translation>
+    </message>
+    <message>
+        <source>min of heads</source>
+        <translation>各头最小</translation>
+    </message>
+    <message>
+        <source>subset…</source>
+        <translation>子集…</translation>
+    </message>
+    <message>
+        <source>Mean of a subset of heads</source>
+        <translation>若干注意力头的平均</translation>
+    </message>
+    <message>
+        <source>Heads (e.g. 0,2,5):</source>
+        <translation>注意力头（例如 0,2,5）：</translation>
+    </message>
+</context>
+<context>
+    <name>CostView</name>
+    <message>
+        <source>Measure at increasing lengths</source>
+        <translation>按递增长度实测</translation>
+    </message>
+    <message>
+        <source>Ctrl+M</source>
+        <translation>Ctrl+M</translation>
+    </message>
+    <message>
+        <source>Runs the model on generated inputs of 8, 16, 32, … tokens (3 runs each, median); Esc cancels (Ctrl+M)</source>
+        <translation>在 8、16、32 … 个词元的生成输入上运行模型（每个长度 3 次，取中位数）；Esc 取消（Ctrl+M）</translation>
+    </message>
+    <message>
+        <source>up to </source>
+        <translation>最多 </translation>
+    </message>
+    <message>
+        <source> tokens</source>
+        <translation> 个词元</translation>
+    </message>
+    <message>
+        <source>Open a model to see what its attention costs.</source>
+        <translation>打开一个模型，查看其注意力的计算开销。</translation>
+    </message>
+    <message>
+        <source>Last run: time per layer, by part</source>
+        <translation>上一次运行：每层耗时，按部分划分</translation>
+    </message>
+    <message>
+        <source>layer</source>
+        <translation>层</translation>
+    </message>
+    <message>
+        <source>ms</source>
+        <translation>毫秒</translation>
+    </message>
+    <message>
+        <source>Compute per forward pass</source>
+        <translation>每次前向传播的计算量</translation>
+    </message>
+    <message>
+        <source>sequence length n (tokens)</source>
+        <translation>序列长度 n（词元）</translation>
+    </message>
+    <message>
+        <source>FLOPs</source>
+        <translation>FLOPs</translation>
+    </message>
+    <message>
+        <source>total</source>
+        <translation>总计</translation>
+    </message>
+    <message>
+        <source>linear part (projections, MLP)</source>
+        <translation>线性部分（投影、MLP）</translation>
+    </message>
+    <message>
+        <source>n² part (scores, softmax, weighted sum)</source>
+        <translation>n² 部分（分数、softmax、加权求和）</translation>
+    </message>
+    <message>
+        <source>measured seconds</source>
+        <translation>实测秒数</translation>
+    </message>
+    <message>
+        <source>measured time (right axis)</source>
+        <translation>实测时间（右轴）</translation>
+    </message>
+    <message>
+        <source>n² = linear at n = %1</source>
+        <translation>n² 部分 = 线性部分，于 n = %1</translation>
+    </message>
+    <message>
+        <source>this input, n = %1</source>
+        <translation>当前输入，n = %1</translation>
+    </message>
+    <message>
+        <source>Memory held (all layers&apos; attention captured)</source>
+        <translation>占用内存（捕获所有层的注意力）</translation>
+    </message>
+    <message>
+        <source>bytes</source>
+        <translation>字节</translation>
+    </message>
+    <message>
+        <source>weights</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>activations</source>
+        <translation>激活值</translation>
+    </message>
+    <message>
+        <source>attention maps (4 L H n²)</source>
+        <translation>注意力图（4 L H n²）</translation>
+    </message>
+    <message>
+        <source>this input</source>
+        <translation>当前输入</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt;: %2 layers × %3 heads, d&lt;sub&gt;k&lt;/sub&gt; = %4, hidden %5. Per layer the linear part costs about %6·n FLOPs and the attention part %7·n²; the n² part overtakes at &lt;b&gt;n ≈ %8&lt;/b&gt; tokens.</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;：%2 层 × %3 个头，d&lt;sub&gt;k&lt;/sub&gt; = %4，隐藏维度 %5。每层线性部分约 %6·n FLOPs，注意力部分约 %7·n²；n² 部分在 &lt;b&gt;n ≈ %8&lt;/b&gt; 个词元处超过线性部分。</translation>
+    </message>
+    <message>
+        <source> This input (n = %1): %2FLOPs, of which %3% in the n² part; memory %4B</source>
+        <translation> 当前输入（n = %1）：%2FLOPs，其中 %3% 在 n² 部分；内存 %4B</translation>
+    </message>
+    <message>
+        <source>; measured %1 ms.</source>
+        <translation>；实测 %1 毫秒。</translation>
+    </message>
+</context>
+<context>
+    <name>ExportController</name>
+    <message>
+        <source>Nothing to export yet: run an input first.</source>
+        <translation>还没有可导出的内容：请先运行一个输入。</translation>
+    </message>
+</context>
+<context>
+    <name>ExportFigureDialog</name>
+    <message>
+        <source>Export %1 view</source>
+        <translation>导出“%1”视图</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>File (.png, .svg, .pdf):</source>
+        <translation>文件（.png、.svg、.pdf）：</translation>
+    </message>
+    <message>
+        <source> in</source>
+        <translation> 英寸</translation>
+    </message>
+    <message>
+        <source>Size:</source>
+        <translation>尺寸：</translation>
+    </message>
+    <message>
+        <source> dpi</source>
+        <translation> dpi</translation>
+    </message>
+    <message>
+        <source>PNG resolution:</source>
+        <translation>PNG 分辨率：</translation>
+    </message>
+    <message>
+        <source>Title naming model, layer, head, method and scale</source>
+        <translation>标题注明模型、层、头、方法和刻度</translation>
+    </message>
+    <message>
+        <source>Provenance file NAME.attnscope.json (reopen it to restore this view)</source>
+        <translation>溯源文件 NAME.attnscope.json（重新打开即可恢复此视图）</translation>
+    </message>
+    <message>
+        <source>Export view</source>
+        <translation>导出视图</translation>
+    </message>
+    <message>
+        <source>PNG (*.png);;SVG (*.svg);;PDF (*.pdf)</source>
+        <translation>PNG (*.png);;SVG (*.svg);;PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Use a .png, .svg or .pdf file name.</source>
+        <translation>请使用 .png、.svg 或 .pdf 文件名。</translation>
+    </message>
+    <message>
+        <source>%1 × %2 pixels.</source>
+        <translation>%1 × %2 像素。</translation>
+    </message>
+    <message>
+        <source>Vector axes and real text; the attention cells are an embedded image.</source>
+        <translation>坐标轴为矢量、文字为真实文本；注意力单元格为嵌入的图像。</translation>
+    </message>
+</context>
+<context>
+    <name>Figures</name>
+    <message>
+        <source>all heads</source>
+        <translation>所有注意力头</translation>
+    </message>
+    <message>
+        <source>head statistics</source>
+        <translation>注意力头统计</translation>
+    </message>
+    <message>
+        <source>cost</source>
+        <translation>计算开销</translation>
+    </message>
+    <message>
+        <source>predictions</source>
+        <translation>预测</translation>
+    </message>
+    <message>
+        <source>token %1 · weight %2</source>
+        <translation>词元 %1 · 权重 %2</translation>
+    </message>
+</context>
+<context>
+    <name>HeadsView</name>
+    <message>
+        <source>Statistic:</source>
+        <translation>统计量：</translation>
+    </message>
+    <message>
+        <source>Induction scores need extra runs on a repeated random sequence; computing…</source>
+        <translation>归纳分数需要在重复的随机序列上额外运行；正在计算…</translation>
+    </message>
+</context>
+<context>
+    <name>ImageView</name>
+    <message>
+        <source>Smooth</source>
+        <translation>平滑</translation>
+    </message>
+    <message>
+        <source>Bicubic upsampling of the patch grid; off: one flat cell per patch</source>
+        <translation>对图像块网格做双三次上采样；关闭：每个图像块一个平坦单元</translation>
+    </message>
+    <message>
+        <source>Mass contour</source>
+        <translation>质量轮廓</translation>
+    </message>
+    <message>
+        <source>Outline the smallest set of patches holding this fraction of the map&apos;s mass (DINO)</source>
+        <translation>勾勒出占该图此比例质量的最少图像块（DINO）</translation>
+    </message>
+    <message>
+        <source>Opacity</source>
+        <translation>不透明度</translation>
+    </message>
+</context>
+<context>
+    <name>InferenceWorker</name>
+    <message>
+        <source>Out of memory while opening %1</source>
+        <translation>打开 %1 时内存不足</translation>
+    </message>
+    <message>
+        <source>Unexpected error: %1</source>
+        <translation>意外错误：%1</translation>
+    </message>
+    <message>
+        <source>Out of memory: the input is too large for this machine. Capture fewer layers or shorten the input.</source>
+        <translation>内存不足：输入对这台机器来说太大。请少捕获几层或缩短输入。</translation>
+    </message>
+    <message>
+        <source>Out of memory while capturing Q, K and V</source>
+        <translation>捕获 Q、K、V 时内存不足</translation>
+    </message>
+</context>
+<context>
+    <name>InputPanel</name>
+    <message>
+        <source>Drop an image here,
+or open or paste one.</source>
+        <translation>把图片拖到这里，
+或打开、粘贴一张。</translation>
+    </message>
+    <message>
+        <source>Type or paste a text, or open a sample (File ▸ Samples)…</source>
+        <translation>输入或粘贴文本，或打开示例（文件 ▸ 示例）…</translation>
+    </message>
+    <message>
+        <source>Second segment (optional):</source>
+        <translation>第二段（可选）：</translation>
+    </message>
+    <message>
+        <source>sentence B of a pair</source>
+        <translation>句对中的句子 B</translation>
+    </message>
+    <message>
+        <source>Open text file…</source>
+        <translation>打开文本文件…</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Run the model on this text (Ctrl+R)</source>
+        <translation>用模型处理这段文本（Ctrl+R）</translation>
+    </message>
+    <message>
+        <source>Open image…</source>
+        <translation>打开图片…</translation>
+    </message>
+    <message>
+        <source>Paste</source>
+        <translation>粘贴</translation>
+    </message>
+    <message>
+        <source>Run the model on this image (Ctrl+R)</source>
+        <translation>用模型处理这张图片（Ctrl+R）</translation>
+    </message>
+    <message>
+        <source>Cannot use this input: %1</source>
+        <translation>无法使用此输入：%1</translation>
+    </message>
+    <message>
+        <source>Cannot use this input: not enough memory to read %1</source>
+        <translation>无法使用此输入：内存不足，无法读取 %1</translation>
+    </message>
+    <message>
+        <source>Showing the start of %1 (%2 MB). Running uses the whole file; the model reads as many tokens as it can take and says so. Editing replaces it with what is shown.</source>
+        <translation>显示的是 %1 的开头（%2 MB）。运行时使用整个文件；模型读入它能接受的最多词元，并会提示。编辑会用所显示的内容替换它。</translation>
+    </message>
+    <message>
+        <source>%1 is not an image Attnscope can read (%2)</source>
+        <translation>%1 不是 Attnscope 能读取的图片（%2）</translation>
+    </message>
+    <message>
+        <source>The clipboard holds no image.</source>
+        <translation>剪贴板中没有图片。</translation>
+    </message>
+    <message>
+        <source>Cannot save the pasted image to %1</source>
+        <translation>无法把粘贴的图片保存到 %1</translation>
+    </message>
+    <message>
+        <source>Open a text file</source>
+        <translation>打开文本文件</translation>
+    </message>
+    <message>
+        <source>Text (*.txt *.md);;All files (*)</source>
+        <translation>文本 (*.txt *.md);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Open an image</source>
+        <translation>打开图片</translation>
+    </message>
+    <message>
+        <source>Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp);;All files (*)</source>
+        <translation>图片 (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp);;所有文件 (*)</translation>
+    </message>
+</context>
+<context>
+    <name>InsideHeadView</name>
+    <message>
+        <source>Query token:</source>
+        <translation>查询词元：</translation>
+    </message>
+    <message>
+        <source>Temperature:</source>
+        <translation>温度：</translation>
+    </message>
+    <message>
+        <source>T &lt; 1 sharpens the distributions, T &gt; 1 flattens them; T = 1 is the model</source>
+        <translation>T &lt; 1 使分布更尖锐，T &gt; 1 使其更平坦；T = 1 即模型本身</translation>
+    </message>
+    <message>
+        <source>T = 1</source>
+        <translation>T = 1</translation>
+    </message>
+    <message>
+        <source>Run an input to look inside a head.</source>
+        <translation>运行一个输入，查看注意力头的内部。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Capturing Q, K and V of layer %1&lt;/b&gt; by running the input again…</source>
+        <translation>正在重新运行输入，&lt;b&gt;捕获第 %1 层的 Q、K、V&lt;/b&gt;…</translation>
+    </message>
+    <message>
+        <source> (one head at a time: the selection is a fusion of heads, head %1 is shown)</source>
+        <translation>（一次只看一个头：当前选择是多个头的融合，显示的是第 %1 个头）</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Layer %1, head %2&lt;/b&gt;%3 reads key/value head %4 · query %5 (token %6) · d&lt;sub&gt;k&lt;/sub&gt; = %7 · %8 keys%9</source>
+        <translation>&lt;b&gt;第 %1 层，第 %2 个头&lt;/b&gt;%3 读取键/值头 %4 · 查询 %5（词元 %6）· d&lt;sub&gt;k&lt;/sub&gt; = %7 · %8 个键%9</translation>
+    </message>
+    <message>
+        <source> (causal: keys after the query are masked)</source>
+        <translation>（因果：查询之后的键被屏蔽）</translation>
+    </message>
+    <message>
+        <source>component of the %1-dimensional head space</source>
+        <translation>%1 维注意力头空间的分量</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;1. Query and keys&lt;/b&gt;&lt;br&gt;q&lt;sub&gt;i&lt;/sub&gt; = W&lt;sub&gt;Q&lt;/sub&gt; x&lt;sub&gt;i&lt;/sub&gt;%1 (top row), k&lt;sub&gt;j&lt;/sub&gt; = W&lt;sub&gt;K&lt;/sub&gt; x&lt;sub&gt;j&lt;/sub&gt; (one row per token).&lt;br&gt;‖q‖ = %2; each head sees its own %3 of the %4 dimensions.</source>
+        <translation>&lt;b&gt;1. 查询与键&lt;/b&gt;&lt;br&gt;q&lt;sub&gt;i&lt;/sub&gt; = W&lt;sub&gt;Q&lt;/sub&gt; x&lt;sub&gt;i&lt;/sub&gt;%1（顶行），k&lt;sub&gt;j&lt;/sub&gt; = W&lt;sub&gt;K&lt;/sub&gt; x&lt;sub&gt;j&lt;/sub&gt;（每个词元一行）。&lt;br&gt;‖q‖ = %2；每个注意力头只看到 %4 维中属于自己的 %3 维。</translation>
+    </message>
+    <message>
+        <source>, after the rotary position embedding</source>
+        <translation>，经过旋转位置编码之后</translation>
+    </message>
+    <message>
+        <source>q·k (raw)</source>
+        <translation>q·k（原始）</translation>
+    </message>
+    <message>
+        <source>scaled</source>
+        <translation>缩放后</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;2. Scores&lt;/b&gt;&lt;br&gt;s&lt;sub&gt;j&lt;/sub&gt; = q·k&lt;sub&gt;j&lt;/sub&gt;%1; largest at %2: %3&lt;br&gt;scaled: s&lt;sub&gt;j&lt;/sub&gt; / %4 → %5&lt;br&gt;&lt;i&gt;Why divide:&lt;/i&gt; q·k is a sum of %6 products, so it grows with d&lt;sub&gt;k&lt;/sub&gt;; unscaled, the softmax would saturate to one key (see “dot” below).</source>
+        <translation>&lt;b&gt;2. 分数&lt;/b&gt;&lt;br&gt;s&lt;sub&gt;j&lt;/sub&gt; = q·k&lt;sub&gt;j&lt;/sub&gt;%1；最大值在 %2：%3&lt;br&gt;缩放：s&lt;sub&gt;j&lt;/sub&gt; / %4 → %5&lt;br&gt;&lt;i&gt;为什么要除：&lt;/i&gt;q·k 是 %6 个乘积之和，会随 d&lt;sub&gt;k&lt;/sub&gt; 增大；不缩放的话，softmax 会饱和到单个键上（见下方“点积”）。</translation>
+    </message>
+    <message>
+        <source> (this model divides q first)</source>
+        <translation>（此模型先对 q 做除法）</translation>
+    </message>
+    <message>
+        <source>softmax(q·k/√d) — the model%1</source>
+        <translation>softmax(q·k/√d) —— 模型本身%1</translation>
+    </message>
+    <message>
+        <source> at T</source>
+        <translation>（温度 T）</translation>
+    </message>
+    <message>
+        <source>dot q·k (unscaled)</source>
+        <translation>点积 q·k（未缩放）</translation>
+    </message>
+    <message>
+        <source>cosine</source>
+        <translation>余弦相似度</translation>
+    </message>
+    <message>
+        <source>−‖q−k‖²</source>
+        <translation>−‖q−k‖²</translation>
+    </message>
+    <message>
+        <source>weight</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;3. Softmax&lt;/b&gt;&lt;br&gt;w&lt;sub&gt;j&lt;/sub&gt; = exp(s&lt;sub&gt;j&lt;/sub&gt;/T) / Σ&lt;sub&gt;l&lt;/sub&gt; exp(s&lt;sub&gt;l&lt;/sub&gt;/T), T = %1&lt;br&gt;w(%2) = %3 · entropy %4 nats (uniform over %5 keys: %6)&lt;br&gt;At T = 1 these are the Matrix view&apos;s row: max difference %7.&lt;br&gt;&lt;br&gt;&lt;b&gt;Other scoring functions&lt;/b&gt; on the same q and K:&lt;br&gt;%8</source>
+        <translation>&lt;b&gt;3. Softmax&lt;/b&gt;&lt;br&gt;w&lt;sub&gt;j&lt;/sub&gt; = exp(s&lt;sub&gt;j&lt;/sub&gt;/T) / Σ&lt;sub&gt;l&lt;/sub&gt; exp(s&lt;sub&gt;l&lt;/sub&gt;/T)，T = %1&lt;br&gt;w(%2) = %3 · 熵 %4 奈特（在 %5 个键上均匀分布时：%6）&lt;br&gt;当 T = 1 时，这就是矩阵视图中的那一行：最大差异 %7。&lt;br&gt;&lt;br&gt;在同样的 q 和 K 上的&lt;b&gt;其他打分函数&lt;/b&gt;：&lt;br&gt;%8</translation>
+    </message>
+    <message>
+        <source>component</source>
+        <translation>分量</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;4. Output&lt;/b&gt;&lt;br&gt;v&lt;sub&gt;j&lt;/sub&gt; = W&lt;sub&gt;V&lt;/sub&gt; x&lt;sub&gt;j&lt;/sub&gt; (rows), out = Σ&lt;sub&gt;j&lt;/sub&gt; w&lt;sub&gt;j&lt;/sub&gt; v&lt;sub&gt;j&lt;/sub&gt; = %1… (bottom row), ‖out‖ = %2.&lt;br&gt;At T = 1 this is the model&apos;s own context vector for this head (max difference %3); the output projection then mixes all %4 heads.</source>
+        <translation>&lt;b&gt;4. 输出&lt;/b&gt;&lt;br&gt;v&lt;sub&gt;j&lt;/sub&gt; = W&lt;sub&gt;V&lt;/sub&gt; x&lt;sub&gt;j&lt;/sub&gt;（各行），out = Σ&lt;sub&gt;j&lt;/sub&gt; w&lt;sub&gt;j&lt;/sub&gt; v&lt;sub&gt;j&lt;/sub&gt; = %1…（底行），‖out‖ = %2。&lt;br&gt;当 T = 1 时，这就是模型在该注意力头上的上下文向量（最大差异 %3）；随后输出投影把全部 %4 个头混合起来。</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Attnscope</source>
+        <translation>Attnscope</translation>
+    </message>
+    <message>
+        <source>Matrix</source>
+        <translation>矩阵</translation>
+    </message>
+    <message>
+        <source>Lines</source>
+        <translation>连线</translation>
+    </message>
+    <message>
+        <source>Overview</source>
+        <translation>总览</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <source>Image</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>Heads</source>
+        <translation>注意力头</translation>
+    </message>
+    <message>
+        <source>Prediction</source>
+        <translation>预测</translation>
+    </message>
+    <message>
+        <source>Inside the head</source>
+        <translation>注意力头内部</translation>
+    </message>
+    <message>
+        <source>Cost</source>
+        <translation>计算开销</translation>
+    </message>
+    <message>
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Input</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>Selection</source>
+        <translation>选择</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stop the run (Esc); the previous result stays</source>
+        <translation>停止运行（Esc）；之前的结果保留</translation>
+    </message>
+    <message>
+        <source>%1 — Attnscope</source>
+        <translation>%1 — Attnscope</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Open &amp;model folder…</source>
+        <translation>打开模型文件夹(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+O</source>
+        <translation>Ctrl+Shift+O</translation>
+    </message>
+    <message>
+        <source>&amp;Open…</source>
+        <translation>打开(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>A figure&apos;s .attnscope.json (restores its view), an image or a text file</source>
+        <translation>图的 .attnscope.json（恢复其视图）、图片或文本文件</translation>
+    </message>
+    <message>
+        <source>Open &amp;image…</source>
+        <translation>打开图片(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Open &amp;text file…</source>
+        <translation>打开文本文件(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>&amp;Paste image</source>
+        <translation>粘贴图片(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+V</source>
+        <translation>Ctrl+Shift+V</translation>
+    </message>
+    <message>
+        <source>&amp;Samples</source>
+        <translation>示例(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Recent models</source>
+        <translation>最近的模型(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Export view…</source>
+        <translation>导出视图(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Ctrl+E</source>
+        <translation>Ctrl+E</translation>
+    </message>
+    <message>
+        <source>&amp;Batch export…</source>
+        <translation>批量导出(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+B</source>
+        <translation>Ctrl+Shift+B</translation>
+    </message>
+    <message>
+        <source>Export &amp;data…</source>
+        <translation>导出数据(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+E</source>
+        <translation>Ctrl+Shift+E</translation>
+    </message>
+    <message>
+        <source>Export head &amp;statistics…</source>
+        <translation>导出注意力头统计(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Run</source>
+        <translation>运行(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Ctrl+R</source>
+        <translation>Ctrl+R</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel</source>
+        <translation>取消(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Memory budget…</source>
+        <translation>内存预算(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>Memory budget</source>
+        <translation>内存预算</translation>
+    </message>
+    <message>
+        <source>Largest memory a run may hold for its results, e.g. 4G or 512M.
+Longer runs ask to capture fewer layers. Empty: half the machine&apos;s RAM.</source>
+        <translation>一次运行为其结果最多可占用的内存，例如 4G 或 512M。
+超出时会询问是否只捕获部分层。留空：本机内存的一半。</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Next head</source>
+        <translation>下一个注意力头</translation>
+    </message>
+    <message>
+        <source>Previous head</source>
+        <translation>上一个注意力头</translation>
+    </message>
+    <message>
+        <source>Next layer</source>
+        <translation>下一层</translation>
+    </message>
+    <message>
+        <source>Previous layer</source>
+        <translation>上一层</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>The language changes when Attnscope starts again.</source>
+        <translation>语言将在重新启动 Attnscope 后更改。</translation>
+    </message>
+    <message>
+        <source>Choose an image first (File ▸ Open image…, drag and drop, or paste).</source>
+        <translation>请先选择一张图片（文件 ▸ 打开图片…、拖放或粘贴）。</translation>
+    </message>
+    <message>
+        <source>The open model reads text; open an image model to run this photo.</source>
+        <translation>当前模型读取文本；要运行这张照片，请打开一个图像模型。</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Attnscope figures (*.attnscope.json);;Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp);;Text (*.txt *.md);;All files (*)</source>
+        <translation>Attnscope 图 (*.attnscope.json);;图片 (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp);;文本 (*.txt *.md);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Replace?</source>
+        <translation>替换？</translation>
+    </message>
+    <message>
+        <source>%1 exists. Replace it?</source>
+        <translation>%1 已存在。要替换吗？</translation>
+    </message>
+    <message>
+        <source>Exported %1</source>
+        <translation>已导出 %1</translation>
+    </message>
+    <message>
+        <source>Export failed: %1</source>
+        <translation>导出失败：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) in the folder would be replaced. Continue?</source>
+        <translation>
+            <numerusform>文件夹中的 %n 个文件将被替换。继续吗？</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Exporting figures…</source>
+        <translation>正在导出图…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n figure(s)</source>
+        <translation>
+            <numerusform>已导出 %n 张图</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Batch export stopped after %n figure(s): %1</source>
+        <translation>
+            <numerusform>批量导出在 %n 张图后停止：%1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Export data</source>
+        <translation>导出数据</translation>
+    </message>
+    <message>
+        <source>NumPy (*.npz);;safetensors (*.safetensors);;JSON (*.json)</source>
+        <translation>NumPy (*.npz);;safetensors (*.safetensors);;JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Export head statistics</source>
+        <translation>导出注意力头统计</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv);;JSON (*.json)</source>
+        <translation>CSV (*.csv);;JSON (*.json)</translation>
+    </message>
+</context>
+<context>
+    <name>MatrixView</name>
+    <message>
+        <source>Cells smaller than a pixel show</source>
+        <translation>小于一个像素的单元格显示</translation>
+    </message>
+    <message>
+        <source>the block&apos;s maximum</source>
+        <translation>块内最大值</translation>
+    </message>
+    <message>
+        <source>the block&apos;s mean</source>
+        <translation>块内平均值</translation>
+    </message>
+    <message>
+        <source>query %1
+key %2
+weight %3</source>
+        <translation>查询 %1
+键 %2
+权重 %3</translation>
+    </message>
+</context>
+<context>
+    <name>MemoryBudgetDialog</name>
+    <message>
+        <source>Not enough memory for this run</source>
+        <translation>内存不足以完成这次运行</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;This input has %1 tokens.&lt;/b&gt; Capturing the attention of all %2 layers would need about &lt;b&gt;%3&lt;/b&gt;, more than the memory budget of %4 (Run ▸ Memory budget…). Nothing has been allocated and the current result is kept.</source>
+        <translation>&lt;b&gt;此输入有 %1 个词元。&lt;/b&gt;捕获全部 %2 层的注意力约需 &lt;b&gt;%3&lt;/b&gt;，超过了 %4 的内存预算（运行 ▸ 内存预算…）。尚未分配任何内存，当前结果保留。</translation>
+    </message>
+    <message>
+        <source>Capture only layers</source>
+        <translation>只捕获第</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <source>Capture all layers anyway (about %1; the machine may start swapping)</source>
+        <translation>仍然捕获所有层（约 %1；机器可能开始使用交换空间）</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Not even one layer fits the budget.</source>
+        <translation>连一层都放不进预算。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n layer(s): about %1%2</source>
+        <translation>
+            <numerusform>%n 层：约 %1%2</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> — over the budget</source>
+        <translation> —— 超出预算</translation>
+    </message>
+    <message>
+        <source> — within the budget</source>
+        <translation> —— 在预算之内</translation>
+    </message>
+</context>
+<context>
+    <name>MessageBar</name>
+    <message>
+        <source>Dismiss</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>ModelPanel</name>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>L×H</source>
+        <translation>层×头</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;No models found&lt;/b&gt;, not even the built-in ones (set &lt;tt&gt;ATTNSCOPE_DATA_DIR&lt;/tt&gt; to the folder holding &lt;tt&gt;models/&lt;/tt&gt;). Attnscope reads Hugging Face model folders (&lt;tt&gt;config.json&lt;/tt&gt;, &lt;tt&gt;model.safetensors&lt;/tt&gt;, tokenizer files): list yours in &lt;tt&gt;ATTNSCOPE_MODEL_PATH&lt;/tt&gt;, or use &lt;i&gt;Open folder…&lt;/i&gt;.</source>
+        <translation>&lt;b&gt;没有找到模型&lt;/b&gt;，连内置模型也没有（请把 &lt;tt&gt;ATTNSCOPE_DATA_DIR&lt;/tt&gt; 设为包含 &lt;tt&gt;models/&lt;/tt&gt; 的文件夹）。Attnscope 读取 Hugging Face 模型文件夹（&lt;tt&gt;config.json&lt;/tt&gt;、&lt;tt&gt;model.safetensors&lt;/tt&gt;、分词器文件）：把你的模型文件夹列在 &lt;tt&gt;ATTNSCOPE_MODEL_PATH&lt;/tt&gt; 中，或使用&lt;i&gt;打开文件夹…&lt;/i&gt;。</translation>
+    </message>
+    <message>
+        <source>Open folder…</source>
+        <translation>打开文件夹…</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Built-in</source>
+        <translation>内置</translation>
+    </message>
+    <message>
+        <source>Recent</source>
+        <translation>最近使用</translation>
+    </message>
+    <message>
+        <source>Hugging Face cache</source>
+        <translation>Hugging Face 缓存</translation>
+    </message>
+    <message>
+        <source>Folders</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>Ships with Attnscope: --model builtin:%1</source>
+        <translation>随 Attnscope 附带：--model builtin:%1</translation>
+    </message>
+    <message>
+        <source>found in: %1</source>
+        <translation>位于：%1</translation>
+    </message>
+    <message>
+        <source>problem: %1</source>
+        <translation>问题：%1</translation>
+    </message>
+    <message>
+        <source>Open a Hugging Face model folder</source>
+        <translation>打开 Hugging Face 模型文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>QObject</name>
+    <message>
+        <source>No result yet: choose an input and run (Ctrl+R).</source>
+        <translation>还没有结果：选择一个输入并运行（Ctrl+R）。</translation>
+    </message>
+    <message>
+        <source>Layer %1 was not captured.</source>
+        <translation>第 %1 层未被捕获。</translation>
+    </message>
+    <message>
+        <source>Every token is a special token; nothing is left to show.</source>
+        <translation>所有词元都是特殊词元；没有可显示的内容。</translation>
+    </message>
+    <message>
+        <source>attention weight</source>
+        <translation>注意力权重</translation>
+    </message>
+    <message>
+        <source>attention weight (scaled to matrix max)</source>
+        <translation>注意力权重（按矩阵最大值缩放）</translation>
+    </message>
+    <message>
+        <source>attention weight (scaled to max over all heads)</source>
+        <translation>注意力权重（按所有注意力头的最大值缩放）</translation>
+    </message>
+    <message>
+        <source>attention weight (log scale)</source>
+        <translation>注意力权重（对数刻度）</translation>
+    </message>
+    <message>
+        <source>attention weight (top %1% of mass clipped)</source>
+        <translation>注意力权重（裁掉质量最高的 %1%）</translation>
+    </message>
+    <message>
+        <source>entropy (nats)</source>
+        <translation>熵（奈特）</translation>
+    </message>
+    <message>
+        <source>entropy / log(row length)</source>
+        <translation>熵 / log(行长度)</translation>
+    </message>
+    <message>
+        <source>mean attention distance</source>
+        <translation>平均注意力距离</translation>
+    </message>
+    <message>
+        <source>attention on special tokens</source>
+        <translation>特殊词元上的注意力</translation>
+    </message>
+    <message>
+        <source>previous-token score</source>
+        <translation>前一词元分数</translation>
+    </message>
+    <message>
+        <source>self (diagonal) score</source>
+        <translation>自身（对角线）分数</translation>
+    </message>
+    <message>
+        <source>induction score</source>
+        <translation>归纳分数</translation>
+    </message>
+    <message>
+        <source>head</source>
+        <translation>注意力头</translation>
+    </message>
+    <message>
+        <source>layer</source>
+        <translation>层</translation>
+    </message>
+    <message>
+        <source>Run an image model to see its attention over the photo.</source>
+        <translation>运行一个图像模型，查看它在照片上的注意力。</translation>
+    </message>
+    <message>
+        <source>key (attended to)</source>
+        <translation>键（被关注）</translation>
+    </message>
+    <message>
+        <source>query (attending)</source>
+        <translation>查询（发出关注）</translation>
+    </message>
+    <message>
+        <source>No result yet.</source>
+        <translation>还没有结果。</translation>
+    </message>
+    <message>
+        <source>This model has no prediction head.</source>
+        <translation>此模型没有预测头。</translation>
+    </message>
+    <message>
+        <source>The Image view is for image models; see the Text view.</source>
+        <translation>图像视图用于图像模型；请看文本视图。</translation>
+    </message>
+    <message>
+        <source>weight %1 → patch</source>
+        <translation>权重 %1 → 图像块</translation>
+    </message>
+    <message>
+        <source> (scaled to max over all heads)</source>
+        <translation>（按所有注意力头的最大值缩放）</translation>
+    </message>
+    <message>
+        <source> (log)</source>
+        <translation>（对数）</translation>
+    </message>
+    <message>
+        <source> (top %1% of mass clipped)</source>
+        <translation>（裁掉质量最高的 %1%）</translation>
+    </message>
+    <message>
+        <source> (scaled to its max)</source>
+        <translation>（按自身最大值缩放）</translation>
+    </message>
+    <message>
+        <source>%1 → patches</source>
+        <translation>%1 → 图像块</translation>
+    </message>
+    <message>
+        <source>patch mass %1 of the row (the rest goes to %2) · max %3</source>
+        <translation>图像块占该行质量的 %1（其余归于 %2）· 最大值 %3</translation>
+    </message>
+    <message>
+        <source>the CLS and distillation tokens</source>
+        <translation>CLS 和蒸馏词元</translation>
+    </message>
+    <message>
+        <source>CLS</source>
+        <translation>CLS</translation>
+    </message>
+    <message>
+        <source> · contour: %1 patches hold %2% of the patch mass</source>
+        <translation> · 轮廓：%1 个图像块占图像块质量的 %2%</translation>
+    </message>
+    <message>
+        <source>Layer %1, heads overlaid</source>
+        <translation>第 %1 层，各注意力头叠加</translation>
+    </message>
+    <message>
+        <source>All heads (%1)</source>
+        <translation>所有注意力头（%1）</translation>
+    </message>
+    <message>
+        <source>weight relative to each head (%1)</source>
+        <translation>相对每个头的权重（%1）</translation>
+    </message>
+    <message>
+        <source>All heads: [CLS] → patches, each relative to its max</source>
+        <translation>所有注意力头：[CLS] → 图像块，各自相对其最大值</translation>
+    </message>
+    <message>
+        <source>weight / max of the map</source>
+        <translation>权重 / 该图最大值</translation>
+    </message>
+    <message>
+        <source>Run a model to see its predictions.</source>
+        <translation>运行一个模型，查看它的预测。</translation>
+    </message>
+    <message>
+        <source>Next token after “%1”</source>
+        <translation>“%1”之后的下一个词元</translation>
+    </message>
+    <message>
+        <source>Top classes</source>
+        <translation>最可能的类别</translation>
+    </message>
+    <message>
+        <source>Run a text model to see its attention over the text.</source>
+        <translation>运行一个文本模型，查看它在文本上的注意力。</translation>
+    </message>
+    <message>
+        <source>The Text view is for text models; see the Image view.</source>
+        <translation>文本视图用于文本模型；请看图像视图。</translation>
+    </message>
+    <message>
+        <source>attention from “%1” (token %2)</source>
+        <translation>来自“%1”（词元 %2）的注意力</translation>
+    </message>
+    <message>
+        <source>attention weight (relative to the row max)</source>
+        <translation>注意力权重（相对该行最大值）</translation>
+    </message>
+    <message numerus="yes">
+        <source>The model read the first %n token(s); the rest of the text is not shown.</source>
+        <translation>
+            <numerusform>模型读入了前 %n 个词元；其余文本未显示。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Samples</name>
+    <message>
+        <source>01 short</source>
+        <translation>01 短句</translation>
+    </message>
+    <message>
+        <source>02 coreference animal</source>
+        <translation>02 指代：动物</translation>
+    </message>
+    <message>
+        <source>03 coreference trophy</source>
+        <translation>03 指代：奖杯</translation>
+    </message>
+    <message>
+        <source>04 paragraph</source>
+        <translation>04 段落</translation>
+    </message>
+    <message>
+        <source>05 chinese attention</source>
+        <translation>05 中文：注意力</translation>
+    </message>
+    <message>
+        <source>06 chinese coreference</source>
+        <translation>06 中文：指代</translation>
+    </message>
+    <message>
+        <source>07 masked</source>
+        <translation>07 掩码预测</translation>
+    </message>
+    <message>
+        <source>08 agreement</source>
+        <translation>08 主谓一致</translation>
+    </message>
+    <message>
+        <source>09 story</source>
+        <translation>09 故事</translation>
+    </message>
+    <message>
+        <source>astronaut</source>
+        <translation>宇航员</translation>
+    </message>
+    <message>
+        <source>chelsea</source>
+        <translation>猫（chelsea）</translation>
+    </message>
+    <message>
+        <source>coffee</source>
+        <translation>咖啡</translation>
+    </message>
+    <message>
+        <source>rocket</source>
+        <translation>火箭</translation>
+    </message>
+</context>
+<context>
+    <name>Session</name>
+    <message>
+        <source>Cannot open the model</source>
+        <translation>无法打开模型</translation>
+    </message>
+    <message>
+        <source>Cannot use this input</source>
+        <translation>无法使用此输入</translation>
+    </message>
+    <message>
+        <source>Not possible</source>
+        <translation>无法执行</translation>
+    </message>
+    <message>
+        <source>Cannot write</source>
+        <translation>无法写入</translation>
+    </message>
+    <message>
+        <source>Too large</source>
+        <translation>太大</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>Opened %1: %2, %3 layers × %4 heads</source>
+        <translation>已打开 %1：%2，%3 层 × %4 个头</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n token(s)</source>
+        <translation>
+            <numerusform>%n 个词元</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> · %1 ms</source>
+        <translation> · %1 毫秒</translation>
+    </message>
+    <message numerus="yes">
+        <source> · %n warning(s)</source>
+        <translation>
+            <numerusform> · %n 条警告</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The weights in %1 differ from those the figure was made with (sha256 changed); the view is restored, the numbers may differ.</source>
+        <translation>%1 中的权重与制作该图时不同（sha256 已变化）；视图已恢复，但数值可能不同。</translation>
+    </message>
+    <message>
+        <source>Attention flow computed</source>
+        <translation>注意力流已计算</translation>
+    </message>
+    <message numerus="yes">
+        <source>Captured Q, K and V of %n layer(s)</source>
+        <translation>
+            <numerusform>已捕获 %n 层的 Q、K、V</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Measured %n length(s)</source>
+        <translation>
+            <numerusform>已实测 %n 个长度</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Induction scores computed</source>
+        <translation>归纳分数已计算</translation>
+    </message>
+    <message>
+        <source>Attention flow was cancelled. Choose the flow method again to restart it.</source>
+        <translation>注意力流已取消。再次选择注意力流方法即可重新开始。</translation>
+    </message>
+    <message>
+        <source>Cancelled; the previous result is still shown</source>
+        <translation>已取消；仍显示之前的结果</translation>
+    </message>
+    <message>
+        <source>The run was not started: it needs more memory than the budget</source>
+        <translation>运行未开始：它需要的内存超过了预算</translation>
+    </message>
+    <message>
+        <source>Opening %1…</source>
+        <translation>正在打开 %1…</translation>
+    </message>
+    <message>
+        <source>Open a model first (File ▸ Open model folder…).</source>
+        <translation>请先打开一个模型（文件 ▸ 打开模型文件夹…）。</translation>
+    </message>
+    <message>
+        <source>%1 is an image model: open an image to run it.</source>
+        <translation>%1 是图像模型：打开一张图片来运行它。</translation>
+    </message>
+    <message>
+        <source>%1 is a text model: type or open a text to run it.</source>
+        <translation>%1 是文本模型：输入或打开一段文本来运行它。</translation>
+    </message>
+    <message>
+        <source>Memory budget: %1</source>
+        <translation>内存预算：%1</translation>
+    </message>
+    <message>
+        <source>Memory budget: half the machine&apos;s RAM (%1)</source>
+        <translation>内存预算：本机内存的一半（%1）</translation>
+    </message>
+    <message>
+        <source>Cannot restore this figure: %1</source>
+        <translation>无法恢复此图：%1</translation>
+    </message>
+    <message>
+        <source>The figure was made with the model in %1, which is not there any more.</source>
+        <translation>制作该图所用的模型在 %1，但它已不在那里。</translation>
+    </message>
+    <message>
+        <source>Capturing Q, K and V (running the input again)…</source>
+        <translation>正在捕获 Q、K、V（重新运行输入）…</translation>
+    </message>
+    <message>
+        <source>Computing attention flow… (progress below; Esc cancels)</source>
+        <translation>正在计算注意力流…（进度见下方；Esc 取消）</translation>
+    </message>
+</context>
+<context>
+    <name>ViewState</name>
+    <message>
+        <source>single head</source>
+        <translation>单个头</translation>
+    </message>
+    <message>
+        <source>mean</source>
+        <translation>平均</translation>
+    </message>
+    <message>
+        <source>max</source>
+        <translation>最大</translation>
+    </message>
+    <message>
+        <source>min</source>
+        <translation>最小</translation>
+    </message>
+    <message>
+        <source>subset</source>
+        <translation>子集</translation>
+    </message>
+    <message>
+        <source>raw</source>
+        <translation>原始</translation>
+    </message>
+    <message>
+        <source>rollout</source>
+        <translation>注意力汇聚</translation>
+    </message>
+    <message>
+        <source>attention flow</source>
+        <translation>注意力流</translation>
+    </message>
+    <message>
+        <source>row scale</source>
+        <translation>按行刻度</translation>
+    </message>
+    <message>
+        <source>matrix scale</source>
+        <translation>矩阵刻度</translation>
+    </message>
+    <message>
+        <source>global scale</source>
+        <translation>全局刻度</translation>
+    </message>
+    <message>
+        <source>log scale</source>
+        <translation>对数刻度</translation>
+    </message>
+    <message>
+        <source>percentile scale</source>
+        <translation>百分位刻度</translation>
+    </message>
+    <message>
+        <source>rollout, %1 of heads</source>
+        <translation>注意力汇聚，各头%1</translation>
+    </message>
+    <message>
+        <source>mean of H%1</source>
+        <translation>H%1 的平均</translation>
+    </message>
+    <message>
+        <source>%1 of heads</source>
+        <translation>各头%1</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomeView</name>
+    <message>
+        <source>&lt;h2&gt;Attnscope&lt;/h2&gt;&lt;p&gt;See what a transformer attends to, head by head.&lt;/p&gt;</source>
+        <translation>&lt;h2&gt;Attnscope&lt;/h2&gt;&lt;p&gt;逐个注意力头，看清 Transformer 在关注什么。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Try it:&lt;/b&gt;</source>
+        <translation>&lt;b&gt;试一试：&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>A cat photo with ViT-Ti</source>
+        <translation>用 ViT-Ti 看猫的照片</translation>
+    </message>
+    <message>
+        <source>The built-in ViT-Ti/16 (ImageNet) on samples/images/chelsea.png, in the Image view</source>
+        <translation>内置的 ViT-Ti/16（ImageNet）处理 samples/images/chelsea.png，在图像视图中显示</translation>
+    </message>
+    <message>
+        <source>A story with stories260K</source>
+        <translation>用 stories260K 读一个故事</translation>
+    </message>
+    <message>
+        <source>The built-in stories260K (a tiny Llama trained on TinyStories) on a short story, in the Matrix view</source>
+        <translation>内置的 stories260K（在 TinyStories 上训练的小型 Llama）处理一个短故事，在矩阵视图中显示</translation>
+    </message>
+    <message>
+        <source>Open model folder…</source>
+        <translation>打开模型文件夹…</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;2. Choose a sample&lt;/h3&gt;&lt;p&gt;Texts on the left, photos on the right; a sample runs at once when the open model takes that kind of input.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;2. 选择示例&lt;/h3&gt;&lt;p&gt;左边是文本，右边是照片；当前模型能接受该类输入时，示例会立即运行。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;3. Run and explore&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Ctrl+R&lt;/b&gt; runs, &lt;b&gt;Esc&lt;/b&gt; cancels. In a view, &lt;b&gt;←/→&lt;/b&gt; step through heads and &lt;b&gt;↑/↓&lt;/b&gt; through layers; &lt;b&gt;Ctrl+1…9&lt;/b&gt; switch views; the wheel zooms and dragging pans.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;3. 运行与探索&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Ctrl+R&lt;/b&gt; 运行，&lt;b&gt;Esc&lt;/b&gt; 取消。在视图中，&lt;b&gt;←/→&lt;/b&gt; 切换注意力头，&lt;b&gt;↑/↓&lt;/b&gt; 切换层；&lt;b&gt;Ctrl+1…9&lt;/b&gt; 切换视图；滚轮缩放，拖动平移。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;1. Model&lt;/h3&gt;&lt;p&gt;&lt;b&gt;%1&lt;/b&gt;: %2, %3 layers × %4 heads — %5 input.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;1. 模型&lt;/h3&gt;&lt;p&gt;&lt;b&gt;%1&lt;/b&gt;：%2，%3 层 × %4 个头 —— %5输入。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>image</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;1. Choose a model&lt;/h3&gt;&lt;p&gt;Pick one in the &lt;i&gt;Models&lt;/i&gt; panel: the built-in &lt;b&gt;vit-tiny&lt;/b&gt; (ViT-Ti/16, ImageNet) and &lt;b&gt;stories260K&lt;/b&gt; (a tiny Llama), models in the Hugging Face cache, in &lt;tt&gt;ATTNSCOPE_MODEL_PATH&lt;/tt&gt; or used recently; or open any Hugging Face model folder.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;1. 选择模型&lt;/h3&gt;&lt;p&gt;在&lt;i&gt;模型&lt;/i&gt;面板中选择一个：内置的 &lt;b&gt;vit-tiny&lt;/b&gt;（ViT-Ti/16，ImageNet）和 &lt;b&gt;stories260K&lt;/b&gt;（小型 Llama），Hugging Face 缓存中的模型、&lt;tt&gt;ATTNSCOPE_MODEL_PATH&lt;/tt&gt; 中的或最近使用过的模型；也可以打开任意 Hugging Face 模型文件夹。&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>attnscope</name>
+    <message>
+        <source>Attnscope: see what a transformer attends to, head by head.</source>
+        <translation>Attnscope：逐个注意力头，看清 Transformer 在关注什么。</translation>
+    </message>
+</context>
+</TS>
