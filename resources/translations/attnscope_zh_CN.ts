@@ -614,6 +614,10 @@ or open or paste one.</source>
         <source>&lt;b&gt;4. Output&lt;/b&gt;&lt;br&gt;v&lt;sub&gt;j&lt;/sub&gt; = W&lt;sub&gt;V&lt;/sub&gt; x&lt;sub&gt;j&lt;/sub&gt; (rows), out = Σ&lt;sub&gt;j&lt;/sub&gt; w&lt;sub&gt;j&lt;/sub&gt; v&lt;sub&gt;j&lt;/sub&gt; = %1… (bottom row), ‖out‖ = %2.&lt;br&gt;At T = 1 this is the model&apos;s own context vector for this head (max difference %3); the output projection then mixes all %4 heads.</source>
         <translation>&lt;b&gt;4. 输出&lt;/b&gt;&lt;br&gt;v&lt;sub&gt;j&lt;/sub&gt; = W&lt;sub&gt;V&lt;/sub&gt; x&lt;sub&gt;j&lt;/sub&gt;（各行），out = Σ&lt;sub&gt;j&lt;/sub&gt; w&lt;sub&gt;j&lt;/sub&gt; v&lt;sub&gt;j&lt;/sub&gt; = %1…（底行），‖out‖ = %2。&lt;br&gt;当 T = 1 时，这就是模型在该注意力头上的上下文向量（最大差异 %3）；随后输出投影把全部 %4 个头混合起来。</translation>
     </message>
+    <message>
+        <source>%1: H = %2 nats&lt;br&gt;</source>
+        <translation>%1：H = %2 奈特&lt;br&gt;</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>

@@ -10,7 +10,7 @@ status=0
 for ts in "$@"; do
   copy=$(mktemp --suffix=.ts)
   cp "$ts" "$copy"
-  "$lupdate" -silent -locations none "$src/ui" -ts "$copy"
+  "$lupdate" -silent -locations none "$src/ui" -ts "$copy" 2>"$copy.log" || { cat "$copy.log"; exit 1; }
   total=$(grep -c '<message' "$copy" || true)
   bad=$(grep -cE 'type="(unfinished|vanished|obsolete)"' "$copy" || true)
   if [[ "$bad" -ne 0 ]]; then
@@ -20,6 +20,6 @@ for ts in "$@"; do
   else
     echo "$(basename "$ts"): all $total strings translated"
   fi
-  rm -f "$copy"
+  rm -f "$copy" "$copy.log"
 done
 exit $status

@@ -351,7 +351,7 @@ void InsideHeadView::refresh() {
         top = std::max(top, at_t.weights[j]);
       }
       p->legend->addItem(new QCPPlottableLegendItem(p->legend, g));
-      alternatives += QString("%1: H = %2 nats<br>").arg(name.toHtmlEscaped(), num(at_t.entropy));
+      alternatives += tr("%1: H = %2 nats<br>").arg(name.toHtmlEscaped(), num(at_t.entropy));
       ++c;
     }
     token_ticks(p->xAxis, labels, 0);
