@@ -49,7 +49,7 @@ cmake --install build --prefix "$tmp/prefix" >/dev/null
 check_cli "$tmp/prefix/bin/attnscope-cli" "$tmp/prefix/share/attnscope"
 DESTDIR="$tmp/stage" cmake --install build --prefix /opt/attnscope >/dev/null
 check_cli "$tmp/stage/opt/attnscope/bin/attnscope-cli" "$tmp/stage/opt/attnscope/share/attnscope"
-for f in share/applications/attnscope.desktop share/metainfo/io.github.attnscope.Attnscope.metainfo.xml \
+for f in share/applications/attnscope.desktop share/metainfo/io.github.attnscope.Attnscope.metainfo.xml share/doc/attnscope/copyright \
          share/icons/hicolor/256x256/apps/attnscope.png share/icons/hicolor/scalable/apps/attnscope.svg; do
   [[ -f "$tmp/prefix/$f" ]] || { echo "fresh-clone: not installed: $f" >&2; exit 1; }
 done
