@@ -7,17 +7,43 @@
 
 namespace attnscope {
 
+namespace {
+
+// A SAX pass that only measures nesting. nlohmann's SAX parser is iterative, so this is safe on
+// any input; the DOM parse that follows (recursive in places) then only sees shallow JSON. Its
+// callback-based DOM parser would stop early too, but it rescans an object's parent at every
+// object end: quadratic for a file with 60,000 added tokens.
+struct DepthProbe : nlohmann::json_sax<nlohmann::json> {
+  int depth = 0;
+  bool too_deep = false;
+  bool open() {
+    if (++depth <= kMaxJsonDepth) return true;
+    too_deep = true;
+    return false;
+  }
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override { return open(); }
+  bool key(string_t&) override { return true; }
+  bool end_object() override { return --depth, true; }
+  bool start_array(std::size_t) override { return open(); }
+  bool end_array() override { return --depth, true; }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+};
+
+}  // namespace
+
 nlohmann::json parse_json_bounded(std::string_view text, const std::string& label, ErrorKind kind) {
-  // The parser itself is iterative; the callback sees every value's depth as it starts and stops
-  // the parse before anything deeper than the limit is built.
-  const auto limit = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json&) {
-    if ((event == nlohmann::json::parse_event_t::object_start || event == nlohmann::json::parse_event_t::array_start) &&
-        depth >= kMaxJsonDepth)
-      fail(kind, label + ": JSON nested more than " + std::to_string(kMaxJsonDepth) + " levels deep");
-    return true;
-  };
+  DepthProbe probe;
+  nlohmann::json::sax_parse(text.begin(), text.end(), &probe, nlohmann::json::input_format_t::json, false);
+  if (probe.too_deep) fail(kind, label + ": JSON nested more than " + std::to_string(kMaxJsonDepth) + " levels deep");
   try {
-    return nlohmann::json::parse(text.begin(), text.end(), limit);
+    return nlohmann::json::parse(text.begin(), text.end());
   } catch (const nlohmann::json::exception& e) {
     fail(kind, label + ": invalid JSON: " + excerpt(e.what(), 200));
   }

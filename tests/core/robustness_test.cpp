@@ -2,6 +2,7 @@
 // architecture) and the regression tests of what the fuzzers found (tests/fuzz).
 #include <unistd.h>
 
+#include <chrono>
 #include <functional>
 #include <limits>
 #include <regex>
@@ -11,6 +12,7 @@
 
 #include "core/common/error.h"
 #include "core/image/image_io.h"
+#include "core/io/json_file.h"
 #include "core/io/safetensors.h"
 #include "core/models/checkpoint.h"
 #include "core/pipeline/analyzer.h"
@@ -198,7 +200,9 @@ TEST(FuzzRegression, HugeHeaderDimensionsAreRefusedWithoutOverflow) {
 
 // README, Security: no code path executes anything (from a model folder or elsewhere).
 TEST(Security, NoCodePathStartsAProcessOrLoadsALibrary) {
-  const std::regex exec(R"(\b(system|popen|fork|vfork|posix_spawnp?|exec[lv]p?e?|dlopen)\s*\(|\bQ(Process|Library|PluginLoader)\b)");
+  // A call of one of these, bare or as std:: / :: (not a member such as QLocale::system()).
+  const std::regex exec(
+      R"((?:^|[^\w:.]|std::|[^\w]::)(system|popen|fork|vfork|posix_spawnp?|exec[lv]p?e?|dlopen)\s*\(|\bQ(Process|Library|PluginLoader)\b)");
   size_t files = 0;
   for (const char* dir : {"core", "ui", "app"}) {
     for (const auto& e : std::filesystem::recursive_directory_iterator(test::source_dir() / dir)) {
@@ -212,6 +216,10 @@ TEST(Security, NoCodePathStartsAProcessOrLoadsALibrary) {
     }
   }
   EXPECT_GT(files, 100u);
+  // The pattern itself: calls are found, a member function of the same name is not.
+  for (const char* call : {"  system(\"rm\");", "std::system(x);", " ::popen(cmd, \"r\");", "if (fork() == 0)", "QProcess p;"})
+    EXPECT_TRUE(std::regex_search(std::string(call), exec)) << call;
+  EXPECT_FALSE(std::regex_search(std::string("QLocale::system().language()"), exec));
 }
 
 // bad_inputs_test WeightsMissing: stories260K without model.safetensors was said to hold "only
@@ -281,4 +289,24 @@ TEST(FuzzRegression, WrongJsonTypesInTokenizerJsonAreModelErrors) {
     EXPECT_NE(msg.find("tokenizer.json: unexpected structure: "), std::string::npos) << name << ": " << msg;
     EXPECT_NE(msg.find("type must be boolean, but is number"), std::string::npos) << name << ": " << msg;
   }
+}
+
+// README, Security: JSON from a model folder nests at most 128 levels; the limit is exact, and a
+// large flat file is not slowed down by it (the check is one linear SAX pass).
+TEST(JsonDepth, OneHundredTwentyEightLevelsPassAndOneMoreIsRefused) {
+  auto nested = [](int depth) { return std::string(static_cast<size_t>(depth), '[') + std::string(static_cast<size_t>(depth), ']'); };
+  EXPECT_NO_THROW(parse_json_bounded(nested(kMaxJsonDepth), "ok.json"));
+  try {
+    parse_json_bounded(nested(kMaxJsonDepth + 1), "deep.json");
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::Model);
+    EXPECT_EQ(std::string(e.what()), "deep.json: JSON nested more than 128 levels deep");
+  }
+  std::string flat = "[";
+  for (int i = 0; i < 100000; ++i) flat += std::string(i ? "," : "") + "{\"id\":" + std::to_string(i) + "}";
+  flat += "]";
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ(parse_json_bounded(flat, "flat.json").size(), 100000u);
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 10.0) << "quadratic again?";
 }
