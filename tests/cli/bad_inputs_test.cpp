@@ -456,6 +456,35 @@ const std::vector<Row>& rows() {
          tj["pre_tokenizer"] = {{"type", "Metaspace"}, {"replacement", ""}, {"prepend_scheme", "always"}, {"split", false}};
        }),
        3, {"tokenizer.json: pre_tokenizer.replacement must be a single character, got \"\""}},
+      {"WordPieceWithAHugeMaxInputCharsPerWord",
+       [](const fs::path& dir) {
+         const fs::path m = test::copy_model("bert-random", dir);
+         auto tj = nlohmann::json::parse(test::read_file(m / "tokenizer.json"));
+         tj["model"]["max_input_chars_per_word"] = 100000000;
+         test::write_file(m / "tokenizer.json", tj.dump());
+         return attend_text(m.string(), dir);
+       },
+       3, {"tokenizer.json: model.max_input_chars_per_word must be an integer from 1 to 1000, got 100000000"}},
+      // A 1,000-character vocabulary entry and 999-letter words that almost match it: every
+      // position used to try every shorter candidate, each hashed afresh (cubic); the vocabulary
+      // trie walks each position once.
+      {"WordPieceLongEntryAndLongWords",
+       [](const fs::path& dir) {
+         const fs::path m = test::copy_model("bert-random", dir);
+         auto tj = nlohmann::json::parse(test::read_file(m / "tokenizer.json"));
+         tj["model"]["max_input_chars_per_word"] = 1000;
+         auto& vocab = tj["model"]["vocab"];
+         const auto id = vocab["[unused0]"];
+         vocab.erase("[unused0]");
+         vocab[std::string(1000, 'a')] = id;
+         test::write_file(m / "tokenizer.json", tj.dump());
+         std::string text;
+         for (int i = 0; i < 400; ++i) text += std::string(999, 'a') + "b ";
+         Args a = attend_file(m.string(), dir, text);
+         a.insert(a.end(), {"--max-tokens", "512"});
+         return a;
+       },
+       0, {}},
       {"AddedTokenWithAHugeId",
        tokenizer_json([](nlohmann::json& tj) {
          tj["added_tokens"].push_back({{"id", 99999999}, {"content", "<huge>"}, {"special", true}, {"single_word", false},

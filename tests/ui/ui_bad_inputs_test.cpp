@@ -156,6 +156,20 @@ void BadInputsUiTest::brokenModelFoldersShowTheErrorAndKeepModelAndResult() {
          edit_tokenizer(m, [](nlohmann::json& tj) { tj["added_tokens"].push_back({{"id", 600}, {"content", "<extra>"}}); });
        }),
        "tokenizer.json and config.json do not match"},
+      {"preprocessor-depth-bomb",
+       [](const fs::path& dir) {
+         const fs::path m = test::copy_model("vit-tiny", dir);
+         bomb(m / "preprocessor_config.json");
+         return path(m);
+       },
+       "preprocessor_config.json: JSON nested more than 128 levels deep"},
+      {"wordpiece-huge-max-chars",
+       [](const fs::path& dir) {
+         const fs::path m = test::copy_model("bert-random", dir);
+         edit_tokenizer(m, [](nlohmann::json& tj) { tj["model"]["max_input_chars_per_word"] = 100000000; });
+         return path(m);
+       },
+       "max_input_chars_per_word must be an integer from 1 to 1000"},
       {"escape-sequences-in-config", stories([](const fs::path& m) {
          test::edit_config(m, [](nlohmann::json& c) { c["model_type"] = "\x1b[2Jllama"; });
        }),
