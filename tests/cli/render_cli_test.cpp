@@ -9,7 +9,6 @@
 #include "tests/support/shared_data.h"
 
 using namespace attnscope;
-using attnscope::test::shared;
 
 namespace {
 
@@ -33,9 +32,8 @@ std::pair<uint32_t, uint32_t> png_size(const std::filesystem::path& p) {
 }  // namespace
 
 TEST(RenderCli, AllHeadsOfVitTinyWrites36FiguresAndTheOverview) {
-  ATTNSCOPE_REQUIRE_SHARED();
   const auto dir = test::scratch_dir("all-heads");
-  auto r = cli({"render", "--model", shared("models/vit-tiny-patch16-224").string(), "--image", shared("samples/images/chelsea.png").string(),
+  auto r = cli({"render", "--model", test::builtin_model("vit-tiny").string(), "--image", (test::source_dir() / "samples/images/chelsea.png").string(),
                 "--view", "image", "--all-heads", (dir / "figs").string(), "--dpi", "40"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::set<std::string> contents;
@@ -58,9 +56,8 @@ TEST(RenderCli, AllHeadsOfVitTinyWrites36FiguresAndTheOverview) {
 }
 
 TEST(RenderCli, FormatsSizeDpiAndSidecar) {
-  ATTNSCOPE_REQUIRE_SHARED();
   const auto dir = test::scratch_dir("formats");
-  const std::string model = shared("models/stories260K").string();
+  const std::string model = test::builtin_model("stories260K").string();
   const std::string text = "The animal didn't cross the street because it was too tired.";
   auto r = cli({"render", "--model", model, "--text", text, "--view", "matrix", "--layer", "2", "--head", "3", "--out", (dir / "m.png").string(),
                 "--dpi", "100", "--width", "4", "--height", "3"});
@@ -91,9 +88,8 @@ TEST(RenderCli, FormatsSizeDpiAndSidecar) {
 }
 
 TEST(RenderCli, ErrorsHaveExitCodesAndSayWhat) {
-  ATTNSCOPE_REQUIRE_SHARED();
   const auto dir = test::scratch_dir("errors");
-  const std::string model = shared("models/stories260K").string();
+  const std::string model = test::builtin_model("stories260K").string();
   auto render = [&](std::vector<std::string> extra) {
     std::vector<std::string> args = {"render", "--model", model, "--text", "hello there"};
     args.insert(args.end(), extra.begin(), extra.end());
