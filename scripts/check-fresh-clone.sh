@@ -63,8 +63,14 @@ fi
 (cd build && cpack -G DEB >/dev/null)
 deb=$(ls build/attnscope_*.deb)
 log "$(basename "$deb"): $(du -h "$deb" | cut -f1), depends: $(dpkg-deb -f "$deb" Depends)"
-dpkg -i "$deb" >/dev/null
 trap 'dpkg -r attnscope >/dev/null 2>&1 || true; cleanup' EXIT
+# dpkg does not fetch dependencies; on a machine that lacks one, apt-get -f completes the install.
+if ! dpkg -i "$deb" >/dev/null 2>&1; then
+  log "dpkg -i left dependencies unmet; apt-get -f install"
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 -f install -y -qq --no-install-recommends >/dev/null
+fi
+status=$(dpkg-query -W -f='${Status}' attnscope 2>/dev/null || true)
+[[ "$status" == "install ok installed" ]] || { echo "fresh-clone: the .deb did not install ($status)" >&2; exit 1; }
 check_cli /usr/bin/attnscope-cli /usr/share/attnscope
 probe=$(XDG_CONFIG_HOME=$tmp/xdg QT_QPA_PLATFORM=offscreen ATTNSCOPE_STARTUP_PROBE=$(date +%s%N) timeout 120 \
   /usr/bin/attnscope --model builtin:vit-tiny --image /usr/share/attnscope/samples/images/chelsea.png --run --view image)
