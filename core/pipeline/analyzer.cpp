@@ -32,8 +32,9 @@ std::unique_ptr<Analyzer> Analyzer::open(const std::filesystem::path& reference)
                                  "'), but config.json's vocab_size is " + std::to_string(rows) +
                                  " (the embedding's rows); the tokenizer files belong to another model");
     }
+  } else {
+    a->image_processor_ = load_image_processor_config(dir, a->model_->info().image_size, a->open_warnings_);
   }
-  else a->image_processor_ = load_image_processor_config(dir, a->model_->info().image_size, a->open_warnings_);
   return a;
 }
 

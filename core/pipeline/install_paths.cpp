@@ -41,14 +41,4 @@ fs::path resolve_model_reference(const std::string& reference) {
   fail(ErrorKind::Model, "'" + reference + "' is not a built-in model; there are " + known);
 }
 
-std::string builtin_reference_for(const fs::path& dir) {
-  std::error_code ec;
-  const fs::path target = fs::weakly_canonical(dir, ec);
-  for (const auto& m : builtin_models()) {
-    std::error_code ec2;
-    if (!ec && fs::weakly_canonical(m.dir, ec2) == target && !ec2) return kBuiltinPrefix + m.name;
-  }
-  return {};
-}
-
 }  // namespace attnscope

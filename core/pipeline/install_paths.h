@@ -25,7 +25,4 @@ inline constexpr const char* kBuiltinPrefix = "builtin:";
 // built-in name, listing the ones there are and where they were looked for.
 std::filesystem::path resolve_model_reference(const std::string& reference);
 
-// `builtin:NAME` for a folder inside the built-in models folder, else "".
-std::string builtin_reference_for(const std::filesystem::path& dir);
-
 }  // namespace attnscope

@@ -48,7 +48,8 @@ QStringList render_figures(const RenderRequest& req, const ProgressFn& progress)
     fail(ErrorKind::Usage, req.out.toStdString() + ": unknown figure format (use .png, .svg or .pdf)");
   if (!req.out.isEmpty()) check_writable(req.out.toStdString(), req.file.overwrite);
 
-  std::shared_ptr<const Analyzer> analyzer(Analyzer::open(req.model).release());
+  const std::filesystem::path model_dir = resolve_model_reference(req.model);
+  std::shared_ptr<const Analyzer> analyzer(Analyzer::open(model_dir).release());
   const ModelInfo& info = analyzer->info();
   check_range("layer", req.state.layer, info.num_layers);
   if (req.state.head_mode == HeadMode::Single) check_range("head", req.state.head, info.num_heads);
@@ -61,7 +62,7 @@ QStringList render_figures(const RenderRequest& req, const ProgressFn& progress)
   if (req.state.query >= 0) check_range("query", req.state.query, analysis->seq_len());
 
   AnalysisDocument doc;
-  doc.setAnalyzer(analyzer, QString::fromStdString(resolve_model_reference(req.model).string()));
+  doc.setAnalyzer(analyzer, QString::fromStdString(model_dir.string()));
   doc.setAnalysis(analysis);
   doc.setState(req.state);
   if (req.state.method == Method::Flow) {

@@ -22,28 +22,23 @@ WelcomeView::WelcomeView(Session* session, QWidget* parent) : QWidget(parent), s
   // One click to a real result with what ships in the box, no download and no setup.
   auto* try_row = new QHBoxLayout;
   try_row->addWidget(new QLabel(tr("<b>Try it:</b>")));
-  auto add_try = [&](const QString& label, const QString& tip, const char* name, LaunchOptions o) {
+  auto add_try = [&](const QString& label, const QString& tip, const char* model, const QString& input, ViewKind view) {
+    LaunchOptions o;
+    o.model = QString("builtin:%1").arg(model);
+    (view == ViewKind::Image ? o.image : o.text_file) = QDir(samples_dir()).filePath(input);
+    o.run = true;
+    o.view = view;
     auto* b = new QPushButton(label);
-    b->setObjectName(QString("try-%1").arg(name));
+    b->setObjectName(QString("try-%1").arg(model));
     b->setToolTip(tip);
     try_row->addWidget(b);
     connect(b, &QPushButton::clicked, this, [this, o] { emit launchRequested(o); });
   };
-  LaunchOptions cat;
-  cat.model = "builtin:vit-tiny";
-  cat.image = QDir(samples_dir()).filePath("images/chelsea.png");
-  cat.run = true;
-  cat.view = ViewKind::Image;
-  add_try(tr("A cat photo with ViT-Ti"),
-          tr("The built-in ViT-Ti/16 (ImageNet) on samples/images/chelsea.png, in the Image view"), "vit-tiny", cat);
-  LaunchOptions story;
-  story.model = "builtin:stories260K";
-  story.text_file = QDir(samples_dir()).filePath("texts/09-story.txt");
-  story.run = true;
-  story.view = ViewKind::Matrix;
+  add_try(tr("A cat photo with ViT-Ti"), tr("The built-in ViT-Ti/16 (ImageNet) on samples/images/chelsea.png, in the Image view"),
+          "vit-tiny", "images/chelsea.png", ViewKind::Image);
   add_try(tr("A story with stories260K"),
           tr("The built-in stories260K (a tiny Llama trained on TinyStories) on a short story, in the Matrix view"),
-          "stories260K", story);
+          "stories260K", "texts/09-story.txt", ViewKind::Matrix);
   try_row->addStretch();
   outer->addLayout(try_row);
 
