@@ -19,7 +19,13 @@ test=(
 )
 
 packages=("${build[@]}")
-if [[ "${1:-}" == "--test" ]]; then packages+=("${test[@]}"); fi
+if [[ "${1:-}" == "--test" ]]; then
+  packages+=("${test[@]}")
+  # Node.js and npm run Hugging Face's own tokenizers (tests/tokenizer_diff). A machine with
+  # NodeSource's nodejs has npm inside it, and Debian's npm package would conflict with it.
+  command -v node >/dev/null || packages+=(nodejs)
+  command -v npm >/dev/null || packages+=(npm)
+fi
 
 sudo=()
 if [[ $(id -u) -ne 0 ]]; then sudo=(sudo); fi
@@ -27,3 +33,16 @@ export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=600 update -qq
 "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
 echo "install-deps: ${#packages[@]} packages present"
+
+# The tokenizer references, pinned by scripts/node/package-lock.json, go to a cache folder outside
+# the source tree; tests find it through ATTNSCOPE_NODE_DIR (the same default).
+if [[ "${1:-}" == "--test" ]]; then
+  here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+  node_dir=${ATTNSCOPE_NODE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/attnscope/node}
+  mkdir -p "$node_dir"
+  if ! cmp -s "$here/node/package-lock.json" "$node_dir/package-lock.json" || [[ ! -d "$node_dir/node_modules/tokenizers" ]]; then
+    cp "$here/node/package.json" "$here/node/package-lock.json" "$node_dir/"
+    (cd "$node_dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+  echo "install-deps: tokenizer references in $node_dir"
+fi

@@ -29,8 +29,10 @@
 #include "core/pipeline/memory_budget.h"
 #include "core/common/text.h"
 #include "core/io/bounded_read.h"
+#include "core/io/json_file.h"
 #include "core/pipeline/install_paths.h"
 #include "core/pipeline/model_summary.h"
+#include "core/tokenizers/tokenizer.h"
 #ifdef ATTNSCOPE_WITH_UI
 #include "ui/export/render_command.h"
 #endif
@@ -92,6 +94,95 @@ int cmd_info(const InfoArgs& args) {
   const std::string tok = analyzer->tokenizer() ? analyzer->tokenizer()->kind() : "";
   if (args.json) std::cout << model_summary_json(analyzer->info(), tok).dump(2) << "\n";
   else std::cout << printable(model_summary_text(analyzer->info(), tok));
+  return 0;
+}
+
+struct TokenizeArgs {
+  std::string model, tokenizer, text, text_file;
+  bool no_special = false, json = false, jsonl = false;
+};
+
+// Code point offsets, as Hugging Face's bindings report them.
+std::vector<size_t> char_index_of_bytes(const std::string& text) {
+  std::vector<size_t> at(text.size() + 1, 0);
+  size_t chars = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    at[i] = chars;  // lead bytes before i
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++chars;
+  }
+  at[text.size()] = chars;
+  return at;
+}
+
+nlohmann::json tokenize_json(const Tokenizer& tok, const std::string& text, bool special) {
+  Encoding enc;
+  if (special) {
+    enc = tok.encode(text);
+  } else {
+    require_utf8(text, "the input text");
+    enc.tokens = tok.tokenize(text);
+  }
+  const auto chars = char_index_of_bytes(text);
+  const auto shown = tok.display_tokens(enc.tokens);
+  nlohmann::json j = {{"ids", enc.ids()}, {"tokens", nlohmann::json::array()}, {"display", shown},
+                      {"offsets", nlohmann::json::array()}, {"char_offsets", nlohmann::json::array()},
+                      {"special", nlohmann::json::array()}, {"decoded", tok.decode(enc.ids())}};
+  for (const auto& t : enc.tokens) {
+    j["tokens"].push_back(t.text);
+    j["offsets"].push_back({t.begin, t.end});
+    j["char_offsets"].push_back({chars[t.begin], chars[t.end]});
+    j["special"].push_back(t.special);
+  }
+  return j;
+}
+
+int cmd_tokenize(const TokenizeArgs& args) {
+  if (args.model.empty() == args.tokenizer.empty()) fail(ErrorKind::Usage, "give either --model or --tokenizer");
+  if (args.text.empty() == args.text_file.empty()) fail(ErrorKind::Usage, "give either --text or --text-file");
+  if (args.jsonl && args.text_file.empty()) fail(ErrorKind::Usage, "--jsonl reads its inputs from --text-file");
+  std::unique_ptr<Tokenizer> tok;
+  if (!args.tokenizer.empty()) {
+    tok = load_tokenizer_file(args.tokenizer);
+  } else {
+    const std::filesystem::path dir = resolve_model_reference(args.model);
+    std::string model_type;
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(dir / "config.json", ec)) {
+      const JsonObject config(read_json_file(dir / "config.json", "config.json"), "config.json");
+      model_type = config.string_or("model_type", "");
+    }
+    tok = load_tokenizer(dir, model_type);
+  }
+  const std::string text = args.text_file.empty() ? args.text : read_file_bounded(args.text_file, args.text_file, kMaxInputTextBytes, ErrorKind::Input);
+  const bool special = !args.no_special;
+  if (args.jsonl) {
+    std::istringstream in(text);
+    std::string line;
+    for (size_t n = 1; std::getline(in, line); ++n) {
+      if (line.empty()) continue;
+      nlohmann::json input;
+      try {
+        input = nlohmann::json::parse(line);
+      } catch (const nlohmann::json::exception&) {
+        fail(ErrorKind::Input, args.text_file + ": line " + std::to_string(n) + " is not a JSON string");
+      }
+      if (!input.is_string()) fail(ErrorKind::Input, args.text_file + ": line " + std::to_string(n) + " is not a JSON string");
+      std::cout << tokenize_json(*tok, input.get<std::string>(), special).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    }
+    return 0;
+  }
+  const nlohmann::json j = tokenize_json(*tok, text, special);
+  if (args.json) {
+    std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    return 0;
+  }
+  std::cout << tok->kind() << ", " << j["ids"].size() << " tokens\n";
+  std::cout << "index\tid\ttoken\tshown\tbytes\n";
+  for (size_t i = 0; i < j["ids"].size(); ++i)
+    std::cout << i << "\t" << j["ids"][i].get<int64_t>() << "\t" << printable(j["tokens"][i].get<std::string>()) << "\t"
+              << printable(j["display"][i].get<std::string>()) << "\t" << j["offsets"][i][0].get<size_t>() << "-"
+              << j["offsets"][i][1].get<size_t>() << "\n";
+  std::cout << "decoded: " << printable(j["decoded"].get<std::string>()) << "\n";
   return 0;
 }
 
@@ -385,6 +476,16 @@ int main(int argc, char** argv) {
   ci->add_option("--model", info.model, kModelHelp)->required();
   ci->add_flag("--json", info.json, "Print JSON");
 
+  TokenizeArgs tokenize;
+  auto* ct = app.add_subcommand("tokenize", "Tokenize a text: ids, tokens, shown text and offsets, as Hugging Face's tokenizers give them");
+  ct->add_option("--model", tokenize.model, kModelHelp);
+  ct->add_option("--tokenizer", tokenize.tokenizer, "A tokenizer.json file (instead of --model)");
+  ct->add_option("--text", tokenize.text, "Input text");
+  ct->add_option("--text-file", tokenize.text_file, "Input text file (UTF-8)");
+  ct->add_flag("--no-special", tokenize.no_special, "Leave out the template's special tokens ([CLS], <s>, <bos>, ...)");
+  ct->add_flag("--json", tokenize.json, "Print JSON: ids, tokens, display, offsets (bytes), char_offsets (code points), decoded");
+  ct->add_flag("--jsonl", tokenize.jsonl, "--text-file holds one JSON string per line; print one JSON object per line");
+
   AttendArgs attend;
   auto* ca = app.add_subcommand("attend", "Run an input and write attentions, hidden states and logits");
   add_input_options(ca, attend);
@@ -492,6 +593,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (ci->parsed()) return cmd_info(info);
+    if (ct->parsed()) return cmd_tokenize(tokenize);
     if (ca->parsed()) return cmd_attend(attend);
     if (cs->parsed()) return cmd_stats(stats);
     if (ce->parsed()) return cmd_explain(explain);

@@ -2,11 +2,17 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <unordered_map>
 
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
 #include "core/common/error.h"
+#include "core/tokenizers/decoders.h"
+#include "core/tokenizers/normalizers.h"
+#include "core/tokenizers/pre_tokenizers.h"
+#include "core/tokenizers/token_models.h"
+#include "core/tokenizers/tokenizer_pipeline.h"
 
 namespace attnscope {
 
@@ -49,6 +55,9 @@ void require_utf8(std::string_view text, const std::string& what) {
   }
 }
 
+Tokenizer::Tokenizer() : p_(std::make_unique<Pipeline>()) {}
+Tokenizer::~Tokenizer() = default;
+
 const std::string& Tokenizer::token_text(int64_t id) const {
   static const std::string unknown = "<?>";
   if (id < 0 || id >= vocab_size()) return unknown;
@@ -58,9 +67,8 @@ const std::string& Tokenizer::token_text(int64_t id) const {
 std::optional<int64_t> Tokenizer::token_id(const std::string& text) const {
   for (const auto& a : added_)
     if (a.content == text) return a.id;
-  auto it = std::find(id_to_token_.begin(), id_to_token_.end(), text);
-  if (it == id_to_token_.end()) return std::nullopt;
-  return it - id_to_token_.begin();
+  if (auto id = p_->model->id_of(text)) return id;
+  return std::nullopt;
 }
 
 bool Tokenizer::is_special(int64_t id) const {
@@ -72,110 +80,57 @@ bool Tokenizer::is_special(int64_t id) const {
   return false;
 }
 
-std::string Tokenizer::display(int64_t id) const { return token_text(id); }
-
-namespace {
-
-// Hugging Face strips with Rust's char::is_whitespace, i.e. the Unicode White_Space property.
-size_t skip_space_left(std::string_view s, size_t from, size_t limit) {
-  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
-  int32_t i = static_cast<int32_t>(from);
-  while (i > static_cast<int32_t>(limit)) {
-    int32_t j = i;
-    UChar32 c;
-    U8_PREV(p, static_cast<int32_t>(limit), j, c);
-    if (c < 0 || !u_isUWhiteSpace(c)) break;
-    i = j;
-  }
-  return static_cast<size_t>(i);
-}
-
-size_t skip_space_right(std::string_view s, size_t from) {
-  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
-  const int32_t n = static_cast<int32_t>(s.size());
-  int32_t i = static_cast<int32_t>(from);
-  while (i < n) {
-    int32_t j = i;
-    UChar32 c;
-    U8_NEXT(p, j, n, c);
-    if (c < 0 || !u_isUWhiteSpace(c)) break;
-    i = j;
-  }
-  return static_cast<size_t>(i);
-}
-
-}  // namespace
-
-void Tokenizer::build_added_matcher() const {
-  AddedMatcher& m = matcher_;
-  m.nodes.assign(1, -1);
-  m.edges.clear();
-  m.first.fill(false);
-  for (size_t k = 0; k < added_.size(); ++k) {
-    const std::string& c = added_[k].content;
-    if (c.empty()) continue;
-    m.first[static_cast<unsigned char>(c[0])] = true;
-    uint32_t node = 0;
-    for (unsigned char b : c) {
-      const uint64_t key = static_cast<uint64_t>(node) << 8 | b;
-      auto it = m.edges.find(key);
-      if (it == m.edges.end()) {
-        it = m.edges.emplace(key, static_cast<uint32_t>(m.nodes.size())).first;
-        m.nodes.push_back(-1);
-      }
-      node = it->second;
-    }
-    if (m.nodes[node] < 0) m.nodes[node] = static_cast<int32_t>(k);  // the first of duplicates wins
-  }
-}
-
 std::vector<Token> Tokenizer::tokenize(std::string_view text) const {
-  std::call_once(matcher_once_, [this] { build_added_matcher(); });
-  const AddedMatcher& m = matcher_;
   std::vector<Token> out;
-  auto plain = [&](size_t b, size_t e) {
-    if (e <= b) return;
-    for (Token t : tokenize_plain(text.substr(b, e - b))) {
-      t.begin += b;
-      t.end += b;
+  if (text.empty()) return out;
+  std::vector<PreToken> pieces(1);
+  pieces[0].text = NormalizedString(text, 0);
+  // Added tokens are matched in the original text, or, if "normalized", in the normalized text.
+  p_->split_added(pieces, p_->raw_added, added_, false);
+  p_->split_added(pieces, p_->normalized_added, added_, true);
+  if (p_->pre) p_->pre->pre_tokenize(pieces);
+  ModelScratch scratch;
+  std::vector<ModelToken> toks;
+  for (auto& piece : pieces) {
+    if (!piece.done) {
+      piece.tokens.clear();
+      p_->model->tokenize(piece.text.get(), piece.tokens, scratch);
+    }
+    for (const ModelToken& mt : piece.tokens) {
+      Token t;
+      t.id = mt.id;
+      if (piece.done) {  // HF's value: the piece, with the whitespace an lstrip / rstrip token took
+        t.text = piece.text.get();
+        for (const auto& a : added_)
+          if (a.id == mt.id) {
+            t.special = a.special;
+            break;
+          }
+      } else {
+        t.text = mt.literal ? piece.text.get().substr(mt.begin, mt.end - mt.begin) : token_text(mt.id);
+      }
+      const auto [b, e] = piece.text.original_span(mt.begin, mt.end);
+      t.begin = b;
+      t.end = e;
       out.push_back(std::move(t));
     }
-  };
-  // Added tokens are matched leftmost first, the longest among those starting there, by walking
-  // a trie of their bytes from each position whose byte can start one: the cost follows the text
-  // and the longest added token, not the number of added tokens (60,000 of them in a bad file).
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t best_at = text.size();
-    const AddedToken* best = nullptr;
-    for (size_t at = pos; at < text.size() && !best; ++at) {
-      if (!m.first[static_cast<unsigned char>(text[at])]) continue;
-      uint32_t node = 0;
-      for (size_t j = at; j < text.size(); ++j) {
-        auto it = m.edges.find(static_cast<uint64_t>(node) << 8 | static_cast<unsigned char>(text[j]));
-        if (it == m.edges.end()) break;
-        node = it->second;
-        if (m.nodes[node] >= 0) {
-          best = &added_[static_cast<size_t>(m.nodes[node])];
-          best_at = at;
-        }
+  }
+  if (post_.trim_offsets) {
+    // HF's ByteLevel process_offsets: leading / trailing "Ġ" (or whitespace) leave the span.
+    const std::string space = "\xC4\xA0";  // U+0120
+    for (size_t i = 0; i < out.size(); ++i) {
+      Token& t = out[i];
+      const auto chars = utf8_chars(t.text);
+      size_t lead = 0, trail = 0;
+      while (lead < chars.size() && (chars[lead] == 0x120 || is_rust_whitespace(chars[lead]))) ++lead;
+      while (trail < chars.size() && (chars[chars.size() - 1 - trail] == 0x120 || is_rust_whitespace(chars[chars.size() - 1 - trail]))) ++trail;
+      if (lead > 0) {
+        const bool first = i == 0 || t.begin == 0;
+        if (first && post_.trim_add_prefix_space && lead == 1) lead = 0;
+        t.begin = std::min(t.begin + lead, t.end);
       }
+      if (trail > 0 && t.end >= trail) t.end = std::max(t.end - trail, t.begin);
     }
-    if (!best) {
-      plain(pos, text.size());
-      break;
-    }
-    const size_t left_end = best->lstrip ? skip_space_left(text, best_at, pos) : best_at;
-    plain(pos, left_end);
-    Token t;
-    t.id = best->id;
-    t.text = best->content;
-    t.begin = best_at;
-    t.end = best_at + best->content.size();
-    t.special = best->special;
-    out.push_back(std::move(t));
-    pos = best_at + best->content.size();
-    if (best->rstrip) pos = skip_space_right(text, pos);
   }
   return out;
 }
@@ -270,6 +225,94 @@ Encoding Tokenizer::encode_pair(std::string_view ta, std::string_view tb, size_t
   enc.truncated = truncated;
   enc.untruncated_length = total;
   return enc;
+}
+
+std::string Tokenizer::display(int64_t id) const {
+  for (const auto& a : added_)
+    if (a.id == id) return a.content;
+  return decode_tokens(p_->display_decoder.get(), {token_text(id)});
+}
+
+std::optional<std::string> Tokenizer::token_bytes(int64_t id) const {
+  const std::string& t = token_text(id);
+  if (t.empty()) return std::nullopt;
+  for (const auto& a : added_)
+    if (a.id == id) return std::nullopt;
+  if (p_->model->byte_fallback() && t.size() == 6 && t.compare(0, 3, "<0x") == 0 && t[5] == '>') {
+    const int v = std::stoi(t.substr(3, 2), nullptr, 16);
+    return std::string(1, static_cast<char>(v));
+  }
+  if (!p_->byte_level) return std::nullopt;
+  std::string bytes;
+  for (size_t i = 0; i < t.size();) {
+    const int b = byte_of_char(next_char(t, i));
+    if (b < 0) return std::nullopt;
+    bytes += static_cast<char>(b);
+  }
+  return bytes;
+}
+
+std::vector<std::string> Tokenizer::display_tokens(const std::vector<Token>& tokens) const {
+  std::vector<std::string> out(tokens.size());
+  for (size_t i = 0; i < tokens.size();) {
+    auto bytes = token_bytes(tokens[i].id);
+    if (!bytes) {
+      out[i] = display(tokens[i].id);
+      ++i;
+      continue;
+    }
+    // A run of byte tokens: each shows the whole characters its bytes belong to.
+    std::string buf;
+    std::vector<std::pair<size_t, size_t>> range;  // each token's bytes in buf
+    size_t j = i;
+    for (; j < tokens.size(); ++j) {
+      auto b = j == i ? bytes : token_bytes(tokens[j].id);
+      if (!b) break;
+      range.emplace_back(buf.size(), buf.size() + b->size());
+      buf += *b;
+    }
+    struct Char {
+      size_t b, e;
+      bool valid;
+    };
+    std::vector<Char> chars;
+    const auto* p = reinterpret_cast<const uint8_t*>(buf.data());
+    for (int32_t k = 0, n = static_cast<int32_t>(buf.size()); k < n;) {
+      const int32_t s = k;
+      UChar32 c;
+      U8_NEXT(p, k, n, c);
+      chars.push_back({static_cast<size_t>(s), static_cast<size_t>(k), c >= 0});
+    }
+    for (size_t t = i; t < j; ++t) {
+      const auto [rb, re] = range[t - i];
+      std::string label;
+      bool split_char = false;
+      for (const Char& c : chars) {
+        if (c.e <= rb || c.b >= re) continue;
+        split_char = split_char || c.b < rb || c.e > re;
+        if (c.valid) label.append(buf, c.b, c.e - c.b);
+        else
+          for (size_t k = c.b; k < c.e; ++k) {
+            if (k < rb || k >= re) continue;
+            char esc[8];
+            std::snprintf(esc, sizeof esc, "<0x%02X>", static_cast<unsigned char>(buf[k]));
+            label += esc;
+          }
+      }
+      out[t] = split_char ? label : display(tokens[t].id);
+    }
+    i = j;
+  }
+  return out;
+}
+
+std::string Tokenizer::decode(const std::vector<int64_t>& ids, bool skip_special) const {
+  std::vector<std::string> toks;
+  for (int64_t id : ids) {
+    if (skip_special && is_special(id)) continue;
+    toks.push_back(token_text(id));
+  }
+  return decode_tokens(p_->decoder.get(), toks);
 }
 
 }  // namespace attnscope

@@ -1,15 +1,15 @@
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 namespace attnscope {
 
@@ -41,6 +41,8 @@ struct AddedToken {
   bool lstrip = false;  // swallows the whitespace on its left (RoBERTa's <mask>)
   bool rstrip = false;  // swallows the whitespace on its right
   bool special = true;
+  bool single_word = false;  // matched only between non-word characters
+  bool normalized = false;   // matched in the normalized text rather than the original
 };
 
 // Where the template puts special tokens around one text or a pair: e.g. BERT
@@ -57,15 +59,30 @@ struct PostProcessor {
   std::vector<TemplatePiece> pair;  // empty: pairs unsupported
   size_t added_single() const;      // number of special tokens the template adds
   size_t added_pair() const;
+  // ByteLevel / RobertaProcessing trim_offsets: spans leave out the spaces a token starts or ends with.
+  bool trim_offsets = false;
+  bool trim_add_prefix_space = false;
 };
 
-// A tokenizer producing exactly Hugging Face's ids, with the character span of every token.
+class Normalizer;
+class PreTokenizer;
+class TokenModel;
+class Decoder;
+
+// A tokenizer producing exactly Hugging Face's ids, with the character span of every token: the
+// tokenizer.json pipeline (added tokens, normalizer, pre-tokenizer, model, post-processor, decoder)
+// run as Hugging Face's tokenizers library runs it. The older file forms (vocab.txt;
+// vocab.json + merges.txt) are read as the tokenizer.json Hugging Face converts them to.
 class Tokenizer {
  public:
-  virtual ~Tokenizer() = default;
+  // `tokenizer_json` is the parsed file; `label` names it in errors; `config` is the folder's
+  // tokenizer_config.json (or null), for add_bos_token / add_eos_token.
+  static std::unique_ptr<Tokenizer> from_json(const nlohmann::json& tokenizer_json, const std::string& label,
+                                              const nlohmann::json& config = nlohmann::json());
+  ~Tokenizer();
 
-  // The model-specific tokenization of `text` (added tokens split out first), without the
-  // template's special tokens. Offsets are byte offsets into `text`.
+  // The tokenization of `text` (added tokens split out first), without the template's special
+  // tokens. Offsets are byte offsets into `text`.
   std::vector<Token> tokenize(std::string_view text) const;
   // The first tokens of tokenize(text), at least `budget` of them if the text has that many,
   // tokenizing only as much of a long text as that takes. `whole` tells whether all was tokenized.
@@ -78,40 +95,50 @@ class Tokenizer {
   Encoding encode(std::string_view text, size_t max_tokens = 0) const;
   Encoding encode_pair(std::string_view a, std::string_view b, size_t max_tokens = 0) const;
 
-  std::string kind() const { return kind_; }  // "WordPiece", "byte-level BPE", "SentencePiece BPE"
+  // "WordPiece", "byte-level BPE", "SentencePiece BPE", "BPE", "Unigram", "WordLevel"
+  std::string kind() const { return kind_; }
   int64_t vocab_size() const { return static_cast<int64_t>(id_to_token_.size()); }
   const std::string& token_text(int64_t id) const;
   std::optional<int64_t> token_id(const std::string& text) const;
   bool is_special(int64_t id) const;
-  // A readable form of a vocabulary entry for display: "Ġworld" -> " world", "▁the" -> " the",
-  // "<0x0A>" -> "\n" where the bytes form text.
-  virtual std::string display(int64_t id) const;
+  // A readable form of one vocabulary entry through the decoder: "Ġworld" -> " world",
+  // "▁the" -> " the", "<0x0A>" -> "\n"; bytes that are not UTF-8 on their own as <0xXX>.
+  std::string display(int64_t id) const;
+  // Readable forms of a token sequence: as display(), except that tokens holding the bytes of
+  // one character between them (byte fallback, or a byte-level split inside a character) all
+  // show that character.
+  std::vector<std::string> display_tokens(const std::vector<Token>& tokens) const;
+  // The text of a token sequence through the decoder (HF's decode).
+  std::string decode(const std::vector<int64_t>& ids, bool skip_special = true) const;
   const PostProcessor& post_processor() const { return post_; }
 
- protected:
-  // Tokenizes a stretch of text without added tokens; offsets relative to `text`.
-  virtual std::vector<Token> tokenize_plain(std::string_view text) const = 0;
-
+ private:
+  Tokenizer();
+  struct Pipeline;
+  std::unique_ptr<Pipeline> p_;
   std::string kind_;
   std::vector<std::string> id_to_token_;
-  std::vector<AddedToken> added_;  // set by the loaders; matched through matcher_, built on first use
+  std::vector<AddedToken> added_;
   PostProcessor post_;
-
- private:
-  struct AddedMatcher {
-    std::vector<int32_t> nodes;                     // index into added_ of the token ending here, or -1
-    std::unordered_map<uint64_t, uint32_t> edges;   // (node << 8 | byte) -> child
-    std::array<bool, 256> first{};                  // bytes an added token can start with
-  };
-  void build_added_matcher() const;
-  mutable std::once_flag matcher_once_;
-  mutable AddedMatcher matcher_;
+  // The bytes a token stands for, when it is a byte-level or byte-fallback token.
+  std::optional<std::string> token_bytes(int64_t id) const;
 };
 
-// Finds the tokenizer of a model folder: tokenizer.json (WordPiece, byte-level BPE or
-// SentencePiece-style BPE with byte fallback), else vocab.txt, else vocab.json + merges.txt.
+// Finds the tokenizer of a model folder: tokenizer.json, else vocab.txt (BERT's WordPiece), else
+// vocab.json + merges.txt (GPT-2's byte-level BPE).
 // `model_type` picks the special-token template where the files do not say it. Throws Error(Model).
 std::unique_ptr<Tokenizer> load_tokenizer(const std::filesystem::path& dir, const std::string& model_type);
+// One tokenizer.json file on its own (attnscope-cli tokenize --tokenizer FILE).
+std::unique_ptr<Tokenizer> load_tokenizer_file(const std::filesystem::path& tokenizer_json);
+// The older file forms on their own: vocab.txt (+ tokenizer_config.json, special_tokens_map.json)
+// of a folder, and vocab.json + merges.txt.
+std::unique_ptr<Tokenizer> load_vocab_txt(const std::filesystem::path& dir);
+std::unique_ptr<Tokenizer> load_vocab_merges(const std::filesystem::path& vocab_json, const std::filesystem::path& merges_txt,
+                                             const std::string& model_type, bool add_prefix_space = false);
+// The tokenizer.json that Hugging Face's converters make from the older files.
+nlohmann::json tokenizer_json_from_vocab_txt(const std::filesystem::path& dir);
+nlohmann::json tokenizer_json_from_vocab_merges(const std::filesystem::path& vocab_json, const std::filesystem::path& merges_txt,
+                                                const std::string& model_type, bool add_prefix_space);
 
 // Checks that `text` is valid UTF-8; throws Error(Input) naming the offset of the first bad byte.
 void require_utf8(std::string_view text, const std::string& what);

@@ -55,6 +55,8 @@ std::vector<AddedToken> parse_added_tokens(const nlohmann::json& tj, const std::
     t.lstrip = a.value("lstrip", false);
     t.rstrip = a.value("rstrip", false);
     t.special = a.value("special", false);
+    t.single_word = a.value("single_word", false);
+    t.normalized = a.value("normalized", !t.special);
     if (!t.content.empty()) out.push_back(std::move(t));
   }
   return out;
@@ -180,14 +182,26 @@ PostProcessor parse_post_processor(const nlohmann::json& post, const Vocab& voca
     pp.pair.insert(pp.pair.begin() + static_cast<long>(pp.single.size()), special(sep.first, sep.second, 0));
     for (auto& p : pp.pair) p.type_id = 0;
   } else if (type == "ByteLevel") {
-    return parse_post_processor(nlohmann::json(), vocab, added, label);
+    pp = parse_post_processor(nlohmann::json(), vocab, added, label);
   } else if (type == "Sequence") {
     // e.g. [ByteLevel, TemplateProcessing]: the last one that adds tokens decides.
     pp = parse_post_processor(nlohmann::json(), vocab, added, label);
-    for (const auto& p : post.value("processors", nlohmann::json::array()))
-      if (p.value("type", "") != "ByteLevel") pp = parse_post_processor(p, vocab, added, label);
+    bool trim = false, prefix = false;
+    for (const auto& p : post.value("processors", nlohmann::json::array())) {
+      PostProcessor step = parse_post_processor(p, vocab, added, label);
+      trim = trim || step.trim_offsets;
+      prefix = prefix || step.trim_add_prefix_space;
+      if (p.value("type", "") != "ByteLevel") pp = std::move(step);
+    }
+    pp.trim_offsets = trim;
+    pp.trim_add_prefix_space = prefix;
+    return pp;
   } else {
     bad(label, "unsupported post_processor type '" + type + "'");
+  }
+  if (type == "ByteLevel" || type == "RobertaProcessing") {
+    pp.trim_offsets = post.value("trim_offsets", true);
+    pp.trim_add_prefix_space = post.value("add_prefix_space", true);
   }
   return pp;
 }

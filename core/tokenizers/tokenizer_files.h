@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -14,7 +15,11 @@
 
 namespace attnscope {
 
-using Vocab = std::unordered_map<std::string, int64_t>;
+struct VocabHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+using Vocab = std::unordered_map<std::string, int64_t, VocabHash, std::equal_to<>>;
 
 // Token ids a file may use: [0, 2^21). The largest real vocabularies have ~262k entries; the
 // id -> token table is sized by the largest id, so a bigger id would cost memory before any

@@ -455,7 +455,7 @@ const std::vector<Row>& rows() {
          tj["normalizer"] = nullptr;
          tj["pre_tokenizer"] = {{"type", "Metaspace"}, {"replacement", ""}, {"prepend_scheme", "always"}, {"split", false}};
        }),
-       3, {"tokenizer.json: pre_tokenizer.replacement must be a single character, got \"\""}},
+       3, {"tokenizer.json: pre_tokenizer.replacement: expected exactly one character, got ''"}},
       {"WordPieceWithAHugeMaxInputCharsPerWord",
        [](const fs::path& dir) {
          const fs::path m = test::copy_model("bert-random", dir);
@@ -464,7 +464,7 @@ const std::vector<Row>& rows() {
          test::write_file(m / "tokenizer.json", tj.dump());
          return attend_text(m.string(), dir);
        },
-       3, {"tokenizer.json: model.max_input_chars_per_word must be an integer from 1 to 1000, got 100000000"}},
+       3, {"tokenizer.json: model.max_input_chars_per_word: expected an integer in [1, 1000], got 100000000"}},
       // A 1,000-character vocabulary entry and 999-letter words that almost match it: every
       // position used to try every shorter candidate, each hashed afresh (cubic); the vocabulary
       // trie walks each position once.

@@ -11,7 +11,6 @@
 #include "core/common/error.h"
 #include "core/io/json_file.h"
 #include "core/io/safetensors.h"
-#include "core/tokenizers/byte_level_bpe.h"
 #include "core/tokenizers/tokenizer.h"
 #include "tests/support/shared_data.h"
 
@@ -21,23 +20,15 @@ using attnscope::test::shared;
 namespace {
 
 std::unique_ptr<Tokenizer> from_json_file(const std::string& dir) {
-  return ByteLevelBpe::from_tokenizer_json(read_json_file(shared(dir) / "tokenizer.json", "tokenizer.json"), "tokenizer.json");
+  return Tokenizer::from_json(read_json_file(shared(dir) / "tokenizer.json", "tokenizer.json"), "tokenizer.json");
 }
 
 std::unique_ptr<Tokenizer> from_files(const std::string& dir, const std::string& model_type) {
-  ByteLevelBpe::FileOptions options;
-  options.model_type = model_type;
-  return ByteLevelBpe::from_vocab_merges(shared(dir) / "vocab.json", shared(dir) / "merges.txt", options);
+  return load_vocab_merges(shared(dir) / "vocab.json", shared(dir) / "merges.txt", model_type);
 }
 
 nlohmann::json golden_cases(const std::string& name) {
   return read_json_file(shared("golden/tokenizers/" + name + ".json"), name).at("cases");
-}
-
-std::vector<std::string> token_texts(const Encoding& e) {
-  std::vector<std::string> out;
-  for (const auto& t : e.tokens) out.push_back(t.text);
-  return out;
 }
 
 // OpenAI's bytes_to_unicode(), written out independently of the tokenizer: printable bytes stand
@@ -59,9 +50,20 @@ std::string byte_char(unsigned char byte) {
   return out;
 }
 
-std::string byte_level(const std::string& bytes) {
+// The bytes a byte-level token string stands for: read through the same independent table.
+std::string unbyte_level(const std::string& token) {
   std::string out;
-  for (unsigned char b : bytes) out += byte_char(b);
+  for (size_t i = 0; i < token.size();) {
+    for (int b = 0; b < 256; ++b) {
+      const std::string c = byte_char(static_cast<unsigned char>(b));
+      if (token.compare(i, c.size(), c) == 0) {
+        out += static_cast<char>(b);
+        i += c.size();
+        break;
+      }
+      if (b == 255) return token;  // not a byte-level string
+    }
+  }
   return out;
 }
 
@@ -87,7 +89,9 @@ void check_golden(const Tokenizer& tok, const std::string& name, size_t expected
     const std::string text = c.at("text").get<std::string>();
     const Encoding e = tok.encode(text);
     EXPECT_EQ(e.ids(), c.at("input_ids").get<std::vector<int64_t>>()) << name << ": " << text;
-    EXPECT_EQ(token_texts(e), c.at("tokens").get<std::vector<std::string>>()) << name << ": " << text;
+    std::vector<std::string> entries;  // the golden tokens are vocabulary entries (convert_ids_to_tokens)
+    for (int64_t id : e.ids()) entries.push_back(tok.token_text(id));
+    EXPECT_EQ(entries, c.at("tokens").get<std::vector<std::string>>()) << name << ": " << text;
   }
 }
 
@@ -180,7 +184,7 @@ TEST(ByteLevelBpeGolden, RobertaFilesAndJsonAgreeOnPairs) {
 TEST(ByteLevelBpeGolden, Gpt2RandomModelInputIds) {
   ATTNSCOPE_REQUIRE_SHARED();
   auto via_json = load_tokenizer(shared("models/gpt2-random"), "gpt2");
-  auto via_files = ByteLevelBpe::from_folder(shared("models/gpt2-random"), "gpt2");
+  auto via_files = load_vocab_merges(shared("models/gpt2-random") / "vocab.json", shared("models/gpt2-random") / "merges.txt", "gpt2");
   int checked = 0;
   for (const auto& entry : std::filesystem::directory_iterator(shared("golden/gpt2-random"))) {
     SafetensorsFile g(entry.path().string());
@@ -217,31 +221,38 @@ TEST(ByteLevelBpeGolden, RobertaRandomModelInputIds) {
 
 // ---- offsets --------------------------------------------------------------------------------
 
-TEST(ByteLevelBpeOffsets, Gpt2SpansTileTheInputAndHoldTheTokenBytes) {
+// Hugging Face's offsets: a token's span is the input characters its bytes come from, so tokens
+// that split one character between them all span that whole character.
+TEST(ByteLevelBpeOffsets, Gpt2SpansHoldTheTokenBytesOnCharacterBoundaries) {
   ATTNSCOPE_REQUIRE_SHARED();
   auto tok = load_tokenizer(shared("tokenizers/gpt2"), "gpt2");
-  size_t tokens = 0, golden_tokens = 0;
+  size_t tokens = 0, golden_tokens = 0, shared_spans = 0;
+  auto boundary = [](const std::string& s, size_t at) { return at == s.size() || (static_cast<unsigned char>(s[at]) & 0xC0) != 0x80; };
   for (const auto& c : golden_cases("gpt2")) {
     const std::string text = c.at("text").get<std::string>();
     const Encoding e = tok->encode(text);
     golden_tokens += c.at("input_ids").size();
-    size_t pos = 0;
+    size_t prev_begin = 0, prev_end = 0;
     std::string joined;
     for (const auto& t : e.tokens) {
-      EXPECT_EQ(t.begin, pos) << text;
       ASSERT_LE(t.begin, t.end);
       ASSERT_LE(t.end, text.size());
-      const std::string bytes = text.substr(t.begin, t.end - t.begin);
-      // The span holds exactly the bytes the token encodes (special tokens: their literal text).
-      EXPECT_EQ(t.special ? bytes : byte_level(bytes), t.text) << text;
+      EXPECT_TRUE(boundary(text, t.begin) && boundary(text, t.end)) << text;
+      EXPECT_GE(t.begin, prev_begin) << text;
+      const std::string span = text.substr(t.begin, t.end - t.begin);
+      const std::string bytes = t.special ? t.text : unbyte_level(t.text);
+      EXPECT_NE(span.find(bytes), std::string::npos) << text;  // the span holds the token's bytes
+      shared_spans += t.begin < prev_end;
       joined += bytes;
-      pos = t.end;
+      prev_begin = t.begin;
+      prev_end = t.end;
       ++tokens;
     }
-    EXPECT_EQ(pos, text.size()) << text;
+    EXPECT_EQ(prev_end, text.size()) << text;
     EXPECT_EQ(joined, text);
   }
   EXPECT_EQ(tokens, golden_tokens);
+  EXPECT_GT(shared_spans, 0u);  // the goldens have characters split between tokens
 }
 
 TEST(ByteLevelBpeOffsets, RobertaTemplateTokensAndMaskLstrip) {
@@ -261,7 +272,7 @@ TEST(ByteLevelBpeOffsets, RobertaTemplateTokensAndMaskLstrip) {
   const Token& is = e.tokens[5];
   const Token& mask = e.tokens[6];
   EXPECT_EQ(is.text, "\xC4\xA0is");  // "Ġis"
-  EXPECT_EQ(text.substr(is.begin, is.end - is.begin), " is");
+  EXPECT_EQ(text.substr(is.begin, is.end - is.begin), "is");  // trim_offsets: the span leaves the space out
   EXPECT_EQ(is.end, mask_at - 1);  // the space before <mask> belongs to no token: lstrip took it
   EXPECT_EQ(mask.id, 50264);
   EXPECT_TRUE(mask.special);
@@ -282,19 +293,25 @@ TEST(ByteLevelBpeOffsets, MultiByteCharactersSplitAcrossTokens) {
   const std::string text = "I \xF0\x9F\xA4\x96";  // "I 🤖": golden tokens I, ĠðŁ, ¤, ĸ
   const Encoding e = tok->encode(text);
   ASSERT_EQ(e.tokens.size(), 4u);
-  EXPECT_EQ(e.tokens[1].begin, 1u);
-  EXPECT_EQ(e.tokens[1].end, 4u);  // space + first two bytes of the emoji
-  EXPECT_EQ(e.tokens[2].begin, 4u);
-  EXPECT_EQ(e.tokens[2].end, 5u);
-  EXPECT_EQ(e.tokens[3].begin, 5u);
+  EXPECT_EQ(e.tokens[1].begin, 1u);  // space + first two bytes of the emoji: the space and the emoji
+  EXPECT_EQ(e.tokens[1].end, 6u);
+  EXPECT_EQ(e.tokens[2].begin, 2u);  // a byte of the emoji: the emoji, as Hugging Face reports it
+  EXPECT_EQ(e.tokens[2].end, 6u);
+  EXPECT_EQ(e.tokens[3].begin, 2u);
   EXPECT_EQ(e.tokens[3].end, 6u);
+  // Shown as people read it: each of them shows the emoji it holds part of.
+  const auto shown = tok->display_tokens(e.tokens);
+  EXPECT_EQ(shown[1], " \xF0\x9F\xA4\x96");
+  EXPECT_EQ(shown[2], "\xF0\x9F\xA4\x96");
+  EXPECT_EQ(shown[3], "\xF0\x9F\xA4\x96");
+  EXPECT_EQ(shown[0], "I");
 }
 
 TEST(ByteLevelBpeOffsets, AddPrefixSpace) {
   ATTNSCOPE_REQUIRE_SHARED();
   nlohmann::json tj = read_json_file(shared("tokenizers/gpt2/tokenizer.json"), "tokenizer.json");
   tj["pre_tokenizer"]["add_prefix_space"] = true;
-  auto tok = ByteLevelBpe::from_tokenizer_json(tj, "tokenizer.json");
+  auto tok = Tokenizer::from_json(tj, "tokenizer.json");
   // Golden: " Hello world" -> [18435, 995]; with the prefix, "Hello world" must give the same.
   const Encoding e = tok->encode("Hello world");
   EXPECT_EQ(e.ids(), (std::vector<int64_t>{18435, 995}));
@@ -372,7 +389,7 @@ TEST(ByteLevelBpeTiny, MergesByRankLeftmostFirstThroughBothLoaders) {
   write_file(dir / "vocab.json", m.vocab.dump());
   write_file(dir / "merges.txt", m.merges_txt());
   auto files = load_tokenizer(dir, "gpt2");
-  auto json = ByteLevelBpe::from_tokenizer_json(m.tokenizer_json(), "tokenizer.json");
+  auto json = Tokenizer::from_json(m.tokenizer_json(), "tokenizer.json");
   for (const Tokenizer* tok : {files.get(), json.get()}) {
     // "hello" -> h e l l o -> he l l o -> he ll o -> hell o;  " world" -> Ġw o r l d
     EXPECT_EQ(tok->encode("hello world").ids(), (std::vector<int64_t>{258, 'o', 259, 'o', 'r', 'l', 'd'}));
@@ -389,7 +406,7 @@ TEST(ByteLevelBpeTiny, MergesByRankLeftmostFirstThroughBothLoaders) {
 
 TEST(ByteLevelBpeTiny, WhitespaceRunsLeaveTheLastSpaceToTheWord) {
   TinyModel m;
-  auto tok = ByteLevelBpe::from_tokenizer_json(m.tokenizer_json(), "tokenizer.json");
+  auto tok = Tokenizer::from_json(m.tokenizer_json(), "tokenizer.json");
   // "a   world": \s+(?!\S) takes two spaces, the third joins " world" -> Ġw.
   const Encoding e = tok->encode("a   world");
   EXPECT_EQ(e.ids(), (std::vector<int64_t>{'a', ' ', ' ', 259, 'o', 'r', 'l', 'd'}));
@@ -433,20 +450,20 @@ TEST(ByteLevelBpeErrors, MalformedTokenizerJson) {
   TinyModel m;
   nlohmann::json tj = m.tokenizer_json();
   tj["model"]["merges"].push_back({"q", "z"});
-  expect_model_error([&] { ByteLevelBpe::from_tokenizer_json(tj, "tokenizer.json"); }, {"tokenizer.json", "merge 7", "'q' + 'z'"});
+  expect_model_error([&] { Tokenizer::from_json(tj, "tokenizer.json"); }, {"tokenizer.json", "model.merges[7]", "'q' + 'z'"});
   tj = m.tokenizer_json();
   tj["model"]["merges"][2] = "he ll x";
-  expect_model_error([&] { ByteLevelBpe::from_tokenizer_json(tj, "tokenizer.json"); }, {"tokenizer.json", "merge 2"});
-  // A Split step before ByteLevel (Llama 3 style) changes the pieces: refused, not ignored.
+  expect_model_error([&] { Tokenizer::from_json(tj, "tokenizer.json"); }, {"tokenizer.json", "model.merges[2]"});
+  // A Split pattern that does not compile, and an unknown normalizer: errors naming the JSON path.
   tj = m.tokenizer_json();
   tj["pre_tokenizer"]["pretokenizers"].insert(tj["pre_tokenizer"]["pretokenizers"].begin(),
-                                              {{"type", "Split"}, {"pattern", {{"Regex", "\\d"}}}});
+                                              nlohmann::json::object({{"type", "Split"}, {"pattern", {{"Regex", "(\\d"}}}}));
   const auto dir = attnscope::test::scratch_dir("json");
   write_file(dir / "tokenizer.json", tj.dump());
-  expect_model_error([&] { load_tokenizer(dir, "gpt2"); }, {"tokenizer.json", "pre_tokenizer"});
+  expect_model_error([&] { load_tokenizer(dir, "gpt2"); }, {"tokenizer.json", "pre_tokenizer.pretokenizers[0].pattern.Regex", "does not compile"});
   tj = m.tokenizer_json();
-  tj["normalizer"] = {{"type", "NFC"}};
-  expect_model_error([&] { ByteLevelBpe::from_tokenizer_json(tj, "tokenizer.json"); }, {"tokenizer.json", "normalizer"});
+  tj["normalizer"] = {{"type", "Bogus"}};
+  expect_model_error([&] { Tokenizer::from_json(tj, "tokenizer.json"); }, {"tokenizer.json: normalizer", "'Bogus'"});
 }
 
 // ---- long inputs ---------------------------------------------------------------------------------

@@ -17,7 +17,6 @@
 #include "core/models/checkpoint.h"
 #include "core/pipeline/analyzer.h"
 #include "core/pipeline/memory_budget.h"
-#include "core/tokenizers/sentencepiece_bpe.h"
 #include "core/tokenizers/tokenizer.h"
 #include "tests/support/bad_inputs.h"
 #include "tests/support/shared_data.h"
@@ -181,7 +180,7 @@ TEST(FuzzRegression, SentencePieceDisplaysMalformedByteTokensAsText) {
   tj["model"]["vocab"]["<0xZZ>"] = 512;
   tj["model"]["vocab"]["<0x+1>"] = 513;
   tj["model"]["vocab"]["<0x-1>"] = 514;
-  const auto tok = SentencePieceBpe::from_tokenizer_json(tj, "tokenizer.json");
+  const auto tok = Tokenizer::from_json(tj, "tokenizer.json");
   EXPECT_EQ(tok->display(512), "<0xZZ>");
   EXPECT_EQ(tok->display(513), "<0x+1>");
   EXPECT_EQ(tok->display(514), "<0x-1>");
@@ -263,12 +262,12 @@ TEST(FuzzRegression, TemplatesMustHoldEachSequenceOnce) {
   for (const Case& c : cases) {
     nlohmann::json broken = tj;
     broken["post_processor"][c.key] = c.tmpl;
-    const std::string msg = error_of([&] { SentencePieceBpe::from_tokenizer_json(broken, "tokenizer.json"); }, ErrorKind::Model);
+    const std::string msg = error_of([&] { Tokenizer::from_json(broken, "tokenizer.json"); }, ErrorKind::Model);
     EXPECT_NE(msg.find(std::string("tokenizer.json: ") + "post_processor"), std::string::npos) << c.what << ": " << msg;
     EXPECT_NE(msg.find(c.message), std::string::npos) << c.what << ": " << msg;
   }
   // The real template still truncates a pair to the limit: "<s> A <s> B" with 2 + 2 text tokens.
-  const auto tok = SentencePieceBpe::from_tokenizer_json(tj, "tokenizer.json");
+  const auto tok = Tokenizer::from_json(tj, "tokenizer.json");
   const Encoding enc = tok->encode_pair("the cat sat on the mat.", "the dog ran.", 6);
   EXPECT_TRUE(enc.truncated);
   EXPECT_EQ(enc.tokens.size(), 6u);

@@ -147,7 +147,7 @@ void BadInputsUiTest::brokenModelFoldersShowTheErrorAndKeepModelAndResult() {
            tj["pre_tokenizer"] = {{"type", "Metaspace"}, {"replacement", ""}, {"prepend_scheme", "always"}, {"split", false}};
          });
        }),
-       "pre_tokenizer.replacement must be a single character"},
+       "pre_tokenizer.replacement: expected exactly one character"},
       {"huge-added-token-id", stories([](const fs::path& m) {
          edit_tokenizer(m, [](nlohmann::json& tj) { tj["added_tokens"].push_back({{"id", 99999999}, {"content", "<huge>"}}); });
        }),
@@ -169,7 +169,7 @@ void BadInputsUiTest::brokenModelFoldersShowTheErrorAndKeepModelAndResult() {
          edit_tokenizer(m, [](nlohmann::json& tj) { tj["model"]["max_input_chars_per_word"] = 100000000; });
          return path(m);
        },
-       "max_input_chars_per_word must be an integer from 1 to 1000"},
+       "max_input_chars_per_word: expected an integer in [1, 1000]"},
       {"escape-sequences-in-config", stories([](const fs::path& m) {
          test::edit_config(m, [](nlohmann::json& c) { c["model_type"] = "\x1b[2Jllama"; });
        }),
