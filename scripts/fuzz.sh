@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 
 seconds=${1:-60}
 shift || true
-all=(safetensors config tokenizer_json vocab_txt vocab_merges tokenize image json_files)
+all=(safetensors config tokenizer_json tokenizer_engine vocab_txt vocab_merges tokenize image json_files)
 targets=("$@")
 if [[ ${#targets[@]} -eq 0 ]]; then targets=("${all[@]}"); fi
 build=${ATTNSCOPE_FUZZ_BUILD:-build-asan}

@@ -107,6 +107,16 @@ std::unique_ptr<Tokenizer> Tokenizer::from_json(const nlohmann::json& tj, const 
     }
   }
 
+  // The template's tokens are emitted as given (HF does not look them up): they get an entry.
+  for (const auto* pieces : {&t->post_.single, &t->post_.pair})
+    for (const auto& piece : *pieces) {
+      if (piece.kind != TemplatePiece::Special) continue;
+      if (piece.id < 0 || piece.id >= kMaxTokenId)
+        json_fail(label + ": post_processor", "special token '" + piece.text + "' has id " + std::to_string(piece.id) + " outside " + token_id_range());
+      if (static_cast<size_t>(piece.id) >= t->id_to_token_.size()) t->id_to_token_.resize(static_cast<size_t>(piece.id) + 1);
+      if (t->id_to_token_[static_cast<size_t>(piece.id)].empty()) t->id_to_token_[static_cast<size_t>(piece.id)] = piece.text;
+    }
+
   const std::string type = p.model->type();
   t->kind_ = type;
   if (type == "BPE" && p.byte_level) t->kind_ = "byte-level BPE";

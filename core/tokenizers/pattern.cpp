@@ -108,12 +108,16 @@ std::vector<Pattern::Piece> Pattern::find_matches(std::string_view text) const {
     }
     UErrorCode status = U_ZERO_ERROR;
     std::unique_ptr<icu::RegexMatcher> m(regex_->pattern->matcher(u16, status));
+    // A pattern that backtracks without end on this text stops with an error instead of hanging.
+    if (U_SUCCESS(status)) m->setTimeLimit(10000, status);
     while (U_SUCCESS(status) && m->find(status)) {
       const int32_t b = m->start(status), e = m->end(status);
       if (U_FAILURE(status)) break;
       add(byte_at[static_cast<size_t>(b)], byte_at[static_cast<size_t>(e)]);
     }
-    if (U_FAILURE(status)) fail(ErrorKind::Resource, std::string("ICU's regular expression engine failed: ") + u_errorName(status));
+    if (U_FAILURE(status))
+      fail(ErrorKind::Input, std::string("the tokenizer's pattern cannot split this text (ICU: ") + u_errorName(status) +
+                                 "; a pattern that backtracks too much, or nests too deep)");
   }
   if (prev != text.size()) out.push_back({prev, text.size(), false});
   return out;

@@ -149,8 +149,8 @@ class CharSplitPre final : public PreTokenizer {
  public:
   CharSplitPre(std::vector<std::pair<bool (*)(char32_t), SplitBehavior>> steps) : steps_(std::move(steps)) {}
   void pre_tokenize(std::vector<PreToken>& pieces) const override {
-    for (const auto& [pred, behavior] : steps_)
-      split_pieces(pieces, [&](NormalizedString s) { return split_normalized(s, char_matches(s.get(), pred), behavior); });
+    for (const auto& step : steps_)  // (clang 14 cannot capture structured bindings)
+      split_pieces(pieces, [&](NormalizedString s) { return split_normalized(s, char_matches(s.get(), step.first), step.second); });
   }
 
  private:
@@ -240,7 +240,6 @@ char32_t single_char(const std::string& s, const std::string& where) {
   return chars[0];
 }
 
-bool is_ascii_digit(char32_t c) { return c >= '0' && c <= '9'; }
 bool is_punct(char32_t c) { return (c < 0x80 && is_bert_punctuation(c)) || is_punctuation_category(c); }
 
 }  // namespace
@@ -269,7 +268,8 @@ std::unique_ptr<PreTokenizer> parse_pre_tokenizer(const nlohmann::json& j, const
     return std::make_unique<MetaspacePre>(rep, prepend, json_bool(j, "split", true, where));
   }
   if (type == "Whitespace") {
-    auto m = Pattern::regex(R"([\p{L}\p{M}\p{Nd}\p{Pc}]+|[^\p{L}\p{M}\p{Nd}\p{Pc}\s]+)", where);
+    // Oniguruma's \w, like ICU's, takes the joiners U+200C / U+200D as word characters.
+    auto m = Pattern::regex(R"(\w+|[^\w\s]+)", where);
     return std::make_unique<SplitPre>(std::move(m), SplitBehavior::Removed, true);
   }
   if (type == "WhitespaceSplit") return std::make_unique<CharSplitPre>(std::vector<std::pair<bool (*)(char32_t), SplitBehavior>>{{is_rust_whitespace, SplitBehavior::Removed}});
@@ -281,7 +281,7 @@ std::unique_ptr<PreTokenizer> parse_pre_tokenizer(const nlohmann::json& j, const
   if (type == "Digits") {
     const bool individual = json_bool(j, "individual_digits", false, where);
     return std::make_unique<CharSplitPre>(std::vector<std::pair<bool (*)(char32_t), SplitBehavior>>{
-        {is_ascii_digit, individual ? SplitBehavior::Isolated : SplitBehavior::Contiguous}});
+        {is_rust_numeric, individual ? SplitBehavior::Isolated : SplitBehavior::Contiguous}});
   }
   if (type == "CharDelimiterSplit") return std::make_unique<DelimiterPre>(single_char(json_string(j, "delimiter", where), where + ".delimiter"));
   fail(ErrorKind::Model, where + ": pre_tokenizer type '" + type + "' is not supported");

@@ -305,7 +305,7 @@ class UnigramModel final : public TokenModel {
         if (k + 1 - at == mblen) single = true;
       }
       if (!single) {
-        if (!unk_) fail(ErrorKind::Model, "the Unigram model has no unk_id but the text has a character outside its vocabulary");
+        if (!unk_) fail(ErrorKind::Input, "the text has a character outside the Unigram vocabulary, which has no unk_id");
         Node& t = best[next];
         const double cand = unk_score_ + base;
         if (t.from < 0 || cand > t.score) t = Node{*unk_, cand, static_cast<int64_t>(at)};
@@ -345,7 +345,7 @@ class UnigramModel final : public TokenModel {
           continue;
         }
       }
-      if (!unk_) fail(ErrorKind::Model, "the Unigram model has no unk_id but the text has a character outside its vocabulary");
+      if (!unk_) fail(ErrorKind::Input, "the text has a character outside the Unigram vocabulary, which has no unk_id");
       out.push_back({*unk_, ob, oe, true});
     }
   }

