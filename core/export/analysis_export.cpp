@@ -62,7 +62,8 @@ TensorBundle bundle_analysis(const Analysis& a) {
       seq.push_back(t.sequence);
       special.push_back(t.special ? 1 : 0);
     }
-    b.fields["tokens"] = tokens;
+    b.fields["tokens"] = tokens;         // as the tokenizer gives them ("Ġworld", "<0xE4>")
+    b.fields["token_labels"] = a.labels;  // as the views show them (" world", the character)
     b.fields["offsets"] = offsets;
     b.fields["sequence_ids"] = seq;
     b.fields["special_tokens_mask"] = special;

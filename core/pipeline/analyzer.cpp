@@ -97,7 +97,7 @@ Analysis Analyzer::run(const AnalysisRequest& req, const ProgressFn& progress) c
                                      " text was tokenized");
     input.input_ids = a.encoding.ids();
     input.token_type_ids = a.encoding.type_ids();
-    for (const auto& t : a.encoding.tokens) a.labels.push_back(tokenizer_->display(t.id));
+    a.labels = tokenizer_->display_tokens(a.encoding.tokens);
   } else {
     if (req.image.empty()) fail(ErrorKind::Usage, "image models take an image, not text");
     a.image_path = req.image;

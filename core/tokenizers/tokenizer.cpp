@@ -301,6 +301,14 @@ std::vector<std::string> Tokenizer::display_tokens(const std::vector<Token>& tok
       }
       out[t] = split_char ? label : display(tokens[t].id);
     }
+    // Neighbours that show the same character get "(k/n)", so that each row stays distinct.
+    for (size_t a = i; a < j;) {
+      size_t b = a + 1;
+      while (b < j && out[b] == out[a]) ++b;
+      if (b - a > 1 && out[a] != display(tokens[a].id))
+        for (size_t k = a; k < b; ++k) out[k] += " (" + std::to_string(k - a + 1) + "/" + std::to_string(b - a) + ")";
+      a = b;
+    }
     i = j;
   }
   return out;

@@ -105,8 +105,8 @@ class Tokenizer {
   // "▁the" -> " the", "<0x0A>" -> "\n"; bytes that are not UTF-8 on their own as <0xXX>.
   std::string display(int64_t id) const;
   // Readable forms of a token sequence: as display(), except that tokens holding the bytes of
-  // one character between them (byte fallback, or a byte-level split inside a character) all
-  // show that character.
+  // one character between them (byte fallback, or a byte-level split inside a character) show
+  // that character, numbered when neighbours would look alike: "🐱 (1/4)" ... "🐱 (4/4)".
   std::vector<std::string> display_tokens(const std::vector<Token>& tokens) const;
   // The text of a token sequence through the decoder (HF's decode).
   std::string decode(const std::vector<int64_t>& ids, bool skip_special = true) const;

@@ -2,6 +2,25 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AnalysisDocument</name>
+    <message>
+        <source>token %1: %2</source>
+        <translation>词元 %1：%2</translation>
+    </message>
+    <message>
+        <source>token %1: %2, id %3</source>
+        <translation>词元 %1：%2，ID %3</translation>
+    </message>
+    <message>
+        <source>vocabulary entry: “%1”</source>
+        <translation>词表条目：“%1”</translation>
+    </message>
+    <message>
+        <source>bytes %1–%2 of the text</source>
+        <translation>文本的第 %1–%2 字节</translation>
+    </message>
+</context>
+<context>
     <name>BatchExportDialog</name>
     <message>
         <source>Batch export</source>

@@ -302,8 +302,8 @@ TEST(ByteLevelBpeOffsets, MultiByteCharactersSplitAcrossTokens) {
   // Shown as people read it: each of them shows the emoji it holds part of.
   const auto shown = tok->display_tokens(e.tokens);
   EXPECT_EQ(shown[1], " \xF0\x9F\xA4\x96");
-  EXPECT_EQ(shown[2], "\xF0\x9F\xA4\x96");
-  EXPECT_EQ(shown[3], "\xF0\x9F\xA4\x96");
+  EXPECT_EQ(shown[2], "\xF0\x9F\xA4\x96 (1/2)");
+  EXPECT_EQ(shown[3], "\xF0\x9F\xA4\x96 (2/2)");
   EXPECT_EQ(shown[0], "I");
 }
 

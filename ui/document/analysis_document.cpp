@@ -182,6 +182,19 @@ QStringList AnalysisDocument::tokenLabels() const {
   return out;
 }
 
+QString AnalysisDocument::tokenTip(int token) const {
+  const QStringList labels = tokenLabels();
+  if (token < 0 || token >= labels.size()) return {};
+  const QString shown = QString::fromUtf8("\u201c%1\u201d").arg(labels[token]);
+  if (!analysis_ || static_cast<size_t>(token) >= analysis_->encoding.tokens.size()) return tr("token %1: %2").arg(token).arg(shown);
+  const Token& t = analysis_->encoding.tokens[static_cast<size_t>(token)];
+  QString tip = tr("token %1: %2, id %3").arg(token).arg(shown).arg(t.id);
+  const QString raw = QString::fromStdString(t.text);
+  if (raw != labels[token]) tip += "\n" + tr("vocabulary entry: \u201c%1\u201d").arg(raw);
+  if (t.sequence >= 0 && t.end > t.begin) tip += "\n" + tr("bytes %1\u2013%2 of the text").arg(t.begin).arg(t.end);
+  return tip;
+}
+
 TokenRoles AnalysisDocument::tokenRoles() const { return analysis_ ? token_roles(*analysis_) : TokenRoles{}; }
 
 const std::vector<HeadStats>& AnalysisDocument::headStats() const {

@@ -68,6 +68,9 @@ class AnalysisDocument : public QObject {
 
   // Token labels for display (one per attention row) and which tokens are special.
   QStringList tokenLabels() const;
+  // A token as a tooltip shows it: index, id, shown text, and the vocabulary entry when the
+  // decoder shows it otherwise ("Ġworld", "<0xE4>"), so nothing is hidden.
+  QString tokenTip(int token) const;
   std::vector<bool> specialMask() const;
   // The query row the Text and Image views show when none is chosen: CLS for images and
   // bidirectional encoders, the last token for causal models.

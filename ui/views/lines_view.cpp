@@ -1,6 +1,8 @@
 #include "ui/views/lines_view.h"
 
+#include <QHelpEvent>
 #include <QMouseEvent>
+#include <QToolTip>
 
 #include "ui/document/analysis_document.h"
 #include "ui/document/map_builder.h"
@@ -55,6 +57,7 @@ void LinesView::rebuild() {
   if (document_->hasAnalysis()) {
     const DisplayMap m = build_display_map(*document_);
     tokens_ = m.row_tokens;
+    key_tokens_ = m.col_tokens;
   }
   const QSizeF size = r->naturalSize();
   canvas_->resize(std::max(static_cast<int>(size.width()), viewport()->width()), static_cast<int>(size.height()));
@@ -72,6 +75,13 @@ bool LinesView::eventFilter(QObject* watched, QEvent* event) {
       r->hover_index = index;
       canvas_->update();
     }
+  } else if (event->type() == QEvent::ToolTip) {
+    auto* help = static_cast<QHelpEvent*>(event);
+    const auto [side, index] = r->tokenAt(canvas_->rect(), help->pos());
+    const auto& tokens = side == 0 ? tokens_ : key_tokens_;
+    if (index >= 0 && index < static_cast<int>(tokens.size())) QToolTip::showText(help->globalPos(), document_->tokenTip(tokens[static_cast<size_t>(index)]), canvas_);
+    else QToolTip::hideText();
+    return true;
   } else if (event->type() == QEvent::Leave) {
     r->hover_side = r->hover_index = -1;
     canvas_->update();

@@ -122,9 +122,9 @@ void MatrixView::showTip(QMouseEvent* event) {
   }
   const int q = map_.row_tokens[static_cast<size_t>(cell.y())];
   const int k = map_.col_tokens[static_cast<size_t>(cell.x())];
-  auto name = [&](int t) { return QString("'%1' (%2)").arg(t < labels_.size() ? labels_[t] : QString(), QString::number(t)); };
   QToolTip::showText(event->globalPosition().toPoint(),
-                     tr("query %1\nkey %2\nweight %3").arg(name(q), name(k)).arg(map_.values(cell.y(), cell.x()), 0, 'g', 4), plot_);
+                     tr("query %1\nkey %2\nweight %3").arg(document_->tokenTip(q), document_->tokenTip(k)).arg(map_.values(cell.y(), cell.x()), 0, 'g', 4),
+                     plot_);
 }
 
 }  // namespace attnscope::ui

@@ -1,6 +1,8 @@
 #include "ui/views/text_view.h"
 
+#include <QHelpEvent>
 #include <QMouseEvent>
+#include <QToolTip>
 
 #include "ui/document/analysis_document.h"
 #include "ui/document/map_builder.h"
@@ -58,7 +60,7 @@ std::unique_ptr<TextRenderer> TextView::makeRenderer(const AnalysisDocument& doc
     const double w = m.values(row, c);
     const double shade = per_row ? (row_max > 0 ? w / row_max : 0) : m.shade(row, c);
     if (tok.sequence < 0 || tok.begin == tok.end) {
-      r->chips.push_back({MatrixPlot::displayLabel(QString::fromStdString(tok.text)), t, shade, w});
+      r->chips.push_back({MatrixPlot::displayLabel(labels.value(t)), t, shade, w});
       continue;
     }
     const int seq = tok.sequence == 1 ? 1 : 0;
@@ -81,6 +83,16 @@ std::unique_ptr<TextRenderer> TextView::makeRenderer(const AnalysisDocument& doc
     r->paragraphs.push_back(std::move(para));
   }
   return r;
+}
+
+bool TextView::event(QEvent* event) {
+  if (event->type() != QEvent::ToolTip) return RendererView::event(event);
+  auto* help = static_cast<QHelpEvent*>(event);
+  const auto* r = static_cast<const TextRenderer*>(renderer());
+  const int token = r ? r->tokenAt(rect(), help->pos()) : -1;
+  if (token >= 0) QToolTip::showText(help->globalPos(), document_->tokenTip(token), this);
+  else QToolTip::hideText();
+  return true;
 }
 
 void TextView::mousePressEvent(QMouseEvent* event) {

@@ -19,6 +19,7 @@ class TextView : public RendererView {
 
  protected:
   void mousePressEvent(QMouseEvent* event) override;
+  bool event(QEvent* event) override;  // tooltips: the token under the pointer
 
  private:
   AnalysisDocument* document_;
