@@ -12,6 +12,7 @@
 #include "core/common/error.h"
 #include "core/tokenizers/json_fields.h"
 #include "core/tokenizers/pattern.h"
+#include "core/tokenizers/precompiled.h"
 
 namespace attnscope {
 
@@ -310,9 +311,7 @@ std::unique_ptr<Normalizer> parse_normalizer(const nlohmann::json& j, const std:
       });
     });
   }
-  if (type == "Precompiled")
-    fail(ErrorKind::Model, where + ": the Precompiled normalizer (SentencePiece's precompiled_charsmap, used by T5, ALBERT and XLM-R "
-                                   "files) is not supported yet");
+  if (type == "Precompiled") return parse_precompiled(j, where);
   fail(ErrorKind::Model, where + ": normalizer type '" + type + "' is not supported");
 }
 

@@ -283,6 +283,7 @@ std::vector<std::string> Tokenizer::display_tokens(const std::vector<Token>& tok
       U8_NEXT(p, k, n, c);
       chars.push_back({static_cast<size_t>(s), static_cast<size_t>(k), c >= 0});
     }
+    std::vector<bool> split(j - i, false);
     for (size_t t = i; t < j; ++t) {
       const auto [rb, re] = range[t - i];
       std::string label;
@@ -299,13 +300,14 @@ std::vector<std::string> Tokenizer::display_tokens(const std::vector<Token>& tok
             label += esc;
           }
       }
-      out[t] = split_char ? label : display(tokens[t].id);
+      out[t] = label;  // the bytes' own text: "<0x41>" reads "A" whatever the decoder
+      split[t - i] = split_char;
     }
     // Neighbours that show the same character get "(k/n)", so that each row stays distinct.
     for (size_t a = i; a < j;) {
       size_t b = a + 1;
       while (b < j && out[b] == out[a]) ++b;
-      if (b - a > 1 && out[a] != display(tokens[a].id))
+      if (b - a > 1 && split[a - i])
         for (size_t k = a; k < b; ++k) out[k] += " (" + std::to_string(k - a + 1) + "/" + std::to_string(b - a) + ")";
       a = b;
     }

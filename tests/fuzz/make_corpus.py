@@ -235,6 +235,46 @@ def seeds_tokenizer_json():
     put("tokenizer_json", "byte_level_roberta", j(roberta))
 
 
+def precompiled_charsmap(mapping):
+    """SentencePiece's precompiled_charsmap for {from: to}: a little-endian u32 with the size of a
+    darts-clone double array (4-byte units) over the UTF-8 keys, the array, then the targets,
+    each ended by NUL. Each unit holds a label (bits 0-7), a has-leaf flag (bit 8) and the XOR
+    offset to its children (bits 10-31); a leaf's value unit has bit 31 set."""
+    blob, values = b"", {}
+    for k in sorted(mapping):
+        values[k.encode()] = len(blob)
+        blob += mapping[k].encode() + b"\0"
+    trie = {}
+    for key in values:
+        node = trie
+        for c in key:
+            node = node.setdefault(c, {})
+        node[None] = values[key]
+    units, used = {0: 0}, {0}
+
+    def place(node, pos):
+        labels = [c for c in node if c is not None]
+        leaf = None in node
+        need = labels + ([0] if leaf else [])
+        off = 1
+        while any((pos ^ off ^ c) in used for c in need) or off >= (1 << 21):
+            off += 1
+        units[pos] = (units.get(pos, 0) & 0xFF) | (off << 10) | ((1 << 8) if leaf else 0)
+        for c in need:
+            used.add(pos ^ off ^ c)
+        if leaf:
+            units[pos ^ off] = node[None] | (1 << 31)
+        for c in labels:
+            units[pos ^ off ^ c] = c
+        for c in labels:
+            place(node[c], pos ^ off ^ c)
+
+    place(trie, 0)
+    size = max(units) + 1
+    arr = b"".join(struct.pack("<I", units.get(i, 0)) for i in range(size))
+    return struct.pack("<I", len(arr)) + arr + blob
+
+
 def seeds_tokenizer_engine():
     """tokenizer.json, NUL, text: pipelines of every component kind the engine reads."""
     text = "Hello, WORLD! It's 2024-12-03 \u00e9\u0301 na\u00efve \u4f60\u597d \U0001F469\u200d\U0001F4BB\t\n  <mask> x_1"
@@ -300,6 +340,14 @@ def seeds_tokenizer_engine():
                  "model": {"type": "WordPiece", "unk_token": "[UNK]", "continuing_subword_prefix": "##",
                            "max_input_chars_per_word": 100, "vocab": wp_vocab}}
     put("tokenizer_engine", "wordpiece", j(wordpiece) + "\0" + text)
+    charsmap = precompiled_charsmap({"\ufb01": "fi", "\uff21": "A", "\u3000": " ", "\u2460": "1", "\u00e9": "e\u0301",
+                                     "e\u0301": "\u00e9", "\u200b": "", "\t": " ", "\u00a0": " ", "\u2163": "IV",
+                                     "\U0001F469\u200d\U0001F4BB": "[coder]", "K": "k", "\u212b": "\u00c5", "ab": "AB"})
+    import base64
+    t5 = dict(unigram, normalizer={"type": "Sequence", "normalizers": [
+        {"type": "Precompiled", "precompiled_charsmap": base64.b64encode(charsmap).decode()},
+        {"type": "Replace", "pattern": {"Regex": " {2,}"}, "content": " "}]})
+    put("tokenizer_engine", "unigram_precompiled", j(t5) + "\0" + text + " \ufb01ne \uff21\u3000\u2460 \u2163 abab")
 
 
 def seeds_vocab_txt():
