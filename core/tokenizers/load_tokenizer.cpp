@@ -60,6 +60,7 @@ std::unique_ptr<Tokenizer> Tokenizer::from_json(const nlohmann::json& tj, const 
   include_added(t->id_to_token_, t->added_);
   for (size_t k = 0; k < t->added_.size(); ++k) {
     const AddedToken& a = t->added_[k];
+    p.added_by_id.emplace(a.id, k);
     if (!a.normalized) {
       p.raw_added.add(a.content, k);
       continue;

@@ -71,9 +71,13 @@ std::optional<int64_t> Tokenizer::token_id(const std::string& text) const {
   return std::nullopt;
 }
 
+const AddedToken* Tokenizer::added_token(int64_t id) const {
+  auto it = p_->added_by_id.find(id);
+  return it == p_->added_by_id.end() ? nullptr : &added_[it->second];
+}
+
 bool Tokenizer::is_special(int64_t id) const {
-  for (const auto& a : added_)
-    if (a.id == id && a.special) return true;
+  if (const AddedToken* a = added_token(id); a && a->special) return true;
   for (const auto* pieces : {&post_.single, &post_.pair})
     for (const auto& p : *pieces)
       if (p.kind == TemplatePiece::Special && p.id == id) return true;
@@ -101,11 +105,8 @@ std::vector<Token> Tokenizer::tokenize(std::string_view text) const {
       t.id = mt.id;
       if (piece.done) {  // HF's value: the piece, with the whitespace an lstrip / rstrip token took
         t.text = piece.text.get();
-        for (const auto& a : added_)
-          if (a.id == mt.id) {
-            t.special = a.special;
-            break;
-          }
+        const AddedToken* a = added_token(mt.id);
+        t.special = a && a->special;
       } else {
         t.text = mt.literal ? piece.text.get().substr(mt.begin, mt.end - mt.begin) : token_text(mt.id);
       }
@@ -228,16 +229,13 @@ Encoding Tokenizer::encode_pair(std::string_view ta, std::string_view tb, size_t
 }
 
 std::string Tokenizer::display(int64_t id) const {
-  for (const auto& a : added_)
-    if (a.id == id) return a.content;
+  if (const AddedToken* a = added_token(id)) return a->content;
   return decode_tokens(p_->display_decoder.get(), {token_text(id)});
 }
 
 std::optional<std::string> Tokenizer::token_bytes(int64_t id) const {
   const std::string& t = token_text(id);
-  if (t.empty()) return std::nullopt;
-  for (const auto& a : added_)
-    if (a.id == id) return std::nullopt;
+  if (t.empty() || added_token(id)) return std::nullopt;
   if (p_->model->byte_fallback() && t.size() == 6 && t.compare(0, 3, "<0x") == 0 && t[5] == '>') {
     const int v = std::stoi(t.substr(3, 2), nullptr, 16);
     return std::string(1, static_cast<char>(v));

@@ -120,6 +120,7 @@ class Tokenizer {
   std::vector<std::string> id_to_token_;
   std::vector<AddedToken> added_;
   PostProcessor post_;
+  const AddedToken* added_token(int64_t id) const;  // the first added token with this id, if any
   // The bytes a token stands for, when it is a byte-level or byte-fallback token.
   std::optional<std::string> token_bytes(int64_t id) const;
 };

@@ -71,6 +71,7 @@ struct Tokenizer::Pipeline {
   std::unique_ptr<TokenModel> model;
   std::unique_ptr<Decoder> decoder, display_decoder;
   AddedMatcher raw_added, normalized_added;
+  std::unordered_map<int64_t, size_t> added_by_id;  // index into Tokenizer::added_; the first wins
   bool byte_level = false;
 
   // Cuts the added tokens out of every piece without tokens (HF's split_with_indices).

@@ -15,6 +15,7 @@
 
 #include "tests/support/bad_inputs.h"
 #include "tests/support/run_process.h"
+#include "tests/support/sanitizers.h"
 #include "tests/support/shared_data.h"
 
 using namespace attnscope;
@@ -120,20 +121,7 @@ std::function<void(const fs::path&, const test::ProcessResult&)> image_ran(int w
 // Peak resident memory allowed for a CLI run, in kB: AddressSanitizer's shadow memory and
 // quarantine multiply a process's footprint, so sanitizer builds get four times the bound (still
 // far below the gigabytes these rows used to take).
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define ATTNSCOPE_TEST_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define ATTNSCOPE_TEST_ASAN 1
-#endif
-long rss_limit_kb(long mib) {
-#ifdef ATTNSCOPE_TEST_ASAN
-  mib *= 4;
-#endif
-  return mib * 1024;
-}
+long rss_limit_kb(long mib) { return mib * test::kSanitizerFactor * 1024; }
 
 // 100,000 nested arrays: enough to overflow the stack of any recursive JSON code.
 std::string depth_bomb() { return std::string(100000, '[') + std::string(100000, ']'); }
