@@ -16,7 +16,8 @@ namespace attnscope {
 // One token of an encoded input.
 struct Token {
   int64_t id = 0;
-  std::string text;     // the vocabulary entry: "##ing", "Ġworld", "▁the", "[CLS]"
+  std::string text;     // HF's token string: the vocabulary entry ("##ing", "Ġworld", "▁the", "[CLS]"); an
+                        //   added token with lstrip / rstrip includes the whitespace it took
   size_t begin = 0;     // UTF-8 byte span [begin, end) in the input text it came from;
   size_t end = 0;       //   begin == end for special tokens added by the template
   int sequence = 0;     // 0 = first text, 1 = second text (pairs), -1 = added special token
