@@ -36,19 +36,6 @@ std::string bytes_to_text(const std::string& bytes) {
 
 bool starts_with(const std::string& s, const std::string& p) { return s.compare(0, p.size(), p) == 0; }
 
-int parse_byte_token(const std::string& t) {  // "<0x0A>" -> 10, else -1
-  if (t.size() != 6 || t[0] != '<' || t[1] != '0' || t[2] != 'x' || t[5] != '>') return -1;
-  unsigned v = 0;
-  for (int k = 3; k < 5; ++k) {
-    const char c = t[static_cast<size_t>(k)];
-    v <<= 4;
-    if (c >= '0' && c <= '9') v |= static_cast<unsigned>(c - '0');
-    else if (c >= 'A' && c <= 'F') v |= static_cast<unsigned>(c - 'A' + 10);
-    else return -1;
-  }
-  return static_cast<int>(v);
-}
-
 class SequenceDecoder final : public Decoder {
  public:
   std::vector<std::unique_ptr<Decoder>> steps;
@@ -250,6 +237,19 @@ std::unique_ptr<Decoder> parse_decoder(const nlohmann::json& j, const std::strin
                                             json_string(j, "content", where));
   if (type == "BPEDecoder") return std::make_unique<BpeDecoder>(json_string_or(j, "suffix", "</w>", where));
   fail(ErrorKind::Model, where + ": decoder type '" + type + "' is not supported");
+}
+
+int parse_byte_token(const std::string& t) {
+  if (t.size() != 6 || t[0] != '<' || t[1] != '0' || t[2] != 'x' || t[5] != '>') return -1;
+  unsigned v = 0;
+  for (int k = 3; k < 5; ++k) {
+    const char c = t[static_cast<size_t>(k)];
+    v <<= 4;
+    if (c >= '0' && c <= '9') v |= static_cast<unsigned>(c - '0');
+    else if (c >= 'A' && c <= 'F') v |= static_cast<unsigned>(c - 'A' + 10);
+    else return -1;
+  }
+  return static_cast<int>(v);
 }
 
 std::string decode_tokens(const Decoder* decoder, const std::vector<std::string>& tokens) {

@@ -22,6 +22,9 @@ std::unique_ptr<Decoder> parse_decoder(const nlohmann::json& j, const std::strin
 
 // Readable text of token strings through `decoder` (nullptr: joined as they are). Bytes that do not
 // form UTF-8 are shown as <0xXX> rather than replaced, so nothing is hidden.
+// "<0x0A>" -> 10; -1 for any other string (SentencePiece's byte-fallback tokens).
+int parse_byte_token(const std::string& token);
+
 std::string decode_tokens(const Decoder* decoder, const std::vector<std::string>& tokens);
 
 }  // namespace attnscope

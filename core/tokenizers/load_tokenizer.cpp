@@ -69,10 +69,7 @@ std::unique_ptr<Tokenizer> Tokenizer::from_json(const nlohmann::json& tj, const 
     if (p.normalizer) p.normalizer->normalize(n);
     p.normalized_added.add(n.get(), k);
   }
-  Vocab vocab;  // post-processor token names -> ids
-  for (size_t id = 0; id < t->id_to_token_.size(); ++id)
-    if (!t->id_to_token_[id].empty()) vocab.emplace(t->id_to_token_[id], static_cast<int64_t>(id));
-  t->post_ = parse_post_processor(tj.value("post_processor", nlohmann::json()), vocab, t->added_, label);
+  t->post_ = parse_post_processor(tj.value("post_processor", nlohmann::json()), label);
 
   // tokenizer_config.json's add_bos_token / add_eos_token, where the template does not add them.
   if (config.is_object()) {

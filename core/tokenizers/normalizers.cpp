@@ -175,10 +175,6 @@ void strip(NormalizedString& s, bool left, bool right) {
   std::vector<Change> dest;
   for (size_t i = lead; i + trail < chars.size(); ++i)
     dest.push_back({chars[i], i + 1 + trail == chars.size() ? -static_cast<int>(trail) : 0});
-  if (dest.empty()) {
-    s.transform(dest, chars.size());
-    return;
-  }
   s.transform(dest, lead);
 }
 

@@ -236,10 +236,8 @@ std::string Tokenizer::display(int64_t id) const {
 std::optional<std::string> Tokenizer::token_bytes(int64_t id) const {
   const std::string& t = token_text(id);
   if (t.empty() || added_token(id)) return std::nullopt;
-  if (p_->model->byte_fallback() && t.size() == 6 && t.compare(0, 3, "<0x") == 0 && t[5] == '>') {
-    const int v = std::stoi(t.substr(3, 2), nullptr, 16);
-    return std::string(1, static_cast<char>(v));
-  }
+  if (p_->model->byte_fallback())
+    if (const int v = parse_byte_token(t); v >= 0) return std::string(1, static_cast<char>(v));
   if (!p_->byte_level) return std::nullopt;
   std::string bytes;
   for (size_t i = 0; i < t.size();) {

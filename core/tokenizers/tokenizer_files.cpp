@@ -152,8 +152,7 @@ PostProcessor make_template(const std::vector<std::pair<std::string, int64_t>>& 
   return pp;
 }
 
-PostProcessor parse_post_processor(const nlohmann::json& post, const Vocab& vocab, const std::vector<AddedToken>& added,
-                                   const std::string& label) {
+PostProcessor parse_post_processor(const nlohmann::json& post, const std::string& label) {
   PostProcessor pp;
   if (post.is_null()) {
     pp.single.push_back(sequence(false, 0));
@@ -182,13 +181,13 @@ PostProcessor parse_post_processor(const nlohmann::json& post, const Vocab& voca
     pp.pair.insert(pp.pair.begin() + static_cast<long>(pp.single.size()), special(sep.first, sep.second, 0));
     for (auto& p : pp.pair) p.type_id = 0;
   } else if (type == "ByteLevel") {
-    pp = parse_post_processor(nlohmann::json(), vocab, added, label);
+    pp = parse_post_processor(nlohmann::json(), label);
   } else if (type == "Sequence") {
     // e.g. [ByteLevel, TemplateProcessing]: the last one that adds tokens decides.
-    pp = parse_post_processor(nlohmann::json(), vocab, added, label);
+    pp = parse_post_processor(nlohmann::json(), label);
     bool trim = false, prefix = false;
     for (const auto& p : post.value("processors", nlohmann::json::array())) {
-      PostProcessor step = parse_post_processor(p, vocab, added, label);
+      PostProcessor step = parse_post_processor(p, label);
       trim = trim || step.trim_offsets;
       prefix = prefix || step.trim_add_prefix_space;
       if (p.value("type", "") != "ByteLevel") pp = std::move(step);

@@ -35,9 +35,8 @@ Vocab parse_vocab_object(const nlohmann::json& vocab, const std::string& label, 
 std::vector<AddedToken> parse_added_tokens(const nlohmann::json& tokenizer_json, const std::string& label);
 
 // "post_processor" of a tokenizer.json: TemplateProcessing, BertProcessing, RobertaProcessing,
-// ByteLevel (adds nothing) or null. `vocab` resolves token strings to ids.
-PostProcessor parse_post_processor(const nlohmann::json& post, const Vocab& vocab, const std::vector<AddedToken>& added,
-                                   const std::string& label);
+// ByteLevel (adds nothing; trim_offsets) or null. Templates carry their tokens' ids.
+PostProcessor parse_post_processor(const nlohmann::json& post, const std::string& label);
 
 // A template "$CLS $A $SEP" style helper: special tokens around A (and B).
 PostProcessor make_template(const std::vector<std::pair<std::string, int64_t>>& before_a,
