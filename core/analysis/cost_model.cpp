@@ -18,10 +18,12 @@ CostShape cost_shape(const ModelInfo& info) {
   s.kv_heads = info.num_kv_heads > 0 ? info.num_kv_heads : info.num_heads;
   s.head_dim = info.head_dim;
   s.intermediate = info.intermediate_size;
-  const bool llama = info.model_type == "llama";
-  s.gated_mlp = llama;
-  s.rms_norm = llama;
-  s.rotary = llama;
+  const Architecture& a = info.arch;
+  s.gated_mlp = a.gated_mlp();
+  s.rms_norm = a.norm == NormKind::RmsNorm;
+  s.rotary = a.positions == PositionKind::Rotary;
+  s.norms = a.sandwich_norms ? 4 : 2;
+  s.windows = a.window;
   s.parameters = info.parameter_count;
   return s;
 }
@@ -42,7 +44,7 @@ double LayerCost::quadratic_flops() const {
 
 double LayerCost::linear_flops() const { return total().flops - quadratic_flops(); }
 
-LayerCost layer_cost(const CostShape& s, int64_t seq_len) {
+LayerCost layer_cost(const CostShape& s, int64_t seq_len, int window) {
   if (seq_len < 1) fail(ErrorKind::Usage, "cost model: the sequence length must be at least 1");
   const double n = static_cast<double>(seq_len), D = static_cast<double>(s.hidden), H = static_cast<double>(s.heads),
                Hkv = static_cast<double>(s.kv_heads), d = static_cast<double>(s.head_dim),
@@ -50,33 +52,48 @@ LayerCost layer_cost(const CostShape& s, int64_t seq_len) {
   constexpr double kBytes = 4;            // float32
   constexpr double kSoftmaxOps = 6;       // scale, max, subtract, exp, sum, normalise
   const double norm_ops = s.rms_norm ? 4 : 8;
+  const double keys = window > 0 ? std::min(n, static_cast<double>(window)) : n;  // per query
+  const double nk = n * keys;
   const double qkv_out = H * d + 2 * Hkv * d;
   LayerCost c;
   c.seq_len = seq_len;
   c[LayerPart::QkvProjection] = {2 * n * D * qkv_out, kBytes * D * qkv_out, kBytes * n * (D + qkv_out)};
-  c[LayerPart::Scores] = {2 * H * n * n * d, 0, kBytes * (n * H * d + n * Hkv * d + H * n * n)};
-  c[LayerPart::Softmax] = {kSoftmaxOps * H * n * n, 0, kBytes * 2 * H * n * n};
-  c[LayerPart::WeightedSum] = {2 * H * n * n * d, 0, kBytes * (H * n * n + n * Hkv * d + n * H * d)};
+  c[LayerPart::Scores] = {2 * H * nk * d, 0, kBytes * (n * H * d + n * Hkv * d + H * nk)};
+  c[LayerPart::Softmax] = {kSoftmaxOps * H * nk, 0, kBytes * 2 * H * nk};
+  c[LayerPart::WeightedSum] = {2 * H * nk * d, 0, kBytes * (H * nk + n * Hkv * d + n * H * d)};
   c[LayerPart::OutputProjection] = {2 * n * H * d * D, kBytes * H * d * D, kBytes * n * (H * d + D)};
   if (s.gated_mlp)
     c[LayerPart::Mlp] = {6 * n * D * F + 2 * n * F, kBytes * 3 * D * F, kBytes * (2 * n * D + 8 * n * F)};
   else
     c[LayerPart::Mlp] = {4 * n * D * F + n * F, kBytes * 2 * D * F, kBytes * (2 * n * D + 4 * n * F)};
   const double rope_elems = s.rotary ? n * (H + Hkv) * d : 0;
-  c[LayerPart::Other] = {2 * norm_ops * n * D + 2 * n * D + 3 * rope_elems, 0,
-                         kBytes * (2 * 2 * n * D + 2 * 3 * n * D + 2 * rope_elems)};
+  const double norms = s.norms;
+  c[LayerPart::Other] = {norms * norm_ops * n * D + 2 * n * D + 3 * rope_elems, 0,
+                         kBytes * (norms * 2 * n * D + 2 * 3 * n * D + 2 * rope_elems)};
   return c;
 }
 
 ModelCost model_cost(const CostShape& s, int64_t n) {
   ModelCost m;
   m.seq_len = n;
-  m.layer = layer_cost(s, n);
   const double L = s.layers;
-  const PartCost t = m.layer.total();
-  m.total = {t.flops * L, t.weight_bytes * L, t.activation_bytes * L};
-  m.quadratic_flops = m.layer.quadratic_flops() * L;
-  m.linear_flops = m.layer.linear_flops() * L;
+  m.all.seq_len = n;
+  for (int il = 0; il < s.layers; ++il) {
+    const LayerCost c = layer_cost(s, n, s.window(il));
+    m.layers.push_back(c);
+    for (size_t p = 0; p < c.parts.size(); ++p) {
+      m.all.parts[p].flops += c.parts[p].flops;
+      m.all.parts[p].weight_bytes += c.parts[p].weight_bytes;
+      m.all.parts[p].activation_bytes += c.parts[p].activation_bytes;
+    }
+    const PartCost t = c.total();
+    m.total.flops += t.flops;
+    m.total.weight_bytes += t.weight_bytes;
+    m.total.activation_bytes += t.activation_bytes;
+    m.quadratic_flops += c.quadratic_flops();
+    m.linear_flops += c.linear_flops();
+  }
+  m.layer = m.layers.empty() ? layer_cost(s, n) : m.layers.front();
   const double nn = static_cast<double>(n);
   m.weight_bytes = 4.0 * static_cast<double>(s.parameters);
   m.activation_bytes = 4.0 * nn *
@@ -199,8 +216,6 @@ void csv_row(std::ostringstream& out, int64_t n, const std::string& layer, const
   out << ',' << (held ? number(*held) : "") << ',' << (seconds ? number(*seconds) : "") << '\n';
 }
 
-PartCost scaled(const PartCost& p, double k) { return {p.flops * k, p.weight_bytes * k, p.activation_bytes * k}; }
-
 }  // namespace
 
 std::string cost_csv(const CostShape& shape, const std::vector<int64_t>& lengths, const CostSweep* measured) {
@@ -212,9 +227,8 @@ std::string cost_csv(const CostShape& shape, const std::vector<int64_t>& lengths
     if (measured)
       for (const auto& ml : measured->lengths)
         if (ml.seq_len == n) prof = &ml.profile;
-    const double L = shape.layers;
     for (LayerPart p : kLayerParts) {
-      const PartCost c = scaled(m.layer[p], L);
+      const PartCost& c = m.all[p];
       const double s = prof ? prof->part_seconds(p) : 0;
       csv_row(out, n, "all", to_string(p), &c, nullptr, prof ? &s : nullptr);
     }
@@ -229,14 +243,15 @@ std::string cost_csv(const CostShape& shape, const std::vector<int64_t>& lengths
     csv_row(out, n, "all", "attention_maps", nullptr, &m.attention_bytes, nullptr);
     csv_row(out, n, "all", "memory", nullptr, &memory, nullptr);
     if (!prof) continue;
-    const PartCost layer_total = m.layer.total();
-    for (size_t l = 0; l < prof->layers.size(); ++l) {
+    for (size_t l = 0; l < prof->layers.size() && l < m.layers.size(); ++l) {
       const std::string li = std::to_string(l);
+      const LayerCost& lc = m.layers[l];
       for (LayerPart p : kLayerParts) {
         const double t = prof->layers[l][p];
-        csv_row(out, n, li, to_string(p), &m.layer[p], nullptr, &t);
+        csv_row(out, n, li, to_string(p), &lc[p], nullptr, &t);
       }
       const double t = prof->layers[l].total();
+      const PartCost layer_total = lc.total();
       csv_row(out, n, li, "total", &layer_total, nullptr, &t);
     }
   }

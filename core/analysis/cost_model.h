@@ -19,7 +19,8 @@ namespace attnscope {
 // Counting rules (n tokens, D hidden, H heads, Hkv key/value heads, d head_dim, F intermediate;
 // one multiply-add = 2 FLOPs; float32 = 4 bytes; biases and norm weights, under 1% of the work,
 // are not counted). The attention parts are counted dense, as computed here: the full n x n
-// scores even for causal models (a causal kernel could skip about half).
+// scores even for causal models (a causal kernel could skip about half). A sliding-window layer
+// of W keys counts n x min(n, W) scores instead of n x n (written n^2 below): its band.
 //   part               FLOPs                              weights read   activations read+written
 //   QkvProjection      2 n D (H d + 2 Hkv d)              D (H+2Hkv) d   n (D + H d + 2 Hkv d)
 //   Scores             2 H n^2 d                          0              n H d + n Hkv d + H n^2
@@ -30,7 +31,8 @@ namespace attnscope {
 //   OutputProjection   2 n H d D                          H d D          n (H d + D)
 //   Mlp  GELU/ReLU     4 n D F + n F (activation: 1 op)   2 D F          2 n D + 4 n F
 //        SwiGLU        6 n D F + 2 n F (silu, gate mult)  3 D F          2 n D + 8 n F
-//   Other              2 norms x c n D (LayerNorm c = 8:  0              2 x 2 n D (norms)
+//   Other              2 norms x c n D (LayerNorm c = 8:  0              2 x 2 n D (norms; Gemma's
+//                      Gemma: 4 norms                                    sandwich: 4 x)
 //                      mean 1, variance 3, normalise 4;                  + 2 x 3 n D (residual adds)
 //                      RMSNorm c = 4: square-add 2,                      + 2 n (H + Hkv) d (RoPE)
 //                      scale 2) + 2 n D residual adds
@@ -48,10 +50,16 @@ struct CostShape {
   bool gated_mlp = false;    // SwiGLU, three matrices (Llama)
   bool rms_norm = false;     // RMSNorm (Llama) instead of LayerNorm
   bool rotary = false;       // rotary position embeddings on q and k (Llama)
+  int norms = 2;             // norms per layer (Gemma's sandwich norms: 4)
+  std::vector<int> windows;  // per layer: 0 global, W sliding window (empty: all global)
   int64_t parameters = 0;    // every parameter of the model, for the memory held
+
+  int window(int layer) const {
+    return static_cast<size_t>(layer) < windows.size() ? windows[static_cast<size_t>(layer)] : 0;
+  }
 };
 
-// The shape of a loaded model (Llama: SwiGLU, RMSNorm, RoPE; the others GELU MLP, LayerNorm).
+// The shape of a loaded model, from its Architecture descriptor (ModelInfo::arch).
 CostShape cost_shape(const ModelInfo& info);
 
 struct PartCost {
@@ -71,14 +79,16 @@ struct LayerCost {
   double linear_flops() const;     // every other part: grows with n
 };
 
-// One layer at length n (n >= 1).
-LayerCost layer_cost(const CostShape& shape, int64_t n);
+// One layer at length n (n >= 1), global or with a sliding window of `window` keys.
+LayerCost layer_cost(const CostShape& shape, int64_t n, int window = 0);
 
 // The whole stack at length n (embeddings and the LM / classifier head are not counted).
 struct ModelCost {
   int64_t seq_len = 0;
-  LayerCost layer;          // one layer (all layers are alike)
-  PartCost total;           // layer.total() x layers
+  LayerCost layer;          // layer 0 (layers differ only in their windows)
+  std::vector<LayerCost> layers;  // each layer
+  LayerCost all;            // each part summed over the layers
+  PartCost total;           // Σ over the layers and parts
   double quadratic_flops = 0;  // all layers
   double linear_flops = 0;     // all layers
   // Memory held during a run, bytes:

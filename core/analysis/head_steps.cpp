@@ -53,7 +53,7 @@ std::vector<double> softmax_f32(const std::vector<double>& scores, const std::ve
     mask[j] = allowed[j] ? 1.0f : 0.0f;
   }
   const int64_t len = static_cast<int64_t>(n);
-  layers::softmax_row(row.data(), len, len, static_cast<float>(temperature), mask.data());
+  layers::softmax_row(row.data(), len, 0, len, static_cast<float>(temperature), 0.0f, mask.data());
   return std::vector<double>(row.begin(), row.end());
 }
 
@@ -173,6 +173,8 @@ HeadSteps explain_head(const LayerInternals& L, const ExplainOptions& o) {
   st.scale_divisor = L.scale_divisor;
   st.scale_query_first = L.scale_query_first;
   st.causal = L.causal;
+  st.window = L.window;
+  st.softcap = L.softcap;
   const ConstMatrixMap qh = L.q.matrix(o.head);
   st.q.assign(qh.row(o.query).data(), qh.row(o.query).data() + d);
   st.keys = L.k.matrix(st.kv_head);
@@ -196,6 +198,7 @@ HeadSteps explain_head(const LayerInternals& L, const ExplainOptions& o) {
       scaled = raw;
       scaled /= L.scale_divisor;
     }
+    if (L.softcap > 0) scaled = scaled.unaryExpr([&](float x) { return layers::softcap_score(x, L.softcap); });
   }
   st.raw_scores.assign(raw.row(o.query).data(), raw.row(o.query).data() + S);
   st.scaled_scores.assign(scaled.row(o.query).data(), scaled.row(o.query).data() + S);
@@ -270,6 +273,8 @@ nlohmann::ordered_json head_steps_json(const HeadSteps& s) {
   j["scale_divisor"] = json_float(static_cast<float>(s.scale_divisor));
   j["scale_query_first"] = s.scale_query_first;
   j["causal"] = s.causal;
+  j["window"] = s.window;
+  j["softcap"] = s.softcap;
   j["q"] = json_floats(s.q.data(), s.q.size());
   j["keys"] = json_rows(s.keys);
   j["values"] = json_rows(s.values);

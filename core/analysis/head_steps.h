@@ -102,13 +102,16 @@ struct HeadSteps {
   double scale_divisor = 1;     // D of the model (LayerInternals::scale_divisor)
   bool scale_query_first = false;
   bool causal = false;
+  int window = 0;               // sliding window of W keys (LayerInternals::window), 0 = none
+  double softcap = 0;           // > 0: scaled_scores are soft-capped, cap * tanh(s / cap)
 
   std::vector<float> q;         // [d] query vector of token `query` (after RoPE for Llama)
   RowMatrix keys;               // [S, d] K of kv_head
   RowMatrix values;             // [S, d] V of kv_head
   std::vector<uint8_t> mask;    // [S] 1 = key j may be attended (causal: j <= query; not padding)
   std::vector<double> raw_scores;     // [S] q . k_j (float32 product, as the model)
-  std::vector<double> scaled_scores;  // [S] the model's scaled scores (q . k_j / D, or (q / D) . k_j)
+  std::vector<double> scaled_scores;  // [S] the model's scaled scores (q . k_j / D, or (q / D) . k_j),
+                                      //     soft-capped when softcap > 0
   std::vector<double> weights;        // [S] softmax of scaled_scores over the allowed keys (float32,
                                       //     as the model): the attention row [layer][head][query]
   double entropy = 0;                 // of `weights`, nats

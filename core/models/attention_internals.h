@@ -36,13 +36,16 @@ struct LayerInternals {
   float scale_divisor = 1;
   bool scale_query_first = false;
   bool causal = false;               // key j > query i excluded
+  int window = 0;                    // > 0: key j <= query i - window excluded too (sliding window)
+  float softcap = 0;                 // > 0: scaled scores soft-capped, cap * tanh(s / cap) (Gemma 2)
   std::vector<uint8_t> key_mask;     // [S] 0 = padding key (excluded), 1 = real; empty = all real
   Tensor q, k, v, context;
 
   int kv_head(int head) const { return head / (num_heads / num_kv_heads); }
   // Whether query i may attend to key j (causal and padding masks).
   bool allowed(int query, int key) const {
-    return !(causal && key > query) && (key_mask.empty() || key_mask[static_cast<size_t>(key)] != 0);
+    return !(causal && key > query) && !(window > 0 && key <= query - window) &&
+           (key_mask.empty() || key_mask[static_cast<size_t>(key)] != 0);
   }
 };
 

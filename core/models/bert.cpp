@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "core/common/error.h"
+#include "core/models/forward_run.h"
 #include "core/models/layers.h"
 
 namespace attnscope {
@@ -210,16 +211,12 @@ EncoderModel::EncoderModel(Family family, const CheckpointFiles& files, const Js
   info_.head = hp_.head == EncoderHead::Classifier ? HeadKind::Classifier
                : hp_.head == EncoderHead::MaskedLM ? HeadKind::LanguageModel
                                                    : HeadKind::None;
-  info_.causal = false;
-  info_.num_layers = hp_.n_layer;
-  info_.num_heads = hp_.n_head;
-  info_.num_kv_heads = hp_.n_head;
-  info_.hidden_size = hp_.n_embd;
-  info_.head_dim = hp_.head_dim;
-  info_.intermediate_size = hp_.n_ff;
-  info_.vocab_size = hp_.n_vocab;
+  Architecture a = learned_position_architecture(info_.model_type, hp_.n_layer, hp_.n_embd, hp_.n_head, hp_.n_ff,
+                                                 hp_.ln_eps, layers::plain_mlp(hp_.act), false);
+  a.vocab_size = hp_.n_vocab;
+  a.max_positions = hp_.n_ctx;
+  info_.set_architecture(a);
   info_.token_types = hp_.n_types > 0;
-  info_.max_positions = hp_.n_ctx;
   info_.parameter_count = store_.parameter_count();
   info_.weights_bytes = store_.file_bytes();
   for (const auto& n : store_.nonfinite()) info_.warnings.push_back("weight '" + n + "' contains NaN or Inf");
@@ -266,14 +263,12 @@ std::vector<int64_t> EncoderModel::positions(const std::vector<int64_t>& ids) co
 
 ForwardResult EncoderModel::forward(const ForwardInput& in, const ForwardOptions& opt, const ProgressFn& progress) const {
   const int S = static_cast<int>(in.input_ids.size());
-  if (S == 0) fail(ErrorKind::Input, "no tokens to run");
-  if (S > hp_.n_ctx)
-    fail(ErrorKind::Input, std::to_string(S) + " tokens exceed the model's limit of " + std::to_string(hp_.n_ctx) + " positions");
   // DistilBERT takes no token types (its tokenizer does not return them): they are ignored.
   const bool use_types = hp_.n_types > 0 && !in.token_type_ids.empty();
   if (use_types && in.token_type_ids.size() != in.input_ids.size())
     fail(ErrorKind::Input, "token_type_ids has " + std::to_string(in.token_type_ids.size()) + " entries for " +
                                std::to_string(S) + " tokens");
+  ForwardRun run(info_, S, opt, progress);
   layers::AttentionParams ap;
   ap.num_heads = hp_.n_head;
   ap.num_kv_heads = hp_.n_head;
@@ -281,14 +276,6 @@ ForwardResult EncoderModel::forward(const ForwardInput& in, const ForwardOptions
   ap.scale_divisor = std::sqrt(static_cast<float>(hp_.head_dim));
   ap.scale_query_first = hp_.family == Family::DistilBert;
   ap.key_mask = layers::key_mask(in.attention_mask, in.input_ids.size());
-  layers::ThreadScope threads(opt.threads);
-
-  ForwardResult res;
-  ForwardClock clock(opt.profile ? &res.profile : nullptr, hp_.n_layer, S, threads.threads());
-  ap.timing = clock.attention_timing();
-  res.attentions.allocate(hp_.n_layer, hp_.n_head, S, opt.layers, opt.attention_f16);
-  res.internals.select(opt.capture_internals, hp_.n_layer);
-  if (opt.hidden_states) res.hidden_states = Tensor({hp_.n_layer + 1, S, hp_.n_embd});
 
   RowMatrix x;     // [S, n_embd] residual stream (post-LN: normalised after every block)
   RowMatrix tmp;   // [S, n_embd] block output + residual, before its LayerNorm
@@ -309,46 +296,42 @@ ForwardResult EncoderModel::forward(const ForwardInput& in, const ForwardOptions
     layers::layer_norm(tmp, embd_ln_, embd_ln_b_, hp_.ln_eps, x);
   }
   // }
-  if (opt.hidden_states) res.hidden_states.matrix(0) = x;
+  run.cb(x, Tap::Hidden, -1);
 
   for (int il = 0; il < hp_.n_layer; ++il) {
     const EncoderLayer& L = layers_[il];
-    clock.begin_layer(il);
+    run.begin_layer(il);
     // self-attention {
     {
+      run.cb(x, Tap::AttnIn, il);
       layers::linear(x, L.wq, L.bq, q);
       layers::linear(x, L.wk, L.bk, k);
       layers::linear(x, L.wv, L.bv, v);
-      clock.lap(LayerPart::QkvProjection);
-      const AttentionSink probs = res.attentions.layer_sink(il);  // [n_head, S, S] or none
-      ap.capture = res.internals.find(il);
-      layers::self_attention(q, k, v, ap, probs, ctx);
-      clock.lap_attention();
+      run.cb(v, Tap::V, il);
+      run.cb(q, Tap::Q, il);
+      run.cb(k, Tap::K, il);
+      run.attend(q, k, v, ap, il, ctx);
       layers::linear(ctx, L.wo, L.bo, tmp);
-      clock.lap(LayerPart::OutputProjection);
+      run.cb(tmp, Tap::AttnOut, il);
       tmp += x;
       layers::layer_norm(tmp, L.attn_ln, L.attn_ln_b, hp_.ln_eps, x);
-      clock.lap(LayerPart::Other);
+      run.cb(x, Tap::Resid, il);
     }
     // }
     // feed-forward {
     {
+      run.cb(x, Tap::MlpIn, il);
       layers::linear(x, L.w_up, L.b_up, ff);
       layers::activate(ff, hp_.act);
       layers::linear(ff, L.w_down, L.b_down, tmp);
-      clock.lap(LayerPart::Mlp);
+      run.cb(tmp, Tap::MlpOut, il);
       tmp += x;
       layers::layer_norm(tmp, L.out_ln, L.out_ln_b, hp_.ln_eps, x);
     }
     // }
-    if (opt.hidden_states) res.hidden_states.matrix(il + 1) = x;
-    clock.end_layer();
-    if (!report(progress, il + 1, hp_.n_layer, "layer " + std::to_string(il + 1) + "/" + std::to_string(hp_.n_layer)))
-      return cancelled_result();
+    if (!run.end_layer(x, il)) return cancelled_result();
   }
-
-  res.last_hidden_state = Tensor({S, hp_.n_embd});
-  res.last_hidden_state.matrix() = x;  // post-LN: no final norm
+  ForwardResult& res = run.result();
 
   const RowMatrix first = x.topRows(1);  // [1, n_embd] the [CLS] / <s> token
   RowMatrix pooled;                      // [1, n_embd]
@@ -383,8 +366,7 @@ ForwardResult EncoderModel::forward(const ForwardInput& in, const ForwardOptions
     res.logits.matrix().noalias() = h * mlm_decoder_.matrix().transpose();
     res.logits.matrix().rowwise() += mlm_bias_.row();
   }
-  clock.finish();
-  return res;
+  return run.finish(x);  // post-LN: no final norm
 }
 
 }  // namespace

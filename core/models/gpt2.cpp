@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "core/common/error.h"
+#include "core/models/forward_run.h"
 #include "core/models/layers.h"
 
 namespace attnscope {
@@ -104,18 +105,15 @@ Gpt2Model::Gpt2Model(const CheckpointFiles& files, const JsonObject& c) : store_
     layers_.push_back(l);
   }
 
-  info_.model_type = "gpt2";
+  Architecture a = learned_position_architecture("gpt2", hp_.n_layer, hp_.n_embd, hp_.n_head, hp_.n_ff, hp_.ln_eps,
+                                                 layers::plain_mlp(hp_.act), true);
+  a.vocab_size = hp_.n_vocab;
+  a.max_positions = hp_.n_ctx;
+  a.fused_qkv = true;
+  a.tied_output = output_.data == wte_.data;
+  info_.set_architecture(a);
   info_.head = hp_.lm_head ? HeadKind::LanguageModel : HeadKind::None;
-  info_.causal = true;
-  info_.num_layers = hp_.n_layer;
-  info_.num_heads = hp_.n_head;
-  info_.num_kv_heads = hp_.n_head;
-  info_.hidden_size = hp_.n_embd;
-  info_.head_dim = hp_.head_dim;
-  info_.intermediate_size = hp_.n_ff;
-  info_.vocab_size = hp_.n_vocab;
   info_.token_types = false;
-  info_.max_positions = hp_.n_ctx;
   info_.parameter_count = store_.parameter_count();
   info_.weights_bytes = store_.file_bytes();
   for (const auto& n : store_.nonfinite()) info_.warnings.push_back("weight '" + n + "' contains NaN or Inf");
@@ -124,23 +122,13 @@ Gpt2Model::Gpt2Model(const CheckpointFiles& files, const JsonObject& c) : store_
 // token_type_ids are ignored: GPT-2 tokenizers do not return them.
 ForwardResult Gpt2Model::forward(const ForwardInput& in, const ForwardOptions& opt, const ProgressFn& progress) const {
   const int S = static_cast<int>(in.input_ids.size());
-  if (S == 0) fail(ErrorKind::Input, "no tokens to run");
-  if (S > hp_.n_ctx)
-    fail(ErrorKind::Input, std::to_string(S) + " tokens exceed n_positions (" + std::to_string(hp_.n_ctx) + ")");
+  ForwardRun run(info_, S, opt, progress, "n_positions");
   layers::AttentionParams ap;
   ap.num_heads = hp_.n_head;
   ap.num_kv_heads = hp_.n_head;
   ap.head_dim = hp_.head_dim;
   ap.causal = true;
   ap.key_mask = layers::key_mask(in.attention_mask, in.input_ids.size());
-  layers::ThreadScope threads(opt.threads);
-
-  ForwardResult res;
-  ForwardClock clock(opt.profile ? &res.profile : nullptr, hp_.n_layer, S, threads.threads());
-  ap.timing = clock.attention_timing();
-  res.attentions.allocate(hp_.n_layer, hp_.n_head, S, opt.layers, opt.attention_f16);
-  res.internals.select(opt.capture_internals, hp_.n_layer);
-  if (opt.hidden_states) res.hidden_states = Tensor({hp_.n_layer + 1, S, hp_.n_embd});
 
   const int64_t E = hp_.n_embd;
   RowMatrix x;        // [S, n_embd] residual stream
@@ -157,63 +145,56 @@ ForwardResult Gpt2Model::forward(const ForwardInput& in, const ForwardOptions& o
     layers::embed(wpe_, pos, tmp, "position");
     x += tmp;
   }
-  if (opt.hidden_states) res.hidden_states.matrix(0) = x;
+  run.cb(x, Tap::Hidden, -1);
 
   for (int il = 0; il < hp_.n_layer; ++il) {
     const Gpt2Layer& L = layers_[il];
-    clock.begin_layer(il);
+    run.begin_layer(il);
     // self-attention {
     {
       layers::layer_norm(x, L.ln_1, L.ln_1_b, hp_.ln_eps, cur);
-      clock.lap(LayerPart::Other);
+      run.cb(cur, Tap::AttnIn, il);
       layers::conv1d(cur, L.c_attn, L.c_attn_b, qkv);
       q = qkv.leftCols(E);
       k = qkv.middleCols(E, E);
       v = qkv.rightCols(E);
-      clock.lap(LayerPart::QkvProjection);
+      run.cb(v, Tap::V, il);
+      run.cb(q, Tap::Q, il);
+      run.cb(k, Tap::K, il);
       ap.scale_divisor = (hp_.scale_attn_weights ? std::sqrt(static_cast<float>(hp_.head_dim)) : 1.0f) *
                          (hp_.scale_by_inverse_layer ? static_cast<float>(il + 1) : 1.0f);
-      const AttentionSink probs = res.attentions.layer_sink(il);  // [n_head, S, S] or none
-      ap.capture = res.internals.find(il);
-      layers::self_attention(q, k, v, ap, probs, ctx);
-      clock.lap_attention();
+      run.attend(q, k, v, ap, il, ctx);
       layers::conv1d(ctx, L.c_proj, L.c_proj_b, tmp);
-      clock.lap(LayerPart::OutputProjection);
+      run.cb(tmp, Tap::AttnOut, il);
       x += tmp;
+      run.cb(x, Tap::Resid, il);
     }
     // }
     // feed-forward {
     {
       layers::layer_norm(x, L.ln_2, L.ln_2_b, hp_.ln_eps, cur);
-      clock.lap(LayerPart::Other);
+      run.cb(cur, Tap::MlpIn, il);
       layers::conv1d(cur, L.c_fc, L.c_fc_b, ff);
       layers::activate(ff, hp_.act);
       layers::conv1d(ff, L.c_out, L.c_out_b, tmp);
-      clock.lap(LayerPart::Mlp);
+      run.cb(tmp, Tap::MlpOut, il);
       x += tmp;
     }
     // }
-    if (opt.hidden_states) res.hidden_states.matrix(il + 1) = x;
-    clock.end_layer();
-    if (!report(progress, il + 1, hp_.n_layer, "layer " + std::to_string(il + 1) + "/" + std::to_string(hp_.n_layer)))
-      return cancelled_result();
+    if (!run.end_layer(x, il)) return cancelled_result();
   }
 
-  res.last_hidden_state = Tensor({S, hp_.n_embd});
-  {
-    RowMatrix last;  // [S, n_embd]
-    layers::layer_norm(x, ln_f_, ln_f_b_, hp_.ln_eps, last);
-    res.last_hidden_state.matrix() = last;
-    if (hp_.lm_head && opt.logits == LogitsMode::All) {
-      res.logits = Tensor({S, hp_.n_vocab});
-      res.logits.matrix().noalias() = last * output_.matrix().transpose();
-    } else if (hp_.lm_head && opt.logits == LogitsMode::Last) {
-      res.logits = Tensor({1, hp_.n_vocab});
-      res.logits.matrix().noalias() = last.bottomRows(1) * output_.matrix().transpose();
-    }
+  RowMatrix last;  // [S, n_embd]
+  layers::layer_norm(x, ln_f_, ln_f_b_, hp_.ln_eps, last);
+  ForwardResult& res = run.result();
+  if (hp_.lm_head && opt.logits == LogitsMode::All) {
+    res.logits = Tensor({S, hp_.n_vocab});
+    res.logits.matrix().noalias() = last * output_.matrix().transpose();
+  } else if (hp_.lm_head && opt.logits == LogitsMode::Last) {
+    res.logits = Tensor({1, hp_.n_vocab});
+    res.logits.matrix().noalias() = last.bottomRows(1) * output_.matrix().transpose();
   }
-  clock.finish();
-  return res;
+  return run.finish(last);
 }
 
 }  // namespace

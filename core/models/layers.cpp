@@ -112,10 +112,10 @@ void layer_norm(const RowMatrix& x, const Weight& w, const Weight& b, float eps,
   });
 }
 
-void rms_norm(const RowMatrix& x, const Weight& w, float eps, RowMatrix& out) {
+void rms_norm(const RowMatrix& x, const Weight& w, float eps, RowMatrix& out, float offset) {
   const Index n = x.cols();
   out.resize(x.rows(), n);
-  const ConstArrayMap wa(w.data, n);
+  const Eigen::ArrayXf wa = ConstArrayMap(w.data, n) + offset;
   parallel_rows(x.rows(), n, [&](Index r0, Index r1) {
     for (Index r = r0; r < r1; ++r) {
       const ConstArrayMap xr(x.data() + r * n, n);
@@ -124,6 +124,39 @@ void rms_norm(const RowMatrix& x, const Weight& w, float eps, RowMatrix& out) {
       ArrayMap(out.data() + r * n, n) = wa * (xr * rs);
     }
   });
+}
+
+void head_rms_norm(RowMatrix& x, int n_heads, int head_dim, const Weight& w, float eps, float offset) {
+  const Eigen::ArrayXf wa = ConstArrayMap(w.data, head_dim) + offset;
+  for (Index r = 0; r < x.rows(); ++r)
+    for (int h = 0; h < n_heads; ++h) {
+      ArrayMap v(x.data() + r * x.cols() + static_cast<Index>(h) * head_dim, head_dim);
+      const double ss = v.cast<double>().square().sum();
+      const float rs = 1.0f / std::sqrt(static_cast<float>(ss / static_cast<double>(head_dim)) + eps);
+      v = wa * (v * rs);
+    }
+}
+
+void rope(RowMatrix& x, int n_heads, int head_dim, const std::vector<float>& inv_freq) {
+  const int half = static_cast<int>(inv_freq.size());
+  std::vector<float> cos(static_cast<size_t>(half)), sin(static_cast<size_t>(half));
+  for (Index pos = 0; pos < x.rows(); ++pos) {
+    const float fpos = static_cast<float>(pos);
+    for (int j = 0; j < half; ++j) {
+      const float f = fpos * inv_freq[static_cast<size_t>(j)];
+      cos[static_cast<size_t>(j)] = std::cos(f);
+      sin[static_cast<size_t>(j)] = std::sin(f);
+    }
+    float* row = x.data() + pos * x.cols();
+    for (int h = 0; h < n_heads; ++h) {
+      float* v = row + h * head_dim;
+      for (int j = 0; j < half; ++j) {
+        const float a = v[j], b = v[j + half];
+        v[j] = a * cos[static_cast<size_t>(j)] - b * sin[static_cast<size_t>(j)];
+        v[j + half] = b * cos[static_cast<size_t>(j)] + a * sin[static_cast<size_t>(j)];
+      }
+    }
+  }
 }
 
 void linear(const RowMatrix& x, const Weight& w, const Weight& b, RowMatrix& out) { affine(x, w, b, true, out); }
@@ -136,6 +169,14 @@ Activation parse_activation(const std::string& name, const std::string& label) {
   if (name == "relu") return Activation::Relu;
   if (name == "silu" || name == "swish") return Activation::Silu;
   fail(ErrorKind::Model, label + ": unsupported activation '" + name + "' (supported: gelu, gelu_new, gelu_pytorch_tanh, relu, silu)");
+}
+
+MlpKind plain_mlp(Activation a) {
+  switch (a) {
+    case Activation::GeluErf: return MlpKind::Gelu;
+    case Activation::Relu: return MlpKind::Relu;
+    default: return MlpKind::GeluTanh;  // GELU-tanh (SiLU in a plain MLP costs the same)
+  }
 }
 
 void activate(RowMatrix& x, Activation a) {
@@ -183,6 +224,8 @@ void capture_internals(const RowMatrix& q, const RowMatrix& k, const RowMatrix& 
   out.scale_divisor = p.scale_divisor;
   out.scale_query_first = p.scale_query_first;
   out.causal = p.causal;
+  out.window = p.window;
+  out.softcap = p.softcap;
   out.key_mask.clear();
   if (p.key_mask)
     for (int64_t m : *p.key_mask) out.key_mask.push_back(m != 0 ? 1 : 0);
@@ -194,33 +237,40 @@ void capture_internals(const RowMatrix& q, const RowMatrix& k, const RowMatrix& 
 
 }  // namespace
 
-void softmax_row(float* row, int64_t S, int64_t end, float divisor, const float* mask01) {
+float softcap_score(float s, float cap) { return cap * std::tanh(s / cap); }
+
+void softmax_row(float* row, int64_t S, int64_t begin, int64_t end, float divisor, float softcap, const float* mask01) {
   // Worked on in an aligned per-thread buffer over all S keys, the excluded ones ending as 0:
   // Eigen's vectorised loops peel unaligned leading elements and finish a tail with scalar code,
-  // so working in place, or over `end` keys only, would make the bits of the result depend on
-  // where the row lies in memory and on `end`. This way a row is the same whether or not its
+  // so working in place, or over [begin, end) only, would make the bits of the result depend on
+  // where the row lies in memory and on the range. This way a row is the same whether or not its
   // layer is captured, and equals what explain_head() recomputes from a key mask alone.
   thread_local Eigen::ArrayXf buffer;
   if (buffer.size() < S) buffer.resize(S);
   Eigen::Map<Eigen::ArrayXf, Eigen::AlignedMax> r(buffer.data(), S);
-  r.head(end) = ConstArrayMap(row, end) / divisor;
+  const int64_t n = end - begin;
+  r.head(begin).setZero();
+  r.segment(begin, n) = ConstArrayMap(row + begin, n) / divisor;
   r.tail(S - end).setZero();
+  if (softcap > 0)
+    for (int64_t j = begin; j < end; ++j) r[j] = softcap_score(r[j], softcap);
   float m = -std::numeric_limits<float>::infinity();
   if (mask01) {
-    for (Index j = 0; j < end; ++j)
+    for (Index j = begin; j < end; ++j)
       if (mask01[j] != 0.0f) m = std::max(m, r[j]);
   } else {
-    m = r.head(end).maxCoeff();
+    m = r.segment(begin, n).maxCoeff();
   }
   if (m == -std::numeric_limits<float>::infinity()) {
     // Every key masked (cannot happen with real tokens present): spread evenly, as the
     // reference's additive float-min mask does.
-    r.head(end).setConstant(1.0f / static_cast<float>(end));
+    r.segment(begin, n).setConstant(1.0f / static_cast<float>(n));
   } else {
     // min(s, m) = s for the allowed keys; for the others it keeps exp finite before they are
     // zeroed (a masked key's score may exceed m).
     r = (r.min(m) - m).exp();
-    if (mask01) r.head(end) *= ConstArrayMap(mask01, end);
+    if (mask01) r.segment(begin, n) *= ConstArrayMap(mask01 + begin, n);
+    r.head(begin).setZero();
     r.tail(S - end).setZero();
     r *= 1.0f / r.sum();
   }
@@ -267,6 +317,8 @@ void self_attention(const RowMatrix& q, const RowMatrix& k, const RowMatrix& v, 
     const int h = static_cast<int>(item / blocks);
     const Index i0 = (item % blocks) * block, rows = std::min(block, S - i0);
     const Index keys = p.causal ? i0 + rows : S;
+    // A sliding window: no row of the block sees keys before the first row's window.
+    const Index first = p.window > 0 ? std::max<Index>(0, i0 - p.window + 1) : 0;
 #ifdef _OPENMP
     const size_t thread = static_cast<size_t>(omp_get_thread_num());
 #else
@@ -283,11 +335,11 @@ void self_attention(const RowMatrix& q, const RowMatrix& k, const RowMatrix& v, 
     }
     // The per-head products stay with Eigen (single-threaded in here): its kernel sums each dot
     // product in order with fused multiply-adds, which explain_head() reproduces exactly.
-    Eigen::Map<RowMatrix, 0, Eigen::OuterStride<>> P(pd, rows, keys, Eigen::OuterStride<>(S));
+    Eigen::Map<RowMatrix, 0, Eigen::OuterStride<>> P(pd + first, rows, keys - first, Eigen::OuterStride<>(S));
     const int kvh = h / group;
     auto qh = q.block(i0, static_cast<Index>(h) * hd, rows, hd);
-    auto kh = k.block(0, static_cast<Index>(kvh) * hd, keys, hd);
-    auto vh = v.block(0, static_cast<Index>(kvh) * hd, keys, hd);
+    auto kh = k.block(first, static_cast<Index>(kvh) * hd, keys - first, hd);
+    auto vh = v.block(first, static_cast<Index>(kvh) * hd, keys - first, hd);
     if (p.scale_query_first) {
       const RowMatrix qs = qh / p.scale_divisor;
       P.noalias() = qs * kh.transpose();
@@ -295,7 +347,18 @@ void self_attention(const RowMatrix& q, const RowMatrix& k, const RowMatrix& v, 
       P.noalias() = qh * kh.transpose();
     }
     if (timed) t1 = Clock::now();
-    for (Index r = 0; r < rows; ++r) softmax_row(pd + r * S, S, p.causal ? i0 + r + 1 : S, divisor, mask);
+    for (Index r = 0; r < rows; ++r) {
+      const Index i = i0 + r, end = p.causal ? i + 1 : S, begin = p.window > 0 ? std::max<Index>(0, i - p.window + 1) : 0;
+      float* row = pd + r * S;
+      if (p.scores) {
+        float* out = p.scores + (static_cast<size_t>(h) * S + static_cast<size_t>(i)) * S;
+        std::fill(out, out + S, -std::numeric_limits<float>::infinity());
+        for (Index j = begin; j < end; ++j)
+          if (!mask || mask[j] != 0.0f)
+            out[j] = p.softcap > 0 ? softcap_score(row[j] / divisor, p.softcap) : row[j] / divisor;
+      }
+      softmax_row(row, S, begin, end, divisor, p.softcap, mask);
+    }
     if (probs.f16) {  // rounded to nearest, the block's rows straight from the scratch
       const Index n = rows * S;
       Eigen::Map<Eigen::Matrix<Eigen::half, Eigen::Dynamic, 1>>(probs.f16 + offset, n) =

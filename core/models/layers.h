@@ -6,6 +6,7 @@
 
 #include "core/common/tensor.h"
 #include "core/models/attention_internals.h"
+#include "core/models/architecture.h"
 #include "core/models/attention_maps.h"
 #include "core/models/checkpoint.h"
 #include "core/models/profile.h"
@@ -15,8 +16,16 @@ namespace attnscope::layers {
 
 // out = (x - mean) / sqrt(var + eps) * w + b, per row (biased variance, as torch.layer_norm).
 void layer_norm(const RowMatrix& x, const Weight& w, const Weight& b, float eps, RowMatrix& out);
-// out = w * x / sqrt(mean(x^2) + eps), per row (Llama RMSNorm).
-void rms_norm(const RowMatrix& x, const Weight& w, float eps, RowMatrix& out);
+// out = (offset + w) * x / sqrt(mean(x^2) + eps), per row: Llama RMSNorm (offset 0) and Gemma's
+// (offset 1, the stored weight is the difference from 1).
+void rms_norm(const RowMatrix& x, const Weight& w, float eps, RowMatrix& out, float offset = 0);
+// The same RMSNorm over each head's head_dim features of x [S, n_heads*head_dim], in place, with
+// one weight [head_dim] shared by the heads (Qwen 3 and Gemma 3 q_norm / k_norm).
+void head_rms_norm(RowMatrix& x, int n_heads, int head_dim, const Weight& w, float eps, float offset);
+// Rotary embeddings of positions 0..S-1 on x [S, n_heads*head_dim], in place, in Hugging Face's
+// rotate_half convention over the first 2 * inv_freq.size() features of each head (the rest, with
+// a partial_rotary_factor, pass through); angles pos * inv_freq in float32.
+void rope(RowMatrix& x, int n_heads, int head_dim, const std::vector<float>& inv_freq);
 
 // out = x W^T + b for a torch.nn.Linear weight W [out_features, in_features]; b may be empty.
 void linear(const RowMatrix& x, const Weight& w, const Weight& b, RowMatrix& out);
@@ -27,6 +36,8 @@ enum class Activation { GeluErf, GeluTanh, Relu, Silu };
 // Hugging Face activation names: gelu, gelu_new, gelu_pytorch_tanh, relu, silu/swish.
 Activation parse_activation(const std::string& name, const std::string& label);
 void activate(RowMatrix& x, Activation a);
+// The plain (ungated) MLP kind of the architecture descriptor for an activation.
+MlpKind plain_mlp(Activation a);
 
 // Scaled dot-product self-attention over all heads of one layer.
 struct AttentionParams {
@@ -36,17 +47,23 @@ struct AttentionParams {
   float scale_divisor = 1; // scores = q.k / scale_divisor (usually sqrt(head_dim))
   bool scale_query_first = false;  // DistilBERT order: (q / d) . k
   bool causal = false;     // key > query excluded (weight exactly 0)
+  int window = 0;          // > 0 (causal only): keys <= query - window excluded as well
+  float softcap = 0;       // > 0: scores = softcap * tanh(scores / softcap) before the mask (Gemma 2)
+  float* scores = nullptr; // if set: receives the scaled, capped scores [num_heads, S, S]; masked -inf
   const std::vector<int64_t>* key_mask = nullptr;  // key j excluded where key_mask[j] == 0
   LayerInternals* capture = nullptr;  // if set: receives q, k, v, ctx per head and the scaling above
   AttentionTiming* timing = nullptr;  // if set: the thread time of each part is added (profiling)
 };
 
 // The softmax of one row of attention scores, in place, exactly as self_attention computes it
-// (float32, vectorised): row [S] holds the scores of keys [0, end) (causal rows: end = query + 1;
-// later entries are ignored), each divided by `divisor` first; mask01 [S] (1 real key, 0 padding)
-// or null. Keys that are masked or >= end get exactly 0. Bit for bit the same for the same
-// allowed keys (end and mask01 together), wherever the row lies in memory.
-void softmax_row(float* row, int64_t S, int64_t end, float divisor, const float* mask01);
+// (float32, vectorised): row [S] holds the scores of keys [begin, end) (causal rows: end = query
+// + 1; a sliding window: begin = query - window + 1; other entries are ignored), each divided by
+// `divisor` and then, if softcap > 0, soft-capped (softcap_score); mask01 [S] (1 real key, 0
+// padding) or null. Keys that are masked or outside [begin, end) get exactly 0. Bit for bit the
+// same for the same allowed keys (begin, end and mask01 together), wherever the row lies in memory.
+void softmax_row(float* row, int64_t S, int64_t begin, int64_t end, float divisor, float softcap, const float* mask01);
+// cap * tanh(s / cap), in float32, the same scalar code wherever it is called.
+float softcap_score(float s, float cap);
 
 // q: [S, num_heads*head_dim], k and v: [S, num_kv_heads*head_dim].
 // ctx: [S, num_heads*head_dim], the per-head context concatenated (before the output projection).

@@ -9,7 +9,7 @@
 #include "core/models/bert.h"
 #include "core/models/checkpoint.h"
 #include "core/models/gpt2.h"
-#include "core/models/llama.h"
+#include "core/models/decoder.h"
 #include "core/models/vit.h"
 
 namespace attnscope {
@@ -19,15 +19,18 @@ namespace {
 using Loader = std::function<std::unique_ptr<Model>(const CheckpointFiles&, const JsonObject&)>;
 
 const std::map<std::string, Loader>& loaders() {
-  static const std::map<std::string, Loader> table = {
+  static const std::map<std::string, Loader> table = [] {
+    std::map<std::string, Loader> t = {
       {"bert", load_bert},
       {"distilbert", load_distilbert},
       {"gpt2", load_gpt2},
-      {"llama", load_llama},
       {"roberta", load_roberta},
       {"deit", load_vit},
       {"vit", load_vit},
-  };
+    };
+    for (const std::string& family : decoder_families()) t[family] = load_decoder;
+    return t;
+  }();
   return table;
 }
 
@@ -60,6 +63,32 @@ std::string joined_types() {
 }
 
 }  // namespace
+
+void ModelInfo::set_architecture(const Architecture& a) {
+  arch = a;
+  model_type = a.family;
+  causal = a.causal;
+  num_layers = a.num_layers;
+  num_heads = a.num_heads;
+  num_kv_heads = a.num_kv_heads;
+  hidden_size = a.hidden_size;
+  head_dim = a.head_dim;
+  intermediate_size = a.intermediate_size;
+  vocab_size = a.vocab_size;
+  max_positions = a.max_positions;
+}
+
+bool ModelInfo::has_sliding_layers() const {
+  for (int w : arch.window)
+    if (w > 0) return true;
+  return false;
+}
+
+const Tensor* ForwardResult::find_tapped(Tap tap, int layer) const {
+  for (const auto& t : tapped)
+    if (t.tap == tap && t.layer == layer) return &t.value;
+  return nullptr;
+}
 
 std::vector<std::string> supported_model_types() {
   std::vector<std::string> out;

@@ -11,6 +11,8 @@
 #include "core/common/tensor.h"
 #include "core/models/attention_internals.h"
 #include "core/models/attention_maps.h"
+#include "core/models/architecture.h"
+#include "core/models/capture.h"
 #include "core/models/profile.h"
 
 namespace attnscope {
@@ -46,6 +48,18 @@ struct ModelInfo {
   uint64_t weights_bytes = 0;  // size of the safetensors file(s)
   std::filesystem::path dir;
   std::vector<std::string> warnings;  // e.g. non-finite weights
+
+  // The descriptor the forward pass and the cost model run on; the shape fields above are
+  // copied from it (set_architecture).
+  Architecture arch;
+  void set_architecture(const Architecture& a);
+  // Query head h reads key/value head kv_head(h).
+  int kv_head(int head) const { return num_kv_heads > 0 ? head / (num_heads / num_kv_heads) : head; }
+  // 0 = global attention; W = sliding window of W keys (Architecture::window).
+  int window(int layer) const {
+    return layer >= 0 && static_cast<size_t>(layer) < arch.window.size() ? arch.window[static_cast<size_t>(layer)] : 0;
+  }
+  bool has_sliding_layers() const;
 };
 
 // One sequence (batch dimension dropped everywhere).
@@ -68,6 +82,8 @@ struct ForwardOptions {
   // (see attention_internals.h); empty = none. Off by default: nothing is copied or allocated.
   std::vector<int> capture_internals;
   bool profile = false;               // time every layer by part into ForwardResult::profile
+  // Any other named capture points (capture.h), returned in ForwardResult::tapped.
+  std::vector<TapRequest> taps;
 };
 
 struct ForwardResult {
@@ -79,6 +95,10 @@ struct ForwardResult {
   std::vector<std::pair<std::string, Tensor>> extras;  // pooler_output, cls_logits, position_embeddings, ...
   AttentionInternals internals;  // the layers of ForwardOptions::capture_internals
   ForwardProfile profile;        // ForwardOptions::profile: wall time per layer and part
+  std::vector<TappedTensor> tapped;  // ForwardOptions::taps, in the order announced
+
+  // The tapped tensor, or nullptr.
+  const Tensor* find_tapped(Tap tap, int layer) const;
 };
 
 inline ForwardResult cancelled_result() {

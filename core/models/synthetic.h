@@ -22,6 +22,11 @@ namespace attnscope {
 //   gpt2-small    GPT2Model, 12 layers x 768, 12 heads, 1024 positions (gpt2)
 //   llama-small   LlamaForCausalLM, 16 layers x 2048, 32 heads, 8 kv heads, 8192 MLP, tied
 //                 embeddings (the shape of Llama 3.2 1B with a 32000-token vocabulary)
+//   qwen2.5-0.5b  Qwen2ForCausalLM, 24 layers x 896, 14 heads, 2 kv heads, q/k/v biases, tied (Qwen/Qwen2.5-0.5B)
+//   gemma3-1b     Gemma3ForCausalLM, 26 layers x 1152, 4 heads of 256, 1 kv head, 5 of 6 layers sliding
+//                 (window 512), 262144-token vocabulary, tied (google/gemma-3-1b-pt)
+//   smollm-135m   LlamaForCausalLM, 30 layers x 576, 9 heads, 3 kv heads, tied (HuggingFaceTB/SmolLM-135M)
+//   tinyllama-1.1b LlamaForCausalLM, 22 layers x 2048, 32 heads, 4 kv heads (TinyLlama-1.1B-Chat-v1.0)
 std::vector<std::string> synthetic_model_names();
 
 // The config.json of a synthetic model. Throws Error(Usage) naming the known ones.

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "core/common/error.h"
+#include "core/models/forward_run.h"
 #include "core/models/layers.h"
 
 namespace attnscope {
@@ -154,15 +155,12 @@ VitModel::VitModel(const CheckpointFiles& files, const JsonObject& c) : store_(f
     }
   }
 
-  info_.model_type = type;
+  Architecture a = learned_position_architecture(type, hp_.n_layer, hp_.n_embd, hp_.n_head, hp_.n_ff, hp_.eps,
+                                                 layers::plain_mlp(hp_.act), false);
+  a.qkv_bias = hp_.qkv_bias;
+  info_.set_architecture(a);
   info_.modality = Modality::Image;
   info_.head = hp_.head == VitHead::None ? HeadKind::None : HeadKind::Classifier;
-  info_.num_layers = hp_.n_layer;
-  info_.num_heads = hp_.n_head;
-  info_.num_kv_heads = hp_.n_head;
-  info_.hidden_size = hp_.n_embd;
-  info_.head_dim = hp_.head_dim;
-  info_.intermediate_size = hp_.n_ff;
   info_.image_size = hp_.image_size;
   info_.patch_size = hp_.patch_size;
   info_.num_channels = hp_.n_channels;
@@ -199,13 +197,8 @@ ForwardResult VitModel::forward(const ForwardInput& in, const ForwardOptions& op
   if (attn_bytes > kMaxAttentionBytes)
     fail(ErrorKind::Resource, "the attention maps of " + std::to_string(S) + " tokens would take " + std::to_string(attn_bytes >> 20) +
                                   " MiB; capture fewer layers or use a smaller input size");
-  layers::ThreadScope threads(opt.threads);
-
-  ForwardResult res;
-  ForwardClock clock(opt.profile ? &res.profile : nullptr, hp_.n_layer, S, threads.threads());
-  res.attentions.allocate(hp_.n_layer, hp_.n_head, S, opt.layers, opt.attention_f16);
-  res.internals.select(opt.capture_internals, hp_.n_layer);
-  if (opt.hidden_states) res.hidden_states = Tensor({hp_.n_layer + 1, S, E});
+  ForwardRun run(info_, S, opt, progress);
+  ForwardResult& res = run.result();
 
   RowMatrix patches;  // [N, n_channels*P*P], each row one patch in the conv weight's (c, y, x) order
   RowMatrix x;        // [S, n_embd] residual stream
@@ -243,56 +236,50 @@ ForwardResult VitModel::forward(const ForwardInput& in, const ForwardOptions& op
     }
   }
   // }
-  if (opt.hidden_states) res.hidden_states.matrix(0) = x;
+  run.cb(x, Tap::Hidden, -1);
 
   layers::AttentionParams ap;
   ap.num_heads = hp_.n_head;
   ap.num_kv_heads = hp_.n_head;
   ap.head_dim = hp_.head_dim;
   ap.scale_divisor = std::sqrt(static_cast<float>(hp_.head_dim));
-  ap.timing = clock.attention_timing();
 
   for (int il = 0; il < hp_.n_layer; ++il) {
     const VitLayer& L = layers_[il];
-    clock.begin_layer(il);
+    run.begin_layer(il);
     // self-attention {
     {
       layers::layer_norm(x, L.ln1_w, L.ln1_b, hp_.eps, cur);
-      clock.lap(LayerPart::Other);
+      run.cb(cur, Tap::AttnIn, il);
       layers::linear(cur, L.wq, L.bq, q);
       layers::linear(cur, L.wk, L.bk, k);
       layers::linear(cur, L.wv, L.bv, v);
-      clock.lap(LayerPart::QkvProjection);
-      const AttentionSink probs = res.attentions.layer_sink(il);  // [n_head, S, S] or none
-      ap.capture = res.internals.find(il);
-      layers::self_attention(q, k, v, ap, probs, ctx);
-      clock.lap_attention();
+      run.cb(v, Tap::V, il);
+      run.cb(q, Tap::Q, il);
+      run.cb(k, Tap::K, il);
+      run.attend(q, k, v, ap, il, ctx);
       layers::linear(ctx, L.wo, L.bo, tmp);
-      clock.lap(LayerPart::OutputProjection);
+      run.cb(tmp, Tap::AttnOut, il);
       x += tmp;
+      run.cb(x, Tap::Resid, il);
     }
     // }
     // feed-forward {
     {
       layers::layer_norm(x, L.ln2_w, L.ln2_b, hp_.eps, cur);
-      clock.lap(LayerPart::Other);
+      run.cb(cur, Tap::MlpIn, il);
       layers::linear(cur, L.w1, L.b1, ff);
       layers::activate(ff, hp_.act);
       layers::linear(ff, L.w2, L.b2, tmp);
-      clock.lap(LayerPart::Mlp);
+      run.cb(tmp, Tap::MlpOut, il);
       x += tmp;
     }
     // }
-    if (opt.hidden_states) res.hidden_states.matrix(il + 1) = x;
-    clock.end_layer();
-    if (!report(progress, il + 1, hp_.n_layer, "layer " + std::to_string(il + 1) + "/" + std::to_string(hp_.n_layer)))
-      return cancelled_result();
+    if (!run.end_layer(x, il)) return cancelled_result();
   }
 
   RowMatrix last;  // [S, n_embd]
   layers::layer_norm(x, norm_w_, norm_b_, hp_.eps, last);
-  res.last_hidden_state = Tensor({S, E});
-  res.last_hidden_state.matrix() = last;
 
   // heads {
   {
@@ -318,8 +305,7 @@ ForwardResult VitModel::forward(const ForwardInput& in, const ForwardOptions& op
     }
   }
   // }
-  clock.finish();
-  return res;
+  return run.finish(last);
 }
 
 // Keys cubic convolution weights of the four taps around fractional offset t (A = -0.75).

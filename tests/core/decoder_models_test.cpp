@@ -1,0 +1,218 @@
+// The decoder LLM families on the shared runner (core/models/decoder.cpp) against the PyTorch
+// reference goldens of ../shared: Qwen 2 / 3, Mistral, Llama 3, Gemma 2 / 3, Phi-3. Ids come from
+// the tokenizer engine, activations from the model; the invariants are checked on every file.
+#include <cmath>
+#include <iostream>
+
+#include <gtest/gtest.h>
+
+#include "core/analysis/cost_model.h"
+#include "core/common/error.h"
+#include "core/models/model.h"
+#include "core/pipeline/analyzer.h"
+#include "tests/core/test_checkpoint.h"
+#include "tests/support/golden.h"
+#include "tests/support/shared_data.h"
+
+using namespace attnscope;
+using attnscope::test::shared;
+
+namespace {
+
+struct Family {
+  const char* folder;
+  double attention_tolerance;  // golden/README.md: qwen3's own float32 spread is larger
+};
+
+const Family kFamilies[] = {
+    {"qwen2-random", 1e-5}, {"qwen3-random", 2e-5}, {"mistral-random", 1e-5}, {"llama3-random", 1e-5},
+    {"gemma2-random", 1e-5}, {"gemma3-random", 1e-5}, {"phi3-random", 1e-5},
+};
+
+// Largest entry outside the sliding window (key <= query - W) of the layers that slide.
+float max_outside_window(const ForwardResult& r, const ModelInfo& info, int* checked_layers) {
+  float worst = 0;
+  *checked_layers = 0;
+  const int S = r.attentions.seq_len;
+  for (int l : r.attentions.layers) {
+    const int W = info.window(l);
+    if (W <= 0) continue;
+    ++*checked_layers;
+    for (int h = 0; h < info.num_heads; ++h) {
+      const ConstMatrixMap a = r.attentions.head(l, h);
+      for (int i = 0; i < S; ++i)
+        for (int j = 0; j <= i - W; ++j) worst = std::max(worst, std::abs(a(i, j)));
+    }
+  }
+  return worst;
+}
+
+struct DecoderGolden : ::testing::TestWithParam<Family> {};
+
+}  // namespace
+
+TEST_P(DecoderGolden, MatchesReferenceWithTokenizerIdsAndInvariants) {
+  ATTNSCOPE_REQUIRE_SHARED();
+  const Family f = GetParam();
+  const auto dir = shared(std::string("models/") + f.folder);
+  auto analyzer = Analyzer::open(dir.string());
+  const ModelInfo& info = analyzer->info();
+  const auto files = test::golden_files(f.folder);
+  ASSERT_EQ(files.size(), 2u);
+  for (const auto& path : files) {
+    SCOPED_TRACE(path.filename().string());
+    SafetensorsFile g(path.string());
+    AnalysisRequest req;
+    req.text = g.metadata().at("text");
+    req.forward.hidden_states = true;
+    const Analysis a = analyzer->run(req);
+    EXPECT_EQ(a.encoding.ids(), g.ints("input_ids"));
+    const ForwardResult& r = a.forward;
+    const double att = test::max_abs_diff(r.attentions.data, r.attentions.shape(), g.tensor("attentions"), "attentions");
+    const double hid = test::max_abs_diff(r.hidden_states, g.tensor("hidden_states"), "hidden_states");
+    const double last = test::max_abs_diff(r.last_hidden_state, g.tensor("last_hidden_state"), "last_hidden_state");
+    const double logits = test::max_abs_diff(r.logits, g.tensor("logits"), "logits");
+    EXPECT_LE(att, f.attention_tolerance);
+    EXPECT_LE(hid, 1e-4);
+    EXPECT_LE(last, 1e-4);
+    EXPECT_LE(logits, 1e-4);
+    EXPECT_LE(test::worst_row_sum_error(r.attentions), 1e-5);
+    EXPECT_EQ(test::max_upper_triangle(r.attentions), 0.0f);
+    int sliding = 0;
+    EXPECT_EQ(max_outside_window(r, info, &sliding), 0.0f);
+    std::cout << "  " << f.folder << "/" << path.filename().string() << " (" << r.attentions.seq_len
+              << " tokens, " << sliding << " sliding layers): max |diff| attentions " << att << ", hidden_states " << hid
+              << ", last_hidden_state " << last << ", logits " << logits << "\n";
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Families, DecoderGolden, ::testing::ValuesIn(kFamilies),
+                         [](const auto& info) {
+                           std::string n = info.param.folder;
+                           for (char& c : n)
+                             if (c == '-') c = '_';
+                           return n;
+                         });
+
+TEST(DecoderModels, DescriptorsReadFromTheConfigs) {
+  ATTNSCOPE_REQUIRE_SHARED();
+  auto info = [](const char* folder) { return load_model(shared(std::string("models/") + folder))->info(); };
+  const ModelInfo g2 = info("gemma2-random");
+  EXPECT_EQ(g2.arch.window, (std::vector<int>{8, 0, 8, 0}));
+  EXPECT_EQ(g2.arch.norm_offset, 1.0f);
+  EXPECT_TRUE(g2.arch.sandwich_norms);
+  EXPECT_EQ(g2.arch.mlp, MlpKind::GeGlu);
+  EXPECT_FLOAT_EQ(g2.arch.attn_softcap, 5.0f);
+  EXPECT_FLOAT_EQ(g2.arch.final_softcap, 3.0f);
+  EXPECT_FLOAT_EQ(g2.arch.scale_divisor(), std::sqrt(24.0f));
+  EXPECT_FLOAT_EQ(g2.arch.embedding_scale, 8.0f);
+  EXPECT_EQ(g2.head_dim, 32);
+  const ModelInfo g3 = info("gemma3-random");
+  EXPECT_EQ(g3.arch.window, (std::vector<int>{8, 8, 0, 8}));
+  EXPECT_TRUE(g3.arch.qk_norm);
+  ASSERT_TRUE(g3.arch.local_rope.has_value());
+  EXPECT_EQ(g3.arch.local_rope->theta, 10000.0);
+  EXPECT_EQ(g3.arch.rope.theta, 1e6);
+  EXPECT_EQ(g3.arch.attn_softcap, 0.0f);
+  const ModelInfo q2 = info("qwen2-random");
+  EXPECT_EQ(q2.arch.window, (std::vector<int>{0, 0}));  // sliding_window 2048 but use_sliding_window false
+  EXPECT_TRUE(q2.arch.qkv_bias);
+  EXPECT_FALSE(q2.arch.output_bias);
+  EXPECT_EQ(info("mistral-random").arch.window, (std::vector<int>{8, 8}));
+  const ModelInfo l3 = info("llama3-random");
+  EXPECT_EQ(l3.arch.rope.scaling, RopeScaling::Llama3);
+  // golden/README.md: [1, 0.316228, 0.1, ...] -> [1, 0.254648, 0.0254648, 0.00790569, ...]
+  const std::vector<float> f = l3.arch.rope.inverse_frequencies(16);
+  ASSERT_EQ(f.size(), 8u);
+  EXPECT_NEAR(f[0], 1.0, 1e-6);
+  EXPECT_NEAR(f[1], 0.254648, 1e-6);
+  EXPECT_NEAR(f[2], 0.0254648, 1e-7);
+  EXPECT_NEAR(f[3], 0.00790569, 1e-8);
+  const ModelInfo p3 = info("phi3-random");
+  EXPECT_TRUE(p3.arch.fused_qkv);
+  EXPECT_TRUE(p3.arch.fused_gate_up);
+  EXPECT_EQ(p3.arch.rope.rotated_dims(16), 8);
+  const ModelInfo q3 = info("qwen3-random");
+  EXPECT_EQ(q3.head_dim, 32);
+  EXPECT_EQ(q3.kv_head(0), 0);
+  EXPECT_EQ(q3.kv_head(1), 0);
+  EXPECT_EQ(q3.kv_head(3), 1);
+}
+
+// Every capture point is announced with the values the other captures hold.
+TEST(DecoderModels, NamedCapturePointsAgreeWithTheCaptures) {
+  ATTNSCOPE_REQUIRE_SHARED();
+  auto m = load_model(shared("models/gemma2-random"));
+  SafetensorsFile g(test::golden_files("gemma2-random").front().string());
+  const ForwardInput in = test::golden_input(g);
+  ForwardOptions opt;
+  opt.hidden_states = true;
+  opt.layers = {1};
+  opt.capture_internals = {0};
+  for (int t = 0; t < kTapCount; ++t) opt.taps.push_back({static_cast<Tap>(t), {0}});
+  opt.taps.push_back({Tap::Hidden, {-1}});
+  const ForwardResult r = m->forward(in, opt);
+  const int64_t S = static_cast<int64_t>(in.input_ids.size());
+  ASSERT_EQ(r.tapped.size(), static_cast<size_t>(kTapCount + 1));
+  const Tensor* hid = r.find_tapped(Tap::Hidden, 0);
+  const Tensor* emb = r.find_tapped(Tap::Hidden, -1);
+  ASSERT_TRUE(hid && emb);
+  Tensor want({S, 64});
+  want.matrix() = r.hidden_states.matrix(1);
+  EXPECT_EQ(hid->data, want.data);
+  want.matrix() = r.hidden_states.matrix(0);
+  EXPECT_EQ(emb->data, want.data);
+  const LayerInternals& li = r.internals.layer(0);
+  const Tensor* q = r.find_tapped(Tap::Q, 0);
+  ASSERT_TRUE(q);
+  EXPECT_EQ(shape_to_string(q->shape), "[" + std::to_string(S) + ",128]");
+  for (int h = 0; h < 4; ++h)
+    EXPECT_EQ(RowMatrix(ConstMatrixMap(q->data.data(), S, 128).middleCols(h * 32, 32)), RowMatrix(li.q.matrix(h)));
+  // attn_probs of layer 0 (not in opt.layers) equals the golden; its scores are capped at 5 and
+  // -inf exactly where the probabilities are 0 by the mask.
+  const Tensor* probs = r.find_tapped(Tap::AttnProbs, 0);
+  const Tensor* scores = r.find_tapped(Tap::AttnScores, 0);
+  ASSERT_TRUE(probs && scores);
+  const Tensor gold = g.tensor("attentions");
+  double worst = 0;
+  for (int64_t i = 0; i < 4 * S * S; ++i) worst = std::max(worst, double(std::abs(probs->data[i] - gold.data[i])));
+  EXPECT_LE(worst, 1e-5);
+  float largest = 0;
+  int masked = 0;
+  for (int64_t h = 0; h < 4; ++h)
+    for (int64_t i = 0; i < S; ++i)
+      for (int64_t j = 0; j < S; ++j) {
+        const float s = scores->data[(h * S + i) * S + j];
+        const bool allowed = j <= i && j > i - 8;  // layer 0 slides, W = 8
+        if (!allowed) {
+          EXPECT_EQ(s, -INFINITY);
+          ++masked;
+        } else {
+          largest = std::max(largest, std::abs(s));
+        }
+      }
+  EXPECT_LE(largest, 5.0f);
+  EXPECT_GT(largest, 2.0f);  // the cap is reached for, not idle
+  EXPECT_GT(masked, 0);
+
+  ForwardOptions bad;
+  bad.taps = {{Tap::Q, {4}}};
+  EXPECT_THROW(m->forward(in, bad), Error);
+}
+
+TEST(DecoderModels, SlidingLayersCostTheirBand) {
+  ATTNSCOPE_REQUIRE_SHARED();
+  const ModelInfo mistral = load_model(shared("models/mistral-random"))->info();
+  CostShape s = cost_shape(mistral);
+  ASSERT_EQ(s.windows, (std::vector<int>{8, 8}));
+  const ModelCost banded = model_cost(s, 512);
+  s.windows.clear();
+  const ModelCost dense = model_cost(s, 512);
+  EXPECT_DOUBLE_EQ(banded.all[LayerPart::Scores].flops * 64, dense.all[LayerPart::Scores].flops);
+  EXPECT_DOUBLE_EQ(banded.linear_flops, dense.linear_flops);
+  EXPECT_DOUBLE_EQ(model_cost(s, 4).quadratic_flops, model_cost(cost_shape(mistral), 4).quadratic_flops);  // n < W
+  const CostShape g2 = cost_shape(load_model(shared("models/gemma2-random"))->info());
+  EXPECT_EQ(g2.norms, 4);
+  EXPECT_TRUE(g2.gated_mlp);
+  EXPECT_TRUE(g2.rms_norm);
+}
