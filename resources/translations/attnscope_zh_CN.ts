@@ -935,6 +935,14 @@ weight %3</source>
 键 %2
 权重 %3</translation>
     </message>
+    <message>
+        <source>masked (a causal model&apos;s query never sees later keys)</source>
+        <translation>已屏蔽（因果模型的查询看不到后面的键）</translation>
+    </message>
+    <message>
+        <source>masked (outside this layer&apos;s sliding window of %1 keys)</source>
+        <translation>已屏蔽（在本层 %1 个键的滑动窗口之外）</translation>
+    </message>
 </context>
 <context>
     <name>MemoryBudgetDialog</name>
@@ -1234,6 +1242,22 @@ weight %3</source>
         <translation>
             <numerusform>模型读入了前 %n 个词元；其余文本未显示。</numerusform>
         </translation>
+    </message>
+    <message>
+        <source> · sliding window %1</source>
+        <translation> · 滑动窗口 %1</translation>
+    </message>
+    <message>
+        <source>%1 · local %2</source>
+        <translation>%1 · 局部 %2</translation>
+    </message>
+    <message>
+        <source>%1 · global</source>
+        <translation>%1 · 全局</translation>
+    </message>
+    <message>
+        <source>%1 · kv%2</source>
+        <translation>%1 · kv%2</translation>
     </message>
 </context>
 <context>

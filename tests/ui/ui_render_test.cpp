@@ -6,6 +6,7 @@
 #include "core/io/safetensors.h"
 #include "tests/ui/ui_test_support.h"
 #include "ui/document/map_builder.h"
+#include "ui/render/axis_labels.h"
 #include "ui/render/color_map.h"
 #include "ui/render/image_overlay_renderer.h"
 #include "ui/views/image_view.h"
@@ -22,6 +23,7 @@ class RenderTest : public QObject {
   void matrixCellsHaveTheColourOfTheirWeight();
   void imageOverlayPutsTheStrongestPatchWhereItIsInTheOriginalPhoto();
   void colorMapQuantisesLikeQCustomPlot();
+  void slidingWindowLayersShowTheirBandAndAreLabelled();
 };
 
 void RenderTest::matrixCellsHaveTheColourOfTheirWeight_data() {
@@ -68,14 +70,16 @@ void RenderTest::matrixCellsHaveTheColourOfTheirWeight() {
     const double shade = norm == int(Normalization::Row) ? ours(q, k) : ours(q, k) / max;
     const QPoint px(qRound(view.plot()->xAxis->coordToPixel(k)), qRound(view.plot()->yAxis->coordToPixel(q)));
     const QRgb got = shot.pixel(px);
-    QVERIFY2((got & 0xffffff) == (colors.rgb(shade) & 0xffffff),
-             qPrintable(QString("cell (%1,%2) weight %3: pixel %4 vs %5").arg(q).arg(k).arg(ours(q, k)).arg(got, 0, 16).arg(colors.rgb(shade), 0, 16)));
+    const QRgb expected = k > q ? kMaskedColor.rgb() : colors.rgb(shade);  // the causal mask, not a weight
+    QVERIFY2((got & 0xffffff) == (expected & 0xffffff),
+             qPrintable(QString("cell (%1,%2) weight %3: pixel %4 vs %5").arg(q).arg(k).arg(ours(q, k)).arg(got, 0, 16).arg(expected, 0, 16)));
     ++checked;
   }
   QCOMPARE(checked, 8);
-  // The causal upper triangle is drawn with the colour of 0.
+  // The causal upper triangle is drawn as masked, distinct from a weight of 0.
   const QPoint upper(qRound(view.plot()->xAxis->coordToPixel(9)), qRound(view.plot()->yAxis->coordToPixel(2)));
-  QCOMPARE(shot.pixel(upper) & 0xffffff, colors.rgb(0.0) & 0xffffff);
+  QCOMPARE(shot.pixel(upper) & 0xffffff, kMaskedColor.rgb() & 0xffffff);
+  QVERIFY((colors.rgb(0.0) & 0xffffff) != (kMaskedColor.rgb() & 0xffffff));
 }
 
 void RenderTest::imageOverlayPutsTheStrongestPatchWhereItIsInTheOriginalPhoto() {
@@ -150,4 +154,49 @@ void RenderTest::colorMapQuantisesLikeQCustomPlot() {
 }
 
 QTEST_MAIN(RenderTest)
+// gemma2-random: layers 0 and 2 slide (W = 8), 1 and 3 are global; 4 query heads on 2 kv heads.
+void RenderTest::slidingWindowLayersShowTheirBandAndAreLabelled() {
+  ATTNSCOPE_QREQUIRE_SHARED();
+  Session session;
+  QVERIFY(test::openModel(session, test::sharedPath("models/gemma2-random")));
+  session.runText("The quick brown fox jumps over the lazy dog while a curious child watches from the garden.");
+  QVERIFY(test::waitIdle(session));
+  AnalysisDocument* doc = session.document();
+  const ModelInfo& model = doc->analysis()->model;
+  for (int layer : {0, 1}) {
+    ViewState s = doc->state();
+    s.layer = layer;
+    s.head = 2;
+    const DisplayMap m = build_display_map(*doc, s);
+    const int S = static_cast<int>(m.values.rows());
+    QVERIFY(S > 16);
+    QCOMPARE(m.window, layer == 0 ? 8 : 0);
+    int masked = 0, band_zero = 0;
+    for (int i = 0; i < S; ++i)
+      for (int j = 0; j < S; ++j) {
+        const bool outside = j > i || (layer == 0 && j <= i - 8);
+        QCOMPARE(m.masked(i, j), outside);
+        if (outside) {
+          ++masked;
+          QCOMPARE(m.values(i, j), 0.0f);  // the model's weight there is exactly 0
+        } else if (m.values(i, j) == 0.0f) {
+          ++band_zero;
+        }
+      }
+    QCOMPARE(masked, layer == 0 ? S * (S - 1) / 2 + (S - 8) * (S - 7) / 2 : S * (S - 1) / 2);
+    QCOMPARE(band_zero, 0);
+    QCOMPARE(m.title.contains("sliding window 8"), layer == 0);
+  }
+  QCOMPARE(layer_label(model, 0), QString::fromUtf8("L0 \u00b7 local 8"));
+  QCOMPARE(layer_label(model, 1), QString::fromUtf8("L1 \u00b7 global"));
+  QCOMPARE(head_label(model, 1), QString::fromUtf8("H1 \u00b7 kv0"));
+  QCOMPARE(head_label(model, 2), QString::fromUtf8("H2 \u00b7 kv1"));
+  Session bert;  // no windows, no grouped heads: the plain labels
+  QVERIFY(test::openModel(bert, test::sharedPath("models/bert-random")));
+  bert.runText("a b c");
+  QVERIFY(test::waitIdle(bert));
+  QCOMPARE(layer_label(bert.document()->analysis()->model, 1), QString("L1"));
+  QCOMPARE(head_label(bert.document()->analysis()->model, 1), QString("H1"));
+}
+
 #include "ui_render_test.moc"

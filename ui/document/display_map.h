@@ -1,6 +1,9 @@
 #pragma once
 
+#include <cmath>
 #include <vector>
+
+#include <QColor>
 
 #include <QString>
 
@@ -12,10 +15,15 @@ namespace attnscope::ui {
 // A matrix ready to colour: the selected attention map after head fusion / rollout / flow,
 // special-token hiding and the display normalisation. Shared by the on-screen views and the
 // export renderers, so a figure shows exactly what the window shows.
+// Cells the model never lets a query see (not weights of 0): a neutral light grey.
+inline const QColor kMaskedColor(214, 214, 214);
+
 struct DisplayMap {
   attnscope::RowMatrix values;    // [rows, cols] weights (renormalised if special tokens are hidden);
                                   // row = query token, column = key token
-  attnscope::RowMatrix shade;     // [rows, cols] in [0, 1]: what the colour map is applied to
+  attnscope::RowMatrix shade;     // [rows, cols] in [0, 1]: what the colour map is applied to; NaN
+                                  // where the model's mask excludes the key (causal upper triangle,
+                                  // outside a sliding window): drawn in kMaskedColor, not as 0
   std::vector<int> row_tokens;    // token index of each row (hiding special tokens drops some)
   std::vector<int> col_tokens;    // token index of each column
   double scale_lower = 0.0;       // what the colour bar's ends stand for, in weight units
@@ -24,6 +32,8 @@ struct DisplayMap {
   QString scale_label;            // names the value and the normalisation, for the colour bar
   QString title;                  // "L3 · H5"
   QString unavailable;            // why there is nothing to show (e.g. flow still computing)
+  int window = 0;                 // the layer's sliding window (0 = global attention)
+  bool masked(int r, int c) const { return std::isnan(shade(r, c)); }
 
   bool empty() const { return values.size() == 0; }
 };

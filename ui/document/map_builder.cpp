@@ -1,5 +1,6 @@
 #include "ui/document/map_builder.h"
 
+#include <limits>
 #include <numeric>
 
 #include "core/analysis/display_norm.h"
@@ -124,6 +125,18 @@ DisplayMap build_display_map(const AnalysisDocument& doc, const ViewState& s, Di
   m.shade = m.values;  // no allocation when the size is unchanged
   if (s.normalization == Normalization::Global && m.scale_upper > 0) m.shade /= static_cast<float>(m.scale_upper);
   else normalize_for_display_in_place(m.shade, o);
+  // One layer's map: the keys its mask excludes are not weights, so they are not coloured as 0.
+  const ModelInfo& model = doc.analysis()->model;
+  if (s.method == Method::Raw && model.causal) {
+    m.window = model.window(s.layer);
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    for (int r = 0; r < n; ++r)
+      for (int c = 0; c < n; ++c) {
+        const int i = m.row_tokens[static_cast<size_t>(r)], j = m.col_tokens[static_cast<size_t>(c)];
+        if (j > i || (m.window > 0 && j <= i - m.window)) m.shade(r, c) = nan;
+      }
+    if (m.window > 0) m.title += QObject::tr(" \u00b7 sliding window %1").arg(m.window);
+  }
   return m;
 }
 

@@ -36,7 +36,8 @@ double head_statistic(const HeadStats& s, const QString& name) {
 }
 
 void HeadsPlot::setup(QCustomPlot* plot, const std::vector<HeadStats>& stats, const std::vector<int>& layers, int heads,
-                      const QString& statistic, const ColorMap& cmap, int selected_layer, int selected_head, const QString& title) {
+                      const QString& statistic, const ColorMap& cmap, int selected_layer, int selected_head, const QString& title,
+                      const QStringList& layer_labels, const QStringList& head_labels) {
   plot->clearPlottables();
   plot->clearItems();
   plot->plotLayout()->clear();
@@ -80,8 +81,10 @@ void HeadsPlot::setup(QCustomPlot* plot, const std::vector<HeadStats>& stats, co
   scale->setMarginGroup(QCP::msBottom | QCP::msTop, group);
 
   QSharedPointer<QCPAxisTickerText> xt(new QCPAxisTickerText), yt(new QCPAxisTickerText);
-  for (int h = 0; h < heads; ++h) xt->addTick(h, QString("H%1").arg(h));
-  for (int r = 0; r < L; ++r) yt->addTick(r, QString("L%1").arg(layers[static_cast<size_t>(r)]));
+  for (int h = 0; h < heads; ++h) xt->addTick(h, h < head_labels.size() ? head_labels[h] : QString("H%1").arg(h));
+  for (int r = 0; r < L; ++r)
+    yt->addTick(r, r < layer_labels.size() ? layer_labels[r] : QString("L%1").arg(layers[static_cast<size_t>(r)]));
+  if (!head_labels.isEmpty() && head_labels.front().size() > 3) plot->xAxis->setTickLabelRotation(-40);
   plot->xAxis->setTicker(xt);
   plot->yAxis->setTicker(yt);
   plot->xAxis->setLabel(QObject::tr("head"));

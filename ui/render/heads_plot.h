@@ -21,8 +21,10 @@ double head_statistic(const attnscope::HeadStats& s, const QString& name);
 // A layers x heads heat map of one head statistic, layer 0 at the top, the selected head outlined.
 class HeadsPlot {
  public:
+  // layer_labels / head_labels: one per row / column (axis_labels.h), or empty for "L3" / "H5".
   static void setup(QCustomPlot* plot, const std::vector<attnscope::HeadStats>& stats, const std::vector<int>& layers, int heads,
-                    const QString& statistic, const ColorMap& cmap, int selected_layer, int selected_head, const QString& title);
+                    const QString& statistic, const ColorMap& cmap, int selected_layer, int selected_head, const QString& title,
+                    const QStringList& layer_labels = {}, const QStringList& head_labels = {});
   // (layer, head) under a widget position, or (-1, -1).
   static std::pair<int, int> cellAt(QCustomPlot* plot, const std::vector<int>& layers, int heads, const QPointF& pos);
 };

@@ -40,7 +40,10 @@ QCPColorMap* MatrixPlot::setup(QCustomPlot* plot, const DisplayMap& map, const Q
   auto* cm = new QCPColorMap(plot->xAxis, plot->yAxis);
   cm->setInterpolate(false);
   cm->setTightBoundary(false);
-  cm->setGradient(cmap.gradient());
+  QCPColorGradient gradient = cmap.gradient();
+  gradient.setNanHandling(QCPColorGradient::nhNanColor);
+  gradient.setNanColor(kMaskedColor);
+  cm->setGradient(gradient);
   cm->setDataRange(QCPRange(0.0, 1.0));  // shade is already normalised; the colour bar carries the units
 
   QFont tick_font = plot->font();
@@ -138,27 +141,30 @@ int MatrixPlot::updateCells(QCustomPlot* plot, QCPColorMap* cm, const DisplayMap
   data->setRange(kr, vr);
   const int split_x = nx / x.count, split_y = ny / y.count;  // 2 when a single block was split
   std::vector<float> pooled(static_cast<size_t>(x.count));
+  std::vector<int> counted(static_cast<size_t>(x.count));
   for (int by = 0; by < y.count; ++by) {
     const int r0 = y.first + by * block, r1 = std::min(rows, r0 + block);
-    // One streaming pass over the block's rows: the cost is the visible cells.
+    // One streaming pass over the block's rows: the cost is the visible cells. Masked (NaN)
+    // cells are left out; a block of masked cells only stays masked.
     std::fill(pooled.begin(), pooled.end(), pooling == Pooling::Max ? -std::numeric_limits<float>::infinity() : 0.0f);
+    std::fill(counted.begin(), counted.end(), 0);
     for (int r = r0; r < r1; ++r) {
       const float* row = map.shade.data() + static_cast<Eigen::Index>(r) * cols;
       for (int bx = 0; bx < x.count; ++bx) {
         const int c0 = x.first + bx * block, c1 = std::min(cols, c0 + block);
         float& v = pooled[static_cast<size_t>(bx)];
-        if (pooling == Pooling::Max)
-          for (int c = c0; c < c1; ++c) v = std::max(v, row[c]);
-        else
-          for (int c = c0; c < c1; ++c) v += row[c];
+        int& k = counted[static_cast<size_t>(bx)];
+        for (int c = c0; c < c1; ++c) {
+          if (std::isnan(row[c])) continue;
+          v = pooling == Pooling::Max ? std::max(v, row[c]) : v + row[c];
+          ++k;
+        }
       }
     }
     for (int bx = 0; bx < x.count; ++bx) {
-      double v = pooled[static_cast<size_t>(bx)];
-      if (pooling == Pooling::Mean) {
-        const int c0 = x.first + bx * block, c1 = std::min(cols, c0 + block);
-        v /= double(r1 - r0) * (c1 - c0);
-      }
+      const int k = counted[static_cast<size_t>(bx)];
+      double v = k == 0 ? std::numeric_limits<double>::quiet_NaN() : pooled[static_cast<size_t>(bx)];
+      if (pooling == Pooling::Mean && k > 0) v /= k;
       for (int sy = 0; sy < split_y; ++sy)
         for (int sx = 0; sx < split_x; ++sx) data->setCell(bx * split_x + sx, by * split_y + sy, v);
     }

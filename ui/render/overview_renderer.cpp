@@ -5,22 +5,34 @@
 namespace attnscope::ui {
 
 namespace {
-constexpr double kLabelWidth = 34, kLabelHeight = 20, kTitleHeight = 24, kPad = 8;
+constexpr double kTitleHeight = 24, kPad = 8;
+}
+
+double OverviewRenderer::labelWidth() const {
+  for (const QString& l : layer_labels)
+    if (l.size() > 4) return 92;
+  return 34;
+}
+
+double OverviewRenderer::labelHeight() const {
+  for (const QString& h : head_labels)
+    if (h.size() > 4) return 34;
+  return 20;
 }
 
 QSizeF OverviewRenderer::naturalSize() const {
   const double cell = 72;
-  return QSizeF(std::max(560.0, kPad * 2 + kLabelWidth + heads * (cell + 4) + (bar ? kColorBarWidth + kPad : 0)),
-                kPad * 2 + kTitleHeight + kLabelHeight + layers * (cell + 4));
+  return QSizeF(std::max(560.0, kPad * 2 + labelWidth() + heads * (cell + 4) + (bar ? kColorBarWidth + kPad : 0)),
+                kPad * 2 + kTitleHeight + labelHeight() + layers * (cell + 4));
 }
 
 OverviewRenderer::Layout OverviewRenderer::layout(const QRectF& area) const {
   Layout l;
-  const double w = area.width() - 2 * kPad - kLabelWidth - (bar ? kColorBarWidth + kPad : 0), h = area.height() - 2 * kPad - kLabelHeight - (title.isEmpty() ? 0 : kTitleHeight);
+  const double w = area.width() - 2 * kPad - labelWidth() - (bar ? kColorBarWidth + kPad : 0), h = area.height() - 2 * kPad - labelHeight() - (title.isEmpty() ? 0 : kTitleHeight);
   l.gap = 3;
   l.cell = std::max(4.0, std::min(w / std::max(heads, 1), h / std::max(layers, 1)) - l.gap);
-  l.left = area.left() + kPad + kLabelWidth;
-  l.top = area.top() + kPad + (title.isEmpty() ? 0 : kTitleHeight) + kLabelHeight;
+  l.left = area.left() + kPad + labelWidth();
+  l.top = area.top() + kPad + (title.isEmpty() ? 0 : kTitleHeight) + labelHeight();
   return l;
 }
 
@@ -46,11 +58,13 @@ void OverviewRenderer::paint(QPainter& p, const QRectF& area) const {
     p.setFont(f);
   }
   for (int h = 0; h < heads; ++h)
-    p.drawText(QRectF(l.left + h * (l.cell + l.gap), l.top - kLabelHeight, l.cell, kLabelHeight), Qt::AlignCenter, QString("H%1").arg(h));
+    p.drawText(QRectF(l.left + h * (l.cell + l.gap), l.top - labelHeight(), l.cell, labelHeight()), Qt::AlignCenter,
+               h < head_labels.size() ? QString(head_labels[h]).replace(QString::fromUtf8(" \u00b7 "), "\n") : QString("H%1").arg(h));
   for (int r = 0; r < layers; ++r) {
     const double y = l.top + r * (l.cell + l.gap);
     const int layer = r < static_cast<int>(layer_ids.size()) ? layer_ids[static_cast<size_t>(r)] : r;
-    p.drawText(QRectF(area.left() + kPad, y, kLabelWidth - 4, l.cell), Qt::AlignRight | Qt::AlignVCenter, QString("L%1").arg(layer));
+    const QString label = r < layer_labels.size() ? QString(layer_labels[r]).replace(QString::fromUtf8(" \u00b7 "), "\n") : QString("L%1").arg(layer);
+    p.drawText(QRectF(area.left() + kPad, y, labelWidth() - 4, l.cell), Qt::AlignRight | Qt::AlignVCenter, label);
     for (int h = 0; h < heads; ++h) {
       const QRectF cell(l.left + h * (l.cell + l.gap), y, l.cell, l.cell);
       const size_t i = static_cast<size_t>(r) * heads + h;

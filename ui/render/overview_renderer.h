@@ -6,6 +6,7 @@
 #include <QImage>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 #include "ui/render/figure_renderer.h"
 
@@ -18,6 +19,8 @@ class OverviewRenderer : public FigureRenderer {
   int layers = 0;
   int heads = 0;
   std::vector<int> layer_ids;        // model layer of each grid row
+  QStringList layer_labels;          // of each grid row (axis_labels.h); empty: "L<layer>"
+  QStringList head_labels;           // of each head; empty: "H<head>"
   std::vector<QImage> thumbnails;    // layers x heads, row-major; null images are drawn empty
   int selected_layer = -1;           // grid row, or -1
   int selected_head = -1;
@@ -34,6 +37,8 @@ class OverviewRenderer : public FigureRenderer {
     double left, top, cell, gap;
   };
   Layout layout(const QRectF& area) const;
+  double labelWidth() const;
+  double labelHeight() const;
 };
 
 }  // namespace attnscope::ui

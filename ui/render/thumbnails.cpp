@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ui/document/display_map.h"
+
 namespace attnscope::ui {
 
 QImage shade_image(const RowMatrix& shade, const ColorMap& cmap, int max_side) {
@@ -15,9 +17,14 @@ QImage shade_image(const RowMatrix& shade, const ColorMap& cmap, int max_side) {
     auto* line = reinterpret_cast<QRgb*>(img.scanLine(y));
     for (int x = 0; x < w; ++x) {
       float m = 0;
+      bool any = false;  // a block of masked (NaN) cells only keeps the masked colour
       for (int r = y * block; r < std::min(rows, (y + 1) * block); ++r)
-        for (int c = x * block; c < std::min(cols, (x + 1) * block); ++c) m = std::max(m, shade(r, c));
-      line[x] = cmap.rgb(m);
+        for (int c = x * block; c < std::min(cols, (x + 1) * block); ++c)
+          if (!std::isnan(shade(r, c))) {
+            m = std::max(m, shade(r, c));
+            any = true;
+          }
+      line[x] = any ? cmap.rgb(m) : kMaskedColor.rgb();
     }
   }
   return img;

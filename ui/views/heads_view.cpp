@@ -8,6 +8,7 @@
 #include <qcustomplot.h>
 
 #include "ui/document/analysis_document.h"
+#include "ui/render/axis_labels.h"
 #include "ui/render/heads_plot.h"
 
 namespace attnscope::ui {
@@ -67,8 +68,12 @@ void HeadsView::refresh() {
                      : QString());
   const AttentionMaps& att = document_->analysis()->forward.attentions;
   const bool single = s.method == Method::Raw && s.head_mode == HeadMode::Single;
+  const ModelInfo& model = document_->analysis()->model;
+  QStringList layer_labels, head_labels;
+  for (int l : att.layers) layer_labels << layer_label(model, l);
+  for (int h = 0; h < att.num_heads; ++h) head_labels << head_label(model, h);
   HeadsPlot::setup(plot_, document_->headStats(), att.layers, att.num_heads, stat, ColorMap(s.color_map), single ? s.layer : -1,
-                   single ? s.head : -1, QString());
+                   single ? s.head : -1, QString(), layer_labels, head_labels);
   plot_->replot();
 }
 

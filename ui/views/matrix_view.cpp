@@ -122,8 +122,12 @@ void MatrixView::showTip(QMouseEvent* event) {
   }
   const int q = map_.row_tokens[static_cast<size_t>(cell.y())];
   const int k = map_.col_tokens[static_cast<size_t>(cell.x())];
+  const QString weight =
+      !map_.masked(cell.y(), cell.x()) ? QString::number(map_.values(cell.y(), cell.x()), 'g', 4)
+      : k > q                          ? tr("masked (a causal model's query never sees later keys)")
+                                       : tr("masked (outside this layer's sliding window of %1 keys)").arg(map_.window);
   QToolTip::showText(event->globalPosition().toPoint(),
-                     tr("query %1\nkey %2\nweight %3").arg(document_->tokenTip(q), document_->tokenTip(k)).arg(map_.values(cell.y(), cell.x()), 0, 'g', 4),
+                     tr("query %1\nkey %2\nweight %3").arg(document_->tokenTip(q), document_->tokenTip(k), weight),
                      plot_);
 }
 

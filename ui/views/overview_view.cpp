@@ -7,6 +7,7 @@
 #include "core/pipeline/derived_maps.h"
 #include "ui/document/analysis_document.h"
 #include "ui/document/map_builder.h"
+#include "ui/render/axis_labels.h"
 #include "ui/render/overview_renderer.h"
 #include "ui/render/thumbnails.h"
 
@@ -46,6 +47,8 @@ std::unique_ptr<OverviewRenderer> OverviewView::makeRenderer(const AnalysisDocum
     r->title = QObject::tr("All heads: [CLS] \u2192 patches, each relative to its max");
     r->bar = ColorBar{cmap, 0.0, 1.0, false, QObject::tr("weight / max of the map")};
   }
+  for (int layer : att.layers) r->layer_labels << layer_label(a.model, layer);
+  for (int h = 0; h < att.num_heads; ++h) r->head_labels << head_label(a.model, h);
   for (int layer : att.layers) {
     for (int h = 0; h < att.num_heads; ++h) {
       ViewState s = state;

@@ -58,7 +58,7 @@ std::unique_ptr<TextRenderer> TextView::makeRenderer(const AnalysisDocument& doc
     const int t = m.col_tokens[static_cast<size_t>(c)];
     const Token& tok = a.encoding.tokens[static_cast<size_t>(t)];
     const double w = m.values(row, c);
-    const double shade = per_row ? (row_max > 0 ? w / row_max : 0) : m.shade(row, c);
+    const double shade = per_row ? (row_max > 0 ? w / row_max : 0) : m.masked(row, c) ? 0.0 : m.shade(row, c);
     if (tok.sequence < 0 || tok.begin == tok.end) {
       r->chips.push_back({MatrixPlot::displayLabel(labels.value(t)), t, shade, w});
       continue;
