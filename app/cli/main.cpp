@@ -389,7 +389,7 @@ int cmd_cost(const CostArgs& args) {
 struct BenchArgs {
   std::string model, synthetic, layers;
   BenchOptions bench;
-  bool gemm = false, json = false;
+  bool gemm = false, json = false, bf16 = false;
   int64_t gemm_size = 2048;
 };
 
@@ -401,8 +401,9 @@ int cmd_bench(const BenchArgs& args) {
     return 0;
   }
   if (args.model.empty() == args.synthetic.empty()) fail(ErrorKind::Usage, "give either --model or --synthetic (or --gemm)");
+  if (args.bf16 && args.synthetic.empty()) fail(ErrorKind::Usage, "--bf16 is for --synthetic models (a checkpoint has its own dtype)");
   const auto t0 = std::chrono::steady_clock::now();
-  std::unique_ptr<Model> model = args.synthetic.empty() ? load_model(resolve_model_reference(args.model)) : load_synthetic_model(args.synthetic);
+  std::unique_ptr<Model> model = args.synthetic.empty() ? load_model(resolve_model_reference(args.model)) : load_synthetic_model(args.synthetic, 0, args.bf16);
   const double open_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   BenchOptions o = args.bench;
   if (!args.layers.empty()) o.layers = parse_index_list(args.layers, model->info().num_layers, "--layers");
@@ -573,6 +574,7 @@ int main(int argc, char** argv) {
   cb->add_option("--threads", bench.bench.threads, "Threads (default: all cores)")->check(kNonNegative);
   cb->add_option("--layers", bench.layers, "Capture attention of these layers only, e.g. 0,3,5-7 (default: all)");
   cb->add_flag("--attention-f16", bench.bench.attention_f16, "Keep the attention as float16");
+  cb->add_flag("--bf16", bench.bf16, "Synthetic decoder LLMs: generate the matrices as bfloat16, as a BF16 checkpoint stores them");
   cb->add_flag("--profile", bench.bench.profile, "Also print the median time of each part of the layers");
   cb->add_flag("--gemm", bench.gemm, "Measure the float32 matrix-product peak instead (N x N x N, see --gemm-size)");
   cb->add_option("--gemm-size", bench.gemm_size, "Matrix side of --gemm (default 2048)")->check(CLI::Range(16, 16384));

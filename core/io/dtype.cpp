@@ -71,4 +71,6 @@ float bfloat16_to_float(uint16_t bits) {
 
 uint16_t float_to_half(float value) { return Eigen::numext::bit_cast<uint16_t>(Eigen::half(value)); }
 
+uint16_t float_to_bfloat16(float value) { return Eigen::numext::bit_cast<uint16_t>(Eigen::bfloat16(value)); }
+
 }  // namespace attnscope

@@ -19,5 +19,6 @@ bool is_float(DType t);
 float half_to_float(uint16_t bits);
 float bfloat16_to_float(uint16_t bits);
 uint16_t float_to_half(float value);
+uint16_t float_to_bfloat16(float value);  // round to nearest even, as torch's .to(torch.bfloat16)
 
 }  // namespace attnscope

@@ -123,8 +123,21 @@ Weight WeightStore::get(const std::string& name, const Shape& expected) {
   return w;
 }
 
-Weight WeightStore::get_optional(const std::string& name, const Shape& expected) {
-  if (synthetic_) return has(name) ? generate(name, expected) : Weight{};
+Weight WeightStore::get_optional(const std::string& name, const Shape& expected) { return fetch(name, expected, false); }
+
+Weight WeightStore::get_matrix(const std::string& name, const Shape& expected) {
+  Weight w = fetch(name, expected, true);
+  if (!w) fail(ErrorKind::Model, label() + ": tensor '" + name + "' is missing (expected shape " + shape_to_string(expected) + ")");
+  return w;
+}
+
+Weight WeightStore::fetch(const std::string& name, const Shape& expected, bool compact) {
+  if (synthetic_) {
+    if (!has(name)) return {};
+    Weight w = generate(name, expected);
+    if (!compact && w.compact()) fail(ErrorKind::Model, "synthetic BF16 weight '" + name + "' requested as float32");
+    return w;
+  }
   const Entry* e = lookup(name);
   if (!e) return {};
   const TensorInfo& t = *e->info;
@@ -137,7 +150,11 @@ Weight WeightStore::get_optional(const std::string& name, const Shape& expected)
   Weight w;
   w.shape = t.shape;
   const uint8_t* bytes = e->file->bytes(t);
-  if (t.dtype == DType::F32 && reinterpret_cast<uintptr_t>(bytes) % alignof(float) == 0) {
+  if (compact && expected.size() == 2 && (t.dtype == DType::BF16 || t.dtype == DType::F16) &&
+      reinterpret_cast<uintptr_t>(bytes) % alignof(uint16_t) == 0) {
+    w.half = reinterpret_cast<const uint16_t*>(bytes);
+    w.half_is_bf16 = t.dtype == DType::BF16;
+  } else if (t.dtype == DType::F32 && reinterpret_cast<uintptr_t>(bytes) % alignof(float) == 0) {
     w.data = reinterpret_cast<const float*>(bytes);
   } else {
     converted_.push_back(e->file->read_floats(t));
@@ -165,7 +182,15 @@ const std::vector<std::string>& WeightStore::nonfinite() const {
 #pragma omp parallel for schedule(static) if (nb > 16)
   for (int64_t i = 0; i < nb; ++i) {
     const Block& b = blocks[static_cast<size_t>(i)];
-    const float* d = unscanned_[b.tensor].second.data + b.begin;
+    const Weight& w = unscanned_[b.tensor].second;
+    if (w.compact()) {  // exponent bits all ones: Inf or NaN
+      const uint16_t mask = w.half_is_bf16 ? 0x7f80 : 0x7c00;
+      uint8_t any = 0;
+      for (int64_t j = 0; j < b.size; ++j) any |= (w.half[b.begin + j] & mask) == mask;
+      bad[static_cast<size_t>(i)] = any;
+      continue;
+    }
+    const float* d = w.data + b.begin;
     bad[static_cast<size_t>(i)] = std::isnan((Eigen::Map<const Eigen::ArrayXf>(d, b.size) * 0.0f).sum()) ? 1 : 0;
   }
   std::vector<uint8_t> tensor_bad(unscanned_.size(), 0);
@@ -208,17 +233,27 @@ Weight WeightStore::generate(const std::string& name, const Shape& shape) {
   // uniform(-a, a) has standard deviation a / sqrt(3).
   const float a = rank1 ? 0.02f : 0.02f * std::sqrt(3.0f), offset = scale ? 1.0f : 0.0f;
   const uint64_t key = fnv1a(name) ^ splitmix64(synthetic_->seed);
+  auto value = [&](int64_t i) {
+    const uint64_t r = splitmix64(key + static_cast<uint64_t>(i));
+    const float u = static_cast<float>(r >> 40) * (2.0f / 16777216.0f) - 1.0f;  // [-1, 1)
+    return offset + a * u;
+  };
+  Weight w;
+  w.shape = shape;
+  if (synthetic_->bf16 && shape.size() == 2) {
+    generated_half_.push_back(std::unique_ptr<uint16_t[]>(new uint16_t[static_cast<size_t>(n)]));
+    uint16_t* h = generated_half_.back().get();
+#pragma omp parallel for schedule(static)
+    for (int64_t i = 0; i < n; ++i) h[i] = float_to_bfloat16(value(i));
+    w.half = h;
+    generated_.emplace(name, w);
+    return w;
+  }
   generated_data_.push_back(std::unique_ptr<float[]>(new float[static_cast<size_t>(n)]));
   float* d = generated_data_.back().get();
 #pragma omp parallel for schedule(static)
-  for (int64_t i = 0; i < n; ++i) {
-    const uint64_t r = splitmix64(key + static_cast<uint64_t>(i));
-    const float u = static_cast<float>(r >> 40) * (2.0f / 16777216.0f) - 1.0f;  // [-1, 1)
-    d[i] = offset + a * u;
-  }
-  Weight w;
+  for (int64_t i = 0; i < n; ++i) d[i] = value(i);
   w.data = d;
-  w.shape = shape;
   generated_.emplace(name, w);
   return w;
 }
@@ -227,6 +262,22 @@ std::optional<std::string> WeightStore::find_prefix(const std::vector<std::strin
   for (const auto& p : prefixes)
     if (has(p + probe)) return p;
   return std::nullopt;
+}
+
+void Weight::rows_f32(int64_t r0, int64_t r1, float* out) const {
+  const int64_t c = cols(), n = (r1 - r0) * c;
+  if (data) {
+    std::copy_n(data + r0 * c, n, out);
+  } else if (half_is_bf16) {
+    const uint16_t* h = half + r0 * c;
+    for (int64_t i = 0; i < n; ++i) {
+      const uint32_t u = static_cast<uint32_t>(h[i]) << 16;
+      std::memcpy(out + i, &u, sizeof(float));
+    }
+  } else {
+    const Eigen::half* h = reinterpret_cast<const Eigen::half*>(half + r0 * c);
+    Eigen::Map<Eigen::ArrayXf>(out, n) = Eigen::Map<const Eigen::Array<Eigen::half, Eigen::Dynamic, 1>>(h, n).cast<float>();
+  }
 }
 
 int64_t WeightStore::parameter_count() const {
@@ -238,7 +289,11 @@ int64_t WeightStore::parameter_count() const {
 }
 
 uint64_t WeightStore::file_bytes() const {
-  if (synthetic_) return static_cast<uint64_t>(parameter_count()) * sizeof(float);
+  if (synthetic_) {
+    uint64_t n = 0;
+    for (const auto& [name, w] : generated_) n += static_cast<uint64_t>(w.size()) * (w.compact() ? 2 : 4);
+    return n;
+  }
   uint64_t n = 0;
   for (const auto& f : files_) n += f->file_size();
   return n;

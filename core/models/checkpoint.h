@@ -23,6 +23,7 @@ namespace attnscope {
 struct SyntheticWeights {
   uint64_t seed = 0;
   std::set<std::string> absent;  // e.g. "lm_head.weight": tied to the embeddings, as in the real model
+  bool bf16 = false;  // get_matrix() matrices generated as bfloat16 (rounded), as a BF16 checkpoint stores them
 };
 
 // The files of a Hugging Face model folder that the tool reads. Nothing in the folder is ever
@@ -42,12 +43,20 @@ bool is_pickle_weights(const std::filesystem::path& file);
 // pickle-only folders with instructions to convert. Throws Error(Model).
 CheckpointFiles locate_checkpoint(const std::filesystem::path& dir);
 
-// A weight as float32, either in place in the mapped file or converted once at load time.
+// A weight as float32, either in place in the mapped file or converted once at load time; or,
+// for the large matrices of a 16-bit checkpoint (WeightStore::get_matrix), kept in its file's
+// 16-bit form (`half`, with `data` null) and converted panel by panel where it is used
+// (layers::linear, layers::embed), so a BF16 model is not inflated to an F32 copy.
 struct Weight {
   const float* data = nullptr;
+  const uint16_t* half = nullptr;  // compact weights: BF16 or F16 values
+  bool half_is_bf16 = true;
   Shape shape;
 
-  explicit operator bool() const { return data != nullptr; }
+  explicit operator bool() const { return data != nullptr || half != nullptr; }
+  bool compact() const { return data == nullptr && half != nullptr; }
+  // Rows [r0, r1) as float32 into out (row-major [r1 - r0, cols]); any weight.
+  void rows_f32(int64_t r0, int64_t r1, float* out) const;
   int64_t rows() const { return shape.size() == 2 ? shape[0] : 1; }
   int64_t cols() const { return shape.empty() ? 1 : shape.back(); }
   int64_t size() const { return shape_elements(shape); }
@@ -69,6 +78,9 @@ class WeightStore {
   Weight get(const std::string& name, const Shape& expected);
   // As get(), but returns an empty Weight when the tensor is absent.
   Weight get_optional(const std::string& name, const Shape& expected);
+  // As get() for a rank-2 matrix that is only read through layers::linear / layers::embed: BF16
+  // and F16 tensors stay compact (Weight::half) instead of being converted to float32.
+  Weight get_matrix(const std::string& name, const Shape& expected);
 
   // The first of `prefixes` under which `probe` exists ("" included if listed), e.g. to accept
   // both "bert.encoder..." (task models) and "encoder..." (base models).
@@ -94,6 +106,8 @@ class WeightStore {
   std::optional<SyntheticWeights> synthetic_;
   std::map<std::string, Weight> generated_;  // synthetic weights, by name
   std::deque<std::unique_ptr<float[]>> generated_data_;
+  std::deque<std::unique_ptr<uint16_t[]>> generated_half_;
+  Weight fetch(const std::string& name, const Shape& expected, bool compact);
   std::map<std::string, Entry> entries_;
   std::deque<std::vector<float>> converted_;  // stable storage for converted tensors
   mutable std::vector<std::pair<std::string, Weight>> unscanned_;  // fetched, not yet checked

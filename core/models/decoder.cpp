@@ -14,7 +14,8 @@ namespace attnscope {
 
 namespace {
 
-// P = model.layers.N.; D = hidden, H / Hkv = heads, d = head_dim, F = intermediate.
+// P = model.layers.N.; D = hidden, H / Hkv = heads, d = head_dim, F = intermediate. The matrices
+// of a BF16 / F16 checkpoint stay 16-bit (WeightStore::get_matrix); norms and biases are float32.
 struct DecoderLayer {
   Weight attn_norm;       // P.input_layernorm.weight                 [D]
   Weight wq, wk, wv;      // P.self_attn.{q,k,v}_proj.weight          [H d, D], [Hkv d, D], [Hkv d, D]
@@ -49,19 +50,19 @@ DecoderModel::DecoderModel(const CheckpointFiles& files, const JsonObject& c)
     : a_(read_decoder_architecture(c)), store_(files) {
   const int64_t D = a_.hidden_size, d = a_.head_dim, Q = int64_t(a_.num_heads) * d, KV = int64_t(a_.num_kv_heads) * d,
                 F = a_.intermediate_size, V = a_.vocab_size;
-  tok_embd_ = store_.get("model.embed_tokens.weight", {V, D});
+  tok_embd_ = store_.get_matrix("model.embed_tokens.weight", {V, D});
   norm_ = store_.get("model.norm.weight", {D});
-  output_ = a_.tied_output ? tok_embd_ : store_.get("lm_head.weight", {V, D});
+  output_ = a_.tied_output ? tok_embd_ : store_.get_matrix("lm_head.weight", {V, D});
   for (int il = 0; il < a_.num_layers; ++il) {
     const std::string p = "model.layers." + std::to_string(il) + ".";
     DecoderLayer l;
     l.attn_norm = store_.get(p + "input_layernorm.weight", {D});
     if (a_.fused_qkv) {
-      l.wqkv = store_.get(p + "self_attn.qkv_proj.weight", {Q + 2 * KV, D});
+      l.wqkv = store_.get_matrix(p + "self_attn.qkv_proj.weight", {Q + 2 * KV, D});
     } else {
-      l.wq = store_.get(p + "self_attn.q_proj.weight", {Q, D});
-      l.wk = store_.get(p + "self_attn.k_proj.weight", {KV, D});
-      l.wv = store_.get(p + "self_attn.v_proj.weight", {KV, D});
+      l.wq = store_.get_matrix(p + "self_attn.q_proj.weight", {Q, D});
+      l.wk = store_.get_matrix(p + "self_attn.k_proj.weight", {KV, D});
+      l.wv = store_.get_matrix(p + "self_attn.v_proj.weight", {KV, D});
     }
     if (a_.qkv_bias) {
       l.bq = store_.get(p + "self_attn.q_proj.bias", {Q});
@@ -72,7 +73,7 @@ DecoderModel::DecoderModel(const CheckpointFiles& files, const JsonObject& c)
       l.q_norm = store_.get(p + "self_attn.q_norm.weight", {d});
       l.k_norm = store_.get(p + "self_attn.k_norm.weight", {d});
     }
-    l.wo = store_.get(p + "self_attn.o_proj.weight", {D, Q});
+    l.wo = store_.get_matrix(p + "self_attn.o_proj.weight", {D, Q});
     if (a_.output_bias) l.bo = store_.get(p + "self_attn.o_proj.bias", {D});
     if (a_.sandwich_norms) {
       l.post_attn_norm = store_.get(p + "post_attention_layernorm.weight", {D});
@@ -82,12 +83,12 @@ DecoderModel::DecoderModel(const CheckpointFiles& files, const JsonObject& c)
       l.ffn_norm = store_.get(p + "post_attention_layernorm.weight", {D});
     }
     if (a_.fused_gate_up) {
-      l.w_gate_up = store_.get(p + "mlp.gate_up_proj.weight", {2 * F, D});
+      l.w_gate_up = store_.get_matrix(p + "mlp.gate_up_proj.weight", {2 * F, D});
     } else {
-      l.w_gate = store_.get(p + "mlp.gate_proj.weight", {F, D});
-      l.w_up = store_.get(p + "mlp.up_proj.weight", {F, D});
+      l.w_gate = store_.get_matrix(p + "mlp.gate_proj.weight", {F, D});
+      l.w_up = store_.get_matrix(p + "mlp.up_proj.weight", {F, D});
     }
-    l.w_down = store_.get(p + "mlp.down_proj.weight", {D, F});
+    l.w_down = store_.get_matrix(p + "mlp.down_proj.weight", {D, F});
     layers_.push_back(l);
   }
   inv_freq_global_ = a_.rope.inverse_frequencies(a_.head_dim);
@@ -197,9 +198,11 @@ ForwardResult DecoderModel::forward(const ForwardInput& in, const ForwardOptions
   ForwardResult& res = run.result();
   if (opt.logits != LogitsMode::None) {
     const bool all = opt.logits == LogitsMode::All;
-    res.logits = Tensor({all ? S : 1, a_.vocab_size});
-    if (all) res.logits.matrix().noalias() = last * output_.matrix().transpose();
-    else res.logits.matrix().noalias() = last.bottomRows(1) * output_.matrix().transpose();
+    RowMatrix z;  // [S or 1, V]
+    if (all) layers::linear(last, output_, Weight{}, z);
+    else layers::linear(RowMatrix(last.bottomRows(1)), output_, Weight{}, z);
+    res.logits = Tensor({z.rows(), z.cols()});
+    res.logits.matrix() = z;
     if (a_.final_softcap > 0)
       for (float& z : res.logits.data) z = layers::softcap_score(z, a_.final_softcap);
   }

@@ -87,8 +87,32 @@ void gemm(const float* A, Index lda, const float* B, Index ldb, bool b_is_nk, fl
 #endif
 }
 
+// out = x W^T + b for a compact (16-bit) W [n, k]: panels of W's rows are converted into a
+// per-thread float32 buffer of about 1 MiB and multiplied there, so the weight is read once, in
+// its 16-bit form, and no float32 copy of it exists. The panels run in parallel.
+void linear_compact(const RowMatrix& x, const Weight& w, const Weight& b, RowMatrix& out) {
+  const Index m = x.rows(), n = w.rows(), k = x.cols();
+  out.resize(m, n);
+  const Index panel = std::max<Index>(16, ((Index{1} << 18) / std::max<Index>(k, 1)) & ~Index{15});
+  const Index panels = (n + panel - 1) / panel;
+  const bool parallel = panels > 1 && static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k) >= double(1 << 22);
+#pragma omp parallel for schedule(dynamic) if (parallel)
+  for (Index p = 0; p < panels; ++p) {
+    thread_local std::vector<float> buffer;  // [panel, k]
+    const Index n0 = p * panel, n1 = std::min(n, n0 + panel);
+    buffer.resize(static_cast<size_t>((n1 - n0) * k));
+    w.rows_f32(n0, n1, buffer.data());
+    gemm(x.data(), k, buffer.data(), k, true, out.data() + n0, n, m, n1 - n0, k, b ? b.data + n0 : nullptr);
+  }
+}
+
 // out = x W^T + b (b_is_nk) or x W + b.
 void affine(const RowMatrix& x, const Weight& w, const Weight& b, bool b_is_nk, RowMatrix& out) {
+  if (w.compact()) {
+    if (!b_is_nk) fail(ErrorKind::Model, "a 16-bit weight kept compact must be a torch.nn.Linear weight");
+    linear_compact(x, w, b, out);
+    return;
+  }
   const Index n = b_is_nk ? w.rows() : w.cols(), k = x.cols();
   out.resize(x.rows(), n);
   gemm(x.data(), k, w.data, b_is_nk ? k : n, b_is_nk, out.data(), n, x.rows(), n, k, b ? b.data : nullptr);
@@ -403,7 +427,7 @@ void embed(const Weight& table, const std::vector<int64_t>& ids, RowMatrix& out,
     if (ids[i] < 0 || ids[i] >= vocab)
       fail(ErrorKind::Input, what + " id " + std::to_string(ids[i]) + " at position " + std::to_string(i) +
                                  " is outside [0, " + std::to_string(vocab) + ")");
-    out.row(static_cast<Eigen::Index>(i)) = table.matrix().row(ids[i]);
+    table.rows_f32(ids[i], ids[i] + 1, out.data() + static_cast<Eigen::Index>(i) * dim);
   }
 }
 

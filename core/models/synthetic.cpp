@@ -94,11 +94,11 @@ std::vector<std::string> synthetic_model_names() {
 
 json synthetic_config(const std::string& name) { return find(name).config; }
 
-std::unique_ptr<Model> load_synthetic_model(const std::string& name, uint64_t seed) {
+std::unique_ptr<Model> load_synthetic_model(const std::string& name, uint64_t seed, bool bf16) {
   const SyntheticModel& m = find(name);
   CheckpointFiles files;
   files.dir = "synthetic:" + name;
-  files.synthetic = SyntheticWeights{seed, m.absent};
+  files.synthetic = SyntheticWeights{seed, m.absent, bf16};
   return load_model(files, JsonObject(m.config, "config.json (synthetic " + name + ")"));
 }
 

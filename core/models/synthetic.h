@@ -32,7 +32,9 @@ std::vector<std::string> synthetic_model_names();
 // The config.json of a synthetic model. Throws Error(Usage) naming the known ones.
 nlohmann::json synthetic_config(const std::string& name);
 
-// Builds the model; `seed` picks the weights. ModelInfo::dir is "synthetic:<name>".
-std::unique_ptr<Model> load_synthetic_model(const std::string& name, uint64_t seed = 0);
+// Builds the model; `seed` picks the weights; `bf16`: the matrices a decoder LLM keeps compact
+// (WeightStore::get_matrix) are generated as bfloat16, as a BF16 checkpoint stores them.
+// ModelInfo::dir is "synthetic:<name>".
+std::unique_ptr<Model> load_synthetic_model(const std::string& name, uint64_t seed = 0, bool bf16 = false);
 
 }  // namespace attnscope

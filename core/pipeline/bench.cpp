@@ -130,7 +130,9 @@ GemmBenchResult run_gemm_bench(int64_t m, int64_t n, int64_t k, int iters, int t
   RowMatrix a(m, k), w(n, k), c(m, n);  // w as a torch.nn.Linear weight [out, in]
   for (Eigen::Index i = 0; i < a.size(); ++i) a.data()[i] = u(rng);
   for (Eigen::Index i = 0; i < w.size(); ++i) w.data()[i] = u(rng);
-  const Weight weight{w.data(), {n, k}};
+  Weight weight;
+  weight.data = w.data();
+  weight.shape = {n, k};
   for (int i = 0; i <= iters; ++i) {
     const auto t0 = Clock::now();
     layers::linear(a, weight, Weight{}, c);

@@ -2,12 +2,17 @@
 // reference goldens of ../shared: Qwen 2 / 3, Mistral, Llama 3, Gemma 2 / 3, Phi-3. Ids come from
 // the tokenizer engine, activations from the model; the invariants are checked on every file.
 #include <cmath>
+#include <cstring>
+#include <deque>
 #include <iostream>
 
 #include <gtest/gtest.h>
 
 #include "core/analysis/cost_model.h"
 #include "core/common/error.h"
+#include "core/export/tensor_bundle.h"
+#include "core/io/dtype.h"
+#include "core/models/checkpoint.h"
 #include "core/models/model.h"
 #include "core/pipeline/analyzer.h"
 #include "tests/core/test_checkpoint.h"
@@ -215,4 +220,68 @@ TEST(DecoderModels, SlidingLayersCostTheirBand) {
   EXPECT_EQ(g2.norms, 4);
   EXPECT_TRUE(g2.gated_mlp);
   EXPECT_TRUE(g2.rms_norm);
+}
+
+// A BF16 checkpoint keeps its matrices 16-bit (converted panel by panel in the products) and
+// computes what the float32 checkpoint of the same rounded values computes.
+TEST(DecoderModels, Bf16CheckpointStaysCompactAndMatchesItsFloat32Twin) {
+  ATTNSCOPE_REQUIRE_SHARED();
+  const auto src = shared("models/gemma2-random");
+  SafetensorsFile f((src / "model.safetensors").string());
+  TensorBundle bf16, f32;
+  std::deque<Tensor> keep;  // the float32 twin's values
+  for (const TensorInfo& info : f.tensors()) {
+    const std::string& name = info.name;
+    Tensor t = f.tensor(name);
+    if (t.shape.size() == 2) {
+      BundleArray a;
+      a.name = name;
+      a.dtype = DType::BF16;
+      a.shape = t.shape;
+      a.owned.resize(t.data.size() * 2);
+      for (size_t i = 0; i < t.data.size(); ++i) {
+        const uint16_t h = float_to_bfloat16(t.data[i]);
+        std::memcpy(a.owned.data() + 2 * i, &h, 2);
+        t.data[i] = bfloat16_to_float(h);
+      }
+      a.nbytes = a.owned.size();
+      bf16.arrays.push_back(std::move(a));
+    } else {
+      keep.push_back(t);
+      bf16.add_view(name, keep.back());
+    }
+    keep.push_back(std::move(t));
+    f32.add_view(name, keep.back());
+  }
+  const auto dir16 = test::scratch_dir("gemma2-bf16"), dir32 = test::scratch_dir("gemma2-bf16-as-f32");
+  for (const char* file : {"config.json", "tokenizer.json", "tokenizer_config.json"}) {
+    std::filesystem::copy_file(src / file, dir16 / file, std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::copy_file(src / file, dir32 / file, std::filesystem::copy_options::overwrite_existing);
+  }
+  write_safetensors(bf16, dir16 / "model.safetensors", true);
+  write_safetensors(f32, dir32 / "model.safetensors", true);
+
+  WeightStore store(locate_checkpoint(dir16));
+  EXPECT_TRUE(store.get_matrix("model.layers.0.mlp.down_proj.weight", {64, 192}).compact());
+  EXPECT_FALSE(store.get("model.layers.0.mlp.down_proj.weight", {64, 192}).compact());  // converted on request
+  EXPECT_FALSE(store.get("model.norm.weight", {64}).compact());
+
+  auto m16 = load_model(dir16), m32 = load_model(dir32);
+  EXPECT_LT(m16->info().weights_bytes * 10, m32->info().weights_bytes * 6);
+  const ForwardInput in = test::golden_input(SafetensorsFile(test::golden_files("gemma2-random").front().string()));
+  ForwardOptions opt;
+  opt.hidden_states = true;
+  const ForwardResult a = m16->forward(in, opt), b = m32->forward(in, opt);
+  ASSERT_EQ(a.attentions.data.size(), b.attentions.data.size());
+  double worst_att = 0;
+  for (size_t i = 0; i < a.attentions.data.size(); ++i)
+    worst_att = std::max(worst_att, double(std::abs(a.attentions.data[i] - b.attentions.data[i])));
+  const double logits = test::max_abs_diff(a.logits, b.logits, "logits");
+  EXPECT_LE(worst_att, 1e-5);
+  EXPECT_LE(logits, 1e-4);
+  // And BF16 rounding did change the model: the twins are not the original checkpoint.
+  auto orig = load_model(src);
+  EXPECT_GT(test::max_abs_diff(orig->forward(in, opt).logits, b.logits, "logits"), 1e-4);
+  std::cout << "  BF16 compact vs float32 twin: attentions " << worst_att << ", logits " << logits << "; weights "
+            << m16->info().weights_bytes << " vs " << m32->info().weights_bytes << " bytes\n";
 }
