@@ -6,8 +6,9 @@
 # 1. Forward pass with full attention capture, in process: `attnscope-cli bench --synthetic NAME`
 #    against scripts/bench_torch.py (the eager Hugging Face formulation, attention probabilities
 #    materialised and kept), same shapes and random weights of the same scale, batch 1, float32,
-#    for bert-base 128 & 512 tokens, vit-base-16 224x224, gpt2-small 256, vit-tiny-16 224x224 and
-#    bert-tiny (2 x 128) 128 tokens, at each thread count. PyTorch is Debian's python3-torch on
+#    for bert-base 128 & 512 tokens, vit-base-16 224x224, gpt2-small 256, vit-tiny-16 224x224,
+#    bert-tiny (2 x 128) 128 tokens and the decoder LLMs qwen2.5-0.5b and gemma3-1b at 128 tokens
+#    (float32 weights on both sides), at each thread count. PyTorch is Debian's python3-torch on
 #    OpenBLAS (libopenblas0-pthread) at its best: OPENBLAS_CORETYPE unset (its AVX-512 kernels),
 #    OPENBLAS_NUM_THREADS and torch.set_num_threads = the thread count. Every case runs R times,
 #    Attnscope and PyTorch interleaved; each run's figure is the median of N passes after a
@@ -64,6 +65,8 @@ cases=(
   "gpt2-small 256|--seq 256|--seq 256"
   "vit-tiny-16 224|--image-size 224|--image-size 224"
   "bert-tiny 128|--seq 128|--seq 128"
+  "qwen2.5-0.5b 128|--seq 128|--seq 128"
+  "gemma3-1b 128|--seq 128|--seq 128"
 )
 
 echo "# bench-vs-torch: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"

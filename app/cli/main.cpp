@@ -212,7 +212,26 @@ struct AttendArgs {
   std::string method = "raw", heads;  // derived maps: --method, --heads, --start-layer
   int start_layer = -1;
   std::string memory_budget;  // --memory-budget, e.g. 2G
+  std::vector<std::string> taps;  // --tap NAME[:LAYERS]
 };
+
+// --tap q, --tap resid:0,3-5, --tap hidden:-1 (the embeddings): named capture points (capture.h).
+TapRequest parse_tap_option(const std::string& spec, int num_layers) {
+  const size_t colon = spec.find(':');
+  const std::string name = spec.substr(0, colon);
+  const std::optional<Tap> tap = parse_tap(name);
+  if (!tap) fail(ErrorKind::Usage, "--tap: unknown capture point '" + name + "' (known: " + tap_names() + ")");
+  TapRequest r{*tap, {}};
+  if (colon == std::string::npos) return r;
+  std::string list = spec.substr(colon + 1);
+  if (*tap == Tap::Hidden && (list == "-1" || list.rfind("-1,", 0) == 0)) {
+    r.layers.push_back(-1);
+    list = list.size() > 2 ? list.substr(3) : "";
+  }
+  if (!list.empty())
+    for (int l : parse_index_list(list, num_layers, "--tap " + name)) r.layers.push_back(l);
+  return r;
+}
 
 // The input part of `attend` and `stats`: text or image, truncation, threads, captured layers.
 AnalysisRequest input_request(const AttendArgs& args, const Analyzer& analyzer) {
@@ -236,6 +255,7 @@ AnalysisRequest input_request(const AttendArgs& args, const Analyzer& analyzer) 
   req.forward.attention_f16 = args.attention_f16;
   if (!args.layers.empty()) req.forward.layers = parse_index_list(args.layers, analyzer.info().num_layers, "--layers");
   if (!args.memory_budget.empty()) req.memory_budget = parse_byte_size(args.memory_budget, "--memory-budget");
+  for (const std::string& t : args.taps) req.forward.taps.push_back(parse_tap_option(t, analyzer.info().num_layers));
   return req;
 }
 
@@ -510,6 +530,9 @@ int main(int argc, char** argv) {
   ca->add_option("--out", attend.out, "Output file: .safetensors, .npz or .json")->required();
   ca->add_option("--layers", attend.layers, "Capture attention of these layers only, e.g. 0,3,5-7 (default: all)");
   ca->add_flag("--hidden-states", attend.hidden_states, "Also write hidden_states [L+1,S,D]");
+  ca->add_option("--tap", attend.taps,
+                 "Also write a named capture point, NAME or NAME:LAYERS (e.g. q:0,2 or hidden:-1 for the embeddings), "
+                 "as NAME.LAYER; repeatable. Names: " + tap_names());
   ca->add_flag("--attention-f16", attend.attention_f16, "Keep (and write) the attention as float16: half the memory");
   ca->add_flag("--force", attend.force, "Overwrite the output file if it exists");
   ca->add_option("--memory-budget", attend.memory_budget, "Refuse runs whose outputs would exceed this size, e.g. 2G (default: half the RAM)");

@@ -91,6 +91,9 @@ TensorBundle bundle_analysis(const Analysis& a) {
   if (!f.last_hidden_state.empty()) b.add_view("last_hidden_state", f.last_hidden_state);
   if (!f.logits.empty()) b.add_view("logits", f.logits);
   for (const auto& [name, t] : f.extras) b.add_view(name, t);
+  // Named capture points (ForwardOptions::taps): "resid.3", "q.0", "hidden.embeddings".
+  for (const TappedTensor& t : f.tapped)
+    b.add_view(std::string(to_string(t.tap)) + "." + (t.layer < 0 ? std::string("embeddings") : std::to_string(t.layer)), t.value);
   if (!a.predictions.empty()) {
     nlohmann::ordered_json preds = nlohmann::ordered_json::array();
     for (const auto& p : a.predictions)

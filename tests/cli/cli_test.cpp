@@ -98,6 +98,39 @@ TEST(Cli, AttendReadsTextFileAndWritesEveryFormat) {
   EXPECT_EQ(j["text"], "Attention is all you need.");
 }
 
+// --tap writes named capture points: on gemma2-random the embeddings and layer outputs equal the
+// golden hidden_states, and an attn_probs tap of a layer not in --layers equals its golden map.
+TEST(Cli, AttendWritesNamedCapturePoints) {
+  ATTNSCOPE_REQUIRE_SHARED();
+  SafetensorsFile g(shared("golden/gemma2-random/01_english.safetensors").string());
+  const auto out = test::scratch_dir("attend-taps") / "taps.safetensors";
+  auto r = cli({"attend", "--model", shared("models/gemma2-random").string(), "--text", g.metadata().at("text"), "--out",
+                out.string(), "--layers", "3", "--tap", "hidden:-1,2", "--tap", "attn_probs:1", "--tap", "q:0"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  SafetensorsFile f(out.string());
+  const Tensor hs = g.tensor("hidden_states");  // [5, S, 64]
+  const int64_t S = hs.dim(1);
+  for (auto [name, slot] : {std::pair{"hidden.embeddings", 0}, {"hidden.2", 3}}) {
+    const Tensor t = f.tensor(name);
+    ASSERT_EQ(shape_to_string(t.shape), shape_to_string({S, 64})) << name;
+    double worst = 0;
+    for (int64_t i = 0; i < S * 64; ++i) worst = std::max(worst, double(std::abs(t.data[i] - hs.data[slot * S * 64 + i])));
+    EXPECT_LE(worst, 1e-4) << name;
+  }
+  const Tensor probs = f.tensor("attn_probs.1"), gold = g.tensor("attentions");
+  ASSERT_EQ(shape_to_string(probs.shape), shape_to_string({4, S, S}));
+  double worst = 0;
+  for (int64_t i = 0; i < 4 * S * S; ++i) worst = std::max(worst, double(std::abs(probs.data[i] - gold.data[4 * S * S + i])));
+  EXPECT_LE(worst, 1e-5);
+  EXPECT_EQ(shape_to_string(f.tensor("q.0").shape), shape_to_string({S, 128}));
+  EXPECT_EQ(f.find("q.1"), nullptr);
+
+  auto bad = cli({"attend", "--model", shared("models/gemma2-random").string(), "--text", "a", "--out", out.string(),
+                  "--force", "--tap", "queries"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("unknown capture point 'queries' (known: attn_in, v, q, k,"), std::string::npos) << bad.err;
+}
+
 TEST(Cli, NpzLoadsInNumpyWithoutPickle) {
   if (!std::filesystem::exists("/usr/bin/python3")) GTEST_SKIP() << "no /usr/bin/python3";
   auto probe = test::run_process("/usr/bin/python3", {"-c", "import numpy"});

@@ -13,7 +13,9 @@
 #include "core/export/tensor_bundle.h"
 #include "core/io/dtype.h"
 #include "core/models/checkpoint.h"
+#include "core/io/json_file.h"
 #include "core/models/model.h"
+#include "core/models/synthetic.h"
 #include "core/pipeline/analyzer.h"
 #include "tests/core/test_checkpoint.h"
 #include "tests/support/golden.h"
@@ -284,4 +286,43 @@ TEST(DecoderModels, Bf16CheckpointStaysCompactAndMatchesItsFloat32Twin) {
   EXPECT_GT(test::max_abs_diff(orig->forward(in, opt).logits, b.logits, "logits"), 1e-4);
   std::cout << "  BF16 compact vs float32 twin: attentions " << worst_att << ", logits " << logits << "; weights "
             << m16->info().weights_bytes << " vs " << m32->info().weights_bytes << " bytes\n";
+}
+
+// SmolLM and TinyLlama are Llama: their real config.json keys (core/models/synthetic.cpp) give the
+// descriptor of their model cards. (Their forward pass is the Llama one checked above;
+// `attnscope-cli bench --synthetic smollm-135m` runs it at full size.)
+TEST(DecoderModels, SmolLmAndTinyLlamaConfigsAreLlama) {
+  const Architecture smol = read_decoder_architecture(JsonObject(synthetic_config("smollm-135m"), "smollm"));
+  EXPECT_EQ(smol.family, "llama");
+  EXPECT_EQ(smol.num_heads, 9);
+  EXPECT_EQ(smol.num_kv_heads, 3);
+  EXPECT_EQ(smol.head_dim, 64);
+  EXPECT_TRUE(smol.tied_output);
+  EXPECT_EQ(smol.window, std::vector<int>(30, 0));
+  const Architecture tiny = read_decoder_architecture(JsonObject(synthetic_config("tinyllama-1.1b"), "tinyllama"));
+  EXPECT_EQ(tiny.num_kv_heads, 4);
+  EXPECT_EQ(tiny.head_dim, 64);
+  EXPECT_FALSE(tiny.tied_output);
+  EXPECT_FLOAT_EQ(tiny.norm_eps, 1e-5f);
+  // Config keys the families must refuse rather than misread.
+  nlohmann::json bad = synthetic_config("smollm-135m");
+  bad["rope_scaling"] = {{"rope_type", "yarn"}, {"factor", 4.0}};
+  EXPECT_THROW(read_decoder_architecture(JsonObject(bad, "bad")), Error);
+  bad = synthetic_config("gemma3-1b");
+  bad["layer_types"] = {"sliding_attention"};
+  EXPECT_THROW(read_decoder_architecture(JsonObject(bad, "bad")), Error);
+  // transformers v5's rope_parameters, keyed by layer type (Gemma 3).
+  nlohmann::json v5 = synthetic_config("gemma3-1b");
+  v5.erase("rope_theta");
+  v5.erase("rope_local_base_freq");
+  v5["rope_parameters"] = {{"full_attention", {{"rope_type", "linear"}, {"factor", 8.0}, {"rope_theta", 1e6}}},
+                           {"sliding_attention", {{"rope_type", "default"}, {"rope_theta", 1e4}}}};
+  const Architecture g = read_decoder_architecture(JsonObject(v5, "v5"));
+  EXPECT_EQ(g.rope.scaling, RopeScaling::Linear);
+  EXPECT_EQ(g.rope.factor, 8.0);
+  ASSERT_TRUE(g.local_rope.has_value());
+  EXPECT_EQ(g.local_rope->theta, 1e4);
+  EXPECT_EQ(g.local_rope->scaling, RopeScaling::None);
+  EXPECT_EQ(g.window[5], 0);
+  EXPECT_EQ(g.window[4], 512);
 }
