@@ -637,6 +637,22 @@ or open or paste one.</source>
         <source>%1: H = %2 nats&lt;br&gt;</source>
         <translation>%1：H = %2 奈特&lt;br&gt;</translation>
     </message>
+    <message>
+        <source> (causal, sliding window of %1 keys: only keys %2–%3 are seen)</source>
+        <translation>（因果，%1 个键的滑动窗口：只看得到键 %2–%3）</translation>
+    </message>
+    <message>
+        <source>, RMS-normalised per head, after the rotary position embedding</source>
+        <translation>，逐头 RMS 归一化并经过旋转位置编码之后</translation>
+    </message>
+    <message>
+        <source> (√query_pre_attn_scalar, not √d&lt;sub&gt;k&lt;/sub&gt;)</source>
+        <translation>（√query_pre_attn_scalar，而不是 √d&lt;sub&gt;k&lt;/sub&gt;）</translation>
+    </message>
+    <message>
+        <source>, then soft-capped: %1 · tanh(s / %1), so no score leaves ±%1</source>
+        <translation>，再软截断：%1 · tanh(s / %1)，因此分数不会超出 ±%1</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>

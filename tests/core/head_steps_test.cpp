@@ -178,6 +178,36 @@ TEST(HeadSteps, EncoderAndGpt2ScalingAndMasksMatchTheModel) {
   }
 }
 
+// The decoder families: q/k-norm and RoPE are in the captured q, k; the window, the Gemma 2
+// soft-cap and query_pre_attn_scalar are redone from the internals.
+TEST(HeadSteps, DecoderWindowsSoftCapsAndScalesMatchTheModel) {
+  ATTNSCOPE_REQUIRE_SHARED();
+  for (const char* model : {"gemma2-random", "gemma3-random", "mistral-random", "qwen3-random", "phi3-random"}) {
+    const Worst w = explain_golden(model, test::golden_files(model).front().stem().string().c_str());
+    EXPECT_LE(w.weights_vs_row, 1e-6) << model;
+    EXPECT_LE(w.output_vs_context, 1e-5) << model;
+    EXPECT_LE(w.weights_vs_golden, 1e-5) << model;
+    EXPECT_EQ(w.masked, 0.0) << model;
+  }
+  auto m = load_model(shared("models/gemma2-random"));
+  SafetensorsFile g(test::golden_files("gemma2-random").front().string());
+  ForwardOptions opt;
+  opt.capture_internals = {0};
+  const ForwardResult r = m->forward(test::golden_input(g), opt);
+  const LayerInternals& li = r.internals.layer(0);
+  EXPECT_EQ(li.window, 8);
+  EXPECT_FLOAT_EQ(li.softcap, 5.0f);
+  EXPECT_FLOAT_EQ(li.scale_divisor, std::sqrt(24.0f));
+  ExplainOptions o;
+  o.head = 3;
+  o.query = 20;
+  const HeadSteps s = explain_head(li, o);
+  for (int j = 0; j < li.seq_len; ++j) {
+    EXPECT_EQ(s.mask[static_cast<size_t>(j)], j <= 20 && j > 12 ? 1 : 0) << j;
+    EXPECT_LE(std::abs(s.scaled_scores[static_cast<size_t>(j)]), 5.0);
+  }
+}
+
 TEST(HeadSteps, PaddingKeysAreMaskedAndDistilBertScalesTheQueryFirst) {
   ATTNSCOPE_REQUIRE_SHARED();
   auto m = load_model(shared("models/distilbert-random"));

@@ -250,7 +250,12 @@ void InsideHeadView::refresh() {
                        .arg(i)
                        .arg(d)
                        .arg(S)
-                       .arg(st.causal ? tr(" (causal: keys after the query are masked)") : QString()));
+                       .arg(st.window > 0 ? tr(" (causal, sliding window of %1 keys: only keys %2–%3 are seen)")
+                                                .arg(st.window)
+                                                .arg(std::max(0, i - st.window + 1))
+                                                .arg(i)
+                            : st.causal ? tr(" (causal: keys after the query are masked)")
+                                        : QString()));
 
   // 1. q and K
   {
@@ -268,7 +273,9 @@ void InsideHeadView::refresh() {
     qk_formula_->setText(tr("<b>1. Query and keys</b><br>q<sub>i</sub> = W<sub>Q</sub> x<sub>i</sub>%1 (top row), "
                             "k<sub>j</sub> = W<sub>K</sub> x<sub>j</sub> (one row per token).<br>"
                             "‖q‖ = %2; each head sees its own %3 of the %4 dimensions.")
-                             .arg(a.model.model_type == "llama" ? tr(", after the rotary position embedding") : QString())
+                             .arg(a.model.arch.qk_norm ? tr(", RMS-normalised per head, after the rotary position embedding")
+                                  : a.model.arch.positions == PositionKind::Rotary ? tr(", after the rotary position embedding")
+                                                                                  : QString())
                              .arg(num(std::sqrt(qn)))
                              .arg(d)
                              .arg(a.model.hidden_size));
@@ -306,6 +313,11 @@ void InsideHeadView::refresh() {
     p->replot();
     const QString divisor = st.scale_divisor == std::sqrt(double(d)) ? QString("√%1 = %2").arg(d).arg(num(st.scale_divisor, 4))
                                                                      : num(st.scale_divisor, 4);
+    QString scaled_how = divisor;
+    if (st.scale_divisor != std::sqrt(double(d)) && a.model.arch.query_scale > 0)
+      scaled_how += tr(" (√query_pre_attn_scalar, not √d<sub>k</sub>)");
+    if (st.softcap > 0)
+      scaled_how += tr(", then soft-capped: %1 · tanh(s / %1), so no score leaves ±%1").arg(num(st.softcap, 4));
     score_formula_->setText(tr("<b>2. Scores</b><br>s<sub>j</sub> = q·k<sub>j</sub>%1; largest at %2: %3<br>"
                                "scaled: s<sub>j</sub> / %4 → %5<br>"
                                "<i>Why divide:</i> q·k is a sum of %6 products, so it grows with d<sub>k</sub>; "
@@ -313,7 +325,7 @@ void InsideHeadView::refresh() {
                                 .arg(st.scale_query_first ? tr(" (this model divides q first)") : QString())
                                 .arg(tok(labels, best))
                                 .arg(num(st.raw_scores[best]))
-                                .arg(divisor)
+                                .arg(scaled_how)
                                 .arg(num(st.scaled_scores[best]))
                                 .arg(d));
   }
