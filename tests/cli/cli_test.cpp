@@ -58,6 +58,22 @@ TEST(Cli, InfoDescribesTheModel) {
   EXPECT_NE(t.out.find("heads           8 (4 key/value heads), head dim 8"), std::string::npos) << t.out;
 }
 
+// info prints what the architecture descriptor read from config.json.
+TEST(Cli, InfoDescribesTheDecoderArchitecture) {
+  ATTNSCOPE_REQUIRE_SHARED();
+  auto r = cli({"info", "--model", shared("models/gemma2-random").string(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto d = nlohmann::json::parse(r.out)["descriptor"];
+  EXPECT_EQ(d["windows"], nlohmann::json::parse("[8,0,8,0]"));
+  EXPECT_EQ(d["norm"], "RMSNorm, eps 1e-06, scale (1 + w), before and after each block");
+  EXPECT_EQ(d["attention"], "2 sliding-window layer(s) (0,2, window 8), 2 global; scores x 0.204124 (query_pre_attn_scalar); soft-cap 5");
+  EXPECT_EQ(d["output"], "tied to the embeddings; embeddings x 8; final soft-cap 3");
+  auto t = cli({"info", "--model", shared("models/llama3-random").string()});
+  EXPECT_NE(t.out.find("positions       rotary, theta 10000, llama3 scaling x4 (low 1, high 4, original 64)"), std::string::npos) << t.out;
+  auto bert = cli({"info", "--model", shared("models/bert-random").string(), "--json"});
+  EXPECT_FALSE(nlohmann::json::parse(bert.out).contains("descriptor"));
+}
+
 TEST(Cli, AttendWritesGoldenAttentionsAndLogits) {
   ATTNSCOPE_REQUIRE_SHARED();
   const auto dir = test::scratch_dir("attend");
