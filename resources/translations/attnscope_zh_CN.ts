@@ -392,6 +392,10 @@
         <source>token %1 · weight %2</source>
         <translation>词元 %1 · 权重 %2</translation>
     </message>
+    <message>
+        <source>sliding window %1</source>
+        <translation>滑动窗口 %1</translation>
+    </message>
 </context>
 <context>
     <name>HeadsView</name>

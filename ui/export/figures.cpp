@@ -36,7 +36,10 @@ QString figure_title(const AnalysisDocument& doc, const ViewState& s, ViewKind v
   if (view == ViewKind::Heads) return t + dot + QCoreApplication::translate("Figures", "head statistics");
   if (view == ViewKind::Cost) return t + dot + QCoreApplication::translate("Figures", "cost");
   if (view == ViewKind::Prediction) return t + dot + QCoreApplication::translate("Figures", "predictions");
-  return t + dot + describe(s) + dot + display_name(s.method) + dot + display_name(s.normalization);
+  QString layer = describe(s);
+  const int window = doc.hasAnalysis() && s.method == Method::Raw ? doc.analysis()->model.window(s.layer) : 0;
+  if (window > 0) layer += dot + QCoreApplication::translate("Figures", "sliding window %1").arg(window);
+  return t + dot + layer + dot + display_name(s.method) + dot + display_name(s.normalization);
 }
 
 QString figure_stem(const ViewState& s, ViewKind view) {
