@@ -326,3 +326,46 @@ TEST(DecoderModels, SmolLmAndTinyLlamaConfigsAreLlama) {
   EXPECT_EQ(g.window[5], 0);
   EXPECT_EQ(g.window[4], 512);
 }
+
+// Past 256 tokens the attention runs in blocks of query rows, each starting at its first row's
+// window: on 700 tokens every row of a sliding layer equals a softmax over exactly the window,
+// computed here in double from the tapped q and k.
+TEST(DecoderModels, LongInputsKeepTheWindowAcrossBlocks) {
+  ATTNSCOPE_REQUIRE_SHARED();
+  auto m = load_model(shared("models/mistral-random"));
+  ForwardInput in;
+  for (int i = 0; i < 700; ++i) in.input_ids.push_back(3 + (i * 37) % 500);
+  ForwardOptions opt;
+  opt.layers = {1};
+  opt.taps = {{Tap::Q, {1}}, {Tap::K, {1}}};
+  const ForwardResult r = m->forward(in, opt);
+  const Tensor* q = r.find_tapped(Tap::Q, 1);
+  const Tensor* k = r.find_tapped(Tap::K, 1);
+  ASSERT_TRUE(q && k);
+  const int S = 700, d = 16, W = 8;
+  double worst = 0;
+  for (int h = 0; h < 4; ++h) {
+    const ConstMatrixMap a = r.attentions.head(1, h);
+    const int kvh = h / 2;
+    for (int i = 0; i < S; ++i) {
+      std::vector<double> s;
+      double mx = -INFINITY, sum = 0;
+      for (int j = std::max(0, i - W + 1); j <= i; ++j) {
+        double dot = 0;
+        for (int c = 0; c < d; ++c) dot += double(q->data[size_t(i) * 64 + h * d + c]) * k->data[size_t(j) * 32 + kvh * d + c];
+        s.push_back(dot / 4.0);
+        mx = std::max(mx, s.back());
+      }
+      for (double& x : s) sum += (x = std::exp(x - mx));
+      for (int j = 0; j < S; ++j) {
+        const int jj = j - std::max(0, i - W + 1);
+        const double want = jj >= 0 && j <= i ? s[size_t(jj)] / sum : 0.0;
+        if (want == 0.0) {
+          EXPECT_EQ(a(i, j), 0.0f);
+        }
+        worst = std::max(worst, std::abs(a(i, j) - want));
+      }
+    }
+  }
+  EXPECT_LE(worst, 1e-5);
+}
