@@ -303,6 +303,10 @@
         <source>; measured %1 ms.</source>
         <translation>；实测 %1 毫秒。</translation>
     </message>
+    <message>
+        <source> That is a global layer: %1 of the %2 layers slide with a window of %3 keys, so past n = %3 their attention grows as %3·n, not n².</source>
+        <translation>以上是全局层的数字：%2 层中有 %1 层使用 %3 个键的滑动窗口，n 超过 %3 之后，它们的注意力开销按 %3·n 增长，而不是 n²。</translation>
+    </message>
 </context>
 <context>
     <name>ExportController</name>

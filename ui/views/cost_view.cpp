@@ -247,6 +247,15 @@ void CostView::refresh() {
                      .arg(si(layer_cost(shape, 1).linear_flops(), ""))
                      .arg(si(layer_cost(shape, 1).quadratic_flops(), ""))
                      .arg(std::lround(crossover));
+  int sliding = 0, window = 0;
+  for (int l = 0; l < info.num_layers; ++l)
+    if (info.window(l) > 0) ++sliding, window = info.window(l);
+  if (sliding > 0)
+    text += tr(" That is a global layer: %1 of the %2 layers slide with a window of %3 keys, so past n = %3 their "
+               "attention grows as %3·n, not n².")
+                .arg(sliding)
+                .arg(info.num_layers)
+                .arg(window);
   if (n_now > 0) {
     const ModelCost c = model_cost(shape, n_now);
     text += tr(" This input (n = %1): %2FLOPs, of which %3% in the n² part; memory %4B")
