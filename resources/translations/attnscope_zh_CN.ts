@@ -188,6 +188,10 @@
         <source>Heads (e.g. 0,2,5):</source>
         <translation>注意力头（例如 0,2,5）：</translation>
     </message>
+    <message>
+        <source>head %1 (kv %2)</source>
+        <translation>第 %1 个头（kv %2）</translation>
+    </message>
 </context>
 <context>
     <name>CostView</name>

@@ -86,7 +86,10 @@ ControlsBar::ControlsBar(AnalysisDocument* document, QWidget* parent) : QWidget(
 void ControlsBar::rebuildHeadChoices() {
   syncing_ = true;
   head_->clear();
-  for (int h = 0; h < document_->numHeads(); ++h) head_->addItem(tr("head %1").arg(h), h);
+  const bool grouped = document_->analyzer() && document_->analyzer()->info().num_kv_heads > 0 &&
+                       document_->analyzer()->info().num_kv_heads < document_->analyzer()->info().num_heads;
+  for (int h = 0; h < document_->numHeads(); ++h)
+    head_->addItem(grouped ? tr("head %1 (kv %2)").arg(h).arg(document_->analyzer()->info().kv_head(h)) : tr("head %1").arg(h), h);
   head_->addItem(tr("mean of heads"), kMean);
   head_->addItem(tr("max of heads"), kMax);
   head_->addItem(tr("min of heads"), kMin);
