@@ -231,6 +231,16 @@ Architecture read_gemma3(const JsonObject& c) {
   return a;
 }
 
+// Gemma3ForConditionalGeneration (gemma-3-4b and larger): the language model's config is
+// text_config; the vision tower is not run.
+Architecture read_gemma3_multimodal(const JsonObject& c) {
+  const std::optional<JsonObject> text = c.object("text_config");
+  if (!text) c.fail_key("text_config", "is needed: a gemma3 checkpoint keeps its language model's config there");
+  Architecture a = read_gemma3(*text);
+  a.family = "gemma3";
+  return a;
+}
+
 Architecture read_phi3(const JsonObject& c) {
   Architecture a = read_mistral_like(c, "phi3");
   a.fused_qkv = a.fused_gate_up = true;
@@ -243,7 +253,8 @@ struct Family {
 };
 
 constexpr Family kFamilies[] = {
-    {"gemma2", read_gemma2}, {"gemma3_text", read_gemma3}, {"llama", read_llama}, {"mistral", read_mistral},
+    {"gemma2", read_gemma2}, {"gemma3", read_gemma3_multimodal}, {"gemma3_text", read_gemma3},
+    {"llama", read_llama},   {"mistral", read_mistral},
     {"phi3", read_phi3},     {"qwen2", read_qwen2},        {"qwen3", read_qwen3},
 };
 

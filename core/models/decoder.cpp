@@ -14,7 +14,7 @@ namespace attnscope {
 
 namespace {
 
-// P = model.layers.N.; D = hidden, H / Hkv = heads, d = head_dim, F = intermediate. The matrices
+// P = model.layers.N. (multimodal: language_model.model.layers.N.); D = hidden, H / Hkv = heads, d = head_dim, F = intermediate. The matrices
 // of a BF16 / F16 checkpoint stay 16-bit (WeightStore::get_matrix); norms and biases are float32.
 struct DecoderLayer {
   Weight attn_norm;       // P.input_layernorm.weight                 [D]
@@ -50,11 +50,18 @@ DecoderModel::DecoderModel(const CheckpointFiles& files, const JsonObject& c)
     : a_(read_decoder_architecture(c)), store_(files) {
   const int64_t D = a_.hidden_size, d = a_.head_dim, Q = int64_t(a_.num_heads) * d, KV = int64_t(a_.num_kv_heads) * d,
                 F = a_.intermediate_size, V = a_.vocab_size;
-  tok_embd_ = store_.get_matrix("model.embed_tokens.weight", {V, D});
-  norm_ = store_.get("model.norm.weight", {D});
-  output_ = a_.tied_output ? tok_embd_ : store_.get_matrix("lm_head.weight", {V, D});
+  // M = "model." or, in multimodal checkpoints (Gemma 3 4B+), the language model's prefix.
+  const std::string M =
+      store_.find_prefix({"model.", "language_model.model.", "model.language_model."}, "embed_tokens.weight").value_or("model.");
+  tok_embd_ = store_.get_matrix(M + "embed_tokens.weight", {V, D});
+  norm_ = store_.get(M + "norm.weight", {D});
+  if (!a_.tied_output)
+    output_ = store_.get_matrix(store_.find_prefix({"", "language_model."}, "lm_head.weight").value_or("") + "lm_head.weight", {V, D});
+  else
+    output_ = tok_embd_;
+  if (M != "model.") info_.warnings.push_back("multimodal checkpoint: only the language model runs (text input)");
   for (int il = 0; il < a_.num_layers; ++il) {
-    const std::string p = "model.layers." + std::to_string(il) + ".";
+    const std::string p = M + "layers." + std::to_string(il) + ".";
     DecoderLayer l;
     l.attn_norm = store_.get(p + "input_layernorm.weight", {D});
     if (a_.fused_qkv) {

@@ -9,6 +9,7 @@
 
 #include "core/common/error.h"
 #include "core/io/json_file.h"
+#include "core/models/architecture.h"
 #include "core/models/checkpoint.h"
 #include "core/pipeline/install_paths.h"
 
@@ -56,15 +57,19 @@ ModelEntry describe_model_folder(const fs::path& dir, const std::string& source)
     e.model_type = j.value("model_type", "");
     if (j.contains("architectures") && j["architectures"].is_array() && !j["architectures"].empty() && j["architectures"][0].is_string())
       e.architecture = j["architectures"][0].get<std::string>();
-    e.layers = int_field(j, {"num_hidden_layers", "n_layer", "n_layers"});
-    e.heads = int_field(j, {"num_attention_heads", "n_head", "n_heads"});
+    // Multimodal decoders (Gemma 3 4B+) keep the language model's shape in text_config.
+    const auto& shape = j.contains("text_config") && j["text_config"].is_object() ? j["text_config"] : j;
+    e.layers = int_field(shape, {"num_hidden_layers", "n_layer", "n_layers"});
+    e.heads = int_field(shape, {"num_attention_heads", "n_head", "n_heads"});
   } catch (const Error& err) {
     e.problem = err.what();
   } catch (const std::exception&) {  // e.g. "model_type": 3
     e.problem = "config.json has unexpected types";
   }
   std::error_code ec;
-  e.image = fs::is_regular_file(dir / "preprocessor_config.json", ec) || e.model_type == "vit" || e.model_type == "deit";
+  // A multimodal LLM's preprocessor is for its vision tower, which does not run: a text model here.
+  e.image = (fs::is_regular_file(dir / "preprocessor_config.json", ec) && !is_decoder_family(e.model_type)) ||
+            e.model_type == "vit" || e.model_type == "deit";
   bool weights = false, pickle = false;
   for (const auto& f : fs::directory_iterator(dir, ec)) {
     const std::string ext = f.path().extension().string();

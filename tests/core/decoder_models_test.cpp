@@ -369,3 +369,32 @@ TEST(DecoderModels, LongInputsKeepTheWindowAcrossBlocks) {
   }
   EXPECT_LE(worst, 1e-5);
 }
+
+// Gemma3ForConditionalGeneration (Gemma 3 4B and larger): the text model's config under
+// text_config, its tensors under language_model.model. (transformers 4.5x) or
+// model.language_model. (v5), a vision tower that is not run.
+TEST(DecoderModels, MultimodalGemma3RunsItsLanguageModel) {
+  ATTNSCOPE_REQUIRE_SHARED();
+  const auto src = shared("models/gemma3-random");
+  SafetensorsFile g(test::golden_files("gemma3-random").front().string());
+  for (const std::string prefix : {"language_model.model.", "model.language_model."}) {
+    SCOPED_TRACE(prefix);
+    test::CheckpointBuilder b(src, [&](const std::string& name) { return prefix + name.substr(6); });  // drop "model."
+    b.add_random("vision_tower.vision_model.embeddings.patch_embedding.weight", {8, 3, 14, 14}, 0.0f, 0.02f);
+    const nlohmann::json text = b.config;
+    b.config = {{"model_type", "gemma3"}, {"architectures", {"Gemma3ForConditionalGeneration"}}, {"text_config", text},
+                {"vision_config", {{"model_type", "siglip_vision_model"}}}};
+    const auto dir = test::scratch_dir("gemma3-multimodal");
+    b.write(dir);
+    auto m = load_model(dir);
+    EXPECT_EQ(m->info().model_type, "gemma3");
+    EXPECT_EQ(m->info().architecture, "Gemma3ForConditionalGeneration");
+    EXPECT_EQ(m->info().arch.window, (std::vector<int>{8, 8, 0, 8}));
+    ASSERT_EQ(m->info().warnings.size(), 1u);
+    EXPECT_NE(m->info().warnings[0].find("only the language model runs"), std::string::npos);
+    const ForwardResult r = test::expect_matches_golden(*m, test::golden_files("gemma3-random").front());
+    EXPECT_EQ(test::max_upper_triangle(r.attentions), 0.0f);
+  }
+  nlohmann::json no_text = {{"model_type", "gemma3"}};
+  EXPECT_THROW(read_decoder_architecture(JsonObject(no_text, "config.json")), Error);
+}

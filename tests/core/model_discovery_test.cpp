@@ -77,6 +77,20 @@ TEST(ModelDiscovery, FindsSnapshotsInTheHubCacheAndFoldersOnTheModelPath) {
   EXPECT_EQ(found[2].problem, "only pickle weights (convert to safetensors)");
 }
 
+// Gemma 3 4B+: the shape is in text_config and the preprocessor is the (unused) vision tower's.
+TEST(ModelDiscovery, MultimodalDecodersAreListedAsTextModelsWithTheirShape) {
+  const fs::path root = test::scratch_dir("discovery-gemma3");
+  write(root / "gemma-3-4b-it/config.json",
+        R"({"model_type":"gemma3","architectures":["Gemma3ForConditionalGeneration"],"text_config":{"num_hidden_layers":34,"num_attention_heads":8}})");
+  write(root / "gemma-3-4b-it/preprocessor_config.json", "{}");
+  write(root / "gemma-3-4b-it/model.safetensors", std::string(10, 'x'));
+  const ModelEntry e = describe_model_folder(root / "gemma-3-4b-it", "test");
+  EXPECT_EQ(e.layers, 34);
+  EXPECT_EQ(e.heads, 8);
+  EXPECT_FALSE(e.image);
+  EXPECT_TRUE(e.problem.empty()) << e.problem;
+}
+
 TEST(ModelDiscovery, RecentFoldersComeFirstWithoutDuplicates) {
   ATTNSCOPE_REQUIRE_SHARED();
   EnvVar a("HF_HUB_CACHE", "/nonexistent"), b("ATTNSCOPE_MODEL_PATH", test::shared("models").string());
