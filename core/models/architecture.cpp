@@ -149,19 +149,20 @@ Architecture read_llama(const JsonObject& c) {
   return a;
 }
 
-// Mistral and Phi-3: SwiGLU, untied by default, sliding_window (when set) on every layer.
-Architecture read_mistral_like(const JsonObject& c, const std::string& family) {
+// Mistral and Phi-3: SwiGLU, untied by default, sliding_window (when set) on every layer; a
+// config without the key gets the class default (MistralConfig 4096, Phi3Config none).
+Architecture read_mistral_like(const JsonObject& c, const std::string& family, int default_window) {
   Architecture a = read_common(c, family, 0);
   a.mlp = read_mlp(c, "silu");
   a.tied_output = c.boolean_or("tie_word_embeddings", false);
   read_rope(c, a, 10000.0);
-  const int w = read_window(c);
+  const int w = c.json().contains("sliding_window") ? read_window(c) : default_window;
   if (!read_layer_types(c, a, w))
     for (int& x : a.window) x = w;
   return a;
 }
 
-Architecture read_mistral(const JsonObject& c) { return read_mistral_like(c, "mistral"); }
+Architecture read_mistral(const JsonObject& c) { return read_mistral_like(c, "mistral", 4096); }
 
 Architecture read_qwen2(const JsonObject& c) {
   Architecture a = read_common(c, "qwen2", 0);
@@ -242,7 +243,7 @@ Architecture read_gemma3_multimodal(const JsonObject& c) {
 }
 
 Architecture read_phi3(const JsonObject& c) {
-  Architecture a = read_mistral_like(c, "phi3");
+  Architecture a = read_mistral_like(c, "phi3", 0);
   a.fused_qkv = a.fused_gate_up = true;
   return a;
 }

@@ -126,6 +126,12 @@ TEST(DecoderModels, DescriptorsReadFromTheConfigs) {
   EXPECT_TRUE(q2.arch.qkv_bias);
   EXPECT_FALSE(q2.arch.output_bias);
   EXPECT_EQ(info("mistral-random").arch.window, (std::vector<int>{8, 8}));
+  // Missing keys take the class defaults; null switches the window off.
+  nlohmann::json mc = read_json_file(shared("models/mistral-random/config.json"), "config.json");
+  mc["sliding_window"] = nullptr;
+  EXPECT_EQ(read_decoder_architecture(JsonObject(mc, "c")).window, (std::vector<int>{0, 0}));
+  mc.erase("sliding_window");
+  EXPECT_EQ(read_decoder_architecture(JsonObject(mc, "c")).window, (std::vector<int>{4096, 4096}));
   const ModelInfo l3 = info("llama3-random");
   EXPECT_EQ(l3.arch.rope.scaling, RopeScaling::Llama3);
   // golden/README.md: [1, 0.316228, 0.1, ...] -> [1, 0.254648, 0.0254648, 0.00790569, ...]
