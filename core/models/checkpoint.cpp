@@ -7,6 +7,7 @@
 
 #include "core/common/error.h"
 #include "core/io/bounded_read.h"
+#include "core/io/dtype.h"
 #include "core/io/json_file.h"
 
 namespace attnscope {
@@ -270,10 +271,7 @@ void Weight::rows_f32(int64_t r0, int64_t r1, float* out) const {
     std::copy_n(data + r0 * c, n, out);
   } else if (half_is_bf16) {
     const uint16_t* h = half + r0 * c;
-    for (int64_t i = 0; i < n; ++i) {
-      const uint32_t u = static_cast<uint32_t>(h[i]) << 16;
-      std::memcpy(out + i, &u, sizeof(float));
-    }
+    for (int64_t i = 0; i < n; ++i) out[i] = bfloat16_to_float(h[i]);
   } else {
     const Eigen::half* h = reinterpret_cast<const Eigen::half*>(half + r0 * c);
     Eigen::Map<Eigen::ArrayXf>(out, n) = Eigen::Map<const Eigen::Array<Eigen::half, Eigen::Dynamic, 1>>(h, n).cast<float>();

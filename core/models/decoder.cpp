@@ -43,7 +43,7 @@ class DecoderModel final : public Model {
   Weight norm_;      // model.norm.weight          [D]
   Weight output_;    // lm_head.weight             [V, D] (tied: = tok_embd_)
   std::vector<DecoderLayer> layers_;
-  std::vector<float> inv_freq_global_, inv_freq_local_;  // [rotated dims / 2]
+  std::vector<float> inv_freq_global_, inv_freq_local_;  // [rotated dims / 2]; local: Gemma 3 only
 };
 
 DecoderModel::DecoderModel(const CheckpointFiles& files, const JsonObject& c)
@@ -99,7 +99,7 @@ DecoderModel::DecoderModel(const CheckpointFiles& files, const JsonObject& c)
     layers_.push_back(l);
   }
   inv_freq_global_ = a_.rope.inverse_frequencies(a_.head_dim);
-  inv_freq_local_ = a_.local_rope ? a_.local_rope->inverse_frequencies(a_.head_dim) : inv_freq_global_;
+  if (a_.local_rope) inv_freq_local_ = a_.local_rope->inverse_frequencies(a_.head_dim);
 
   info_.set_architecture(a_);
   info_.head = HeadKind::LanguageModel;
@@ -126,6 +126,9 @@ ForwardResult DecoderModel::forward(const ForwardInput& in, const ForwardOptions
   layers::embed(tok_embd_, in.input_ids, x, "token");
   if (a_.embedding_scale != 1) x *= a_.embedding_scale;
   run.cb(x, Tap::Hidden, -1);
+
+  const layers::RopeTable rope_global(inv_freq_global_, S);
+  const layers::RopeTable rope_local(inv_freq_local_, a_.local_rope ? S : 0);  // Gemma 3's sliding layers
 
   layers::AttentionParams ap;
   ap.num_heads = H;
@@ -157,9 +160,9 @@ ForwardResult DecoderModel::forward(const ForwardInput& in, const ForwardOptions
         layers::head_rms_norm(q, H, d, L.q_norm, eps, off);
         layers::head_rms_norm(k, Hkv, d, L.k_norm, eps, off);
       }
-      const std::vector<float>& inv_freq = a_.sliding(il) ? inv_freq_local_ : inv_freq_global_;
-      layers::rope(q, H, d, inv_freq);
-      layers::rope(k, Hkv, d, inv_freq);
+      const layers::RopeTable& table = a_.local_rope && a_.sliding(il) ? rope_local : rope_global;
+      layers::rope(q, H, d, table);
+      layers::rope(k, Hkv, d, table);
       run.cb(q, Tap::Q, il);
       run.cb(k, Tap::K, il);
       ap.window = a_.window[static_cast<size_t>(il)];

@@ -136,48 +136,53 @@ void layer_norm(const RowMatrix& x, const Weight& w, const Weight& b, float eps,
   });
 }
 
+// One row of an RMSNorm: out = w * x / sqrt(mean(x^2) + eps), the sum of squares in double.
+void rms_row(const float* x, float* out, Index n, const Eigen::ArrayXf& w, float eps) {
+  const ConstArrayMap xr(x, n);
+  const double ss = xr.cast<double>().square().sum();
+  const float rs = 1.0f / std::sqrt(static_cast<float>(ss / static_cast<double>(n)) + eps);
+  ArrayMap(out, n) = w * (xr * rs);
+}
+
 void rms_norm(const RowMatrix& x, const Weight& w, float eps, RowMatrix& out, float offset) {
   const Index n = x.cols();
   out.resize(x.rows(), n);
   const Eigen::ArrayXf wa = ConstArrayMap(w.data, n) + offset;
   parallel_rows(x.rows(), n, [&](Index r0, Index r1) {
-    for (Index r = r0; r < r1; ++r) {
-      const ConstArrayMap xr(x.data() + r * n, n);
-      const double ss = xr.cast<double>().square().sum();
-      const float rs = 1.0f / std::sqrt(static_cast<float>(ss / static_cast<double>(n)) + eps);
-      ArrayMap(out.data() + r * n, n) = wa * (xr * rs);
-    }
+    for (Index r = r0; r < r1; ++r) rms_row(x.data() + r * n, out.data() + r * n, n, wa, eps);
   });
 }
 
 void head_rms_norm(RowMatrix& x, int n_heads, int head_dim, const Weight& w, float eps, float offset) {
   const Eigen::ArrayXf wa = ConstArrayMap(w.data, head_dim) + offset;
-  for (Index r = 0; r < x.rows(); ++r)
-    for (int h = 0; h < n_heads; ++h) {
-      ArrayMap v(x.data() + r * x.cols() + static_cast<Index>(h) * head_dim, head_dim);
-      const double ss = v.cast<double>().square().sum();
-      const float rs = 1.0f / std::sqrt(static_cast<float>(ss / static_cast<double>(head_dim)) + eps);
-      v = wa * (v * rs);
+  const Index heads = x.rows() * n_heads;  // rows of head_dim features, in place
+  for (Index i = 0; i < heads; ++i) rms_row(x.data() + i * head_dim, x.data() + i * head_dim, head_dim, wa, eps);
+}
+
+RopeTable::RopeTable(const std::vector<float>& inv_freq, Index seq_len) {
+  const Index half = static_cast<Index>(inv_freq.size());
+  cos.resize(seq_len, half);
+  sin.resize(seq_len, half);
+  for (Index pos = 0; pos < seq_len; ++pos)
+    for (Index j = 0; j < half; ++j) {
+      const float f = static_cast<float>(pos) * inv_freq[static_cast<size_t>(j)];
+      cos(pos, j) = std::cos(f);
+      sin(pos, j) = std::sin(f);
     }
 }
 
-void rope(RowMatrix& x, int n_heads, int head_dim, const std::vector<float>& inv_freq) {
-  const int half = static_cast<int>(inv_freq.size());
-  std::vector<float> cos(static_cast<size_t>(half)), sin(static_cast<size_t>(half));
+void rope(RowMatrix& x, int n_heads, int head_dim, const RopeTable& table) {
+  const Index half = table.cos.cols();
   for (Index pos = 0; pos < x.rows(); ++pos) {
-    const float fpos = static_cast<float>(pos);
-    for (int j = 0; j < half; ++j) {
-      const float f = fpos * inv_freq[static_cast<size_t>(j)];
-      cos[static_cast<size_t>(j)] = std::cos(f);
-      sin[static_cast<size_t>(j)] = std::sin(f);
-    }
+    const float* c = table.cos.data() + pos * half;
+    const float* s = table.sin.data() + pos * half;
     float* row = x.data() + pos * x.cols();
     for (int h = 0; h < n_heads; ++h) {
       float* v = row + h * head_dim;
-      for (int j = 0; j < half; ++j) {
+      for (Index j = 0; j < half; ++j) {
         const float a = v[j], b = v[j + half];
-        v[j] = a * cos[static_cast<size_t>(j)] - b * sin[static_cast<size_t>(j)];
-        v[j + half] = b * cos[static_cast<size_t>(j)] + a * sin[static_cast<size_t>(j)];
+        v[j] = a * c[j] - b * s[j];
+        v[j + half] = b * c[j] + a * s[j];
       }
     }
   }

@@ -22,10 +22,16 @@ void rms_norm(const RowMatrix& x, const Weight& w, float eps, RowMatrix& out, fl
 // The same RMSNorm over each head's head_dim features of x [S, n_heads*head_dim], in place, with
 // one weight [head_dim] shared by the heads (Qwen 3 and Gemma 3 q_norm / k_norm).
 void head_rms_norm(RowMatrix& x, int n_heads, int head_dim, const Weight& w, float eps, float offset);
+// cos and sin of the rotary angles pos * inv_freq (float32) for positions 0..S-1, each [S, half]:
+// computed once per forward pass and rope kind, then applied to q and k of every layer.
+struct RopeTable {
+  RowMatrix cos, sin;
+  RopeTable(const std::vector<float>& inv_freq, Eigen::Index seq_len);
+};
 // Rotary embeddings of positions 0..S-1 on x [S, n_heads*head_dim], in place, in Hugging Face's
-// rotate_half convention over the first 2 * inv_freq.size() features of each head (the rest, with
-// a partial_rotary_factor, pass through); angles pos * inv_freq in float32.
-void rope(RowMatrix& x, int n_heads, int head_dim, const std::vector<float>& inv_freq);
+// rotate_half convention over the first 2 * half features of each head (the rest, with a
+// partial_rotary_factor, pass through).
+void rope(RowMatrix& x, int n_heads, int head_dim, const RopeTable& table);
 
 // out = x W^T + b for a torch.nn.Linear weight W [out_features, in_features]; b may be empty.
 void linear(const RowMatrix& x, const Weight& w, const Weight& b, RowMatrix& out);
