@@ -76,30 +76,24 @@ LayerCost layer_cost(const CostShape& s, int64_t seq_len, int window) {
 ModelCost model_cost(const CostShape& s, int64_t n) {
   ModelCost m;
   m.seq_len = n;
-  const double L = s.layers;
   m.all.seq_len = n;
   for (int il = 0; il < s.layers; ++il) {
-    const LayerCost c = layer_cost(s, n, s.window(il));
-    m.layers.push_back(c);
-    for (size_t p = 0; p < c.parts.size(); ++p) {
-      m.all.parts[p].flops += c.parts[p].flops;
-      m.all.parts[p].weight_bytes += c.parts[p].weight_bytes;
-      m.all.parts[p].activation_bytes += c.parts[p].activation_bytes;
+    m.layers.push_back(layer_cost(s, n, s.window(il)));
+    for (size_t p = 0; p < m.all.parts.size(); ++p) {
+      m.all.parts[p].flops += m.layers.back().parts[p].flops;
+      m.all.parts[p].weight_bytes += m.layers.back().parts[p].weight_bytes;
+      m.all.parts[p].activation_bytes += m.layers.back().parts[p].activation_bytes;
     }
-    const PartCost t = c.total();
-    m.total.flops += t.flops;
-    m.total.weight_bytes += t.weight_bytes;
-    m.total.activation_bytes += t.activation_bytes;
-    m.quadratic_flops += c.quadratic_flops();
-    m.linear_flops += c.linear_flops();
   }
-  m.layer = m.layers.empty() ? layer_cost(s, n) : m.layers.front();
+  m.total = m.all.total();
+  m.quadratic_flops = m.all.quadratic_flops();
+  m.linear_flops = m.all.linear_flops();
   const double nn = static_cast<double>(n);
   m.weight_bytes = 4.0 * static_cast<double>(s.parameters);
   m.activation_bytes = 4.0 * nn *
                        (3.0 * s.hidden + 2.0 * s.heads * s.head_dim + 2.0 * s.kv_heads * s.head_dim +
                         (s.gated_mlp ? 2.0 : 1.0) * s.intermediate);
-  m.attention_bytes = 4.0 * L * s.heads * nn * nn;
+  m.attention_bytes = 4.0 * s.layers * s.heads * nn * nn;
   return m;
 }
 

@@ -85,8 +85,7 @@ LayerCost layer_cost(const CostShape& shape, int64_t n, int window = 0);
 // The whole stack at length n (embeddings and the LM / classifier head are not counted).
 struct ModelCost {
   int64_t seq_len = 0;
-  LayerCost layer;          // layer 0 (layers differ only in their windows)
-  std::vector<LayerCost> layers;  // each layer
+  std::vector<LayerCost> layers;  // each layer (they differ only in their windows)
   LayerCost all;            // each part summed over the layers
   PartCost total;           // Σ over the layers and parts
   double quadratic_flops = 0;  // all layers
