@@ -204,6 +204,8 @@ int cmd_tokenize(const TokenizeArgs& args) {
 
 struct AttendArgs {
   std::string model, text, text_file, text_b, out, layers;
+  std::string target;       // encoder-decoder models: --target (teacher forcing) or --generate N
+  int generate = 0;
   std::string image, size;  // image models
   size_t max_tokens = 0;
   int threads = 0;
@@ -243,6 +245,15 @@ AnalysisRequest input_request(const AttendArgs& args, const Analyzer& analyzer) 
     if (args.text.empty() && args.text_file.empty()) fail(ErrorKind::Usage, "a text model needs --text or --text-file");
     req.text = args.text_file.empty() ? args.text : read_text_file(args.text_file);
     if (!args.text_b.empty()) req.text_pair = args.text_b;
+    if (analyzer.info().encoder_decoder) {
+      if (args.target.empty() == (args.generate == 0))
+        fail(ErrorKind::Usage, "an encoder-decoder model (" + analyzer.info().architecture +
+                                   ") needs --target TEXT (teacher forcing) or --generate N, one of the two");
+      if (!args.target.empty()) req.target = args.target;
+      req.generate = args.generate;
+    } else if (!args.target.empty() || args.generate > 0) {
+      fail(ErrorKind::Usage, "--target and --generate are for encoder-decoder models (T5); this is " + analyzer.info().model_type);
+    }
   } else {
     if (args.image.empty()) fail(ErrorKind::Usage, "an image model needs --image");
     if (!args.text.empty() || !args.text_file.empty()) fail(ErrorKind::Usage, "an image model takes --image, not text");
@@ -295,7 +306,11 @@ int cmd_attend(const AttendArgs& args) {
   }
   write_bundle(bundle, args.out, args.force);
   std::cerr << a.seq_len() << " tokens, " << a.forward.attentions.layers.size() << " layers x "
-            << a.model.num_heads << " heads captured in " << static_cast<int>(a.seconds * 1000) << " ms -> " << args.out << "\n";
+            << a.model.num_heads << " heads captured";
+  if (a.has_decoder())
+    std::cerr << " (encoder); " << a.forward.decoder.input_ids.size() << " decoder positions, "
+              << a.forward.decoder.attentions.layers.size() << " decoder and cross-attention layers";
+  std::cerr << " in " << static_cast<int>(a.seconds * 1000) << " ms -> " << args.out << "\n";
   return 0;
 }
 
@@ -495,6 +510,9 @@ void add_input_options(CLI::App* c, AttendArgs& in) {
   c->add_option("--text", in.text, "Input text")
       ->excludes(c->add_option("--text-file", in.text_file, "Read the input text from a file (UTF-8)"));
   c->add_option("--text-b", in.text_b, "Second segment of a sentence pair (BERT-style models)");
+  c->add_option("--target", in.target, "Encoder-decoder models (T5): the target text, run with teacher forcing");
+  c->add_option("--generate", in.generate, "Encoder-decoder models (T5): decode greedily up to N tokens instead of a target")
+      ->check(kPositive);
   c->add_option("--image", in.image, "Input image (image models): PNG, JPEG, BMP, TIFF or WebP");
   c->add_option("--size", in.size, "Image models: resize straight to WxH, e.g. 320x240, instead of the preprocessor's resize and crop");
   c->add_option("--max-tokens", in.max_tokens, "Truncate the input to this many tokens")->check(kPositive);

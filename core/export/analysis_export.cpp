@@ -42,6 +42,49 @@ void add_image_fields(const Analysis& a, TensorBundle& b) {
   b.arrays.push_back(std::move(arr));
 }
 
+void add_attentions(TensorBundle& b, const std::string& name, const AttentionMaps& m) {
+  if (m.empty()) return;
+  if (m.f16) {  // kept as float16 (--attention-f16): written as F16
+    BundleArray arr;
+    arr.name = name;
+    arr.dtype = DType::F16;
+    arr.shape = m.shape();
+    arr.view = reinterpret_cast<const uint8_t*>(m.data_f16.data());
+    arr.nbytes = m.bytes();
+    b.arrays.push_back(std::move(arr));
+  } else {
+    b.add_view(name, m.data.data(), m.shape());
+  }
+}
+
+void add_decoder(const Analysis& a, TensorBundle& b) {
+  const DecoderResult& d = a.forward.decoder;
+  b.add_ints("decoder_input_ids", d.input_ids);
+  b.fields["decoder_tokens"] = a.decoder_labels;
+  if (!d.generated.empty()) {
+    b.add_ints("generated_ids", d.generated);
+  } else {
+    b.add_ints("labels", a.target_encoding.ids());
+    b.fields["target"] = a.target;
+    nlohmann::ordered_json tokens = nlohmann::ordered_json::array(), offsets = nlohmann::ordered_json::array();
+    for (const auto& t : a.target_encoding.tokens) {
+      tokens.push_back(t.text);
+      if (t.sequence < 0) offsets.push_back({0, 0});
+      else offsets.push_back({char_offset(a.target, t.begin), char_offset(a.target, t.end)});
+    }
+    b.fields["target_tokens"] = tokens;
+    b.fields["target_offsets"] = offsets;
+  }
+  add_attentions(b, "decoder_attentions", d.attentions);
+  add_attentions(b, "cross_attentions", d.cross_attentions);
+  if (!d.attentions.empty()) {
+    std::vector<int64_t> layers(d.attentions.layers.begin(), d.attentions.layers.end());
+    b.add_ints("decoder_attention_layers", layers);
+  }
+  if (!d.hidden_states.empty()) b.add_view("decoder_hidden_states", d.hidden_states);
+  if (!d.last_hidden_state.empty()) b.add_view("decoder_last_hidden_state", d.last_hidden_state);
+}
+
 }  // namespace
 
 TensorBundle bundle_analysis(const Analysis& a) {
@@ -72,23 +115,16 @@ TensorBundle bundle_analysis(const Analysis& a) {
   } else if (a.model.modality == Modality::Image) {
     add_image_fields(a, b);
   }
+  // Encoder-decoder runs name the encoder's arrays as transformers' Seq2SeqLMOutput does.
+  const std::string stack = a.has_decoder() ? "encoder_" : "";
+  add_attentions(b, stack + "attentions", f.attentions);
   if (!f.attentions.empty()) {
-    if (f.attentions.f16) {  // kept as float16 (--attention-f16): written as F16
-      BundleArray arr;
-      arr.name = "attentions";
-      arr.dtype = DType::F16;
-      arr.shape = f.attentions.shape();
-      arr.view = reinterpret_cast<const uint8_t*>(f.attentions.data_f16.data());
-      arr.nbytes = f.attentions.bytes();
-      b.arrays.push_back(std::move(arr));
-    } else {
-      b.add_view("attentions", f.attentions.data.data(), f.attentions.shape());
-    }
     std::vector<int64_t> layers(f.attentions.layers.begin(), f.attentions.layers.end());
     b.add_ints("attention_layers", layers);
   }
-  if (!f.hidden_states.empty()) b.add_view("hidden_states", f.hidden_states);
-  if (!f.last_hidden_state.empty()) b.add_view("last_hidden_state", f.last_hidden_state);
+  if (!f.hidden_states.empty()) b.add_view(stack + "hidden_states", f.hidden_states);
+  if (!f.last_hidden_state.empty()) b.add_view(stack + "last_hidden_state", f.last_hidden_state);
+  if (a.has_decoder()) add_decoder(a, b);
   if (!f.logits.empty()) b.add_view("logits", f.logits);
   for (const auto& [name, t] : f.extras) b.add_view(name, t);
   // Named capture points (ForwardOptions::taps): "resid.3", "q.0", "hidden.embeddings".

@@ -20,6 +20,16 @@ namespace attnscope {
 //   pixel_values       F32 [3, H, W]    image models: the normalised model input
 //   patch_boxes        F32 [P, 4]       image models: (x, y, width, height) of every patch in
 //                                       original-image pixels, row-major patch order
+// Encoder-decoder models (T5) write the encoder's arrays as encoder_attentions,
+// encoder_hidden_states, encoder_last_hidden_state, and the decoder's as
+//   decoder_input_ids  I64 [T]          starting with the decoder start (pad) id
+//   labels             I64 [T]          teacher forcing: the target's ids (fields target,
+//                                       target_tokens, target_offsets)
+//   generated_ids      I64 [T]          greedy generation: argmax of logits[t]
+//   decoder_attentions F32 [L, H, T, T] causal; decoder_attention_layers I64 [L]
+//   cross_attentions   F32 [L, H, T, S] decoder position x source token
+//   decoder_hidden_states [L+1, T, D], decoder_last_hidden_state [T, D]; logits [T, V];
+//   field decoder_tokens: the display label of every decoder position.
 // Fields: model_type, architecture, text (and text_pair), tokens (vocabulary strings),
 // offsets ([S, 2] character offsets into the text, as Python indexes str; [0, 0] for added
 // special tokens), sequence_ids, special_tokens_mask, predictions, warnings.

@@ -11,7 +11,7 @@ class JsonObject;
 enum class NormKind { LayerNorm, RmsNorm };
 // Plain MLPs: down(act(up x)). Gated ones: down(act(gate x) * up x).
 enum class MlpKind { Gelu, GeluTanh, Relu, SwiGlu, GeGlu };
-enum class PositionKind { Learned, Rotary };
+enum class PositionKind { Learned, Rotary, RelativeBias };  // RelativeBias: T5's bucketed bias on the scores
 enum class RopeScaling { None, Linear, Llama3 };
 
 // Rotary position embeddings of one kind of layer (Hugging Face's rotate_half convention).

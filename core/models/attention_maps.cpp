@@ -59,8 +59,8 @@ ConstMatrixMap AttentionMaps::head_f32(int layer, int head, RowMatrix& scratch) 
   if (!f16) return this->head(layer, head);
   const size_t offset = (static_cast<size_t>(slot(layer)) * num_heads + head) * matrix_size();
   using HalfMap = Eigen::Map<const Eigen::Matrix<Eigen::half, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>;
-  scratch = HalfMap(data_f16.data() + offset, seq_len, seq_len).cast<float>();
-  return ConstMatrixMap(scratch.data(), seq_len, seq_len);
+  scratch = HalfMap(data_f16.data() + offset, seq_len, keys()).cast<float>();
+  return ConstMatrixMap(scratch.data(), seq_len, keys());
 }
 
 AttentionSink AttentionMaps::layer_sink(int layer) {
@@ -72,10 +72,11 @@ AttentionSink AttentionMaps::layer_sink(int layer) {
   return sink;
 }
 
-void AttentionMaps::allocate(int layers_total, int heads, int seq, const std::vector<int>& capture, bool as_f16) {
+void AttentionMaps::allocate(int layers_total, int heads, int seq, const std::vector<int>& capture, bool as_f16, int keys) {
   num_layers = layers_total;
   num_heads = heads;
   seq_len = seq;
+  key_len = keys;
   layers.clear();
   if (capture.empty()) {
     for (int l = 0; l < layers_total; ++l) layers.push_back(l);
@@ -101,7 +102,7 @@ void AttentionMaps::allocate(int layers_total, int heads, int seq, const std::ve
 }
 
 Shape AttentionMaps::shape() const {
-  return {static_cast<int64_t>(layers.size()), num_heads, seq_len, seq_len};
+  return {static_cast<int64_t>(layers.size()), num_heads, seq_len, keys()};
 }
 
 }  // namespace attnscope

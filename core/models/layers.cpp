@@ -308,7 +308,8 @@ void softmax_row(float* row, int64_t S, int64_t begin, int64_t end, float diviso
 
 void self_attention(const RowMatrix& q, const RowMatrix& k, const RowMatrix& v, const AttentionParams& p,
                     const AttentionSink& probs, RowMatrix& ctx) {
-  const Index S = q.rows();
+  const Index S = q.rows(), Sk = k.rows();  // queries, keys
+  if (Sk != S && p.causal) fail(ErrorKind::Usage, "causal attention needs as many keys as queries");
   const int hd = p.head_dim;
   const int group = p.num_heads / p.num_kv_heads;
   ctx.resize(S, static_cast<Index>(p.num_heads) * hd);
@@ -320,8 +321,8 @@ void self_attention(const RowMatrix& q, const RowMatrix& k, const RowMatrix& v, 
   const Index items = static_cast<Index>(p.num_heads) * blocks;
   std::vector<float> mask01;  // 1 real key, 0 padding
   if (p.key_mask) {
-    mask01.resize(static_cast<size_t>(S));
-    for (Index j = 0; j < S; ++j) mask01[static_cast<size_t>(j)] = (*p.key_mask)[static_cast<size_t>(j)] != 0 ? 1.0f : 0.0f;
+    mask01.resize(static_cast<size_t>(Sk));
+    for (Index j = 0; j < Sk; ++j) mask01[static_cast<size_t>(j)] = (*p.key_mask)[static_cast<size_t>(j)] != 0 ? 1.0f : 0.0f;
   }
   const float* mask = p.key_mask ? mask01.data() : nullptr;
   const float divisor = p.scale_query_first ? 1.0f : p.scale_divisor;
@@ -337,7 +338,7 @@ void self_attention(const RowMatrix& q, const RowMatrix& k, const RowMatrix& v, 
   // Tiny layers (e.g. stories260K: 8 heads of 8 over 34 tokens, ~0.1 MFLOP) run on the calling
   // thread: a fork and join costs more than the work, and on a loaded machine a descheduled
   // worker stalls the whole layer at the barrier.
-  const bool parallel = static_cast<double>(p.num_heads) * static_cast<double>(S) * static_cast<double>(S) * hd >= double(1 << 18);
+  const bool parallel = static_cast<double>(p.num_heads) * static_cast<double>(S) * static_cast<double>(Sk) * hd >= double(1 << 18);
 
 #pragma omp parallel for schedule(dynamic) reduction(+ : t_scores, t_softmax, t_sum) if (parallel)
   for (Index item = 0; item < items; ++item) {
@@ -345,7 +346,7 @@ void self_attention(const RowMatrix& q, const RowMatrix& k, const RowMatrix& v, 
     if (timed) t0 = Clock::now();
     const int h = static_cast<int>(item / blocks);
     const Index i0 = (item % blocks) * block, rows = std::min(block, S - i0);
-    const Index keys = p.causal ? i0 + rows : S;
+    const Index keys = p.causal ? i0 + rows : Sk;
     // A sliding window: no row of the block sees keys before the first row's window.
     const Index first = p.window > 0 ? std::max<Index>(0, i0 - p.window + 1) : 0;
 #ifdef _OPENMP
@@ -353,18 +354,18 @@ void self_attention(const RowMatrix& q, const RowMatrix& k, const RowMatrix& v, 
 #else
     const size_t thread = 0;
 #endif
-    const size_t offset = (static_cast<size_t>(h) * S + static_cast<size_t>(i0)) * S;  // of row i0 of head h
+    const size_t offset = (static_cast<size_t>(h) * S + static_cast<size_t>(i0)) * Sk;  // of row i0 of head h
     float* pd;
     if (probs.f32) {
       pd = probs.f32 + offset;
     } else {
       RowMatrix& mine = scratch[thread];
-      if (mine.rows() < block || mine.cols() < S) mine.resize(block, S);
+      if (mine.rows() < block || mine.cols() < Sk) mine.resize(block, Sk);
       pd = mine.data();
     }
     // The per-head products stay with Eigen (single-threaded in here): its kernel sums each dot
     // product in order with fused multiply-adds, which explain_head() reproduces exactly.
-    Eigen::Map<RowMatrix, 0, Eigen::OuterStride<>> P(pd + first, rows, keys - first, Eigen::OuterStride<>(S));
+    Eigen::Map<RowMatrix, 0, Eigen::OuterStride<>> P(pd + first, rows, keys - first, Eigen::OuterStride<>(Sk));
     const int kvh = h / group;
     auto qh = q.block(i0, static_cast<Index>(h) * hd, rows, hd);
     auto kh = k.block(first, static_cast<Index>(kvh) * hd, keys - first, hd);
@@ -377,19 +378,25 @@ void self_attention(const RowMatrix& q, const RowMatrix& k, const RowMatrix& v, 
     }
     if (timed) t1 = Clock::now();
     for (Index r = 0; r < rows; ++r) {
-      const Index i = i0 + r, end = p.causal ? i + 1 : S, begin = p.window > 0 ? std::max<Index>(0, i - p.window + 1) : 0;
-      float* row = pd + r * S;
+      const Index i = i0 + r, end = p.causal ? i + 1 : Sk, begin = p.window > 0 ? std::max<Index>(0, i - p.window + 1) : 0;
+      float* row = pd + r * Sk;
+      float row_divisor = divisor;
+      if (p.bias) {  // T5 divides by nothing: the bias goes on the raw products
+        const float* b = p.bias + (static_cast<size_t>(h) * S + static_cast<size_t>(i)) * Sk;
+        for (Index j = begin; j < end; ++j) row[j] = row[j] / divisor + b[j];
+        row_divisor = 1.0f;
+      }
       if (p.scores) {
-        float* out = p.scores + (static_cast<size_t>(h) * S + static_cast<size_t>(i)) * S;
-        std::fill(out, out + S, -std::numeric_limits<float>::infinity());
+        float* out = p.scores + (static_cast<size_t>(h) * S + static_cast<size_t>(i)) * Sk;
+        std::fill(out, out + Sk, -std::numeric_limits<float>::infinity());
         for (Index j = begin; j < end; ++j)
           if (!mask || mask[j] != 0.0f)
-            out[j] = p.softcap > 0 ? softcap_score(row[j] / divisor, p.softcap) : row[j] / divisor;
+            out[j] = p.softcap > 0 ? softcap_score(row[j] / row_divisor, p.softcap) : row[j] / row_divisor;
       }
-      softmax_row(row, S, begin, end, divisor, p.softcap, mask);
+      softmax_row(row, Sk, begin, end, row_divisor, p.softcap, mask);
     }
     if (probs.f16) {  // rounded to nearest, the block's rows straight from the scratch
-      const Index n = rows * S;
+      const Index n = rows * Sk;
       Eigen::Map<Eigen::Matrix<Eigen::half, Eigen::Dynamic, 1>>(probs.f16 + offset, n) =
           Eigen::Map<const Eigen::VectorXf>(pd, n).cast<Eigen::half>();
     }

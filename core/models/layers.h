@@ -56,6 +56,8 @@ struct AttentionParams {
   int window = 0;          // > 0 (causal only): keys <= query - window excluded as well
   float softcap = 0;       // > 0: scores = softcap * tanh(scores / softcap) before the mask (Gemma 2)
   float* scores = nullptr; // if set: receives the scaled, capped scores [num_heads, S, S]; masked -inf
+  // T5: an additive bias [num_heads, Sq, Sk] (relative positions), added to the scaled scores.
+  const float* bias = nullptr;
   const std::vector<int64_t>* key_mask = nullptr;  // key j excluded where key_mask[j] == 0
   LayerInternals* capture = nullptr;  // if set: receives q, k, v, ctx per head and the scaling above
   AttentionTiming* timing = nullptr;  // if set: the thread time of each part is added (profiling)
@@ -71,9 +73,10 @@ void softmax_row(float* row, int64_t S, int64_t begin, int64_t end, float diviso
 // cap * tanh(s / cap), in float32, the same scalar code wherever it is called.
 float softcap_score(float s, float cap);
 
-// q: [S, num_heads*head_dim], k and v: [S, num_kv_heads*head_dim].
-// ctx: [S, num_heads*head_dim], the per-head context concatenated (before the output projection).
-// probs: unless empty, receives the attention weights [num_heads, S(query), S(key)], row-major,
+// q: [Sq, num_heads*head_dim], k and v: [Sk, num_kv_heads*head_dim]; Sk = Sq for self-attention,
+// the encoder's length for cross-attention (which is never causal).
+// ctx: [Sq, num_heads*head_dim], the per-head context concatenated (before the output projection).
+// probs: unless empty, receives the attention weights [num_heads, Sq(query), Sk(key)], row-major,
 // as float32 or rounded to float16.
 void self_attention(const RowMatrix& q, const RowMatrix& k, const RowMatrix& v, const AttentionParams& p,
                     const AttentionSink& probs, RowMatrix& ctx);

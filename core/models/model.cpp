@@ -10,6 +10,7 @@
 #include "core/models/checkpoint.h"
 #include "core/models/gpt2.h"
 #include "core/models/decoder.h"
+#include "core/models/t5.h"
 #include "core/models/vit.h"
 
 namespace attnscope {
@@ -25,7 +26,10 @@ const std::map<std::string, Loader>& loaders() {
       {"distilbert", load_distilbert},
       {"gpt2", load_gpt2},
       {"roberta", load_roberta},
+      {"t5", load_t5},
       {"deit", load_vit},
+      {"dinov2", load_vit},
+      {"dinov2_with_registers", load_vit},
       {"vit", load_vit},
     };
     for (const std::string& family : decoder_families()) t[family] = load_decoder;

@@ -42,7 +42,14 @@ struct ModelInfo {
   int image_size = 0;       // image models: training resolution (square)
   int patch_size = 0;
   int num_channels = 0;
-  int num_prefix_tokens = 0;  // tokens before the patches: CLS (+ distillation token for DeiT)
+  int num_prefix_tokens = 0;  // tokens before the patches: CLS (+ DeiT's distillation token) (+ registers)
+  int num_register_tokens = 0;  // DINOv2 with registers: the last num_register_tokens of the prefix
+
+  // Encoder-decoder models (T5): the layers above are the encoder's.
+  bool encoder_decoder = false;
+  int num_decoder_layers = 0;
+  int64_t decoder_start_id = 0;  // decoding starts from this id (T5: the pad id, 0)
+  int64_t eos_id = -1;           // greedy generation stops after it
 
   int64_t parameter_count = 0;
   uint64_t weights_bytes = 0;  // size of the safetensors file(s)
@@ -68,6 +75,12 @@ struct ForwardInput {
   std::vector<int64_t> token_type_ids;  // text: [S] or empty (all 0)
   std::vector<int64_t> attention_mask;  // text: [S], 1 real / 0 padding, or empty (all 1)
   Tensor pixel_values;                  // images: [3, H, W], normalised
+  // Encoder-decoder models: the decoder's input [T], starting with ModelInfo::decoder_start_id
+  // (teacher forcing: the start id, then the target's ids but the last); or, with `generate` > 0,
+  // empty, and the model decodes greedily up to that many tokens (stopping after eos) and then
+  // runs on [start] + generated[:-1].
+  std::vector<int64_t> decoder_input_ids;
+  int generate = 0;
 };
 
 enum class LogitsMode { All, Last, None };  // LM logits for every position, the last, or none
@@ -86,6 +99,18 @@ struct ForwardOptions {
   std::vector<TapRequest> taps;
 };
 
+// The decoder's side of an encoder-decoder run; ForwardResult's own attentions, hidden states and
+// last_hidden_state are then the encoder's, and its logits [T, V] the decoder's.
+struct DecoderResult {
+  std::vector<int64_t> input_ids;  // [T] the decoder input that ran
+  std::vector<int64_t> generated;  // ForwardInput::generate: the greedy tokens, argmax of logits[t]
+  AttentionMaps attentions;        // decoder self-attention [L, H, T, T], causal
+  AttentionMaps cross_attentions;  // [L, H, T, S]: decoder position x source token
+  Tensor hidden_states;            // [L+1, T, D] when requested
+  Tensor last_hidden_state;        // [T, D], after the final norm
+  bool empty() const { return input_ids.empty(); }
+};
+
 struct ForwardResult {
   bool cancelled = false;   // true: the progress callback stopped the run; nothing else is set
   AttentionMaps attentions;
@@ -96,6 +121,7 @@ struct ForwardResult {
   AttentionInternals internals;  // the layers of ForwardOptions::capture_internals
   ForwardProfile profile;        // ForwardOptions::profile: wall time per layer and part
   std::vector<TappedTensor> tapped;  // ForwardOptions::taps, in the order announced
+  DecoderResult decoder;             // encoder-decoder models only
 
   // The tapped tensor, or nullptr.
   const Tensor* find_tapped(Tap tap, int layer) const;

@@ -1,6 +1,7 @@
-// ViT / DeiT / DINO: patch embedding by a stride-P convolution, [CLS] (+ DeiT's distillation
-// token) prepended, learned position embeddings (bicubically interpolated for other grid sizes,
-// as HF's interpolate_pos_encoding), pre-LayerNorm encoder, final LayerNorm, optional heads.
+// ViT / DeiT / DINO / DINOv2: patch embedding by a stride-P convolution, [CLS] (+ DeiT's
+// distillation token) prepended, learned position embeddings (bicubically interpolated for other
+// grid sizes, as HF's interpolate_pos_encoding), DINOv2's register tokens inserted after them,
+// pre-LayerNorm encoder (DINOv2: LayerScale on both branches), final LayerNorm, optional heads.
 #include "core/models/vit.h"
 
 #include <algorithm>
@@ -26,8 +27,11 @@ struct VitHParams {
   int image_size = 0;   // training resolution (square)
   int patch_size = 0;
   int n_grid = 0;       // training grid side, image_size / patch_size
-  int n_prefix = 1;     // CLS (+ distillation token)
+  int n_prefix = 1;     // CLS (+ distillation token) (+ registers)
+  int n_registers = 0;  // DINOv2 with registers: tokens after CLS that get no position row
   int n_labels = 0;
+  bool dinov2 = false;          // LayerScale, norm1/mlp.fc1 names, pooler = CLS, classifier on [CLS, mean(patches)]
+  bool pos_antialias = false;   // Dinov2WithRegisters interpolates with antialias=True
   float eps = 1e-12f;
   bool qkv_bias = true;
   layers::Activation act = layers::Activation::GeluErf;
@@ -43,7 +47,9 @@ struct VitLayer {
   Weight ln2_w, ln2_b;  // P.encoder.layer.N.layernorm_after.{weight,bias}             [n_embd]
   Weight w1, b1;        // P.encoder.layer.N.intermediate.dense.{weight,bias}          [n_ff, n_embd], [n_ff]
   Weight w2, b2;        // P.encoder.layer.N.output.dense.{weight,bias}                [n_embd, n_ff], [n_embd]
+  Weight ls1, ls2;      // DINOv2: P.encoder.layer.N.layer_scale{1,2}.lambda1          [n_embd]
 };
+// DINOv2 names the same parts norm1, norm2, mlp.fc1, mlp.fc2.
 
 // Captured attention above this size is refused rather than attempted.
 constexpr uint64_t kMaxAttentionBytes = 6ull << 30;
@@ -58,16 +64,20 @@ class VitModel final : public Model {
   // differ from the stored ones.
   RowMatrix positions(int gh, int gw, int H, int W, bool& interpolated) const;
 
+  // Prefix tokens that carry a position row: all but the registers.
+  int positioned_prefix() const { return hp_.n_prefix - hp_.n_registers; }
+
   VitHParams hp_;
   WeightStore store_;
   Weight patch_w_;     // P.embeddings.patch_embeddings.projection.weight  [n_embd, n_channels, patch, patch]
   Weight patch_b_;     // P.embeddings.patch_embeddings.projection.bias    [n_embd]
   Weight cls_;         // P.embeddings.cls_token                           [1, 1, n_embd]
   Weight dist_;        // P.embeddings.distillation_token                  [1, 1, n_embd] (deit)
-  Weight pos_;         // P.embeddings.position_embeddings                 [1, n_prefix + n_grid^2, n_embd]
+  Weight registers_;   // P.embeddings.register_tokens                     [1, n_registers, n_embd] (dinov2 with registers)
+  Weight pos_;         // P.embeddings.position_embeddings                 [1, n_pos_prefix + n_grid^2, n_embd]
   Weight norm_w_, norm_b_;      // P.layernorm.{weight,bias}               [n_embd]
   Weight pooler_w_, pooler_b_;  // P.pooler.dense.{weight,bias}            [n_embd, n_embd] (optional, *Model)
-  Weight head_w_, head_b_;      // classifier / cls_classifier.{weight,bias}  [n_labels, n_embd]
+  Weight head_w_, head_b_;      // classifier / cls_classifier.{weight,bias}  [n_labels, n_embd] (DINOv2: [n_labels, 2 n_embd])
   Weight dist_w_, dist_b_;      // distillation_classifier.{weight,bias}      [n_labels, n_embd] (teacher)
   std::vector<VitLayer> layers_;
 };
@@ -91,13 +101,22 @@ VitModel::VitModel(const CheckpointFiles& files, const JsonObject& c) : store_(f
   hp_.n_head = static_cast<int>(c.integer("num_attention_heads", 1, 1024));
   if (hp_.n_embd % hp_.n_head != 0) c.fail_key("hidden_size", "must be divisible by num_attention_heads");
   hp_.head_dim = hp_.n_embd / hp_.n_head;
-  hp_.n_ff = static_cast<int>(c.integer("intermediate_size", 1, 1 << 20));
+  hp_.dinov2 = type == "dinov2" || type == "dinov2_with_registers";
+  if (hp_.dinov2) {
+    if (c.boolean_or("use_swiglu_ffn", false))
+      c.fail_key("use_swiglu_ffn", "= true (the SwiGLU feed-forward of DINOv2-giant) is not supported yet");
+    hp_.n_ff = static_cast<int>(c.integer_or("mlp_ratio", 4, 1, 64)) * hp_.n_embd;
+    hp_.n_registers = static_cast<int>(c.integer_or("num_register_tokens", 0, 0, 1024));
+    hp_.pos_antialias = type == "dinov2_with_registers";
+  } else {
+    hp_.n_ff = static_cast<int>(c.integer("intermediate_size", 1, 1 << 20));
+  }
   hp_.n_channels = static_cast<int>(c.integer_or("num_channels", 3, 3, 3));
   hp_.image_size = static_cast<int>(c.integer_or("image_size", 224, 1, 1 << 14));
   hp_.patch_size = static_cast<int>(c.integer_or("patch_size", 16, 1, 1024));
   if (hp_.image_size % hp_.patch_size != 0) c.fail_key("image_size", "must be a multiple of patch_size");
   hp_.n_grid = hp_.image_size / hp_.patch_size;
-  hp_.n_prefix = type == "deit" ? 2 : 1;
+  hp_.n_prefix = (type == "deit" ? 2 : 1) + hp_.n_registers;
   hp_.eps = static_cast<float>(c.number_or("layer_norm_eps", 1e-12, 0, 1));
   hp_.qkv_bias = c.boolean_or("qkv_bias", true);
   hp_.act = layers::parse_activation(c.string_or("hidden_act", "gelu"), "config.json 'hidden_act'");
@@ -109,13 +128,16 @@ VitModel::VitModel(const CheckpointFiles& files, const JsonObject& c) : store_(f
   patch_w_ = store_.get(P + "embeddings.patch_embeddings.projection.weight", {E, hp_.n_channels, Pz, Pz});
   patch_b_ = store_.get(P + "embeddings.patch_embeddings.projection.bias", {E});
   cls_ = store_.get(P + "embeddings.cls_token", {1, 1, E});
-  if (hp_.n_prefix == 2) dist_ = store_.get(P + "embeddings.distillation_token", {1, 1, E});
-  pos_ = store_.get(P + "embeddings.position_embeddings", {1, hp_.n_prefix + int64_t(hp_.n_grid) * hp_.n_grid, E});
+  if (type == "deit") dist_ = store_.get(P + "embeddings.distillation_token", {1, 1, E});
+  if (hp_.n_registers > 0) registers_ = store_.get(P + "embeddings.register_tokens", {1, hp_.n_registers, E});
+  pos_ = store_.get(P + "embeddings.position_embeddings", {1, positioned_prefix() + int64_t(hp_.n_grid) * hp_.n_grid, E});
+  const std::string ln1 = hp_.dinov2 ? "norm1" : "layernorm_before", ln2 = hp_.dinov2 ? "norm2" : "layernorm_after";
+  const std::string fc1 = hp_.dinov2 ? "mlp.fc1" : "intermediate.dense", fc2 = hp_.dinov2 ? "mlp.fc2" : "output.dense";
   for (int il = 0; il < hp_.n_layer; ++il) {
     const std::string p = P + "encoder.layer." + std::to_string(il) + ".";
     VitLayer l;
-    l.ln1_w = store_.get(p + "layernorm_before.weight", {E});
-    l.ln1_b = store_.get(p + "layernorm_before.bias", {E});
+    l.ln1_w = store_.get(p + ln1 + ".weight", {E});
+    l.ln1_b = store_.get(p + ln1 + ".bias", {E});
     l.wq = store_.get(p + "attention.attention.query.weight", {E, E});
     l.wk = store_.get(p + "attention.attention.key.weight", {E, E});
     l.wv = store_.get(p + "attention.attention.value.weight", {E, E});
@@ -126,19 +148,25 @@ VitModel::VitModel(const CheckpointFiles& files, const JsonObject& c) : store_(f
     }
     l.wo = store_.get(p + "attention.output.dense.weight", {E, E});
     l.bo = store_.get(p + "attention.output.dense.bias", {E});
-    l.ln2_w = store_.get(p + "layernorm_after.weight", {E});
-    l.ln2_b = store_.get(p + "layernorm_after.bias", {E});
-    l.w1 = store_.get(p + "intermediate.dense.weight", {F, E});
-    l.b1 = store_.get(p + "intermediate.dense.bias", {F});
-    l.w2 = store_.get(p + "output.dense.weight", {E, F});
-    l.b2 = store_.get(p + "output.dense.bias", {E});
+    l.ln2_w = store_.get(p + ln2 + ".weight", {E});
+    l.ln2_b = store_.get(p + ln2 + ".bias", {E});
+    l.w1 = store_.get(p + fc1 + ".weight", {F, E});
+    l.b1 = store_.get(p + fc1 + ".bias", {F});
+    l.w2 = store_.get(p + fc2 + ".weight", {E, F});
+    l.b2 = store_.get(p + fc2 + ".bias", {E});
+    if (hp_.dinov2) {
+      l.ls1 = store_.get(p + "layer_scale1.lambda1", {E});
+      l.ls2 = store_.get(p + "layer_scale2.lambda1", {E});
+    }
     layers_.push_back(l);
   }
   norm_w_ = store_.get(P + "layernorm.weight", {E});
   norm_b_ = store_.get(P + "layernorm.bias", {E});
 
   hp_.head = head_of(arch, store_);
-  if (hp_.head == VitHead::None) {
+  if (hp_.head == VitHead::None && hp_.dinov2) {
+    // Dinov2Model's pooler_output is the normalised CLS row itself.
+  } else if (hp_.head == VitHead::None) {
     pooler_w_ = store_.get_optional(P + "pooler.dense.weight", {E, E});
     if (pooler_w_) pooler_b_ = store_.get(P + "pooler.dense.bias", {E});
   } else {
@@ -147,7 +175,7 @@ VitModel::VitModel(const CheckpointFiles& files, const JsonObject& c) : store_(f
     hp_.n_labels = static_cast<int>(id2label > 0 ? id2label : c.integer_or("num_labels", 2, 1, 1 << 20));
     const int64_t C = hp_.n_labels;
     const std::string head = hp_.head == VitHead::Teacher ? "cls_classifier" : "classifier";
-    head_w_ = store_.get(head + ".weight", {C, E});
+    head_w_ = store_.get(head + ".weight", {C, hp_.dinov2 ? 2 * E : E});
     head_b_ = store_.get(head + ".bias", {C});
     if (hp_.head == VitHead::Teacher) {
       dist_w_ = store_.get("distillation_classifier.weight", {C, E});
@@ -165,13 +193,14 @@ VitModel::VitModel(const CheckpointFiles& files, const JsonObject& c) : store_(f
   info_.patch_size = hp_.patch_size;
   info_.num_channels = hp_.n_channels;
   info_.num_prefix_tokens = hp_.n_prefix;
+  info_.num_register_tokens = hp_.n_registers;
   info_.parameter_count = store_.parameter_count();
   info_.weights_bytes = store_.file_bytes();
   for (const auto& n : store_.nonfinite()) info_.warnings.push_back("weight '" + n + "' contains NaN or Inf");
 }
 
 RowMatrix VitModel::positions(int gh, int gw, int H, int W, bool& interpolated) const {
-  const int n = hp_.n_grid, np = hp_.n_prefix, E = hp_.n_embd;
+  const int n = hp_.n_grid, np = positioned_prefix(), E = hp_.n_embd;
   const ConstMatrixMap stored(pos_.data, np + n * n, E);
   // HF keeps the stored rows only for the training grid of a square input.
   interpolated = !(gh * gw == n * n && H == W);
@@ -179,7 +208,7 @@ RowMatrix VitModel::positions(int gh, int gw, int H, int W, bool& interpolated) 
   RowMatrix out(np + gh * gw, E);
   out.topRows(np) = stored.topRows(np);
   const ConstMatrixMap grid(pos_.data + static_cast<size_t>(np) * E, n * n, E);
-  out.bottomRows(gh * gw) = interpolate_bicubic(grid, n, n, gh, gw);
+  out.bottomRows(gh * gw) = interpolate_bicubic(grid, n, n, gh, gw, hp_.pos_antialias);
   return out;
 }
 
@@ -221,16 +250,20 @@ ForwardResult VitModel::forward(const ForwardInput& in, const ForwardOptions& op
             std::copy_n(src, Pz, dst + (ch * Pz + dy) * Pz);
           }
       }
+    const int R = hp_.n_registers, np = positioned_prefix();
     x.resize(S, E);
     x.row(0) = cls_.row();
-    if (hp_.n_prefix == 2) x.row(1) = dist_.row();
+    if (dist_) x.row(1) = dist_.row();
     x.bottomRows(N).noalias() = patches * ConstMatrixMap(patch_w_.data, E, K).transpose();
     x.bottomRows(N).rowwise() += patch_b_.row();
     bool interpolated = false;
-    RowMatrix pos = positions(gh, gw, H, W, interpolated);  // [S, n_embd]
-    x += pos;
+    RowMatrix pos = positions(gh, gw, H, W, interpolated);  // [np + N, n_embd]
+    x.topRows(np) += pos.topRows(np);
+    x.bottomRows(N) += pos.bottomRows(N);
+    // The registers go in after the positions were added, between CLS and the patches.
+    if (R > 0) x.middleRows(np, R) = ConstMatrixMap(registers_.data, R, E);
     if (interpolated) {
-      Tensor t({S, E});
+      Tensor t({np + N, E});
       t.matrix() = pos;
       res.extras.emplace_back("position_embeddings", std::move(t));
     }
@@ -259,6 +292,7 @@ ForwardResult VitModel::forward(const ForwardInput& in, const ForwardOptions& op
       run.cb(k, Tap::K, il);
       run.attend(q, k, v, ap, il, ctx);
       layers::linear(ctx, L.wo, L.bo, tmp);
+      if (L.ls1) tmp.array().rowwise() *= L.ls1.row().array();
       run.cb(tmp, Tap::AttnOut, il);
       x += tmp;
       run.cb(x, Tap::Resid, il);
@@ -271,6 +305,7 @@ ForwardResult VitModel::forward(const ForwardInput& in, const ForwardOptions& op
       layers::linear(cur, L.w1, L.b1, ff);
       layers::activate(ff, hp_.act);
       layers::linear(ff, L.w2, L.b2, tmp);
+      if (L.ls2) tmp.array().rowwise() *= L.ls2.row().array();
       run.cb(tmp, Tap::MlpOut, il);
       x += tmp;
     }
@@ -288,7 +323,14 @@ ForwardResult VitModel::forward(const ForwardInput& in, const ForwardOptions& op
       Eigen::Map<Eigen::RowVectorXf>(t.data.data(), hp_.n_labels).noalias() = last.row(row) * w.matrix().transpose() + b.row();
       return t;
     };
-    if (hp_.head == VitHead::Classifier) {
+    if (hp_.head == VitHead::Classifier && hp_.dinov2) {
+      Eigen::RowVectorXf features(2 * E);  // [CLS, mean of the patch tokens], registers left out
+      features.head(E) = last.row(0);
+      features.tail(E) = last.bottomRows(N).colwise().mean();
+      res.logits = Tensor({hp_.n_labels});
+      Eigen::Map<Eigen::RowVectorXf>(res.logits.data.data(), hp_.n_labels).noalias() =
+          features * head_w_.matrix().transpose() + head_b_.row();
+    } else if (hp_.head == VitHead::Classifier) {
       res.logits = head(head_w_, head_b_, 0);
     } else if (hp_.head == VitHead::Teacher) {
       Tensor cls_logits = head(head_w_, head_b_, 0), dist_logits = head(dist_w_, dist_b_, 1);
@@ -296,6 +338,10 @@ ForwardResult VitModel::forward(const ForwardInput& in, const ForwardOptions& op
       for (int i = 0; i < hp_.n_labels; ++i) res.logits.data[i] = (cls_logits.data[i] + dist_logits.data[i]) / 2;
       res.extras.emplace_back("cls_logits", std::move(cls_logits));
       res.extras.emplace_back("distillation_logits", std::move(dist_logits));
+    } else if (hp_.dinov2) {
+      Tensor pooled({E});
+      Eigen::Map<Eigen::RowVectorXf>(pooled.data.data(), E) = last.row(0);
+      res.extras.emplace_back("pooler_output", std::move(pooled));
     } else if (pooler_w_) {
       Tensor pooled({E});
       Eigen::Map<Eigen::RowVectorXf> p(pooled.data.data(), E);
@@ -333,10 +379,34 @@ Eigen::MatrixXd bicubic_axis(int n_in, int n_out) {
   return M;
 }
 
+// [n_out, n_in] matrix of one axis of PyTorch's antialiased bicubic resize (Pillow's filter,
+// A = -0.5): widened by the scale when shrinking, taps inside the grid only, normalised to 1.
+Eigen::MatrixXd antialias_bicubic_axis(int n_in, int n_out) {
+  constexpr double A = -0.5;
+  auto cubic = [](double x) {
+    x = std::fabs(x);
+    if (x < 1) return ((A + 2) * x - (A + 3)) * x * x + 1;
+    if (x < 2) return ((A * x - 5 * A) * x + 8 * A) * x - 4 * A;
+    return 0.0;
+  };
+  Eigen::MatrixXd M = Eigen::MatrixXd::Zero(n_out, n_in);
+  const double scale = static_cast<double>(n_in) / n_out, widen = std::max(scale, 1.0), support = 2 * widen;
+  for (int i = 0; i < n_out; ++i) {
+    const double center = scale * (i + 0.5);
+    const int lo = std::max(static_cast<int>(center - support + 0.5), 0);
+    const int hi = std::min(static_cast<int>(center + support + 0.5), n_in);
+    double total = 0;
+    for (int j = lo; j < hi; ++j) total += M(i, j) = cubic((j - center + 0.5) / widen);
+    if (total != 0) M.row(i) /= total;
+  }
+  return M;
+}
+
 }  // namespace
 
-RowMatrix interpolate_bicubic(const ConstMatrixMap& grid, int in_h, int in_w, int out_h, int out_w) {
-  const Eigen::MatrixXd My = bicubic_axis(in_h, out_h), Mx = bicubic_axis(in_w, out_w);
+RowMatrix interpolate_bicubic(const ConstMatrixMap& grid, int in_h, int in_w, int out_h, int out_w, bool antialias) {
+  const Eigen::MatrixXd My = antialias ? antialias_bicubic_axis(in_h, out_h) : bicubic_axis(in_h, out_h);
+  const Eigen::MatrixXd Mx = antialias ? antialias_bicubic_axis(in_w, out_w) : bicubic_axis(in_w, out_w);
   const Eigen::Index C = grid.cols();
   const Eigen::MatrixXd src = grid.cast<double>();
   // Columns first (within each source row), then rows.

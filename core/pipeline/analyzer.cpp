@@ -96,6 +96,24 @@ Analysis Analyzer::run(const AnalysisRequest& req, const ProgressFn& progress) c
                                      std::to_string(limit) + "); only the beginning of the " + human_bytes(req.text.size()) +
                                      " text was tokenized");
     input.input_ids = a.encoding.ids();
+    if (mi.encoder_decoder) {
+      if (req.target && req.generate > 0) fail(ErrorKind::Usage, "give a target text or a number of tokens to generate, not both");
+      if (req.target) {
+        if (req.target->empty() || blank(*req.target)) fail(ErrorKind::Input, "the target text is empty");
+        a.target = *req.target;
+        a.target_encoding = tokenizer_->encode(*req.target, req.max_tokens);
+        // Teacher forcing: position t reads the target shifted right and predicts its token t.
+        input.decoder_input_ids = {mi.decoder_start_id};
+        const std::vector<int64_t> ids = a.target_encoding.ids();
+        input.decoder_input_ids.insert(input.decoder_input_ids.end(), ids.begin(), ids.end() - 1);
+      } else if (req.generate > 0) {
+        input.generate = req.generate;
+      } else {
+        fail(ErrorKind::Usage, "an encoder-decoder model needs a target text (teacher forcing) or a number of tokens to generate");
+      }
+    } else if (req.target || req.generate > 0) {
+      fail(ErrorKind::Usage, "a target or generation needs an encoder-decoder model (T5); this is " + mi.model_type);
+    }
     input.token_type_ids = a.encoding.type_ids();
     a.labels = tokenizer_->display_tokens(a.encoding.tokens);
   } else {
@@ -112,7 +130,9 @@ Analysis Analyzer::run(const AnalysisRequest& req, const ProgressFn& progress) c
       a.warnings.push_back("the classifier was trained on a " + std::to_string(grid) + "x" + std::to_string(grid) +
                            " patch grid; position embeddings interpolated to " + std::to_string(a.geometry.rows) + "x" +
                            std::to_string(a.geometry.cols));
-    for (int i = 0; i < mi.num_prefix_tokens; ++i) a.labels.push_back(i == 0 ? "[CLS]" : "[DIST]");
+    const int first_register = mi.num_prefix_tokens - mi.num_register_tokens;
+    for (int i = 0; i < mi.num_prefix_tokens; ++i)
+      a.labels.push_back(i == 0 ? "[CLS]" : i >= first_register ? "[REG" + std::to_string(i - first_register) + "]" : "[DIST]");
     for (int r = 0; r < a.geometry.rows; ++r)
       for (int c = 0; c < a.geometry.cols; ++c) a.labels.push_back("(" + std::to_string(r) + "," + std::to_string(c) + ")");
     a.pixel_values = std::move(pre.pixel_values);
@@ -130,6 +150,7 @@ Analysis Analyzer::run(const AnalysisRequest& req, const ProgressFn& progress) c
     return c;
   }
 
+  for (int64_t id : a.forward.decoder.input_ids) a.decoder_labels.push_back(tokenizer_->display(id));
   const Tensor& lg = a.forward.logits;
   if (!lg.empty()) {
     if (mi.head == HeadKind::LanguageModel) {

@@ -18,6 +18,10 @@ namespace attnscope {
 struct AnalysisRequest {
   std::string text;                      // text models: the input
   std::optional<std::string> text_pair;  // second segment of a sentence pair (BERT-style models)
+  // Encoder-decoder models (T5): the target for teacher forcing, or greedy generation of up to
+  // `generate` tokens; exactly one of the two.
+  std::optional<std::string> target;
+  int generate = 0;
   size_t max_tokens = 0;                 // truncate to this many tokens; 0 = the model's limit
   std::filesystem::path image;           // image models: the input file
   std::optional<ImageSize> image_size;   // image models: resize straight to W x H (no crop) instead of
@@ -43,7 +47,12 @@ struct Analysis {
   std::string text_pair;
   Encoding encoding;                 // text models: one token per attention row
   std::vector<std::string> labels;   // display label of every attention row, e.g. "▁the" -> " the"
-                                     // (images: "[CLS]", "[DIST]", then "(row,col)" per patch)
+                                     // (images: "[CLS]", "[DIST]" / "[REGn]", then "(row,col)" per patch)
+  // Encoder-decoder models: the target (teacher forcing), its tokens (with </s>), and the display
+  // label of every decoder position, i.e. of forward.decoder.input_ids (starting with the pad).
+  std::string target;
+  Encoding target_encoding;
+  std::vector<std::string> decoder_labels;
   std::filesystem::path image_path;  // image models: the input file
   RgbImage image;                    // image models: the decoded original (EXIF-oriented), for overlays
   Tensor pixel_values;               // image models: [3, H, W], what the model ran on
@@ -54,6 +63,7 @@ struct Analysis {
   double seconds = 0;                 // wall time of tokenisation + forward pass
 
   int seq_len() const { return forward.attentions.seq_len; }
+  bool has_decoder() const { return !forward.decoder.empty(); }
 };
 
 // A model folder opened once (weights mapped, tokenizer loaded) and run on many inputs.

@@ -69,7 +69,7 @@ ModelEntry describe_model_folder(const fs::path& dir, const std::string& source)
   std::error_code ec;
   // A multimodal LLM's preprocessor is for its vision tower, which does not run: a text model here.
   e.image = (fs::is_regular_file(dir / "preprocessor_config.json", ec) && !is_decoder_family(e.model_type)) ||
-            e.model_type == "vit" || e.model_type == "deit";
+            e.model_type == "vit" || e.model_type == "deit" || e.model_type.starts_with("dinov2");
   bool weights = false, pickle = false;
   for (const auto& f : fs::directory_iterator(dir, ec)) {
     const std::string ext = f.path().extension().string();

@@ -13,7 +13,9 @@
 #include "core/image/preprocess.h"
 #include "core/io/json_file.h"
 #include "core/models/vit.h"
+#include "core/analysis/head_stats.h"
 #include "core/pipeline/analyzer.h"
+#include "core/pipeline/derived_maps.h"
 #include "tests/support/golden.h"
 #include "tests/support/shared_data.h"
 
@@ -29,7 +31,9 @@ constexpr double kVitLogitsTol = 1e-3;
 // Every tensor of the golden except pixel_values, compared with the forward result.
 void expect_matches_golden(const ForwardResult& f, const SafetensorsFile& g, const std::string& what) {
   const bool real_vit = g.metadata().at("model") == "vit-tiny-patch16-224";
-  EXPECT_LE(test::max_abs_diff(f.attentions.data, f.attentions.shape(), g.tensor("attentions"), what), kAttentionTol) << what;
+  // The DINOv2 README asks for 2e-5; its rows are not sharp, so hold them to 1e-5.
+  const double attention_tol = g.metadata().at("model").starts_with("dinov2") ? 1e-5 : kAttentionTol;
+  EXPECT_LE(test::max_abs_diff(f.attentions.data, f.attentions.shape(), g.tensor("attentions"), what), attention_tol) << what;
   EXPECT_LE(test::worst_row_sum_error(f.attentions), 1e-5) << what;
   // vit-tiny's residual stream reaches |490| ("massive activations"): compare relative to the
   // value. Its final LayerNorm output inherits that float32 noise (a float64 run of the reference
@@ -53,7 +57,8 @@ void expect_matches_golden(const ForwardResult& f, const SafetensorsFile& g, con
 
   std::set<std::string> golden_extras, ours;
   for (const auto& t : g.tensors())
-    if (t.name != "pixel_values" && t.name != "attentions" && t.name != "hidden_states" && t.name != "last_hidden_state" && t.name != "logits")
+    if (t.name != "pixel_values" && t.name != "attentions" && t.name != "hidden_states" && t.name != "last_hidden_state" &&
+        t.name != "logits" && t.name != "position_embeddings")
       golden_extras.insert(t.name);
   for (const auto& [name, tensor] : f.extras) {
     ours.insert(name);
@@ -61,7 +66,24 @@ void expect_matches_golden(const ForwardResult& f, const SafetensorsFile& g, con
       EXPECT_LE(test::max_abs_diff(tensor, g.tensor(name), what + " " + name), kTol) << what << " " << name;
     }
   }
-  EXPECT_EQ(ours, golden_extras) << what;  // cls/distillation logits, interpolated position embeddings
+  ours.erase("position_embeddings");
+  EXPECT_EQ(ours, golden_extras) << what;  // cls/distillation logits, pooler output
+  // Interpolated position rows: present exactly when the golden has them.
+  const Tensor* pos = nullptr;
+  for (const auto& [name, tensor] : f.extras)
+    if (name == "position_embeddings") pos = &tensor;
+  ASSERT_EQ(pos != nullptr, g.find("position_embeddings") != nullptr) << what;
+  if (pos) {
+    EXPECT_LE(test::max_abs_diff(*pos, g.tensor("position_embeddings"), what + " position_embeddings"), 1e-5) << what;
+  }
+}
+
+// The model input: stored in the golden, or (DINOv2 goldens) rebuilt from its 8-bit input PNG as
+// the golden README prescribes.
+Tensor golden_pixel_values(const SafetensorsFile& g, const std::string& model) {
+  if (g.find("pixel_values")) return g.tensor("pixel_values");
+  const auto cfg = parse_image_processor_config(read_json_file(shared("models/" + model + "/preprocessor_config.json"), "p"), "p");
+  return normalize_image(read_image(shared("golden/" + model + "/" + g.metadata().at("preprocessed_image"))), cfg);
 }
 
 struct VisionCase {
@@ -71,7 +93,8 @@ struct VisionCase {
 std::vector<VisionCase> all_cases() {
   return {{"vit-tiny-patch16-224", "chelsea"}, {"vit-tiny-patch16-224", "coffee"},  {"deit-random", "chelsea"},
           {"deit-random", "coffee"},           {"deit-random", "chelsea_320x240"}, {"dino-random", "chelsea"},
-          {"dino-random", "coffee"},           {"dino-random", "chelsea_320x240"}};
+          {"dino-random", "coffee"},           {"dino-random", "chelsea_320x240"}, {"dinov2-random", "chelsea"},
+          {"dinov2-random", "coffee_252x126"}, {"dinov2-reg-random", "coffee"},   {"dinov2-reg-random", "chelsea_252x126"}};
 }
 
 std::string case_name(const ::testing::TestParamInfo<VisionCase>& info) {
@@ -96,7 +119,7 @@ TEST_P(VisionGolden, FromTheImageFileThroughTheAnalyzer) {
   req.forward.hidden_states = true;
   const Analysis a = analyzer->run(req);
   const std::string what = c.model + "/" + c.golden;
-  EXPECT_LE(test::max_abs_diff(a.pixel_values, g.tensor("pixel_values"), what), 1e-6) << what;
+  EXPECT_LE(test::max_abs_diff(a.pixel_values, golden_pixel_values(g, c.model), what), 1e-6) << what;
   expect_matches_golden(a.forward, g, what);
   // One attention row per token: CLS, (distillation), then the patches row-major.
   EXPECT_EQ(static_cast<int>(a.labels.size()), a.seq_len());
@@ -116,7 +139,7 @@ TEST_P(VisionGolden, FromTheSavedPreprocessedImageStraightIntoTheModel) {
   ForwardInput in;
   in.pixel_values = normalize_image(read_image(shared(input)), cfg);
   const std::string what = c.model + "/" + c.golden + " from " + input;
-  EXPECT_LE(test::max_abs_diff(in.pixel_values, g.tensor("pixel_values"), what), 1e-6) << what;
+  EXPECT_LE(test::max_abs_diff(in.pixel_values, golden_pixel_values(g, c.model), what), 1e-6) << what;
   ForwardOptions opt;
   opt.hidden_states = true;
   const auto model = load_model(shared("models/" + c.model));
@@ -124,6 +147,38 @@ TEST_P(VisionGolden, FromTheSavedPreprocessedImageStraightIntoTheModel) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Vision, VisionGolden, ::testing::ValuesIn(all_cases()), case_name);
+
+// Registers sit between CLS and the patches, are labelled, count as special tokens (so the Heads
+// view's special mass includes the sink they absorb) and take a real share of the CLS row.
+TEST(VisionModel, Dinov2RegistersArePrefixTokens) {
+  ATTNSCOPE_REQUIRE_SHARED();
+  auto analyzer = Analyzer::open(shared("models/dinov2-reg-random"));
+  EXPECT_EQ(analyzer->model().info().num_prefix_tokens, 5);
+  EXPECT_EQ(analyzer->model().info().num_register_tokens, 4);
+  AnalysisRequest req;
+  req.image = shared("samples/images/coffee.png");
+  const Analysis a = analyzer->run(req);
+  ASSERT_EQ(a.seq_len(), 5 + 16 * 16);
+  EXPECT_EQ(a.labels[0], "[CLS]");
+  for (int r = 0; r < 4; ++r) EXPECT_EQ(a.labels[static_cast<size_t>(1 + r)], "[REG" + std::to_string(r) + "]");
+  EXPECT_EQ(a.labels[5], "(0,0)");
+  const TokenRoles roles = token_roles(a);
+  for (int i = 0; i < a.seq_len(); ++i) EXPECT_EQ(roles.special[static_cast<size_t>(i)], i < 5 ? 1 : 0) << i;
+  const auto stats = head_statistics(a.forward.attentions, roles);
+  ASSERT_FALSE(stats.empty());
+  // Special mass of a head = mean over queries of the mass on CLS + registers: recompute it.
+  const auto& st = stats.front();
+  const float* m = a.forward.attentions.head_data(st.layer, st.head);
+  double want = 0;
+  for (int q = 0; q < a.seq_len(); ++q)
+    for (int k = 0; k < 5; ++k) want += m[static_cast<size_t>(q) * a.seq_len() + k];
+  EXPECT_NEAR(st.special_mass, want / a.seq_len(), 1e-5);
+  EXPECT_GT(st.special_mass, 0.0);
+
+  auto plain = Analyzer::open(shared("models/dinov2-random"));
+  EXPECT_EQ(plain->model().info().num_prefix_tokens, 1);
+  EXPECT_EQ(plain->model().info().num_register_tokens, 0);
+}
 
 TEST(VisionModel, VitTinyTopLabelsFromTheOriginalPhotos) {
   ATTNSCOPE_REQUIRE_SHARED();

@@ -116,10 +116,22 @@ std::unique_ptr<ImageOverlayRenderer> ImageView::makeRenderer(const AnalysisDocu
   r->query_patch = patch_query ? query - a.geometry.prefix_tokens : -1;
   r->subject = QObject::tr("%1 \u2192 patches").arg(labels.value(query));
   r->title = r->subject + QString::fromUtf8(" \u00b7 ") + describe(s);
-  r->caption = QObject::tr("patch mass %1 of the row (the rest goes to %2) · max %3")
-                   .arg(total, 0, 'f', 3)
-                   .arg(a.geometry.prefix_tokens > 1 ? QObject::tr("the CLS and distillation tokens") : QObject::tr("CLS"))
-                   .arg(mx, 0, 'g', 3);
+  const int registers = a.model.num_register_tokens, first_register = a.geometry.prefix_tokens - registers;
+  if (registers > 0) {
+    // Registers absorb the mass high-norm patches would otherwise take (Darcet et al. 2024): say how much.
+    const double reg_mass = weights.row(query).segment(first_register, registers).sum();
+    r->caption = QObject::tr("patch mass %1 of the row · %2 registers %3 · CLS %4 · max %5")
+                     .arg(total, 0, 'f', 3)
+                     .arg(registers)
+                     .arg(reg_mass, 0, 'f', 3)
+                     .arg(weights(query, 0), 0, 'f', 3)
+                     .arg(mx, 0, 'g', 3);
+  } else {
+    r->caption = QObject::tr("patch mass %1 of the row (the rest goes to %2) · max %3")
+                     .arg(total, 0, 'f', 3)
+                     .arg(a.geometry.prefix_tokens > 1 ? QObject::tr("the CLS and distillation tokens") : QObject::tr("CLS"))
+                     .arg(mx, 0, 'g', 3);
+  }
   if (s.show_threshold && total > 0) {
     std::vector<float> values(map.data(), map.data() + map.size());
     MassThresholdOptions o;
