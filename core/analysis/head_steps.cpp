@@ -198,7 +198,12 @@ HeadSteps explain_head(const LayerInternals& L, const ExplainOptions& o) {
       scaled = raw;
       scaled /= L.scale_divisor;
     }
+    if (!L.position_bias.empty()) scaled += L.position_bias.matrix(o.head);  // before any cap, as self_attention
     if (L.softcap > 0) scaled = scaled.unaryExpr([&](float x) { return layers::softcap_score(x, L.softcap); });
+  }
+  if (!L.position_bias.empty()) {
+    const ConstMatrixMap b = L.position_bias.matrix(o.head);
+    st.position_bias.assign(b.row(o.query).data(), b.row(o.query).data() + S);
   }
   st.raw_scores.assign(raw.row(o.query).data(), raw.row(o.query).data() + S);
   st.scaled_scores.assign(scaled.row(o.query).data(), scaled.row(o.query).data() + S);
@@ -275,6 +280,7 @@ nlohmann::ordered_json head_steps_json(const HeadSteps& s) {
   j["causal"] = s.causal;
   j["window"] = s.window;
   j["softcap"] = s.softcap;
+  if (!s.position_bias.empty()) j["position_bias"] = json_doubles(s.position_bias);
   j["q"] = json_floats(s.q.data(), s.q.size());
   j["keys"] = json_rows(s.keys);
   j["values"] = json_rows(s.values);

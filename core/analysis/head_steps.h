@@ -104,6 +104,7 @@ struct HeadSteps {
   bool causal = false;
   int window = 0;               // sliding window of W keys (LayerInternals::window), 0 = none
   double softcap = 0;           // > 0: scaled_scores are soft-capped, cap * tanh(s / cap)
+  std::vector<double> position_bias;  // T5: [S] the relative position bias added to the scaled scores
 
   std::vector<float> q;         // [d] query vector of token `query` (after RoPE for Llama)
   RowMatrix keys;               // [S, d] K of kv_head
@@ -111,7 +112,7 @@ struct HeadSteps {
   std::vector<uint8_t> mask;    // [S] 1 = key j may be attended (causal: j <= query; not padding)
   std::vector<double> raw_scores;     // [S] q . k_j (float32 product, as the model)
   std::vector<double> scaled_scores;  // [S] the model's scaled scores (q . k_j / D, or (q / D) . k_j),
-                                      //     soft-capped when softcap > 0
+                                      //     soft-capped when softcap > 0, plus position_bias (T5)
   std::vector<double> weights;        // [S] softmax of scaled_scores over the allowed keys (float32,
                                       //     as the model): the attention row [layer][head][query]
   double entropy = 0;                 // of `weights`, nats

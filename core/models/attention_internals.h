@@ -39,6 +39,7 @@ struct LayerInternals {
   int window = 0;                    // > 0: key j <= query i - window excluded too (sliding window)
   float softcap = 0;                 // > 0: scaled scores soft-capped, cap * tanh(s / cap) (Gemma 2)
   std::vector<uint8_t> key_mask;     // [S] 0 = padding key (excluded), 1 = real; empty = all real
+  Tensor position_bias;              // T5: [num_heads, S, S] added to the scaled scores; else empty
   Tensor q, k, v, context;
 
   int kv_head(int head) const { return head / (num_heads / num_kv_heads); }

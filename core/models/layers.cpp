@@ -258,6 +258,12 @@ void capture_internals(const RowMatrix& q, const RowMatrix& k, const RowMatrix& 
   out.key_mask.clear();
   if (p.key_mask)
     for (int64_t m : *p.key_mask) out.key_mask.push_back(m != 0 ? 1 : 0);
+  out.position_bias = Tensor();
+  if (p.bias) {
+    const int64_t S = q.rows();
+    out.position_bias = Tensor({p.num_heads, S, S});
+    std::copy_n(p.bias, out.position_bias.data.size(), out.position_bias.data.data());
+  }
   out.q = split_heads(q, p.num_heads, p.head_dim);
   out.k = split_heads(k, p.num_kv_heads, p.head_dim);
   out.v = split_heads(v, p.num_kv_heads, p.head_dim);

@@ -167,4 +167,35 @@ Analysis Analyzer::run(const AnalysisRequest& req, const ProgressFn& progress) c
   return a;
 }
 
+Analysis decoder_stack(const Analysis& src, const Tokenizer& tokenizer) {
+  if (!src.has_decoder()) fail(ErrorKind::Usage, "this result has no decoder stack");
+  const DecoderResult& d = src.forward.decoder;
+  Analysis a;
+  a.model = src.model;
+  a.model.num_layers = src.model.num_decoder_layers;
+  a.model.arch.num_layers = a.model.num_layers;
+  a.model.arch.set_global_attention();
+  a.model.causal = a.model.arch.causal = true;
+  a.text = src.target;
+  a.labels = src.decoder_labels;
+  a.forward.attentions = d.attentions;
+  a.forward.hidden_states = d.hidden_states;
+  a.forward.last_hidden_state = d.last_hidden_state;
+  a.forward.logits = src.forward.logits;
+  a.predictions = src.predictions;
+  a.warnings = src.warnings;
+  a.seconds = src.seconds;
+  // Position t reads the target's token t - 1 (teacher forcing), or the token generated there.
+  for (size_t t = 0; t < d.input_ids.size(); ++t) {
+    Token tok;
+    tok.id = d.input_ids[t];
+    tok.text = tokenizer.token_text(tok.id);
+    tok.special = tokenizer.is_special(tok.id);
+    tok.sequence = -1;
+    if (t > 0 && t - 1 < src.target_encoding.tokens.size() && !src.target.empty()) tok = src.target_encoding.tokens[t - 1];
+    a.encoding.tokens.push_back(tok);
+  }
+  return a;
+}
+
 }  // namespace attnscope

@@ -91,6 +91,14 @@ class Analyzer {
   std::vector<std::string> open_warnings_;                // e.g. no preprocessor_config.json
 };
 
+// The decoder stack of an encoder-decoder analysis as an Analysis of its own, so that every view
+// and export made for one stack shows it: the decoder's self-attention and hidden states, one
+// token per decoder position (the start id, then the target's tokens with their offsets into
+// `text` = the target), and a causal model of num_decoder_layers layers. The encoder's side and
+// the cross-attention stay in forward.decoder of the original. Throws Error(Usage) without a
+// decoder.
+Analysis decoder_stack(const Analysis& analysis, const Tokenizer& tokenizer);
+
 // The `k` most probable entries of softmax(logits).
 std::vector<Prediction> top_k(const float* logits, int64_t n, int k);
 

@@ -431,3 +431,33 @@ TEST(HeadSteps, ExplainsHandMadeInternalsStepByStep) {
   EXPECT_EQ(j["alternatives"][2]["function"], "cosine");
   EXPECT_EQ(j["mask"], nlohmann::ordered_json::parse("[1, 1, 0]"));
 }
+
+// T5: no 1/sqrt(d), a relative position bias on the scores. Explaining the encoder's heads from
+// the captured internals (which carry the bias) must give the model's rows.
+TEST(HeadSteps, T5EncoderWithRelativePositionBiasMatchesTheModel) {
+  ATTNSCOPE_REQUIRE_SHARED();
+  auto m = load_model(shared("models/t5-random"));
+  SafetensorsFile g(shared("golden/t5-random/02_summarize.safetensors").string());
+  ForwardInput in;
+  in.input_ids = g.ints("input_ids");
+  in.decoder_input_ids = g.ints("decoder_input_ids");
+  ForwardOptions opt;
+  opt.capture_internals = all_layers(*m);
+  const ForwardResult r = m->forward(in, opt);
+  ASSERT_EQ(r.internals.layers.size(), 2u);
+  EXPECT_EQ(r.internals.layers[0].scale_divisor, 1.0f);
+  ASSERT_FALSE(r.internals.layers[0].position_bias.empty());
+  const Tensor ga = g.tensor("encoder_attentions");
+  const Worst w = explain_everything(r, &ga, 1);
+  EXPECT_GT(w.cases, 0);
+  EXPECT_LE(w.weights_vs_row, 1e-6);
+  EXPECT_LE(w.output_vs_context, 1e-5);
+  EXPECT_LE(w.weights_vs_golden, 1e-5);
+  ExplainOptions o;
+  o.query = 3;
+  const HeadSteps s = explain_head(r.internals, 1, o);
+  ASSERT_EQ(s.position_bias.size(), static_cast<size_t>(r.attentions.seq_len));
+  const Tensor bias = g.tensor("encoder_position_bias");  // [H, S, S]
+  for (int j = 0; j < r.attentions.seq_len; ++j)
+    EXPECT_EQ(s.position_bias[static_cast<size_t>(j)], bias.data[static_cast<size_t>(3 * r.attentions.seq_len + j)]) << j;
+}

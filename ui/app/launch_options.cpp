@@ -15,11 +15,13 @@ LaunchParse parse_launch_options(const QStringList& arguments) {
   const QCommandLineOption text("text", "Input text.", "STR");
   const QCommandLineOption text_file("text-file", "Read the input text from a file.", "FILE");
   const QCommandLineOption image("image", "Input image.", "FILE");
+  const QCommandLineOption target("target", "Encoder-decoder models (T5): the target text, run with teacher forcing.", "STR");
+  const QCommandLineOption generate("generate", "Encoder-decoder models (T5): decode greedily up to N tokens instead.", "N");
   const QCommandLineOption run("run", "Run the input as soon as the model is open.");
-  const QCommandLineOption view("view", "Show this view: matrix, lines, overview, text, image, heads, prediction, inside, cost.", "NAME");
+  const QCommandLineOption view("view", "Show this view: matrix, lines, overview, text, image, heads, prediction, inside, cost, cross.", "NAME");
   const QCommandLineOption layer("layer", "Select this layer (from 0).", "N");
   const QCommandLineOption head("head", "Select this head (from 0).", "N");
-  p.addOptions({model, text, text_file, image, run, view, layer, head});
+  p.addOptions({model, text, text_file, image, target, generate, run, view, layer, head});
   if (!p.parse(arguments)) {
     out.error = p.errorText();
     return out;
@@ -44,7 +46,7 @@ LaunchParse parse_launch_options(const QStringList& arguments) {
   if (p.isSet(view)) {
     ViewKind v;
     if (!parse(p.value(view), v)) {
-      out.error = "--view: unknown view '" + p.value(view) + "' (matrix, lines, overview, text, image, heads, prediction, inside, cost)";
+      out.error = "--view: unknown view '" + p.value(view) + "' (matrix, lines, overview, text, image, heads, prediction, inside, cost, cross)";
       return out;
     }
     o.view = v;
@@ -60,7 +62,9 @@ LaunchParse parse_launch_options(const QStringList& arguments) {
     dst = v;
     return true;
   };
-  if (!number(layer, o.layer) || !number(head, o.head)) return out;
+  if (!number(layer, o.layer) || !number(head, o.head) || !number(generate, o.generate)) return out;
+  o.target = p.value(target);
+  if (p.isSet(target) && p.isSet(generate)) out.error = "give either --target or --generate, not both";
   if (o.run && inputs == 0) out.error = "--run needs an input (--text, --text-file or --image)";
   if (o.run && o.model.isEmpty()) out.error = "--run needs --model";
   return out;

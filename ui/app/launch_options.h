@@ -10,12 +10,15 @@
 namespace attnscope::ui {
 
 // `attnscope [--model DIR] [--text STR | --text-file FILE | --image FILE] [--run]
-//            [--view NAME] [--layer N] [--head N]`: reach a figure in one command.
+//            [--target STR | --generate N] [--view NAME] [--layer N] [--head N]`: reach a figure
+// in one command (--target / --generate: encoder-decoder models such as T5).
 struct LaunchOptions {
   QString model;
   QString text;
   QString text_file;
   QString image;
+  QString target;
+  std::optional<int> generate;
   bool run = false;
   std::optional<ViewKind> view;
   std::optional<int> layer;

@@ -39,6 +39,7 @@
 #include "ui/panels/input_panel.h"
 #include "ui/panels/model_panel.h"
 #include "ui/views/cost_view.h"
+#include "ui/views/cross_view.h"
 #include "ui/views/heads_view.h"
 #include "ui/views/inside_head_view.h"
 #include "ui/views/image_view.h"
@@ -86,6 +87,7 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
       {ViewKind::Prediction, {new PredictionView(doc), tr("Prediction")}},
       {ViewKind::Inside, {inside, tr("Inside the head")}},
       {ViewKind::Cost, {cost, tr("Cost")}},
+      {ViewKind::Cross, {new CrossView(doc), tr("Cross-attention")}},
   };
   for (const auto& [kind, view] : views) {
     view.first->setProperty("viewKind", int(kind));
@@ -314,7 +316,7 @@ void MainWindow::runCurrentInput() {
     }
     session_->runImage(input_->imagePath());
   } else {
-    session_->runText(input_->text(), input_->textPair());
+    session_->runText(input_->text(), input_->textPair(), input_->target(), input_->generateTokens());
   }
 }
 
@@ -429,6 +431,8 @@ void MainWindow::applyLaunchOptions(const LaunchOptions& o) {
   if (!o.text.isEmpty()) input_->setText(o.text);
   if (!o.text_file.isEmpty()) input_->loadTextFile(o.text_file);
   if (!o.image.isEmpty()) input_->setImage(o.image);
+  if (!o.target.isEmpty()) input_->setTarget(o.target);
+  if (o.generate) input_->setGenerateTokens(*o.generate);
   ViewState s = doc->state();
   if (o.view) s.view = *o.view;
   if (o.layer) s.layer = *o.layer;

@@ -144,11 +144,13 @@ bool Session::canRun(Modality input) {
   return false;
 }
 
-void Session::runText(const QString& text, const QString& text_pair) {
+void Session::runText(const QString& text, const QString& text_pair, const QString& target, int generate) {
   if (!canRun(Modality::Text)) return;
   AnalysisRequest r;
   r.text = text.toStdString();
   if (!text_pair.isEmpty()) r.text_pair = text_pair.toStdString();
+  if (!target.isEmpty()) r.target = target.toStdString();
+  else r.generate = generate;
   startRun(r, text, QString());
 }
 

@@ -49,7 +49,9 @@ class Session : public QObject {
   // A model folder or `builtin:NAME`.
   void openModel(const QString& reference);
   // Runs the text (and optional second segment) or the image through the open model.
-  void runText(const QString& text, const QString& text_pair = QString());
+  // `target` / `generate`: encoder-decoder models (teacher forcing, or greedy decoding of up to
+  // that many tokens).
+  void runText(const QString& text, const QString& text_pair = QString(), const QString& target = QString(), int generate = 0);
   void runImage(const QString& path);
   void cancel();
   // Induction scores of the open causal model (runs it on generated repeated sequences).

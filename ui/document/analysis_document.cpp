@@ -34,8 +34,7 @@ void AnalysisDocument::setMatrixZoom(const std::optional<QRectF>& zoom, bool not
   if (notify) emit zoomChanged();
 }
 
-void AnalysisDocument::setAnalysis(const AnalysisPtr& analysis) {
-  analysis_ = analysis;
+void AnalysisDocument::clearDerived() {
   zoom_.reset();
   rollouts_.clear();
   global_max_.clear();
@@ -43,9 +42,27 @@ void AnalysisDocument::setAnalysis(const AnalysisPtr& analysis) {
   flow_status_.clear();
   stats_valid_ = false;
   has_induction_ = false;
+}
+
+void AnalysisDocument::setAnalysis(const AnalysisPtr& analysis) {
+  result_ = analysis;
+  analysis_ = analysis;
+  shown_stack_ = Stack::Encoder;
+  clearDerived();
   internals_.reset();
-  emit analysisChanged();
+  if (result_ && result_->has_decoder() && state_.stack == Stack::Decoder) showStack(Stack::Decoder);
+  else emit analysisChanged();
   setState(state_);  // keep layer/head/view, clamped to the new result
+}
+
+void AnalysisDocument::showStack(Stack stack) {
+  shown_stack_ = stack;
+  if (stack == Stack::Decoder && result_ && result_->has_decoder() && analyzer_ && analyzer_->tokenizer())
+    analysis_ = std::make_shared<const Analysis>(decoder_stack(*result_, *analyzer_->tokenizer()));
+  else
+    analysis_ = result_;
+  clearDerived();
+  emit analysisChanged();
 }
 
 void AnalysisDocument::setInput(const QString& text, const QString& image_path) {
@@ -76,6 +93,9 @@ ViewState AnalysisDocument::clamped(ViewState s) const {
   s.subset = subset;
   if (s.head_mode == HeadMode::Subset && s.subset.isEmpty()) s.head_mode = HeadMode::Mean;
   if (s.query >= seq) s.query = -1;
+  if (!result_ || !result_->has_decoder()) s.stack = Stack::Encoder;
+  if (!result_ || s.cross_source >= result_->seq_len()) s.cross_source = -1;
+  if (!result_ || s.cross_target >= static_cast<int>(result_->forward.decoder.input_ids.size())) s.cross_target = -1;
   if (analysis_ && !analysis_->forward.attentions.layers.empty() && !analysis_->forward.attentions.has_layer(s.layer)) {
     // Only some layers were captured: move to the nearest captured one.
     const auto& ls = analysis_->forward.attentions.layers;
@@ -85,6 +105,7 @@ ViewState AnalysisDocument::clamped(ViewState s) const {
 }
 
 void AnalysisDocument::setState(const ViewState& state) {
+  if (result_ && result_->has_decoder() && state.stack != shown_stack_) showStack(state.stack);
   const ViewState s = clamped(state);
   if (s == state_) return;
   state_ = s;

@@ -31,8 +31,12 @@ class AnalysisDocument : public QObject {
   QString modelDir() const { return model_dir_; }
   void setAnalyzer(const AnalyzerPtr& analyzer, const QString& dir);
 
-  // Result of the last completed run (null before the first one).
+  // Result of the last completed run (null before the first one), as the single-stack views show
+  // it: for an encoder-decoder model, the stack ViewState::stack chooses (decoder_stack()).
   const AnalysisPtr& analysis() const { return analysis_; }
+  // The whole result: with an encoder-decoder model, the encoder in the main fields and the
+  // decoder and cross-attention in forward.decoder (the Cross view reads this).
+  const AnalysisPtr& result() const { return result_; }
   bool hasAnalysis() const { return analysis_ != nullptr; }
   void setAnalysis(const AnalysisPtr& analysis);
   int numLayers() const;
@@ -99,7 +103,10 @@ class AnalysisDocument : public QObject {
 
   // Q, K, V and per-head contexts of the current result, captured by running the same input again
   // (Session::captureInternals) when the Inside view needs them; null until then.
-  std::shared_ptr<const attnscope::AttentionInternals> internals() const { return internals_; }
+  // (Encoder-decoder models: the encoder's; null while the decoder stack is shown.)
+  std::shared_ptr<const attnscope::AttentionInternals> internals() const {
+    return shown_stack_ == Stack::Encoder ? internals_ : nullptr;
+  }
   void setInternals(std::shared_ptr<const attnscope::AttentionInternals> internals);
   // Measured runs at increasing generated lengths (Session::measureCost) for the open model.
   std::shared_ptr<const attnscope::CostSweep> costSweep() const { return cost_sweep_; }
@@ -116,6 +123,9 @@ class AnalysisDocument : public QObject {
 
  private:
   ViewState clamped(ViewState s) const;
+  // Shows `stack` of result_ in analysis_ and drops what was derived from the other one.
+  void showStack(Stack stack);
+  void clearDerived();
   template <typename F>
   void edit(F&& change) {
     ViewState s = state_;
@@ -126,6 +136,8 @@ class AnalysisDocument : public QObject {
   AnalyzerPtr analyzer_;
   QString model_dir_;
   AnalysisPtr analysis_;
+  AnalysisPtr result_;
+  Stack shown_stack_ = Stack::Encoder;
   QString input_text_, input_image_;
   std::optional<QRectF> zoom_;
   ViewState state_;

@@ -75,8 +75,20 @@ QString to_string(ViewKind v) {
     case ViewKind::Prediction: return "prediction";
     case ViewKind::Inside: return "inside";
     case ViewKind::Cost: return "cost";
+    case ViewKind::Cross: return "cross";
   }
   return {};
+}
+
+QString to_string(Stack s) { return s == Stack::Decoder ? "decoder" : "encoder"; }
+QString to_string(CrossMode m) { return m == CrossMode::Lines ? "lines" : "matrix"; }
+bool parse(const QString& s, Stack& out) {
+  static const Stack all[] = {Stack::Encoder, Stack::Decoder};
+  return parse_in(s, all, out);
+}
+bool parse(const QString& s, CrossMode& out) {
+  static const CrossMode all[] = {CrossMode::Matrix, CrossMode::Lines};
+  return parse_in(s, all, out);
 }
 
 bool parse(const QString& s, Method& out) {
@@ -94,7 +106,7 @@ bool parse(const QString& s, ColorMapId& out) {
 }
 bool parse(const QString& s, ViewKind& out) {
   static const ViewKind all[] = {ViewKind::Matrix, ViewKind::Lines,      ViewKind::Overview, ViewKind::Text, ViewKind::Image,
-                                 ViewKind::Heads,  ViewKind::Prediction, ViewKind::Inside,   ViewKind::Cost};
+                                 ViewKind::Heads,  ViewKind::Prediction, ViewKind::Inside,   ViewKind::Cost, ViewKind::Cross};
   return parse_in(s, all, out);
 }
 bool parse(const QString& s, HeadMode& out) {
@@ -175,6 +187,11 @@ QJsonObject to_json(const ViewState& s) {
   j["smooth_overlay"] = s.smooth_overlay;
   j["statistic"] = s.statistic;
   j["temperature"] = s.temperature;
+  j["stack"] = to_string(s.stack);
+  j["cross_mode"] = to_string(s.cross_mode);
+  j["cross_argmax"] = s.cross_argmax;
+  j["cross_target"] = s.cross_target;
+  j["cross_source"] = s.cross_source;
   return j;
 }
 
@@ -213,6 +230,11 @@ ViewState view_state_from_json(const QJsonObject& j, const ViewState& base) {
   enum_key(j, "method", s.method);
   enum_key(j, "color_map", s.color_map);
   enum_key(j, "normalization", s.normalization);
+  enum_key(j, "stack", s.stack);
+  enum_key(j, "cross_mode", s.cross_mode);
+  bool_key(j, "cross_argmax", s.cross_argmax);
+  int_key(j, "cross_target", s.cross_target, -1, 1 << 30);
+  int_key(j, "cross_source", s.cross_source, -1, 1 << 30);
   int_key(j, "layer", s.layer, 0, 1 << 16);
   int_key(j, "head", s.head, 0, 1 << 16);
   int_key(j, "query", s.query, -1, 1 << 30);

@@ -13,7 +13,11 @@ enum class HeadMode { Single, Mean, Max, Min, Subset };
 enum class Method { Raw, Rollout, Flow };  // Raw: the chosen layer's heads as they are (or fused)
 enum class Normalization { Row, Matrix, Global, Log, Percentile };
 enum class ColorMapId { Viridis, Magma, Inferno, Cividis, Greys };
-enum class ViewKind { Matrix, Lines, Overview, Text, Image, Heads, Prediction, Inside, Cost };
+enum class ViewKind { Matrix, Lines, Overview, Text, Image, Heads, Prediction, Inside, Cost, Cross };
+// Encoder-decoder models: which self-attention stack the single-stack views show (the Cross view
+// shows the cross-attention between them).
+enum class Stack { Encoder, Decoder };
+enum class CrossMode { Matrix, Lines };
 
 // What every view shows: one selection shared by all of them, owned by the document.
 struct ViewState {
@@ -33,6 +37,11 @@ struct ViewState {
   bool smooth_overlay = true;
   QString statistic = QStringLiteral("entropy");  // Heads view
   double temperature = 1.0;     // Inside view: softmax temperature of the explained head
+  Stack stack = Stack::Encoder;
+  CrossMode cross_mode = CrossMode::Matrix;  // Cross view: target x source matrix or lines
+  bool cross_argmax = false;    // Cross view: draw the hard alignment (argmax of each target row)
+  int cross_target = -1;        // Cross view: a chosen decoder position (its row), -1 = none
+  int cross_source = -1;        // Cross view: a chosen source token (its column), -1 = none
   ViewKind view = ViewKind::Matrix;
 
   bool operator==(const ViewState&) const = default;
@@ -43,6 +52,10 @@ QString to_string(Method m);
 QString to_string(Normalization n);
 QString to_string(ColorMapId c);
 QString to_string(ViewKind v);
+QString to_string(Stack s);
+QString to_string(CrossMode m);
+bool parse(const QString& s, Stack& out);
+bool parse(const QString& s, CrossMode& out);
 bool parse(const QString& s, Method& out);
 bool parse(const QString& s, Normalization& out);
 bool parse(const QString& s, ColorMapId& out);

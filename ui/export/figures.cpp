@@ -19,6 +19,8 @@
 #include "ui/render/text_renderer.h"
 #include "ui/render/widget_figure.h"
 #include "ui/views/cost_view.h"
+#include "ui/views/cross_view.h"
+#include "ui/render/cross_renderer.h"
 #include "ui/views/image_view.h"
 #include "ui/views/inside_head_view.h"
 #include "ui/views/lines_view.h"
@@ -107,6 +109,13 @@ std::unique_ptr<FigureRenderer> make_figure(const AnalysisDocument& doc, const F
                          layer_labels, head_labels);
       };
       return std::make_unique<QcpFigure>(setup, QSizeF(std::max(480, 120 + 70 * heads), std::max(360, 100 + 40 * static_cast<int>(layers.size()))));
+    }
+    case ViewKind::Cross: {
+      auto r = CrossView::makeRenderer(doc, s);
+      if (r->weights.size() == 0) fail(ErrorKind::Usage, r->title.isEmpty() ? "no cross-attention to draw" : r->title.toStdString());
+      if (req.title) r->title = QFileInfo(doc.modelDir()).fileName() + QString::fromUtf8(" \u00b7 ") + r->title;
+      else r->title.clear();
+      return r;
     }
     case ViewKind::Lines: {
       auto r = LinesView::makeRenderer(doc, s);

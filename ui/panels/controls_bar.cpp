@@ -25,6 +25,12 @@ ControlsBar::ControlsBar(AnalysisDocument* document, QWidget* parent) : QWidget(
     l->addWidget(lab);
     l->addWidget(buddy);
   };
+  stack_ = new QComboBox;
+  stack_->setObjectName("stackCombo");
+  stack_->addItem(tr("encoder"), 0);
+  stack_->addItem(tr("decoder"), 1);
+  stack_->addItem(tr("cross-attention"), 2);
+  stack_->setToolTip(tr("Encoder-decoder models: the self-attention stack the views show, or the cross-attention view"));
   layer_ = new QSpinBox;
   layer_->setObjectName("layerSpin");
   layer_->setToolTip(tr("Layer (↑/↓ in a view)"));
@@ -51,6 +57,10 @@ ControlsBar::ControlsBar(AnalysisDocument* document, QWidget* parent) : QWidget(
   hide_special_ = new QCheckBox(tr("Hide special tokens"));
   hide_special_->setObjectName("hideSpecialCheck");
   hide_special_->setToolTip(tr("Drop [CLS], [SEP], <s>, … and renormalise each row over the remaining tokens"));
+  stack_label_ = new QLabel(tr("S&tack"));
+  stack_label_->setBuddy(stack_);
+  l->addWidget(stack_label_);
+  l->addWidget(stack_);
   label(tr("&Layer"), layer_);
   label(tr("&Head"), head_);
   label(tr("&Method"), method_);
@@ -59,6 +69,14 @@ ControlsBar::ControlsBar(AnalysisDocument* document, QWidget* parent) : QWidget(
   l->addWidget(hide_special_);
   l->addStretch();
 
+  connect(stack_, qOverload<int>(&QComboBox::activated), this, [this](int i) {
+    ViewState s = document_->state();
+    const int v = stack_->itemData(i).toInt();
+    if (v == 2) s.view = ViewKind::Cross;
+    else s.stack = v == 1 ? Stack::Decoder : Stack::Encoder;
+    if (v != 2 && s.view == ViewKind::Cross) s.view = ViewKind::Matrix;
+    document_->setState(s);
+  });
   connect(layer_, qOverload<int>(&QSpinBox::valueChanged), this, [this](int v) {
     if (!syncing_) document_->setLayer(v);
   });
@@ -113,6 +131,10 @@ void ControlsBar::syncFromDocument() {
   cmap_->setCurrentIndex(cmap_->findData(int(s.color_map)));
   norm_->setCurrentIndex(norm_->findData(int(s.normalization)));
   hide_special_->setChecked(s.hide_special);
+  const bool seq2seq = document_->analyzer() && document_->analyzer()->info().encoder_decoder;
+  stack_label_->setVisible(seq2seq);
+  stack_->setVisible(seq2seq);
+  stack_->setCurrentIndex(s.view == ViewKind::Cross ? 2 : s.stack == Stack::Decoder ? 1 : 0);
   const bool enabled = document_->hasAnalysis();
   for (QWidget* w : std::initializer_list<QWidget*>{layer_, head_, method_})
     w->setEnabled(enabled);

@@ -4,6 +4,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QLabel;
 class QSpinBox;
 
 namespace attnscope::ui {
@@ -23,6 +24,8 @@ class ControlsBar : public QWidget {
   void chooseSubset();
 
   AnalysisDocument* document_;
+  QLabel* stack_label_;
+  QComboBox* stack_;  // encoder-decoder models: encoder / decoder / cross-attention
   QSpinBox* layer_;
   QComboBox* head_;
   QComboBox* method_;

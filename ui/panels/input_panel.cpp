@@ -1,5 +1,8 @@
 #include "ui/panels/input_panel.h"
 
+#include <QGridLayout>
+#include <QSpinBox>
+
 #include <QApplication>
 #include <QClipboard>
 #include <QDir>
@@ -89,6 +92,27 @@ InputPanel::InputPanel(AnalysisDocument* document, QWidget* parent)
   pair_->setPlaceholderText(tr("sentence B of a pair"));
   tl->addWidget(pair_label_);
   tl->addWidget(pair_);
+  seq2seq_ = new QWidget;
+  auto* sl = new QGridLayout(seq2seq_);
+  sl->setContentsMargins(0, 0, 0, 0);
+  target_ = new QLineEdit;
+  target_->setObjectName("targetInput");
+  target_->setPlaceholderText(tr("target text, e.g. the translation"));
+  target_->setToolTip(tr("Teacher forcing: the decoder reads this target shifted right, so every position's attention is the model's while producing it"));
+  generate_ = new QSpinBox;
+  generate_->setObjectName("generateSpin");
+  generate_->setRange(1, 512);
+  generate_->setValue(20);
+  generate_->setToolTip(tr("With no target: decode greedily up to this many tokens (stops after </s>)"));
+  auto* target_label = new QLabel(tr("&Target:"));
+  target_label->setBuddy(target_);
+  auto* generate_label = new QLabel(tr("or &generate up to"));
+  generate_label->setBuddy(generate_);
+  sl->addWidget(target_label, 0, 0);
+  sl->addWidget(target_, 0, 1, 1, 2);
+  sl->addWidget(generate_label, 1, 0, 1, 2, Qt::AlignRight);
+  sl->addWidget(generate_, 1, 2);
+  tl->addWidget(seq2seq_);
   auto* tb = new QHBoxLayout;
   auto* open_text = new QPushButton(tr("Open text file…"));
   auto* run_text = new QPushButton(tr("Run"));
@@ -145,6 +169,15 @@ void InputPanel::updateMode() {
   const bool pairs = a && a->tokenizer() && !a->tokenizer()->post_processor().pair.empty() && a->info().token_types;
   pair_label_->setVisible(pairs);
   pair_->setVisible(pairs);
+  seq2seq_->setVisible(a && a->info().encoder_decoder);
+}
+
+QString InputPanel::target() const { return !seq2seq_->isHidden() ? target_->text() : QString(); }
+int InputPanel::generateTokens() const { return !seq2seq_->isHidden() && target_->text().isEmpty() ? generate_->value() : 0; }
+void InputPanel::setTarget(const QString& target) { target_->setText(target); }
+void InputPanel::setGenerateTokens(int tokens) {
+  target_->clear();
+  generate_->setValue(tokens);
 }
 
 QString InputPanel::text() const { return big_text_.isEmpty() ? editor_->toPlainText() : big_text_; }

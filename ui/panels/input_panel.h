@@ -6,6 +6,7 @@
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
+class QSpinBox;
 class QStackedWidget;
 
 namespace attnscope::ui {
@@ -21,11 +22,16 @@ class InputPanel : public QWidget {
 
   QString text() const;        // the full text (also when a large file is only previewed)
   QString textPair() const;
+  // Encoder-decoder models: the target for teacher forcing, or (target empty) tokens to generate.
+  QString target() const;
+  int generateTokens() const;
   QString imagePath() const { return image_path_; }
   bool imageMode() const;
 
  public slots:
   void setText(const QString& text);
+  void setTarget(const QString& target);
+  void setGenerateTokens(int tokens);
   bool loadTextFile(const QString& path);   // false (and a message) if unreadable
   bool setImage(const QString& path);       // false (and a message) if not an image
   bool pasteImage();
@@ -48,6 +54,9 @@ class InputPanel : public QWidget {
   QPlainTextEdit* editor_;
   QLineEdit* pair_;
   QLabel* pair_label_;
+  QWidget* seq2seq_;  // target line and generation length (encoder-decoder models)
+  QLineEdit* target_;
+  QSpinBox* generate_;
   QLabel* big_note_;
   QString big_text_;  // a large file's content, kept out of the editor
   class ImagePreview* image_;

@@ -214,6 +214,10 @@ void InsideHeadView::refresh() {
     return;
   }
   const ViewState& s = document_->state();
+  if (s.stack == Stack::Decoder) {
+    header_->setText(tr("Inside the head explains the encoder's heads of an encoder-decoder model: choose the encoder stack."));
+    return;
+  }
   const auto internals = document_->internals();
   if (!internals || !internals->has_layer(s.layer)) {
     header_->setText(tr("<b>Capturing Q, K and V of layer %1</b> by running the input again…").arg(s.layer));
@@ -292,7 +296,7 @@ void InsideHeadView::refresh() {
     raw->setBarsGroup(group);
     scaled->setBarsGroup(group);
     raw->setName(tr("q·k (raw)"));
-    scaled->setName(tr("scaled"));
+    scaled->setName(st.position_bias.empty() ? tr("scaled") : tr("with bias"));
     raw->setBrush(QColor(160, 160, 160));
     raw->setPen(Qt::NoPen);
     scaled->setBrush(ColorMap(s.color_map).color(0.35));
@@ -318,23 +322,38 @@ void InsideHeadView::refresh() {
       scaled_how += tr(" (√query_pre_attn_scalar, not √d<sub>k</sub>)");
     if (st.softcap > 0)
       scaled_how += tr(", then soft-capped: %1 · tanh(s / %1), so no score leaves ±%1").arg(num(st.softcap, 4));
-    score_formula_->setText(tr("<b>2. Scores</b><br>s<sub>j</sub> = q·k<sub>j</sub>%1; largest at %2: %3<br>"
-                               "scaled: s<sub>j</sub> / %4 → %5<br>"
-                               "<i>Why divide:</i> q·k is a sum of %6 products, so it grows with d<sub>k</sub>; "
-                               "unscaled, the softmax would saturate to one key (see “dot” below).")
-                                .arg(st.scale_query_first ? tr(" (this model divides q first)") : QString())
-                                .arg(tok(labels, best))
-                                .arg(num(st.raw_scores[best]))
-                                .arg(scaled_how)
-                                .arg(num(st.scaled_scores[best]))
-                                .arg(d));
+    if (!st.position_bias.empty()) {
+      // T5 never divides by √d_k: its initialisation scales q instead, and a learned relative
+      // position bias is added to every score.
+      score_formula_->setText(tr("<b>2. Scores</b><br>s<sub>j</sub> = q·k<sub>j</sub> + b(j − i); largest at %1: "
+                                 "q·k = %2, bias b = %3, s = %4<br>"
+                                 "<i>No division by √d<sub>k</sub>:</i> T5 folds that factor into the initialisation of "
+                                 "the query weights. b is a learned bias per head and relative-distance bucket "
+                                 "(exact for near tokens, logarithmic for far ones), shared by every layer of the stack.")
+                                  .arg(tok(labels, best))
+                                  .arg(num(st.raw_scores[best]))
+                                  .arg(num(st.position_bias[best]))
+                                  .arg(num(st.scaled_scores[best])));
+    } else {
+      score_formula_->setText(tr("<b>2. Scores</b><br>s<sub>j</sub> = q·k<sub>j</sub>%1; largest at %2: %3<br>"
+                                 "scaled: s<sub>j</sub> / %4 → %5<br>"
+                                 "<i>Why divide:</i> q·k is a sum of %6 products, so it grows with d<sub>k</sub>; "
+                                 "unscaled, the softmax would saturate to one key (see “dot” below).")
+                                  .arg(st.scale_query_first ? tr(" (this model divides q first)") : QString())
+                                  .arg(tok(labels, best))
+                                  .arg(num(st.raw_scores[best]))
+                                  .arg(scaled_how)
+                                  .arg(num(st.scaled_scores[best]))
+                                  .arg(d));
+    }
   }
   // 3. softmax weights and the alternatives, at temperature T
   {
     QCustomPlot* p = weight_plot_;
     const Weighting model = weigh_scores(ScoreFunction::ScaledDot, st.scaled_scores, st.mask, st.values, s.temperature);
     auto* bars = new QCPBars(p->xAxis, p->yAxis);
-    bars->setName(tr("softmax(q·k/√d) — the model%1").arg(s.temperature != 1.0 ? tr(" at T") : QString()));
+    bars->setName((st.position_bias.empty() ? tr("softmax(q·k/√d) — the model%1") : tr("softmax(q·k + b) — the model%1"))
+                      .arg(s.temperature != 1.0 ? tr(" at T") : QString()));
     bars->setBrush(ColorMap(s.color_map).color(0.35));
     bars->setPen(Qt::NoPen);
     double top = 0;
