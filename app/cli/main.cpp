@@ -452,6 +452,8 @@ int cmd_bench(const BenchArgs& args) {
 struct RenderArgs {
   AttendArgs input;  // --model, the input options, --out, --force, --threads
   std::string view = "matrix", head = "0", heads, method = "raw", cmap = "viridis", norm = "row", all_heads, format = "png";
+  std::string stack = "encoder", cross_mode = "matrix";  // encoder-decoder models
+  bool argmax = false;
   int layer = 0, query = -1;
   double dpi = 300, width = 0, height = 0;
   bool hide_special = false, no_title = false, no_sidecar = false;
@@ -465,9 +467,12 @@ int cmd_render(const RenderArgs& args) {
   r.input = input_request(args.input, *analyzer_for_input);
   analyzer_for_input.reset();
   if (!parse(QString::fromStdString(args.view), r.view) || r.view == ViewKind::Prediction)
-    fail(ErrorKind::Usage, "--view: unknown view '" + args.view + "' (matrix, lines, overview, text, image, heads)");
+    fail(ErrorKind::Usage, "--view: unknown view '" + args.view + "' (matrix, lines, overview, text, image, heads, cross)");
   ViewState& s = r.state;
   s.view = r.view;
+  if (!parse(QString::fromStdString(args.stack), s.stack)) fail(ErrorKind::Usage, "--stack: encoder or decoder");
+  if (!parse(QString::fromStdString(args.cross_mode), s.cross_mode)) fail(ErrorKind::Usage, "--cross-mode: matrix or lines");
+  s.cross_argmax = args.argmax;
   s.layer = args.layer;
   s.query = args.query;
   s.hide_special = args.hide_special;
@@ -625,7 +630,10 @@ int main(int argc, char** argv) {
   RenderArgs render;
   auto* cr = app.add_subcommand("render", "Draw a view's figure (PNG, SVG, PDF) offscreen with the GUI's renderers");
   add_input_options(cr, render.input);
-  cr->add_option("--view", render.view, "matrix, lines, overview, text, image or heads (default matrix)");
+  cr->add_option("--view", render.view, "matrix, lines, overview, text, image, heads or cross (T5's cross-attention) (default matrix)");
+  cr->add_option("--stack", render.stack, "Encoder-decoder models: the self-attention stack the view shows, encoder or decoder (default encoder)");
+  cr->add_option("--cross-mode", render.cross_mode, "--view cross: matrix or lines (default matrix)");
+  cr->add_flag("--argmax", render.argmax, "--view cross: draw the hard alignment (the argmax of every target row)");
   cr->add_option("--layer", render.layer, "Layer, from 0 (default 0)")->check(kNonNegative);
   cr->add_option("--head", render.head, "Head number, or mean, max, min (default 0)");
   cr->add_option("--heads", render.heads, "Mean of these heads, e.g. 0,2-3 (overrides --head)");

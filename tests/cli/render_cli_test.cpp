@@ -116,3 +116,42 @@ TEST(RenderCli, ErrorsHaveExitCodesAndSayWhat) {
   EXPECT_NE(r.err.find("already exists (use --force to overwrite)"), std::string::npos) << r.err;
   EXPECT_EQ(render({"--out", (dir / "b.png").string(), "--dpi", "30", "--force"}).exit_code, 0);
 }
+
+// T5: the Cross view and the decoder stack through `render`; the sidecar records the choices.
+TEST(RenderCli, CrossAttentionAndDecoderStackOfT5) {
+  ATTNSCOPE_REQUIRE_SHARED();
+  const auto dir = test::scratch_dir("render_t5");
+  const std::string m = test::shared("models/t5-random").string();
+  const std::vector<std::string> input = {"--model", m, "--text", "translate English to German: The house is wonderful.",
+                                          "--target", "Das Haus ist wunderbar."};
+  auto args = input;
+  args.insert(args.begin(), "render");
+  for (const std::string ext : {"pdf", "png", "svg"}) {
+    auto a = args;
+    a.insert(a.end(), {"--view", "cross", "--layer", "1", "--head", "mean", "--argmax", "--out", (dir / ("cross." + ext)).string()});
+    auto r = cli(a);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_GT(std::filesystem::file_size(dir / ("cross." + ext)), 1000u) << ext;
+  }
+  std::ifstream sidecar(dir / "cross.pdf.attnscope.json");
+  ASSERT_TRUE(sidecar) << "no sidecar";
+  const auto j = nlohmann::json::parse(sidecar);
+  EXPECT_EQ(j["view"]["view"], "cross") << j.dump();
+  EXPECT_EQ(j["view"]["cross_argmax"], true) << j.dump();
+
+  auto d = args;
+  d.insert(d.end(), {"--view", "matrix", "--stack", "decoder", "--layer", "1", "--out", (dir / "decoder.png").string()});
+  auto r = cli(d);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(std::filesystem::exists(dir / "decoder.png"));
+
+  auto bad = args;
+  bad.insert(bad.end(), {"--view", "cross", "--layer", "2", "--out", (dir / "bad.png").string()});
+  r = cli(bad);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("layer"), std::string::npos) << r.err;
+  r = cli({"render", "--model", test::shared("models/bert-random").string(), "--text", "hi", "--view", "cross", "--out",
+           (dir / "bert.png").string()});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("encoder-decoder"), std::string::npos) << r.err;
+}

@@ -51,7 +51,11 @@ QStringList render_figures(const RenderRequest& req, const ProgressFn& progress)
   const std::filesystem::path model_dir = resolve_model_reference(req.model);
   std::shared_ptr<const Analyzer> analyzer(Analyzer::open(model_dir).release());
   const ModelInfo& info = analyzer->info();
-  check_range("layer", req.state.layer, info.num_layers);
+  const bool decoder_side = req.view == ViewKind::Cross || req.state.stack == Stack::Decoder;
+  if (decoder_side && !info.encoder_decoder)
+    fail(ErrorKind::Usage, std::string(req.view == ViewKind::Cross ? "--view cross" : "--stack decoder") +
+                               " needs an encoder-decoder model (T5); this is " + info.model_type);
+  check_range("layer", req.state.layer, decoder_side ? info.num_decoder_layers : info.num_layers);
   if (req.state.head_mode == HeadMode::Single) check_range("head", req.state.head, info.num_heads);
   for (int h : req.state.subset) check_range("heads", h, info.num_heads);
   if (req.view == ViewKind::Image && info.modality != Modality::Image) fail(ErrorKind::Usage, "--view image needs an image model");
@@ -59,7 +63,9 @@ QStringList render_figures(const RenderRequest& req, const ProgressFn& progress)
 
   auto analysis = std::make_shared<Analysis>(analyzer->run(req.input, progress));
   if (analysis->cancelled) fail(ErrorKind::Usage, "cancelled");
-  if (req.state.query >= 0) check_range("query", req.state.query, analysis->seq_len());
+  if (req.state.query >= 0)
+    check_range("query", req.state.query,
+                req.state.stack == Stack::Decoder ? static_cast<int>(analysis->forward.decoder.input_ids.size()) : analysis->seq_len());
 
   AnalysisDocument doc;
   doc.setAnalyzer(analyzer, QString::fromStdString(model_dir.string()));

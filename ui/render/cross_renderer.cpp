@@ -11,7 +11,7 @@
 namespace attnscope::ui {
 
 namespace {
-constexpr double kPad = 10, kTitle = 22, kCaption = 18, kNaturalCell = 24, kLinesGap = 220, kStripRows = 3, kStripRow = 24;
+constexpr double kPad = 10, kTitle = 22, kCaption = 18, kNaturalCell = 30, kLinesGap = 220, kStripRows = 3, kStripRow = 24;
 constexpr double kMaxColumnLabels = 110;  // matrix: height of the rotated source labels
 
 double max_label_width(const QStringList& labels, const QFontMetricsF& fm) {
