@@ -92,6 +92,10 @@ nlohmann::ordered_json model_summary_json(const ModelInfo& m, const std::string&
   j["head"] = head_name(m.head);
   j["causal"] = m.causal;
   j["layers"] = m.num_layers;
+  if (m.encoder_decoder) {
+    j["encoder_decoder"] = true;
+    j["decoder_layers"] = m.num_decoder_layers;
+  }
   j["heads"] = m.num_heads;
   j["kv_heads"] = m.num_kv_heads;
   j["head_dim"] = m.head_dim;
@@ -105,6 +109,7 @@ nlohmann::ordered_json model_summary_json(const ModelInfo& m, const std::string&
     j["image_size"] = m.image_size;
     j["patch_size"] = m.patch_size;
     j["prefix_tokens"] = m.num_prefix_tokens;
+    j["register_tokens"] = m.num_register_tokens;
   }
   j["num_labels"] = m.labels.size();
   j["labels"] = m.labels;
@@ -126,19 +131,26 @@ std::string model_summary_text(const ModelInfo& m, const std::string& tokenizer_
   auto row = [&](const char* k, const std::string& v) { o << k << std::string(16 - std::string(k).size(), ' ') << v << "\n"; };
   row("folder", m.dir.string());
   row("model type", m.model_type + " (" + m.architecture + ")");
-  row("modality", m.modality == Modality::Text ? (m.causal ? "text, causal" : "text, bidirectional") : "image");
-  row("layers", std::to_string(m.num_layers));
+  row("modality", m.modality == Modality::Text ? (m.encoder_decoder ? "text, encoder-decoder (cross-attention)"
+                                                  : m.causal           ? "text, causal"
+                                                                       : "text, bidirectional")
+                                              : "image");
+  row("layers", m.encoder_decoder ? std::to_string(m.num_layers) + " encoder + " + std::to_string(m.num_decoder_layers) + " decoder"
+                                  : std::to_string(m.num_layers));
   std::string heads = std::to_string(m.num_heads);
   if (m.num_kv_heads != m.num_heads) heads += " (" + std::to_string(m.num_kv_heads) + " key/value heads)";
   row("heads", heads + ", head dim " + std::to_string(m.head_dim));
   row("hidden size", std::to_string(m.hidden_size) + " (MLP " + std::to_string(m.intermediate_size) + ")");
   if (m.modality == Modality::Text) {
     row("vocab size", std::to_string(m.vocab_size));
-    row("max tokens", std::to_string(m.max_positions));
+    row("max tokens", m.max_positions > 0 ? std::to_string(m.max_positions)
+                                          : m.arch.positions == PositionKind::RelativeBias ? "any (relative position buckets)"
+                                                                                           : "any");
     row("tokenizer", tokenizer_kind);
   } else {
     row("image size", std::to_string(m.image_size) + " x " + std::to_string(m.image_size));
     row("patch size", std::to_string(m.patch_size));
+    if (m.num_register_tokens > 0) row("registers", std::to_string(m.num_register_tokens) + " (prefix tokens after CLS)");
   }
   for (const auto& [k, v] : descriptor_rows(m)) row(k.c_str(), v);
   row("head", head_name(m.head));

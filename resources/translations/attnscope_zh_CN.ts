@@ -192,6 +192,26 @@
         <source>head %1 (kv %2)</source>
         <translation>第 %1 个头（kv %2）</translation>
     </message>
+    <message>
+        <source>encoder</source>
+        <translation>编码器</translation>
+    </message>
+    <message>
+        <source>decoder</source>
+        <translation>解码器</translation>
+    </message>
+    <message>
+        <source>cross-attention</source>
+        <translation>交叉注意力</translation>
+    </message>
+    <message>
+        <source>Encoder-decoder models: the self-attention stack the views show, or the cross-attention view</source>
+        <translation>编码器-解码器模型：各视图显示的自注意力堆栈，或交叉注意力视图</translation>
+    </message>
+    <message>
+        <source>S&amp;tack</source>
+        <translation>堆栈(&amp;T)</translation>
+    </message>
 </context>
 <context>
     <name>CostView</name>
@@ -310,6 +330,51 @@
     <message>
         <source> That is a global layer: %1 of the %2 layers slide with a window of %3 keys, so past n = %3 their attention grows as %3·n, not n².</source>
         <translation>以上是全局层的数字：%2 层中有 %1 层使用 %3 个键的滑动窗口，n 超过 %3 之后，它们的注意力开销按 %3·n 增长，而不是 n²。</translation>
+    </message>
+</context>
+<context>
+    <name>CrossView</name>
+    <message>
+        <source>Matrix</source>
+        <translation>矩阵</translation>
+    </message>
+    <message>
+        <source>Lines</source>
+        <translation>连线</translation>
+    </message>
+    <message>
+        <source>Target × source matrix, or lines from each target token to the source tokens</source>
+        <translation>目标 × 源矩阵，或从每个目标词元连到源词元的连线</translation>
+    </message>
+    <message>
+        <source>Hard alignment</source>
+        <translation>硬对齐</translation>
+    </message>
+    <message>
+        <source>Mark the source token with the largest weight in every target row (the argmax path)</source>
+        <translation>标出每个目标行中权重最大的源词元（argmax 路径）</translation>
+    </message>
+    <message>
+        <source>Click a target (row) or a source (column) token; click it again to clear.</source>
+        <translation>点击目标（行）或源（列）词元；再次点击取消选择。</translation>
+    </message>
+    <message>
+        <source>target %1 “%2” → source %3 “%4”: %5
+row max %6 at “%7”%8</source>
+        <translation>目标 %1“%2”→ 源 %3“%4”：%5
+该行最大值 %6，位于“%7”%8</translation>
+    </message>
+    <message>
+        <source> (the hard alignment)</source>
+        <translation>（硬对齐）</translation>
+    </message>
+    <message>
+        <source>target %1 “%2”: attends most to “%3” (%4)</source>
+        <translation>目标 %1“%2”：最关注“%3”（%4）</translation>
+    </message>
+    <message>
+        <source>source %1 “%2”: receives %3 in all (sum over the %4 targets)</source>
+        <translation>源 %1“%2”：共获得 %3（对 %4 个目标求和）</translation>
     </message>
 </context>
 <context>
@@ -542,6 +607,26 @@ or open or paste one.</source>
         <source>Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp);;All files (*)</source>
         <translation>图片 (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp);;所有文件 (*)</translation>
     </message>
+    <message>
+        <source>target text, e.g. the translation</source>
+        <translation>目标文本，例如译文</translation>
+    </message>
+    <message>
+        <source>Teacher forcing: the decoder reads this target shifted right, so every position&apos;s attention is the model&apos;s while producing it</source>
+        <translation>教师强制：解码器读入右移一位的目标文本，因此每个位置的注意力就是模型生成该词元时的注意力</translation>
+    </message>
+    <message>
+        <source>With no target: decode greedily up to this many tokens (stops after &lt;/s&gt;)</source>
+        <translation>没有目标文本时：贪心解码最多这么多个词元（遇到 &lt;/s&gt; 后停止）</translation>
+    </message>
+    <message>
+        <source>&amp;Target:</source>
+        <translation>目标(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>or &amp;generate up to</source>
+        <translation>或生成(&amp;G)最多</translation>
+    </message>
 </context>
 <context>
     <name>InsideHeadView</name>
@@ -664,6 +749,22 @@ or open or paste one.</source>
     <message>
         <source>, then soft-capped: %1 · tanh(s / %1), so no score leaves ±%1</source>
         <translation>，再软截断：%1 · tanh(s / %1)，因此分数不会超出 ±%1</translation>
+    </message>
+    <message>
+        <source>Inside the head explains the encoder&apos;s heads of an encoder-decoder model: choose the encoder stack.</source>
+        <translation>对编码器-解码器模型，“注意力头内部”只解释编码器的注意力头：请选择编码器堆栈。</translation>
+    </message>
+    <message>
+        <source>with bias</source>
+        <translation>加偏置后</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;2. Scores&lt;/b&gt;&lt;br&gt;s&lt;sub&gt;j&lt;/sub&gt; = q·k&lt;sub&gt;j&lt;/sub&gt; + b(j − i); largest at %1: q·k = %2, bias b = %3, s = %4&lt;br&gt;&lt;i&gt;No division by √d&lt;sub&gt;k&lt;/sub&gt;:&lt;/i&gt; T5 folds that factor into the initialisation of the query weights. b is a learned bias per head and relative-distance bucket (exact for near tokens, logarithmic for far ones), shared by every layer of the stack.</source>
+        <translation>&lt;b&gt;2. 分数&lt;/b&gt;&lt;br&gt;s&lt;sub&gt;j&lt;/sub&gt; = q·k&lt;sub&gt;j&lt;/sub&gt; + b(j − i)；最大值在 %1：q·k = %2，偏置 b = %3，s = %4&lt;br&gt;&lt;i&gt;不除以 √d&lt;sub&gt;k&lt;/sub&gt;：&lt;/i&gt;T5 把这个因子并入了查询权重的初始化。b 是按注意力头和相对距离分桶学习的偏置（近处精确、远处按对数分桶），同一堆栈的每一层共用。</translation>
+    </message>
+    <message>
+        <source>softmax(q·k + b) — the model%1</source>
+        <translation>softmax(q·k + b) —— 模型%1</translation>
     </message>
 </context>
 <context>
@@ -939,6 +1040,10 @@ Longer runs ask to capture fewer layers. Empty: half the machine&apos;s RAM.</so
     <message>
         <source>CSV (*.csv);;JSON (*.json)</source>
         <translation>CSV (*.csv);;JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Cross-attention</source>
+        <translation>交叉注意力</translation>
     </message>
 </context>
 <context>
@@ -1286,6 +1391,54 @@ weight %3</source>
     <message>
         <source>%1 · kv%2</source>
         <translation>%1 · kv%2</translation>
+    </message>
+    <message>
+        <source>target:</source>
+        <translation>目标：</translation>
+    </message>
+    <message>
+        <source>source:</source>
+        <translation>源：</translation>
+    </message>
+    <message>
+        <source>The Cross view is for encoder-decoder models (T5): run one with a target or with generation.</source>
+        <translation>交叉注意力视图用于编码器-解码器模型（T5）：请带目标文本或生成方式运行。</translation>
+    </message>
+    <message>
+        <source>No cross-attention was captured.</source>
+        <translation>没有捕获交叉注意力。</translation>
+    </message>
+    <message>
+        <source>H%1</source>
+        <translation>H%1</translation>
+    </message>
+    <message>
+        <source>mean of H%1</source>
+        <translation>H%1 的平均</translation>
+    </message>
+    <message>
+        <source>cross-attention · L%1 · %2</source>
+        <translation>交叉注意力 · L%1 · %2</translation>
+    </message>
+    <message>
+        <source> (raw weights: %1 needs one stack)</source>
+        <translation>（原始权重：%1 需要单一堆栈）</translation>
+    </message>
+    <message>
+        <source>%1 decoder positions × %2 source tokens · shaded by %3 · rows sum to 1</source>
+        <translation>%1 个解码器位置 × %2 个源词元 · 按%3着色 · 每行和为 1</translation>
+    </message>
+    <message>
+        <source>each row&apos;s max</source>
+        <translation>每行最大值</translation>
+    </message>
+    <message>
+        <source>the matrix max</source>
+        <translation>矩阵最大值</translation>
+    </message>
+    <message>
+        <source>patch mass %1 of the row · %2 registers %3 · CLS %4 · max %5</source>
+        <translation>图像块占该行质量 %1 · %2 个寄存器词元 %3 · CLS %4 · 最大值 %5</translation>
     </message>
 </context>
 <context>
