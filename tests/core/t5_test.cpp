@@ -12,6 +12,7 @@
 #include "core/models/t5.h"
 #include "core/pipeline/analyzer.h"
 #include "core/tokenizers/tokenizer.h"
+#include "tests/core/test_checkpoint.h"
 #include "tests/support/golden.h"
 #include "tests/support/shared_data.h"
 
@@ -198,4 +199,61 @@ TEST(T5, RequestsThatCannotRunSayWhy) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("encoder-decoder"), std::string::npos) << e.what();
   }
+}
+
+// T5 v1.0: ReLU feed-forward (one `wi`) and the head tied to the embeddings, rescaled by
+// d_model^-0.5 -- built from t5-random; the logits are recomputed here from the file's table.
+// (Checked once against reference/t5_ref.py on the same folder: attentions within 1.4e-6,
+// logits 3.1e-6, greedy ids equal -- see the issue note.)
+TEST(T5, Version1ReluWithTiedHeadRescalesBeforeTheHead) {
+  ATTNSCOPE_REQUIRE_SHARED();
+  test::CheckpointBuilder b(shared("models/t5-random"), [](const std::string& n) -> std::string {
+    if (n == "lm_head.weight" || n.find("wi_1") != std::string::npos) return "";
+    std::string r = n;
+    if (const size_t p = r.find("wi_0"); p != std::string::npos) r.replace(p, 4, "wi");
+    return r;
+  });
+  b.config["feed_forward_proj"] = "relu";
+  b.config["tie_word_embeddings"] = true;
+  const auto dir = test::scratch_dir("t5_v1");
+  b.write(dir);
+  const auto m = load_model(dir);
+  EXPECT_EQ(m->info().arch.mlp, MlpKind::Relu);
+  EXPECT_TRUE(m->info().arch.tied_output);
+  SafetensorsFile g(shared("golden/t5-random/01_translate.safetensors").string());
+  ForwardInput in;
+  in.input_ids = g.ints("input_ids");
+  in.decoder_input_ids = g.ints("decoder_input_ids");
+  const ForwardResult r = m->forward(in, {});
+  SafetensorsFile w((dir / "model.safetensors").string());
+  const Tensor shared_w = w.tensor("shared.weight");  // [V, D]
+  const ConstMatrixMap E(shared_w.data.data(), shared_w.shape[0], shared_w.shape[1]);
+  const RowMatrix want = (r.decoder.last_hidden_state.matrix() / std::sqrt(64.0f)) * E.transpose();
+  EXPECT_LE((r.logits.matrix() - want).cwiseAbs().maxCoeff(), 1e-5f);
+  // Not the untied model's numbers: the feed-forward and the head both changed.
+  EXPECT_GT(test::max_abs_diff(r.logits, g.tensor("logits"), "logits"), 1e-2);
+}
+
+// T5EncoderModel: the encoder alone, equal to the full model's encoder; a target is refused.
+TEST(T5, EncoderModelRunsTheEncoderAlone) {
+  ATTNSCOPE_REQUIRE_SHARED();
+  test::CheckpointBuilder b(shared("models/t5-random"), [](const std::string& n) -> std::string {
+    return n.starts_with("decoder.") || n == "lm_head.weight" ? "" : n;
+  });
+  b.config["architectures"] = {"T5EncoderModel"};
+  const auto dir = test::scratch_dir("t5_encoder");
+  b.write(dir);
+  const auto m = load_model(dir);
+  EXPECT_FALSE(m->info().encoder_decoder);
+  EXPECT_EQ(m->info().head, HeadKind::None);
+  SafetensorsFile g(shared("golden/t5-random/02_summarize.safetensors").string());
+  ForwardInput in;
+  in.input_ids = g.ints("input_ids");
+  const ForwardResult r = m->forward(in, {});
+  EXPECT_TRUE(r.decoder.empty());
+  EXPECT_TRUE(r.logits.empty());
+  EXPECT_LE(test::max_abs_diff(r.attentions.data, r.attentions.shape(), g.tensor("encoder_attentions"), "enc"), 1e-5);
+  EXPECT_LE(test::max_abs_diff(r.last_hidden_state, g.tensor("encoder_last_hidden_state"), "last"), 1e-4);
+  in.decoder_input_ids = {0};
+  EXPECT_THROW(m->forward(in, {}), Error);
 }
