@@ -503,6 +503,14 @@ row max %6 at “%7”%8</source>
         <source>Opacity</source>
         <translation>不透明度</translation>
     </message>
+    <message>
+        <source>Registers</source>
+        <translation>寄存器词元</translation>
+    </message>
+    <message>
+        <source>DINOv2 with registers: show the registers&apos; weights beside the photo, on one scale with the patches</source>
+        <translation>带寄存器的 DINOv2：在照片旁显示各寄存器词元的权重，与图像块使用同一刻度</translation>
+    </message>
 </context>
 <context>
     <name>InferenceWorker</name>
@@ -1439,6 +1447,14 @@ weight %3</source>
     <message>
         <source>patch mass %1 of the row · %2 registers %3 · CLS %4 · max %5</source>
         <translation>图像块占该行质量 %1 · %2 个寄存器词元 %3 · CLS %4 · 最大值 %5</translation>
+    </message>
+    <message>
+        <source>registers</source>
+        <translation>寄存器词元</translation>
+    </message>
+    <message>
+        <source> (scaled to the max of patches and registers)</source>
+        <translation>（按图像块和寄存器词元的最大值缩放）</translation>
     </message>
 </context>
 <context>

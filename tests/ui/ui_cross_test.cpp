@@ -1,6 +1,8 @@
-// T5 in the GUI: the stack selector shows the decoder's self-attention in the single-stack views,
-// the Cross view draws the decoder x source maps of the core, its hard alignment is the row
-// argmax, clicks select targets and sources, and the figure export draws the same renderer.
+// The models of the translation / registers issue in the GUI. T5: the stack selector shows the
+// decoder's self-attention in the single-stack views, the Cross view draws the decoder x source
+// maps of the core, its hard alignment is the row argmax, clicks select targets and sources, and
+// the figure export draws the same renderer. DINOv2 with registers: the Image view shows the
+// registers' weights on the patches' scale, or leaves them out.
 #include <QFile>
 
 #include "core/common/error.h"
@@ -11,6 +13,8 @@
 #include "ui/export/figures.h"
 #include "ui/render/cross_renderer.h"
 #include "ui/views/cross_view.h"
+#include "ui/views/image_view.h"
+#include "ui/render/image_overlay_renderer.h"
 
 using namespace attnscope;
 using namespace attnscope::ui;
@@ -24,6 +28,7 @@ class CrossTest : public QObject {
   void clicksSelectTargetsAndSources();
   void exportDrawsTheCrossView();
   void generationRunsFromTheSession();
+  void imageViewShowsTheRegisters();
 };
 
 namespace {
@@ -197,6 +202,39 @@ void CrossTest::generationRunsFromTheSession() {
   QCOMPARE(a.forward.decoder.generated.size(), a.forward.decoder.input_ids.size());
   QVERIFY(!a.forward.decoder.generated.empty());
   QCOMPARE(a.decoder_labels.size(), a.forward.decoder.input_ids.size());
+}
+
+void CrossTest::imageViewShowsTheRegisters() {
+  ATTNSCOPE_QREQUIRE_SHARED();
+  Session session;
+  QVERIFY(test::openModel(session, test::sharedPath("models/dinov2-reg-random")));
+  session.runImage(test::sharedPath("samples/images/coffee.png"));
+  QVERIFY(test::waitIdle(session) && session.document()->hasAnalysis());
+  AnalysisDocument* d = session.document();
+  ViewState s = d->state();
+  s.layer = 1;
+  s.head = 1;  // the head whose CLS row gives the registers a real share in this checkpoint
+  s.head_mode = HeadMode::Single;
+  s.query = 0;
+  d->setState(s);
+  auto r = ImageView::makeRenderer(*d, d->state());
+  const ConstMatrixMap row = d->analysis()->forward.attentions.head(1, 1);
+  QCOMPARE(r->register_weights.size(), size_t(4));
+  float top = 0;
+  for (int i = 0; i < 4; ++i) {
+    QCOMPARE(r->register_weights[static_cast<size_t>(i)], row(0, 1 + i));
+    top = std::max(top, row(0, 1 + i));
+  }
+  QVERIFY(top > 0.01f);
+  QVERIFY(r->caption.contains("4"));
+  // One scale for both: the brightest of patches and registers reaches the top of the bar.
+  double brightest = r->patch_shade.maxCoeff();
+  for (double v : r->register_shade) brightest = std::max(brightest, v);
+  QVERIFY(std::abs(brightest - 1.0) < 1e-6);
+  s.show_registers = false;
+  d->setState(s);
+  r = ImageView::makeRenderer(*d, d->state());
+  QVERIFY(r->register_weights.empty());
 }
 
 QTEST_MAIN(CrossTest)

@@ -185,6 +185,7 @@ QJsonObject to_json(const ViewState& s) {
   j["show_threshold"] = s.show_threshold;
   j["overlay_opacity"] = s.overlay_opacity;
   j["smooth_overlay"] = s.smooth_overlay;
+  j["show_registers"] = s.show_registers;
   j["statistic"] = s.statistic;
   j["temperature"] = s.temperature;
   j["stack"] = to_string(s.stack);
@@ -253,6 +254,7 @@ ViewState view_state_from_json(const QJsonObject& j, const ViewState& base) {
   bool_key(j, "hide_special", s.hide_special);
   bool_key(j, "show_threshold", s.show_threshold);
   bool_key(j, "smooth_overlay", s.smooth_overlay);
+  bool_key(j, "show_registers", s.show_registers);
   if (j.contains("statistic")) {
     if (!j["statistic"].isString()) bad_key("statistic", "must be a name");
     s.statistic = j["statistic"].toString();

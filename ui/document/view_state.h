@@ -35,6 +35,8 @@ struct ViewState {
   bool show_threshold = false;
   double overlay_opacity = 0.6;
   bool smooth_overlay = true;
+  bool show_registers = true;   // Image view, DINOv2 with registers: draw the registers' weights beside the
+                                // photo, on one scale with the patches (off: the patches alone)
   QString statistic = QStringLiteral("entropy");  // Heads view
   double temperature = 1.0;     // Inside view: softmax temperature of the explained head
   Stack stack = Stack::Encoder;

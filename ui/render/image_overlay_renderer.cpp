@@ -106,6 +106,22 @@ void ImageOverlayRenderer::paint(QPainter& p, const QRectF& area) const {
     p.drawPath(c);
   }
   if (bar) paint_color_bar(p, QRectF(pr.right() + kPad, pr.top(), kColorBarWidth, std::min(pr.height(), 260.0)), *bar);
+  if (!register_weights.empty()) {
+    // The registers have no place on the photo: a column of cells beside it, on the same scale.
+    const double cell = 18, x = pr.right() + kPad;
+    double y = pr.top() + std::min(pr.height(), 260.0) + 14;
+    p.setPen(QColor(80, 80, 80));
+    p.drawText(QRectF(x, y, kColorBarWidth + kPad, cell), Qt::AlignLeft | Qt::AlignVCenter, QObject::tr("registers"));
+    y += cell + 2;
+    for (size_t i = 0; i < register_weights.size(); ++i, y += cell + 3) {
+      const double t = i < register_shade.size() ? std::clamp(register_shade[i], 0.0, 1.0) : 0.0;
+      p.fillRect(QRectF(x, y, cell, cell), QColor::fromRgb(cmap.rgb(t)));
+      p.setPen(Qt::black);
+      p.drawRect(QRectF(x, y, cell, cell));
+      p.drawText(QRectF(x + cell + 4, y, kColorBarWidth, cell), Qt::AlignLeft | Qt::AlignVCenter,
+                 QString("R%1  %2").arg(i).arg(register_weights[i], 0, 'f', 3));
+    }
+  }
   p.setPen(QColor(80, 80, 80));
   p.drawText(QRectF(area.left() + kPad, area.bottom() - kPad - kCaption, area.width() - 2 * kPad, kCaption), Qt::AlignLeft | Qt::AlignVCenter,
              caption);

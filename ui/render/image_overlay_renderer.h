@@ -33,6 +33,10 @@ class ImageOverlayRenderer : public FigureRenderer {
   QString subject;                 // what the map is, e.g. "[CLS] → patches" (part of the title)
   QString caption;                 // e.g. "mass threshold 0.6: 23 patches"
   std::optional<ColorBar> bar;     // drawn right of the photo
+  // DINOv2 with registers: each register's weight and its shade on the patches' scale, drawn as
+  // a column of cells under the colour bar ("R0 0.31"); empty = not shown.
+  std::vector<float> register_weights;
+  std::vector<double> register_shade;
 
   QSizeF naturalSize() const override;
   void paint(QPainter& painter, const QRectF& area) const override;

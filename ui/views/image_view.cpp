@@ -33,6 +33,9 @@ ImageView::ImageView(AnalysisDocument* document, QWidget* parent) : QWidget(pare
   threshold_ = new QCheckBox(tr("Mass contour"));
   threshold_->setObjectName("thresholdCheck");
   threshold_->setToolTip(tr("Outline the smallest set of patches holding this fraction of the map's mass (DINO)"));
+  registers_ = new QCheckBox(tr("Registers"));
+  registers_->setObjectName("registersCheck");
+  registers_->setToolTip(tr("DINOv2 with registers: show the registers' weights beside the photo, on one scale with the patches"));
   tau_ = new QDoubleSpinBox;
   tau_->setRange(0.05, 1.0);
   tau_->setSingleStep(0.05);
@@ -41,6 +44,7 @@ ImageView::ImageView(AnalysisDocument* document, QWidget* parent) : QWidget(pare
   bar->addWidget(smooth_);
   bar->addWidget(threshold_);
   bar->addWidget(tau_);
+  bar->addWidget(registers_);
   bar->addStretch();
   l->addLayout(bar);
   l->addWidget(canvas_, 1);
@@ -55,6 +59,7 @@ ImageView::ImageView(AnalysisDocument* document, QWidget* parent) : QWidget(pare
   connect(opacity_, &QSlider::valueChanged, this, [edit](int v) { edit([v](ViewState& s) { s.overlay_opacity = v / 100.0; }); });
   connect(smooth_, &QCheckBox::toggled, this, [edit](bool on) { edit([on](ViewState& s) { s.smooth_overlay = on; }); });
   connect(threshold_, &QCheckBox::toggled, this, [edit](bool on) { edit([on](ViewState& s) { s.show_threshold = on; }); });
+  connect(registers_, &QCheckBox::toggled, this, [edit](bool on) { edit([on](ViewState& s) { s.show_registers = on; }); });
   connect(tau_, qOverload<double>(&QDoubleSpinBox::valueChanged), this, [edit](double v) { edit([v](ViewState& s) { s.threshold = v; }); });
   connect(document_, &AnalysisDocument::analysisChanged, this, &ImageView::refresh);
   connect(document_, &AnalysisDocument::stateChanged, this, &ImageView::refresh);
@@ -117,6 +122,23 @@ std::unique_ptr<ImageOverlayRenderer> ImageView::makeRenderer(const AnalysisDocu
   r->subject = QObject::tr("%1 \u2192 patches").arg(labels.value(query));
   r->title = r->subject + QString::fromUtf8(" \u00b7 ") + describe(s);
   const int registers = a.model.num_register_tokens, first_register = a.geometry.prefix_tokens - registers;
+  if (registers > 0 && s.show_registers && r->bar) {
+    // On the patches' scale: a register brighter than every patch is the sink the paper describes.
+    const Eigen::RowVectorXf reg = weights.row(query).segment(first_register, registers);
+    const bool own_scale = s.normalization == Normalization::Row || s.normalization == Normalization::Matrix;
+    if (own_scale && reg.maxCoeff() > mx) {
+      const float top = reg.maxCoeff();
+      r->patch_shade = map / top;
+      r->bar->upper = top;
+      r->bar->label = what + QObject::tr(" (scaled to the max of patches and registers)");
+    }
+    for (int i = 0; i < registers; ++i) {
+      r->register_weights.push_back(reg(i));
+      r->register_shade.push_back(r->bar->log ? std::log10(std::max<double>(reg(i), r->bar->lower) / r->bar->lower) /
+                                                     std::log10(r->bar->upper / r->bar->lower)
+                                              : reg(i) / std::max(r->bar->upper, 1e-12));
+    }
+  }
   if (registers > 0) {
     // Registers absorb the mass high-norm patches would otherwise take (Darcet et al. 2024): say how much.
     const double reg_mass = weights.row(query).segment(first_register, registers).sum();
@@ -151,6 +173,8 @@ void ImageView::refresh() {
   threshold_->setChecked(s.show_threshold);
   tau_->setValue(s.threshold);
   tau_->setEnabled(s.show_threshold);
+  registers_->setChecked(s.show_registers);
+  registers_->setVisible(document_->analyzer() && document_->analyzer()->info().num_register_tokens > 0);
   syncing_ = false;
   canvas_->setRenderer(makeRenderer(*document_, document_->state()));
 }

@@ -34,6 +34,7 @@ class ImageView : public QWidget {
   QSlider* opacity_;
   QCheckBox* smooth_;
   QCheckBox* threshold_;
+  QCheckBox* registers_;
   QDoubleSpinBox* tau_;
   bool syncing_ = false;
 };
