@@ -11,6 +11,7 @@
 #include "ui/document/map_builder.h"
 #include "ui/export/figure_writer.h"
 #include "ui/export/figures.h"
+#include "ui/export/provenance.h"
 #include "ui/render/cross_renderer.h"
 #include "ui/views/cross_view.h"
 #include "ui/views/image_view.h"
@@ -29,6 +30,7 @@ class CrossTest : public QObject {
   void exportDrawsTheCrossView();
   void generationRunsFromTheSession();
   void imageViewShowsTheRegisters();
+  void sidecarRestoresTheSourceAndTarget();
 };
 
 namespace {
@@ -235,6 +237,37 @@ void CrossTest::imageViewShowsTheRegisters() {
   d->setState(s);
   r = ImageView::makeRenderer(*d, d->state());
   QVERIFY(r->register_weights.empty());
+}
+
+// A figure of the decoder stack still records the source as the input, and the target beside it,
+// so reopening the sidecar runs the same thing.
+void CrossTest::sidecarRestoresTheSourceAndTarget() {
+  ATTNSCOPE_QREQUIRE_SHARED();
+  Session session;
+  QVERIFY(runT5(session, kTarget));
+  AnalysisDocument* d = session.document();
+  ViewState s = d->state();
+  s.stack = Stack::Decoder;
+  d->setState(s);
+  QCOMPARE(QString::fromStdString(d->analysis()->text), QString(kTarget));  // the decoder stack's own text
+  const QString dir = QString::fromStdString(test::scratch_dir("cross_sidecar").string());
+  FigureInfo info;
+  info.file = dir + "/decoder.png";
+  info.format = "png";
+  write_sidecar(*d, d->state(), info, true);
+  const Sidecar back = read_sidecar(sidecar_path(info.file));
+  QCOMPARE(back.text, QString(kSource));
+  QCOMPARE(back.target, QString(kTarget));
+  QCOMPARE(back.generate, 0);
+  QCOMPARE(back.state.stack, Stack::Decoder);
+
+  Session gen;
+  QVERIFY(runT5(gen, QString(), 6));
+  info.file = dir + "/gen.png";
+  write_sidecar(*gen.document(), gen.document()->state(), info, true);
+  const Sidecar g = read_sidecar(sidecar_path(info.file));
+  QVERIFY(g.target.isEmpty());
+  QCOMPARE(g.generate, static_cast<int>(gen.document()->result()->forward.decoder.generated.size()));
 }
 
 QTEST_MAIN(CrossTest)

@@ -170,11 +170,14 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
     MemoryBudgetDialog dialog(q, this);
     if (dialog.exec() == QDialog::Accepted) session_->runWithinBudget(dialog.layers());
   });
-  connect(session_, &Session::inputRestored, this, [this](const QString& text, const QString& pair, const QString& image) {
-    if (!image.isEmpty()) input_->setImage(image);
-    else input_->setText(text);
-    Q_UNUSED(pair);
-  });
+  connect(session_, &Session::inputRestored, this,
+          [this](const QString& text, const QString& pair, const QString& image, const QString& target, int generate) {
+            if (!image.isEmpty()) input_->setImage(image);
+            else input_->setText(text);
+            Q_UNUSED(pair);
+            if (!target.isEmpty()) input_->setTarget(target);
+            else if (generate > 0) input_->setGenerateTokens(generate);
+          });
   connect(doc, &AnalysisDocument::stateChanged, this, [this, doc] {
     QWidget* w = view(doc->state().view);
     if (w && tabs_->currentWidget() != w) tabs_->setCurrentWidget(w);

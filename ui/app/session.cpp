@@ -222,7 +222,7 @@ void Session::openSidecar(const QString& path) {
     restore_.reset();
     return;
   }
-  emit inputRestored(restore_->text, restore_->text_pair, restore_->image);
+  emit inputRestored(restore_->text, restore_->text_pair, restore_->image, restore_->target, restore_->generate);
   const bool same = document_.analyzer() && QFileInfo(document_.modelDir()).absoluteFilePath() == QFileInfo(restore_->model_dir).absoluteFilePath();
   if (same) runRestore();
   else openModel(restore_->model_dir);
@@ -230,7 +230,7 @@ void Session::openSidecar(const QString& path) {
 
 void Session::runRestore() {
   if (!restore_->image.isEmpty()) runImage(restore_->image);
-  else runText(restore_->text, restore_->text_pair);
+  else runText(restore_->text, restore_->text_pair, restore_->target, restore_->generate);
 }
 
 void Session::captureInternals(int layer) {

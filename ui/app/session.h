@@ -83,7 +83,7 @@ class Session : public QObject {
   void memoryChoiceNeeded(const attnscope::ui::MemoryQuestion& question);
   void recentModelsChanged();
   // The input a restored sidecar runs, for the input panel to show.
-  void inputRestored(const QString& text, const QString& text_pair, const QString& image);
+  void inputRestored(const QString& text, const QString& text_pair, const QString& image, const QString& target, int generate);
 
  private:
   void startRun(const attnscope::AnalysisRequest& request, const QString& text, const QString& image);

@@ -46,7 +46,7 @@ QJsonObject provenance_json(const AnalysisDocument& doc, const ViewState& state,
   if (fig.dpi > 0) figure["dpi"] = fig.dpi;
   j["figure"] = figure;
 
-  const Analysis& a = *doc.analysis();
+  const Analysis& a = *doc.result();  // the whole run, whichever stack the view shows
   QJsonObject model{{"folder", QFileInfo(doc.modelDir()).absoluteFilePath()},
                     {"model_type", QString::fromStdString(a.model.model_type)},
                     {"architecture", QString::fromStdString(a.model.architecture)}};
@@ -61,6 +61,11 @@ QJsonObject provenance_json(const AnalysisDocument& doc, const ViewState& state,
   if (a.model.modality == Modality::Text) {
     input["text"] = QString::fromStdString(a.text);
     if (!a.text_pair.empty()) input["text_pair"] = QString::fromStdString(a.text_pair);
+    if (a.has_decoder() && !a.forward.decoder.generated.empty()) {
+      input["generate"] = static_cast<int>(a.forward.decoder.generated.size());
+    } else if (a.has_decoder()) {
+      input["target"] = QString::fromStdString(a.target);
+    }
     pre["tokenizer"] = doc.analyzer() && doc.analyzer()->tokenizer() ? QString::fromStdString(doc.analyzer()->tokenizer()->kind()) : QString();
     pre["tokens"] = a.seq_len();
     pre["truncated"] = a.encoding.truncated;
@@ -110,6 +115,8 @@ Sidecar read_sidecar(const QString& path) {
   s.text = input["text"].toString();
   s.text_pair = input["text_pair"].toString();
   s.image = input["image"].toString();
+  s.target = input["target"].toString();
+  s.generate = input["generate"].toInt(0);
   if (s.text.isEmpty() && s.image.isEmpty()) fail(ErrorKind::Input, label + ": input has neither text nor image");
   try {
     s.state = view_state_from_json(s.json["view"].toObject());

@@ -40,6 +40,8 @@ struct Sidecar {
   QString model_dir;
   QString weights_sha256;
   QString text, text_pair, image;
+  QString target;    // encoder-decoder models: teacher forcing ...
+  int generate = 0;  // ... or greedy generation of up to this many tokens
   ViewState state;
   std::optional<QRectF> zoom;
   QJsonObject json;
