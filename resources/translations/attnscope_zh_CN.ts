@@ -469,6 +469,14 @@ row max %6 at “%7”%8</source>
         <source>sliding window %1</source>
         <translation>滑动窗口 %1</translation>
     </message>
+    <message>
+        <source>decoder</source>
+        <translation>解码器</translation>
+    </message>
+    <message>
+        <source>encoder</source>
+        <translation>编码器</translation>
+    </message>
 </context>
 <context>
     <name>HeadsView</name>

@@ -70,9 +70,14 @@ void CrossTest::stackSelectorShowsTheDecoder() {
       if (j > i) QVERIFY(m.masked(i, j));  // drawn grey, not as 0
       else QCOMPARE(m.values(i, j), want(i, j));
     }
+  // Figures of the decoder stack say so in the title and the file name.
+  QVERIFY(figure_title(*d, d->state(), ViewKind::Matrix).contains("decoder"));
+  QCOMPARE(figure_stem(d->state(), ViewKind::Matrix), QString("matrix_decoder_L01_H03"));
   s.stack = Stack::Encoder;
   d->setState(s);
   QCOMPARE(d->seqLen(), 9);
+  QVERIFY(figure_title(*d, d->state(), ViewKind::Matrix).contains("encoder"));
+  QCOMPARE(figure_stem(d->state(), ViewKind::Matrix), QString("matrix_L01_H03"));
 }
 
 void CrossTest::crossViewDrawsTheCoreMaps() {

@@ -39,6 +39,11 @@ QString figure_title(const AnalysisDocument& doc, const ViewState& s, ViewKind v
   if (view == ViewKind::Cost) return t + dot + QCoreApplication::translate("Figures", "cost");
   if (view == ViewKind::Prediction) return t + dot + QCoreApplication::translate("Figures", "predictions");
   QString layer = describe(s);
+  // Encoder-decoder models: say which self-attention stack the figure shows.
+  if (doc.result() && doc.result()->has_decoder() && view != ViewKind::Cross)
+    layer = (s.stack == Stack::Decoder ? QCoreApplication::translate("Figures", "decoder")
+                                       : QCoreApplication::translate("Figures", "encoder")) +
+            dot + layer;
   const int window = doc.hasAnalysis() && s.method == Method::Raw ? doc.analysis()->model.window(s.layer) : 0;
   if (window > 0) layer += dot + QCoreApplication::translate("Figures", "sliding window %1").arg(window);
   return t + dot + layer + dot + display_name(s.method) + dot + display_name(s.normalization);
@@ -56,9 +61,11 @@ QString figure_stem(const ViewState& s, ViewKind view) {
     }
     default: head = to_string(s.head_mode); break;
   }
-  if (view == ViewKind::Overview || view == ViewKind::Heads || view == ViewKind::Prediction || view == ViewKind::Cost) return to_string(view);
-  if (s.method != Method::Raw) return QString("%1_%2_%3").arg(to_string(view), to_string(s.method), head);
-  return QString("%1_L%2_%3").arg(to_string(view)).arg(s.layer, 2, 10, QChar('0')).arg(head);
+  // The decoder stack of an encoder-decoder model gets its own names ("matrix_decoder_L01_H02").
+  const QString name = s.stack == Stack::Decoder && view != ViewKind::Cross ? to_string(view) + "_decoder" : to_string(view);
+  if (view == ViewKind::Overview || view == ViewKind::Heads || view == ViewKind::Prediction || view == ViewKind::Cost) return name;
+  if (s.method != Method::Raw) return QString("%1_%2_%3").arg(name, to_string(s.method), head);
+  return QString("%1_L%2_%3").arg(name).arg(s.layer, 2, 10, QChar('0')).arg(head);
 }
 
 namespace {
