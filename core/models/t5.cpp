@@ -69,6 +69,13 @@ int relative_bucket(int rel, bool bidirectional, int num_buckets, int max_distan
   return bucket + std::min(max_exact + static_cast<int>(scaled), num_buckets - 1);
 }
 
+// A stack's bias [H, n*n] as the tensor [H, n, n] the export writes.
+Tensor bias_tensor(const RowMatrix& bias, int n) {
+  Tensor t({bias.rows(), n, n});
+  Eigen::Map<RowMatrix>(t.data.data(), bias.rows(), int64_t(n) * n) = bias;
+  return t;
+}
+
 class T5Model final : public Model {
  public:
   T5Model(const CheckpointFiles& files, const JsonObject& config);
@@ -308,11 +315,7 @@ ForwardResult T5Model::decode(const std::vector<int64_t>& ids, const RowMatrix& 
   layers::embed(shared_, ids, x, "decoder token");
   run.cb(x, Tap::Hidden, -1);
   const RowMatrix bias = position_bias(dec_bias_, T, false);  // [H, T*T]
-  if (opt.hidden_states) {
-    Tensor t({hp_.n_head, T, T});
-    Eigen::Map<RowMatrix>(t.data.data(), hp_.n_head, int64_t(T) * T) = bias;
-    res.extras.emplace_back("decoder_position_bias", std::move(t));
-  }
+  if (opt.hidden_states) res.extras.emplace_back("decoder_position_bias", bias_tensor(bias, T));
   if (!run_stack(run, dec_, bias, x, &enc, &cross)) return cancelled_result();
 
   RowMatrix last;  // [T, D]
@@ -360,11 +363,7 @@ ForwardResult T5Model::forward(const ForwardInput& in, const ForwardOptions& opt
   layers::embed(shared_, in.input_ids, x, "token");
   run.cb(x, Tap::Hidden, -1);
   const RowMatrix bias = position_bias(enc_bias_, S, true);  // [H, S*S]
-  if (opt.hidden_states) {
-    Tensor t({hp_.n_head, S, S});
-    Eigen::Map<RowMatrix>(t.data.data(), hp_.n_head, int64_t(S) * S) = bias;
-    res.extras.emplace_back("encoder_position_bias", std::move(t));
-  }
+  if (opt.hidden_states) res.extras.emplace_back("encoder_position_bias", bias_tensor(bias, S));
   if (!run_stack(run, enc_, bias, x, nullptr, nullptr)) return cancelled_result();
   done += hp_.n_enc;
   RowMatrix enc;  // [S, D]
