@@ -10,7 +10,7 @@ build=(
   qt6-base-dev qt6-svg-dev libqcustomplot-dev libqcustomplot2.1-qt6 libgl-dev
   qt6-tools-dev qt6-l10n-tools qt6-translations-l10n fonts-noto-cjk
   libeigen3-dev libopencv-dev nlohmann-json3-dev libicu-dev libcli11-dev zlib1g-dev
-  libboost-graph-dev libopenblas-dev
+  libboost-graph-dev libopenblas-dev libcurl4-openssl-dev libssl-dev
 )
 test=(
   libgtest-dev python3-numpy python3-networkx time

@@ -33,6 +33,7 @@
 #include "core/pipeline/install_paths.h"
 #include "core/pipeline/model_summary.h"
 #include "core/tokenizers/tokenizer.h"
+#include "app/cli/pull_command.h"
 #ifdef ATTNSCOPE_WITH_UI
 #include "ui/export/render_command.h"
 #endif
@@ -42,7 +43,8 @@ using namespace attnscope;
 namespace {
 
 const std::string kModelHelp =
-    "Hugging Face model folder, or a built-in model: builtin:vit-tiny (ViT-Ti/16 ImageNet), builtin:stories260K";
+    "Hugging Face model folder, a repo id in the Hugging Face cache (org/name[@revision], see `pull`), or a built-in "
+    "model: builtin:vit-tiny (ViT-Ti/16 ImageNet), builtin:stories260K";
 
 // CLI11's PositiveNumber / NonNegativeNumber print DBL_MAX in full (309 digits) as the range;
 // these say what is wanted in a line. Counts above 10^9 are refused too: none of them makes sense.
@@ -67,6 +69,7 @@ int exit_code(ErrorKind k) {
     case ErrorKind::Model: return 3;
     case ErrorKind::Input: case ErrorKind::Resource: return 4;
     case ErrorKind::Output: return 5;
+    case ErrorKind::Network: return 6;
   }
   return 1;
 }
@@ -653,6 +656,9 @@ int main(int argc, char** argv) {
   cr->add_flag("--force", render.input.force, "Overwrite existing files");
 #endif
 
+  cli::PullArgs pull;
+  auto* cp = cli::add_pull_command(app, pull);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -661,6 +667,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (ci->parsed()) return cmd_info(info);
+    if (cp->parsed()) return cli::cmd_pull(pull);
     if (ct->parsed()) return cmd_tokenize(tokenize);
     if (ca->parsed()) return cmd_attend(attend);
     if (cs->parsed()) return cmd_stats(stats);

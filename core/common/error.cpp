@@ -9,6 +9,7 @@ const char* to_string(ErrorKind kind) {
     case ErrorKind::Input: return "input error";
     case ErrorKind::Output: return "output error";
     case ErrorKind::Resource: return "resource limit";
+    case ErrorKind::Network: return "network error";
   }
   return "error";
 }

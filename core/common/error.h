@@ -6,13 +6,14 @@
 namespace attnscope {
 
 // What went wrong, from the caller's point of view. The CLI maps these to exit codes
-// (Usage 2, Model 3, Input 4, Output 5) and the GUI to a message in the window.
+// (Usage 2, Model 3, Input 4, Output 5, Network 6) and the GUI to a message in the window.
 enum class ErrorKind {
   Usage,     // the request itself is inconsistent (bad option combination, layer out of range)
   Model,     // the model folder: config, weights, tokenizer files
   Input,     // the text or image to analyse
   Output,    // writing results
   Resource,  // a run that would exceed the memory or compute budget
+  Network,   // the Hugging Face Hub: unreachable, refused, or an answer that cannot be used
 };
 
 const char* to_string(ErrorKind kind);

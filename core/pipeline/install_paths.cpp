@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "core/common/error.h"
+#include "core/hub/hub_client.h"
 
 namespace attnscope {
 
@@ -28,7 +29,12 @@ std::vector<BuiltinModel> builtin_models() {
 
 fs::path resolve_model_reference(const std::string& reference) {
   const std::string prefix = kBuiltinPrefix;
-  if (reference.rfind(prefix, 0) != 0) return fs::path(reference);
+  if (reference.rfind(prefix, 0) != 0) {
+    // Not a folder but shaped like "org/name[@revision]": the Hugging Face cache, never the network.
+    std::error_code ec;
+    if (!fs::exists(reference, ec) && looks_like_repo_id(reference)) return resolve_cached_repo(reference, hf_hub_cache_dir());
+    return fs::path(reference);
+  }
   const std::string name = reference.substr(prefix.size());
   const auto models = builtin_models();
   for (const auto& m : models)

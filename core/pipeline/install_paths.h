@@ -21,8 +21,10 @@ std::vector<BuiltinModel> builtin_models();  // sorted by name; empty if the dat
 
 inline constexpr const char* kBuiltinPrefix = "builtin:";
 
-// What --model accepts: a folder path, or `builtin:NAME`. Throws Error(Model) for an unknown
-// built-in name, listing the ones there are and where they were looked for.
+// What --model accepts: a folder path, `builtin:NAME`, or a Hugging Face repo id
+// `org/name[@revision]` that is not a folder here, found in the hub cache (offline). Throws
+// Error(Model) for an unknown built-in name, listing the ones there are, or for a repo id not in
+// the cache, saying how to download it.
 std::filesystem::path resolve_model_reference(const std::string& reference);
 
 }  // namespace attnscope

@@ -39,12 +39,6 @@ int int_field(const nlohmann::json& j, std::initializer_list<const char*> keys) 
 
 }  // namespace
 
-fs::path hf_hub_cache_dir() {
-  if (std::string v = env("HF_HUB_CACHE"); !v.empty()) return v;
-  if (std::string v = env("HF_HOME"); !v.empty()) return fs::path(v) / "hub";
-  const std::string home = env("HOME");
-  return fs::path(home.empty() ? "/" : home) / ".cache" / "huggingface" / "hub";
-}
 
 ModelEntry describe_model_folder(const fs::path& dir, const std::string& source) {
   ModelEntry e;

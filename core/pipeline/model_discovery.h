@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "core/hub/hub_environment.h"
+
 namespace attnscope {
 
 // A model folder found on disk, described from its config.json and file sizes only (cheap:
@@ -32,9 +34,6 @@ struct DiscoveryOptions {
   std::vector<std::filesystem::path> recent;  // recently used folders, most recent first
   std::vector<std::filesystem::path> extra;   // more folders to scan like ATTNSCOPE_MODEL_PATH entries
 };
-
-// The Hugging Face hub cache folder, following the environment as huggingface_hub does.
-std::filesystem::path hf_hub_cache_dir();
 
 // Describes one folder (never throws; problems go to ModelEntry::problem).
 ModelEntry describe_model_folder(const std::filesystem::path& dir, const std::string& source);

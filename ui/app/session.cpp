@@ -25,6 +25,7 @@ QString kind_title(int kind) {
     case ErrorKind::Usage: return Session::tr("Not possible");
     case ErrorKind::Output: return Session::tr("Cannot write");
     case ErrorKind::Resource: return Session::tr("Too large");
+    case ErrorKind::Network: return Session::tr("Cannot reach the Hub");
   }
   return Session::tr("Error");
 }

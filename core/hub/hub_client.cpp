@@ -1,0 +1,696 @@
+#include "core/hub/hub_client.h"
+
+#include <curl/curl.h>
+#include <fnmatch.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "core/hub/file_digest.h"
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace attnscope {
+
+const char* to_string(HubFailure f) {
+  switch (f) {
+    case HubFailure::Unauthorized: return "unauthorized";
+    case HubFailure::NotFound: return "not found";
+    case HubFailure::Offline: return "offline";
+    case HubFailure::DiskFull: return "disk full";
+    case HubFailure::HashMismatch: return "hash mismatch";
+    case HubFailure::PickleOnly: return "pickle only";
+    case HubFailure::UnsafeName: return "unsafe file name";
+    case HubFailure::Protocol: return "unexpected answer";
+    case HubFailure::Network: return "network error";
+  }
+  return "hub error";
+}
+
+namespace {
+
+ErrorKind kind_of(HubFailure f) {
+  switch (f) {
+    case HubFailure::DiskFull: return ErrorKind::Output;
+    case HubFailure::PickleOnly: case HubFailure::UnsafeName: return ErrorKind::Model;
+    default: return ErrorKind::Network;
+  }
+}
+
+}  // namespace
+
+HubError::HubError(HubFailure failure, const std::string& message, long http_status)
+    : Error(kind_of(failure), message), failure_(failure), http_status_(http_status) {}
+
+namespace {
+
+struct Cancelled {};
+
+[[noreturn]] void hub_fail(HubFailure f, const std::string& message, long status = 0) { throw HubError(f, message, status); }
+
+std::string human_bytes(uint64_t b) {
+  char buf[64];
+  if (b >= (1ull << 30)) std::snprintf(buf, sizeof buf, "%.2f GB", static_cast<double>(b) / (1ull << 30));
+  else if (b >= (1ull << 20)) std::snprintf(buf, sizeof buf, "%.1f MB", static_cast<double>(b) / (1ull << 20));
+  else if (b >= 1024) std::snprintf(buf, sizeof buf, "%.1f KB", static_cast<double>(b) / 1024);
+  else std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(b));
+  return buf;
+}
+
+bool is_hex(const std::string& s, size_t len) {
+  if (s.size() != len) return false;
+  for (char c : s)
+    if (!std::isdigit(static_cast<unsigned char>(c)) && (c < 'a' || c > 'f')) return false;
+  return true;
+}
+
+// huggingface_hub's _normalize_etag: drop a weak "W/" prefix and the quotes.
+std::string normalize_etag(std::string e) {
+  if (e.rfind("W/", 0) == 0) e = e.substr(2);
+  if (e.size() >= 2 && e.front() == '"' && e.back() == '"') e = e.substr(1, e.size() - 2);
+  return e;
+}
+
+// ---------------------------------------------------------------------------------------------
+// One libcurl easy handle, reused so that requests to one host share a connection.
+
+void global_init() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+struct Response {
+  long status = 0;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string header(const std::string& name) const {
+    auto it = headers.find(name);
+    return it == headers.end() ? std::string() : it->second;
+  }
+};
+
+struct Outcome {
+  CURLcode code = CURLE_OK;
+  std::string curl_message;
+  std::vector<Response> chain;  // every response, redirects first
+  std::string body;             // the answer's body for in-memory requests, or an error body
+  int write_errno = 0;          // a failed write to the file (ENOSPC, ...)
+  long status() const { return chain.empty() ? 0 : chain.back().status; }
+  // The Hub's own answer: the first response carrying X-Repo-Commit (the CDN's come later).
+  const Response* hub() const {
+    for (const auto& r : chain)
+      if (!r.header("x-repo-commit").empty()) return &r;
+    return chain.empty() ? nullptr : &chain.front();
+  }
+};
+
+class Http {
+ public:
+  explicit Http(const HubOptions& o) : options_(o) {
+    global_init();
+    curl_ = curl_easy_init();
+    if (!curl_) hub_fail(HubFailure::Network, "libcurl could not start a transfer");
+  }
+  ~Http() { curl_easy_cleanup(curl_); }
+  Http(const Http&) = delete;
+  Http& operator=(const Http&) = delete;
+
+  std::string escape(const std::string& s) const {
+    char* e = curl_easy_escape(curl_, s.c_str(), static_cast<int>(s.size()));
+    std::string out = e ? e : "";
+    curl_free(e);
+    return out;
+  }
+
+  // GET into memory (at most `limit` bytes).
+  Outcome get_text(const std::string& url, size_t limit) {
+    Sink sink;
+    sink.limit = limit;
+    return perform(url, sink, 0);
+  }
+
+  // GET into `file`, starting at `offset` (a Range request when > 0). On a 200 answer to a
+  // range request the file is truncated and written from its start. `on_bytes` gets the file's
+  // size so far and returns false to cancel.
+  Outcome get_file(const std::string& url, std::FILE* file, uint64_t offset, std::function<bool(uint64_t)> on_bytes) {
+    Sink sink;
+    sink.file = file;
+    sink.offset = offset;
+    sink.on_bytes = std::move(on_bytes);
+    return perform(url, sink, offset);
+  }
+
+ private:
+  struct Sink {
+    std::FILE* file = nullptr;
+    uint64_t offset = 0;
+    uint64_t written = 0;
+    size_t limit = 0;
+    std::function<bool(uint64_t)> on_bytes;
+    Outcome* out = nullptr;
+    bool started = false;
+  };
+
+  static size_t on_header(char* data, size_t size, size_t n, void* user) {
+    auto* out = static_cast<Outcome*>(user);
+    std::string line(data, size * n);
+    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+    if (line.rfind("HTTP/", 0) == 0) {
+      Response r;
+      const size_t sp = line.find(' ');
+      if (sp != std::string::npos) r.status = std::strtol(line.c_str() + sp + 1, nullptr, 10);
+      out->chain.push_back(std::move(r));
+    } else if (!out->chain.empty()) {
+      const size_t colon = line.find(':');
+      if (colon != std::string::npos) {
+        std::string key = line.substr(0, colon);
+        std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        std::string value = line.substr(colon + 1);
+        value.erase(0, value.find_first_not_of(" \t"));
+        out->chain.back().headers[key] = value;
+      }
+    }
+    return size * n;
+  }
+
+  static size_t on_body(char* data, size_t size, size_t n, void* user) {
+    auto* s = static_cast<Sink*>(user);
+    const size_t bytes = size * n;
+    const long status = s->out->status();
+    if (status >= 300 || !s->file) {
+      // An error page, or the API's JSON: keep it in memory, bounded.
+      const size_t cap = s->file ? 65536 : s->limit;
+      if (s->out->body.size() + bytes > cap) return s->file ? bytes : 0;
+      s->out->body.append(data, bytes);
+      return bytes;
+    }
+    if (!s->started) {
+      s->started = true;
+      if (status == 200 && s->offset > 0) {
+        // The server ignored the Range header: start over.
+        if (std::fflush(s->file) != 0 || ::ftruncate(::fileno(s->file), 0) != 0 || std::fseek(s->file, 0, SEEK_SET) != 0) {
+          s->out->write_errno = errno;
+          return 0;
+        }
+        s->offset = 0;
+      }
+    }
+    if (std::fwrite(data, 1, bytes, s->file) != bytes) {
+      s->out->write_errno = errno ? errno : EIO;
+      return 0;
+    }
+    s->written += bytes;
+    return bytes;
+  }
+
+  static int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+    auto* s = static_cast<Sink*>(user);
+    if (s->on_bytes && !s->on_bytes(s->offset + s->written)) return 1;
+    return 0;
+  }
+
+  Outcome perform(const std::string& url, Sink& sink, uint64_t offset) {
+    Outcome out;
+    sink.out = &out;
+    curl_easy_reset(curl_);
+    curl_easy_setopt(curl_, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl_, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(curl_, CURLOPT_MAXREDIRS, 10L);
+    curl_easy_setopt(curl_, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl_, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl_, CURLOPT_USERAGENT, "attnscope/" ATTNSCOPE_VERSION "; hf_hub-compatible");
+    curl_easy_setopt(curl_, CURLOPT_CONNECTTIMEOUT, 30L);
+    // A transfer that delivers nothing for stall_seconds fails with a timeout and is retried.
+    curl_easy_setopt(curl_, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(curl_, CURLOPT_LOW_SPEED_TIME, options_.stall_seconds);
+    curl_easy_setopt(curl_, CURLOPT_HEADERFUNCTION, &Http::on_header);
+    curl_easy_setopt(curl_, CURLOPT_HEADERDATA, &out);
+    curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, &Http::on_body);
+    curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &sink);
+    curl_easy_setopt(curl_, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(curl_, CURLOPT_XFERINFOFUNCTION, &Http::on_progress);
+    curl_easy_setopt(curl_, CURLOPT_XFERINFODATA, &sink);
+    char errbuf[CURL_ERROR_SIZE] = {0};
+    curl_easy_setopt(curl_, CURLOPT_ERRORBUFFER, errbuf);
+    std::string range;
+    if (offset > 0) {
+      range = std::to_string(offset) + "-";
+      curl_easy_setopt(curl_, CURLOPT_RANGE, range.c_str());
+    }
+    if (!sink.file) curl_easy_setopt(curl_, CURLOPT_ACCEPT_ENCODING, "");
+    // The token goes to the endpoint only: libcurl drops a custom Authorization header when a
+    // redirect leads to another host (the CDN's signed URLs need none).
+    struct curl_slist* headers = nullptr;
+    const std::string auth = "Authorization: Bearer " + options_.env.token;
+    if (!options_.env.token.empty()) headers = curl_slist_append(headers, auth.c_str());
+    if (headers) curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers);
+    out.code = curl_easy_perform(curl_);
+    curl_slist_free_all(headers);
+    out.curl_message = errbuf[0] ? errbuf : curl_easy_strerror(out.code);
+    return out;
+  }
+
+  const HubOptions& options_;
+  CURL* curl_ = nullptr;
+};
+
+bool transient(const Outcome& o) {
+  switch (o.code) {
+    case CURLE_OK: {
+      const long s = o.status();
+      return s == 429 || s == 408 || s >= 500;
+    }
+    case CURLE_COULDNT_RESOLVE_HOST: case CURLE_COULDNT_CONNECT: case CURLE_RECV_ERROR: case CURLE_SEND_ERROR:
+    case CURLE_PARTIAL_FILE: case CURLE_GOT_NOTHING: case CURLE_OPERATION_TIMEDOUT: case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM: case CURLE_SSL_CONNECT_ERROR:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool unreachable(CURLcode c) {
+  return c == CURLE_COULDNT_RESOLVE_HOST || c == CURLE_COULDNT_CONNECT || c == CURLE_COULDNT_RESOLVE_PROXY;
+}
+
+// Seconds to wait before attempt `attempt` + 1: Retry-After when the server gives it, else
+// exponential back-off; both capped.
+double wait_before_retry(const Outcome& o, int attempt, const HubOptions& opt) {
+  double wait = opt.backoff_seconds * std::pow(2.0, attempt - 1);
+  if (o.code == CURLE_OK && !o.chain.empty()) {
+    const std::string ra = o.chain.back().header("retry-after");
+    char* end = nullptr;
+    const double v = ra.empty() ? -1 : std::strtod(ra.c_str(), &end);
+    if (v >= 0 && end && *end == '\0') wait = v;
+  }
+  return std::min(wait, opt.max_wait_seconds);
+}
+
+// Sleeps in short steps, asking `keep_going` between them.
+void wait_cancellable(double seconds, const std::function<bool()>& keep_going) {
+  const auto end = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  while (Clock::now() < end) {
+    if (!keep_going()) throw Cancelled{};
+    const Clock::duration left = end - Clock::now();
+    std::this_thread::sleep_for(std::min<Clock::duration>(std::chrono::milliseconds(100), left));
+  }
+}
+
+// The Hub's error answers name the problem in X-Error-Code / X-Error-Message.
+[[noreturn]] void fail_http(const Outcome& o, const std::string& what, const RepoRef& ref, const HubOptions& opt) {
+  const long status = o.status();
+  const Response* r = o.chain.empty() ? nullptr : &o.chain.back();
+  const std::string code = r ? r->header("x-error-code") : "";
+  std::string message = r ? r->header("x-error-message") : "";
+  if (message.empty() && !o.body.empty() && o.body.size() < 400 && o.body.find('<') == std::string::npos) message = o.body;
+  const std::string said = message.empty() ? "" : " (\"" + message + "\")";
+  if (status == 401 || status == 403) {
+    hub_fail(HubFailure::Unauthorized,
+             what + ": the Hub answered " + std::to_string(status) + said + ". " + ref.repo_id +
+                 " is gated or private: sign in at " + opt.env.endpoint + "/" + ref.repo_id +
+                 " and accept its licence, then give Attnscope a token with read access: set HF_TOKEN, or save it to " +
+                 (hf_home_dir() / "token").string() + " (`huggingface-cli login` does this)." +
+                 (opt.env.token.empty() ? " No token is set now." : " A token was sent; it has no access to this repo."),
+             status);
+  }
+  if (status == 404) {
+    std::string why = "no repo '" + ref.repo_id + "' on " + opt.env.endpoint + " (or it is private and no token with access was sent)";
+    if (code == "RevisionNotFound") why = ref.repo_id + " has no branch, tag or commit '" + ref.revision + "'";
+    else if (code == "EntryNotFound") why = "the file is not in " + ref.text();
+    hub_fail(HubFailure::NotFound, what + ": 404, " + why + said, status);
+  }
+  hub_fail(o.status() >= 500 || o.status() == 429 ? HubFailure::Network : HubFailure::Protocol,
+           what + ": the Hub answered HTTP " + std::to_string(status) + said, status);
+}
+
+[[noreturn]] void fail_transfer(const Outcome& o, const std::string& what, const std::string& url, int attempts) {
+  if (unreachable(o.code))
+    hub_fail(HubFailure::Offline, what + ": cannot reach " + url + " (" + o.curl_message +
+                                      "). Check the connection or proxy (HTTPS_PROXY); to use only the cache, set HF_HUB_OFFLINE=1");
+  hub_fail(HubFailure::Network, what + ": " + o.curl_message + " (after " + std::to_string(attempts) + " attempts)");
+}
+
+// ---------------------------------------------------------------------------------------------
+// What a plan takes from a repo.
+
+// Formats that can run code when loaded (or that only other frameworks read): never fetched.
+const char* refused_reason(const std::string& path) {
+  static const std::pair<const char*, const char*> kRefused[] = {
+      {"*.bin", "pickle"},   {"*.pt", "pickle"},      {"*.pth", "pickle"},       {"*.ckpt", "pickle"},
+      {"*.pkl", "pickle"},   {"*.pickle", "pickle"},  {"*.h5", "Keras/HDF5"},    {"*.msgpack", "Flax"},
+      {"*.onnx", "ONNX"},    {"*.py", "code"},        {"*.pyc", "code"},         {"*.joblib", "pickle"},
+  };
+  for (const auto& [glob, why] : kRefused)
+    if (::fnmatch(glob, path.c_str(), 0) == 0) return why;
+  return nullptr;
+}
+
+bool is_weights_pickle(const std::string& path) {
+  for (const char* g : {"*.bin", "*.pt", "*.pth", "*.ckpt", "*.pkl", "*.h5", "*.msgpack"})
+    if (::fnmatch(g, path.c_str(), 0) == 0) return true;
+  return false;
+}
+
+bool selected(const std::string& path, const std::vector<std::string>& include) {
+  if (!include.empty()) {
+    for (const auto& g : include)
+      if (::fnmatch(g.c_str(), path.c_str(), 0) == 0) return true;
+    return false;
+  }
+  if (path.find('/') != std::string::npos) return false;  // Attnscope reads a model folder's top level only
+  for (const char* g : {"*.safetensors", "*.json", "*.txt", "*.model", "vocab.*", "merges.txt", "README.md"})
+    if (::fnmatch(g, path.c_str(), 0) == 0) return true;
+  return false;
+}
+
+uint64_t file_size_or_zero(const fs::path& p) {
+  std::error_code ec;
+  const auto s = fs::file_size(p, ec);
+  return ec ? 0 : s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Progress: byte counts, speed over a sliding window, and at most ~10 reports a second.
+
+class Reporter {
+ public:
+  Reporter(const DownloadPlan& plan, const DownloadProgressFn& fn) : fn_(fn) {
+    p_.file_count = plan.files.size();
+    p_.total = plan.total_bytes;
+  }
+  void start_file(size_t index, const HubFile& f, uint64_t done_before) {
+    p_.file_index = index;
+    p_.file = f.path;
+    p_.file_total = f.size;
+    p_.file_done = 0;
+    base_ = done_before;
+    p_.done = done_before;
+  }
+  bool bytes(uint64_t file_done) {
+    p_.file_done = file_done;
+    p_.done = base_ + file_done;
+    return emit("downloading", false);
+  }
+  bool emit(const std::string& stage, bool force, const std::string& note = "") {
+    if (!fn_) return true;
+    const auto now = Clock::now();
+    samples_.emplace_back(now, p_.done);
+    while (samples_.size() > 2 && now - samples_.front().first > std::chrono::seconds(4)) samples_.pop_front();
+    if (!force && stage == last_stage_ && now - last_ < std::chrono::milliseconds(100)) return true;
+    last_ = now;
+    last_stage_ = stage;
+    const double dt = std::chrono::duration<double>(now - samples_.front().first).count();
+    p_.bytes_per_second = dt > 0.2 ? static_cast<double>(p_.done - std::min(p_.done, samples_.front().second)) / dt : 0;
+    p_.eta_seconds = p_.bytes_per_second > 0 ? static_cast<double>(p_.total - std::min(p_.total, p_.done)) / p_.bytes_per_second : -1;
+    p_.stage = stage;
+    p_.note = note;
+    return fn_(p_);
+  }
+
+ private:
+  const DownloadProgressFn& fn_;
+  DownloadProgress p_;
+  uint64_t base_ = 0;
+  std::deque<std::pair<Clock::time_point, uint64_t>> samples_;
+  Clock::time_point last_{};
+  std::string last_stage_;
+};
+
+std::string resolve_url(const Http& http, const HubOptions& opt, const std::string& repo_id, const std::string& commit,
+                        const std::string& path) {
+  std::string p;
+  size_t start = 0;
+  while (true) {
+    const size_t slash = path.find('/', start);
+    p += http.escape(path.substr(start, slash - start));
+    if (slash == std::string::npos) break;
+    p += "/";
+    start = slash + 1;
+  }
+  return opt.env.endpoint + "/" + repo_id + "/resolve/" + commit + "/" + p;
+}
+
+// Fetches one blob into blobs/{etag}, verified. Returns the bytes transferred.
+uint64_t fetch_blob(Http& http, const DownloadPlan& plan, const HubFile& f, const HubOptions& opt, Reporter& rep) {
+  const fs::path cache = opt.env.cache_dir;
+  const fs::path blob = blob_path(cache, plan.ref.repo_id, f.etag);
+  const fs::path part = fs::path(blob.string() + ".incomplete");
+  const std::string url = resolve_url(http, opt, plan.ref.repo_id, plan.commit, f.path);
+  const std::string what = plan.ref.repo_id + "/" + f.path;
+  std::error_code ec;
+  fs::create_directories(blob.parent_path(), ec);
+  if (ec) hub_fail(HubFailure::DiskFull, blob.parent_path().string() + ": cannot create the folder: " + ec.message());
+
+  FileLock lock(blob_lock_path(cache, plan.ref.repo_id, f.etag));
+  while (!lock.try_lock()) {
+    if (!rep.emit("waiting", false, "another download is writing " + f.path)) throw Cancelled{};
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  if (fs::is_regular_file(blob, ec) && file_size_or_zero(blob) == f.size) return 0;  // the other download finished it
+
+  uint64_t transferred = 0;
+  for (int attempt = 1;; ++attempt) {
+    uint64_t offset = file_size_or_zero(part);
+    if (offset > f.size) {
+      fs::remove(part, ec);
+      offset = 0;
+    }
+    if (offset == f.size && f.size > 0) break;
+    std::unique_ptr<std::FILE, decltype(&std::fclose)> file(std::fopen(part.c_str(), "ab"), &std::fclose);
+    if (!file) {
+      const int err = errno;
+      hub_fail(err == ENOSPC ? HubFailure::DiskFull : HubFailure::Network, part.string() + ": cannot write: " + std::strerror(err));
+    }
+    if (!rep.bytes(offset)) throw Cancelled{};
+    const Outcome o = http.get_file(url, file.get(), offset, [&](uint64_t n) { return rep.bytes(n); });
+    const int flushed = std::fflush(file.get()) == 0 ? 0 : errno;
+    file.reset();
+    transferred += file_size_or_zero(part) - std::min(file_size_or_zero(part), offset);
+    if (o.code == CURLE_ABORTED_BY_CALLBACK) throw Cancelled{};
+    const int werr = o.write_errno ? o.write_errno : flushed;
+    if (werr)
+      hub_fail(werr == ENOSPC ? HubFailure::DiskFull : HubFailure::Network,
+               part.string() + ": writing failed: " + std::strerror(werr) +
+                   (werr == ENOSPC ? " (the partial file is kept; free some space and run the download again to resume)" : ""));
+    if (o.code == CURLE_OK && o.status() < 300) {
+      if (const Response* hub = o.hub()) {
+        const std::string commit = hub->header("x-repo-commit");
+        std::string etag = normalize_etag(hub->header("x-linked-etag"));
+        if (etag.empty()) etag = normalize_etag(hub->header("etag"));
+        if (!commit.empty() && commit != plan.commit)
+          hub_fail(HubFailure::Protocol, what + ": the Hub served commit " + commit + ", the plan is for " + plan.commit);
+        if (!hub->header("x-repo-commit").empty() && !etag.empty() && etag != f.etag)
+          hub_fail(HubFailure::Protocol, what + ": the Hub's ETag " + etag + " differs from the listing's " + f.etag);
+      }
+      break;
+    }
+    if (o.code == CURLE_OK && !transient(o)) fail_http(o, what, plan.ref, opt);
+    const int max_attempts = unreachable(o.code) ? std::min(opt.max_attempts, 2) : opt.max_attempts;
+    if (!transient(o) || attempt >= max_attempts) {
+      if (o.code == CURLE_OK) fail_http(o, what, plan.ref, opt);
+      fail_transfer(o, what, url, attempt);
+    }
+    const double wait = wait_before_retry(o, attempt, opt);
+    const std::string why = o.code == CURLE_OK ? "HTTP " + std::to_string(o.status()) : o.curl_message;
+    rep.emit("waiting", true, why + "; retrying in " + std::to_string(static_cast<int>(std::ceil(wait))) + " s");
+    wait_cancellable(wait, [&] { return rep.emit("waiting", false, why + "; retrying"); });
+  }
+
+  if (!rep.emit("verifying", true)) throw Cancelled{};
+  const uint64_t got = file_size_or_zero(part);
+  const std::string digest = got == f.size ? (f.lfs ? sha256_file(part) : git_blob_sha1_file(part)) : std::string();
+  if (got != f.size || digest != f.etag) {
+    fs::remove(part, ec);
+    const std::string detail = got != f.size ? "got " + std::to_string(got) + " bytes, the Hub lists " + std::to_string(f.size)
+                                             : std::string(f.lfs ? "SHA-256 " : "git blob id ") + digest + ", the Hub lists " + f.etag;
+    hub_fail(HubFailure::HashMismatch, what + ": the bytes received are not the listed file (" + detail +
+                                           "); they were discarded. Try again; if it repeats, a proxy or mirror is altering the file");
+  }
+  fs::rename(part, blob, ec);
+  if (ec) hub_fail(HubFailure::Network, blob.string() + ": cannot move the verified file into place: " + ec.message());
+  return transferred;
+}
+
+}  // namespace
+
+DownloadPlan resolve_download_plan(const RepoRef& ref, const HubOptions& opt) {
+  if (opt.env.offline)
+    hub_fail(HubFailure::Offline, "HF_HUB_OFFLINE is set: the Hub is not contacted, so " + ref.text() + " cannot be downloaded");
+  Http http(opt);
+  const std::string url = opt.env.endpoint + "/api/models/" + ref.repo_id + "/revision/" + http.escape(ref.revision) + "?blobs=true";
+  const std::string what = ref.text();
+  Outcome o;
+  for (int attempt = 1;; ++attempt) {
+    o = http.get_text(url, 64u << 20);
+    if (o.code == CURLE_OK && o.status() == 200) break;
+    if (o.code == CURLE_OK && !transient(o)) fail_http(o, what, ref, opt);
+    const int max_attempts = unreachable(o.code) ? std::min(opt.max_attempts, 2) : opt.max_attempts;
+    if (!transient(o) || attempt >= max_attempts) {
+      if (o.code == CURLE_OK) fail_http(o, what, ref, opt);
+      fail_transfer(o, what, url, attempt);
+    }
+    std::this_thread::sleep_for(std::chrono::duration<double>(wait_before_retry(o, attempt, opt)));
+  }
+
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(o.body);
+  } catch (const std::exception& e) {
+    hub_fail(HubFailure::Protocol, url + ": the answer is not JSON (" + std::string(e.what()) + ")");
+  }
+  DownloadPlan plan;
+  plan.ref = ref;
+  if (!j.is_object() || !j.contains("sha") || !j["sha"].is_string() || !is_commit_hash(j["sha"].get<std::string>()))
+    hub_fail(HubFailure::Protocol, url + ": the answer has no commit hash 'sha'");
+  plan.commit = j["sha"].get<std::string>();
+  if (!j.contains("siblings") || !j["siblings"].is_array()) hub_fail(HubFailure::Protocol, url + ": the answer has no file list 'siblings'");
+
+  bool any_safetensors = false, any_pickle_weights = false;
+  const fs::path cache = opt.env.cache_dir;
+  for (const auto& s : j["siblings"]) {
+    if (!s.is_object() || !s.contains("rfilename") || !s["rfilename"].is_string())
+      hub_fail(HubFailure::Protocol, url + ": a 'siblings' entry has no 'rfilename'");
+    const std::string name = s["rfilename"].get<std::string>();
+    if (!safe_repo_path(name))
+      hub_fail(HubFailure::UnsafeName, ref.text() + ": the file name '" + name +
+                                           "' would land outside the snapshot folder (absolute, '..', or a backslash); nothing was downloaded");
+    if (::fnmatch("*.safetensors", name.c_str(), 0) == 0) any_safetensors = true;
+    if (is_weights_pickle(name)) any_pickle_weights = true;
+    if (const char* why = refused_reason(name)) {
+      plan.skipped.push_back(name + " (" + why + ")");
+      continue;
+    }
+    if (!selected(name, opt.include)) continue;
+    HubFile f;
+    f.path = name;
+    const bool lfs = s.contains("lfs") && s["lfs"].is_object();
+    f.lfs = lfs;
+    const auto& size_src = lfs && s["lfs"].contains("size") ? s["lfs"]["size"] : (s.contains("size") ? s["size"] : nlohmann::json());
+    if (!size_src.is_number_unsigned() && !size_src.is_number_integer())
+      hub_fail(HubFailure::Protocol, url + ": '" + name + "' has no size (was ?blobs=true ignored?)");
+    f.size = size_src.get<uint64_t>();
+    f.etag = lfs ? s["lfs"].value("sha256", "") : s.value("blobId", "");
+    if (!is_hex(f.etag, lfs ? 64 : 40))
+      hub_fail(HubFailure::Protocol, url + ": '" + name + "' has no valid " + (lfs ? "lfs.sha256" : "blobId"));
+    const fs::path blob = blob_path(cache, ref.repo_id, f.etag);
+    std::error_code ec;
+    f.cached = fs::is_regular_file(blob, ec) && file_size_or_zero(blob) == f.size;
+    plan.total_bytes += f.size;
+    if (!f.cached) plan.missing_bytes += f.size;
+    plan.files.push_back(std::move(f));
+  }
+  if (!any_safetensors && any_pickle_weights)
+    hub_fail(HubFailure::PickleOnly,
+             ref.text() + " publishes its weights only in pickle formats (" + plan.skipped.front() +
+                 "...). Attnscope never downloads them: unpickling can run arbitrary code. Convert them once to safetensors: "
+                 "the Hub's converter (https://huggingface.co/spaces/safetensors/convert) opens a pull request with "
+                 "model.safetensors that you can pull as " + ref.repo_id + "@refs/pr/N; or in Python, "
+                 "AutoModel.from_pretrained(...).save_pretrained(DIR, safe_serialization=True), and open DIR");
+  if (plan.files.empty())
+    hub_fail(HubFailure::NotFound, ref.text() + ": no file of the repo matches " +
+                                       (opt.include.empty() ? std::string("the default set (weights, configs, tokenizer files)") : "--include"));
+  return plan;
+}
+
+DownloadResult download_plan(const DownloadPlan& plan, const HubOptions& opt, const DownloadProgressFn& progress) {
+  DownloadResult result;
+  result.commit = plan.commit;
+  const fs::path cache = opt.env.cache_dir;
+  const fs::path repo = repo_cache_dir(cache, plan.ref.repo_id);
+
+  // Free space: what is missing, less what partial files already hold.
+  uint64_t needed = 0;
+  for (const auto& f : plan.files) {
+    const fs::path blob = blob_path(cache, plan.ref.repo_id, f.etag);
+    if (file_size_or_zero(blob) == f.size && fs::exists(blob)) continue;
+    needed += f.size - std::min(f.size, file_size_or_zero(fs::path(blob.string() + ".incomplete")));
+  }
+  std::error_code ec;
+  fs::create_directories(repo / "blobs", ec);
+  if (ec) hub_fail(HubFailure::DiskFull, (repo / "blobs").string() + ": cannot create the folder: " + ec.message());
+  const auto space = fs::space(repo / "blobs", ec);
+  if (!ec && space.available < needed + (16u << 20))
+    hub_fail(HubFailure::DiskFull, plan.ref.text() + " needs " + human_bytes(needed) + ", but " + cache.string() + " has " +
+                                       human_bytes(space.available) + " free; free some space or set HF_HUB_CACHE to a larger disk");
+
+  Reporter rep(plan, progress);
+  try {
+    Http http(opt);
+    uint64_t done = 0;
+    for (size_t i = 0; i < plan.files.size(); ++i) {
+      const HubFile& f = plan.files[i];
+      rep.start_file(i, f, done);
+      const fs::path blob = blob_path(cache, plan.ref.repo_id, f.etag);
+      if (fs::is_regular_file(blob, ec) && file_size_or_zero(blob) == f.size) {
+        ++result.files_cached;
+      } else {
+        result.bytes_downloaded += fetch_blob(http, plan, f, opt, rep);
+        ++result.files_downloaded;
+      }
+      done += f.size;
+      rep.start_file(i, f, done);
+      if (!rep.emit("downloading", true)) throw Cancelled{};
+    }
+  } catch (const Cancelled&) {
+    result.cancelled = true;
+    return result;
+  }
+  rep.emit("linking", true);
+  for (const auto& f : plan.files) link_snapshot_file(cache, plan.ref.repo_id, plan.commit, f.path, f.etag);
+  write_ref(cache, plan.ref.repo_id, plan.ref.revision, plan.commit);
+  result.snapshot = repo / "snapshots" / plan.commit;
+  return result;
+}
+
+DownloadResult pull_repo(const RepoRef& ref, const HubOptions& opt, const DownloadProgressFn& progress) {
+  if (opt.env.offline) {
+    if (auto snap = cached_snapshot(opt.env.cache_dir, ref)) {
+      DownloadResult r;
+      r.snapshot = *snap;
+      r.commit = snap->filename().string();
+      r.from_cache_only = true;
+      return r;
+    }
+    hub_fail(HubFailure::Offline, "HF_HUB_OFFLINE is set and " + ref.text() + " is not in the cache " + opt.env.cache_dir.string() +
+                                      "; unset HF_HUB_OFFLINE to download it");
+  }
+  if (progress) {
+    DownloadProgress p;
+    p.stage = "resolving";
+    p.file = ref.text();
+    if (!progress(p)) {
+      DownloadResult r;
+      r.cancelled = true;
+      return r;
+    }
+  }
+  return download_plan(resolve_download_plan(ref, opt), opt, progress);
+}
+
+fs::path resolve_cached_repo(const std::string& reference, const fs::path& cache) {
+  const RepoRef ref = parse_repo_ref(reference);
+  if (auto snap = cached_snapshot(cache, ref)) return *snap;
+  std::error_code ec;
+  const bool known = fs::is_directory(repo_cache_dir(cache, ref.repo_id), ec);
+  fail(ErrorKind::Model, "'" + reference + "' is not a model folder, and " +
+                             (known ? ref.repo_id + " has no snapshot of '" + ref.revision + "'"
+                                    : ref.repo_id + " is not") +
+                             " in the Hugging Face cache (" + cache.string() + "). Download it with `attnscope-cli pull " +
+                             ref.text() + "` or File > Download model… in the app");
+}
+
+}  // namespace attnscope
