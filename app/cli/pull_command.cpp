@@ -2,34 +2,18 @@
 
 #include <unistd.h>
 
-#include <cmath>
 #include <cstdio>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
 
+#include "core/common/text.h"
 #include "core/hub/hub_client.h"
 
 namespace attnscope::cli {
 namespace {
 
-std::string bytes_text(double b) {
-  char buf[32];
-  if (b >= 1024.0 * 1024 * 1024) std::snprintf(buf, sizeof buf, "%.2f GB", b / (1024.0 * 1024 * 1024));
-  else if (b >= 1024.0 * 1024) std::snprintf(buf, sizeof buf, "%.1f MB", b / (1024.0 * 1024));
-  else if (b >= 1024.0) std::snprintf(buf, sizeof buf, "%.1f KB", b / 1024.0);
-  else std::snprintf(buf, sizeof buf, "%.0f B", b);
-  return buf;
-}
-
-std::string duration_text(double s) {
-  if (s < 0 || !std::isfinite(s)) return "--:--";
-  const long t = std::lround(s);
-  char buf[32];
-  if (t >= 3600) std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", t / 3600, (t / 60) % 60, t % 60);
-  else std::snprintf(buf, sizeof buf, "%ld:%02ld", t / 60, t % 60);
-  return buf;
-}
+std::string bytes_text(double b) { return human_bytes(static_cast<uint64_t>(b)); }
 
 DownloadProgressFn terminal_progress() {
   return [](const DownloadProgress& p) {
@@ -44,7 +28,7 @@ DownloadProgressFn terminal_progress() {
     bar.resize(width, '-');
     std::fprintf(stderr, "\r[%s] %s / %s  %s/s  ETA %s  (%zu/%zu) %s%s%s\033[K", bar.c_str(),
                  bytes_text(static_cast<double>(p.done)).c_str(), bytes_text(static_cast<double>(p.total)).c_str(),
-                 bytes_text(p.bytes_per_second).c_str(), duration_text(p.eta_seconds).c_str(), p.file_index + 1,
+                 bytes_text(p.bytes_per_second).c_str(), human_duration(p.eta_seconds).c_str(), p.file_index + 1,
                  p.file_count, p.file.c_str(), p.note.empty() ? "" : "  ", p.note.c_str());
     return true;
   };

@@ -1,5 +1,6 @@
 #include "core/common/text.h"
 
+#include <cmath>
 #include <cstdio>
 
 namespace attnscope {
@@ -11,6 +12,15 @@ std::string human_bytes(uint64_t bytes) {
   else if (b >= 1e6) std::snprintf(buf, sizeof buf, "%.1f MB", b / 1e6);
   else if (b >= 1e3) std::snprintf(buf, sizeof buf, "%.1f kB", b / 1e3);
   else std::snprintf(buf, sizeof buf, "%llu bytes", static_cast<unsigned long long>(bytes));
+  return buf;
+}
+
+std::string human_duration(double seconds) {
+  if (!(seconds >= 0) || seconds > 1e9) return "--:--";
+  const long t = std::lround(seconds);
+  char buf[32];
+  if (t >= 3600) std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", t / 3600, (t / 60) % 60, t % 60);
+  else std::snprintf(buf, sizeof buf, "%ld:%02ld", t / 60, t % 60);
   return buf;
 }
 

@@ -8,6 +8,8 @@ namespace attnscope {
 
 // "1.2 GB", "16.0 MB", "3.4 kB", "12 bytes" (decimal units).
 std::string human_bytes(uint64_t bytes);
+// "m:ss" or "h:mm:ss"; "--:--" for a negative or unknown duration.
+std::string human_duration(double seconds);
 
 // `text` safe to print on a terminal or show in a window: C0/C1 control characters other than
 // newline and tab (ESC sequences that would rewrite a terminal, NUL, ...) and invalid UTF-8 bytes

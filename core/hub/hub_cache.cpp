@@ -169,6 +169,17 @@ bool FileLock::try_lock() {
 }  // namespace attnscope
 
 namespace attnscope {
+std::string model_display_name(const fs::path& dir) {
+  const fs::path d = dir.has_filename() ? dir : dir.parent_path();
+  const std::string repo = d.parent_path().parent_path().filename().string();
+  if (d.parent_path().filename() == "snapshots" && repo.rfind("models--", 0) == 0 && repo.size() > 8) {
+    std::string name = repo.substr(8);
+    for (size_t p; (p = name.find("--")) != std::string::npos;) name.replace(p, 2, "/");
+    return name;
+  }
+  return d.filename().string();
+}
+
 bool safe_repo_path(const std::string& path) {
   if (path.empty() || path.size() > 1024 || path.front() == '/') return false;
   for (unsigned char c : path)

@@ -65,6 +65,10 @@ class FileLock {
 }  // namespace attnscope
 
 namespace attnscope {
+// How to call a model folder: "org/name" for a snapshot in the hub cache
+// (.../models--org--name/snapshots/<commit>), else the folder's own name.
+std::string model_display_name(const std::filesystem::path& dir);
+
 // A file name from a repo listing that is safe to place under snapshots/: relative, '/'-separated,
 // no empty, "." or ".." parts, no backslash or control characters.
 bool safe_repo_path(const std::string& path);

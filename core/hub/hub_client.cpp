@@ -19,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/common/text.h"
 #include "core/hub/file_digest.h"
 
 namespace fs = std::filesystem;
@@ -61,15 +62,6 @@ namespace {
 struct Cancelled {};
 
 [[noreturn]] void hub_fail(HubFailure f, const std::string& message, long status = 0) { throw HubError(f, message, status); }
-
-std::string human_bytes(uint64_t b) {
-  char buf[64];
-  if (b >= (1ull << 30)) std::snprintf(buf, sizeof buf, "%.2f GB", static_cast<double>(b) / (1ull << 30));
-  else if (b >= (1ull << 20)) std::snprintf(buf, sizeof buf, "%.1f MB", static_cast<double>(b) / (1ull << 20));
-  else if (b >= 1024) std::snprintf(buf, sizeof buf, "%.1f KB", static_cast<double>(b) / 1024);
-  else std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(b));
-  return buf;
-}
 
 bool is_hex(const std::string& s, size_t len) {
   if (s.size() != len) return false;
@@ -400,6 +392,10 @@ class Reporter {
     base_ = done_before;
     p_.done = done_before;
   }
+  void finish_file(uint64_t done) {
+    p_.file_done = p_.file_total;
+    p_.done = done;
+  }
   bool bytes(uint64_t file_done) {
     p_.file_done = file_done;
     p_.done = base_ + file_done;
@@ -642,7 +638,7 @@ DownloadResult download_plan(const DownloadPlan& plan, const HubOptions& opt, co
         ++result.files_downloaded;
       }
       done += f.size;
-      rep.start_file(i, f, done);
+      rep.finish_file(done);
       if (!rep.emit("downloading", true)) throw Cancelled{};
     }
   } catch (const Cancelled&) {

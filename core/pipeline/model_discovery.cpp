@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/error.h"
+#include "core/hub/hub_cache.h"
 #include "core/io/json_file.h"
 #include "core/models/architecture.h"
 #include "core/models/checkpoint.h"
@@ -44,7 +45,7 @@ ModelEntry describe_model_folder(const fs::path& dir, const std::string& source)
   ModelEntry e;
   e.dir = dir;
   e.source = source;
-  e.name = dir.filename().string();
+  e.name = model_display_name(dir);
   try {
     const auto j = read_json_file(dir / "config.json", "config.json");
     if (!j.is_object()) throw Error(ErrorKind::Model, "config.json is not a JSON object");

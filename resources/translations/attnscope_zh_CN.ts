@@ -378,6 +378,149 @@ row max %6 at “%7”%8</source>
     </message>
 </context>
 <context>
+    <name>DownloadDialog</name>
+    <message>
+        <source>Download a model from the Hugging Face Hub</source>
+        <translation>从 Hugging Face Hub 下载模型</translation>
+    </message>
+    <message>
+        <source>Repository:</source>
+        <translation>仓库：</translation>
+    </message>
+    <message>
+        <source>org/name or org/name@revision</source>
+        <translation>org/name 或 org/name@revision</translation>
+    </message>
+    <message>
+        <source>A model repo id as on huggingface.co, e.g. openai-community/gpt2; @revision picks a branch, tag or commit</source>
+        <translation>huggingface.co 上的模型仓库 id，例如 openai-community/gpt2；@revision 指定分支、标签或提交</translation>
+    </message>
+    <message>
+        <source>&amp;List files</source>
+        <translation>列出文件(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Ask the Hub which files this revision has (Enter)</source>
+        <translation>向 Hub 查询此版本包含哪些文件（Enter）</translation>
+    </message>
+    <message>
+        <source>Known to work (click to choose):</source>
+        <translation>已验证可用（点击选择）：</translation>
+    </message>
+    <message>
+        <source>Repository</source>
+        <translation>仓库</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Weights come only as safetensors; configs, tokenizer files and README.md come with them. Pickle and code files (.bin, .pt, .ckpt, .h5, .py, …) are never downloaded.</source>
+        <translation>权重只下载 safetensors 格式，并附带配置、分词器文件和 README.md。pickle 与代码文件（.bin、.pt、.ckpt、.h5、.py 等）从不下载。</translation>
+    </message>
+    <message>
+        <source>File:</source>
+        <translation>文件：</translation>
+    </message>
+    <message>
+        <source>Total:</source>
+        <translation>总计：</translation>
+    </message>
+    <message>
+        <source>&amp;Download</source>
+        <translation>下载(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Cancel download</source>
+        <translation>取消下载</translation>
+    </message>
+    <message>
+        <source>Stop now; the parts downloaded so far are kept and a later download resumes them (Esc)</source>
+        <translation>立即停止；已下载的部分会保留，之后再次下载时继续（Esc）</translation>
+    </message>
+    <message>
+        <source>Cancelled. The parts downloaded so far are kept; Download resumes them.</source>
+        <translation>已取消。已下载的部分已保留；点击“下载”可继续。</translation>
+    </message>
+    <message>
+        <source>Asking the Hub for the files of %1…</source>
+        <translation>正在向 Hub 查询 %1 的文件…</translation>
+    </message>
+    <message>
+        <source>in the cache</source>
+        <translation>已在缓存中</translation>
+    </message>
+    <message>
+        <source>to download</source>
+        <translation>待下载</translation>
+    </message>
+    <message>
+        <source>not downloaded</source>
+        <translation>不下载</translation>
+    </message>
+    <message>
+        <source>%1 at commit %2: %3 files, %4 — %5 to download into %6</source>
+        <translation>%1，提交 %2：%3 个文件，共 %4 — 需下载 %5，保存到 %6</translation>
+    </message>
+    <message>
+        <source>File %1 of %2:</source>
+        <translation>文件 %1/%2：</translation>
+    </message>
+    <message>
+        <source>%1/s, about %2 left</source>
+        <translation>%1/秒，约剩 %2</translation>
+    </message>
+    <message>
+        <source>Checking %1&apos;s hash…</source>
+        <translation>正在校验 %1 的哈希…</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>downloading</source>
+        <translation>下载中</translation>
+    </message>
+    <message>
+        <source>Gated or private repository.</source>
+        <translation>受限或私有仓库。</translation>
+    </message>
+    <message>
+        <source>Not found.</source>
+        <translation>未找到。</translation>
+    </message>
+    <message>
+        <source>Offline.</source>
+        <translation>离线。</translation>
+    </message>
+    <message>
+        <source>Not enough disk space.</source>
+        <translation>磁盘空间不足。</translation>
+    </message>
+    <message>
+        <source>A file did not match its hash; nothing was kept.</source>
+        <translation>有文件与其哈希不符；未保留任何内容。</translation>
+    </message>
+    <message>
+        <source>Only pickle weights.</source>
+        <translation>只有 pickle 权重。</translation>
+    </message>
+</context>
+<context>
     <name>ExportController</name>
     <message>
         <source>Nothing to export yet: run an input first.</source>
@@ -1061,6 +1204,10 @@ Longer runs ask to capture fewer layers. Empty: half the machine&apos;s RAM.</so
         <source>Cross-attention</source>
         <translation>交叉注意力</translation>
     </message>
+    <message>
+        <source>&amp;Download model…</source>
+        <translation>下载模型(&amp;D)…</translation>
+    </message>
 </context>
 <context>
     <name>MatrixView</name>
@@ -1160,10 +1307,6 @@ weight %3</source>
         <translation>层×头</translation>
     </message>
     <message>
-        <source>&lt;b&gt;No models found&lt;/b&gt;, not even the built-in ones (set &lt;tt&gt;ATTNSCOPE_DATA_DIR&lt;/tt&gt; to the folder holding &lt;tt&gt;models/&lt;/tt&gt;). Attnscope reads Hugging Face model folders (&lt;tt&gt;config.json&lt;/tt&gt;, &lt;tt&gt;model.safetensors&lt;/tt&gt;, tokenizer files): list yours in &lt;tt&gt;ATTNSCOPE_MODEL_PATH&lt;/tt&gt;, or use &lt;i&gt;Open folder…&lt;/i&gt;.</source>
-        <translation>&lt;b&gt;没有找到模型&lt;/b&gt;，连内置模型也没有（请把 &lt;tt&gt;ATTNSCOPE_DATA_DIR&lt;/tt&gt; 设为包含 &lt;tt&gt;models/&lt;/tt&gt; 的文件夹）。Attnscope 读取 Hugging Face 模型文件夹（&lt;tt&gt;config.json&lt;/tt&gt;、&lt;tt&gt;model.safetensors&lt;/tt&gt;、分词器文件）：把你的模型文件夹列在 &lt;tt&gt;ATTNSCOPE_MODEL_PATH&lt;/tt&gt; 中，或使用&lt;i&gt;打开文件夹…&lt;/i&gt;。</translation>
-    </message>
-    <message>
         <source>Open folder…</source>
         <translation>打开文件夹…</translation>
     </message>
@@ -1202,6 +1345,18 @@ weight %3</source>
     <message>
         <source>Open a Hugging Face model folder</source>
         <translation>打开 Hugging Face 模型文件夹</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;No models found&lt;/b&gt;, not even the built-in ones (set &lt;tt&gt;ATTNSCOPE_DATA_DIR&lt;/tt&gt; to the folder holding &lt;tt&gt;models/&lt;/tt&gt;). Attnscope reads Hugging Face model folders (&lt;tt&gt;config.json&lt;/tt&gt;, &lt;tt&gt;model.safetensors&lt;/tt&gt;, tokenizer files): list yours in &lt;tt&gt;ATTNSCOPE_MODEL_PATH&lt;/tt&gt;, use &lt;i&gt;Open folder…&lt;/i&gt;, or &lt;i&gt;Download…&lt;/i&gt; one from the Hugging Face Hub.</source>
+        <translation>&lt;b&gt;未找到模型&lt;/b&gt;，连内置模型也没有（请将 &lt;tt&gt;ATTNSCOPE_DATA_DIR&lt;/tt&gt; 设为包含 &lt;tt&gt;models/&lt;/tt&gt; 的文件夹）。Attnscope 读取 Hugging Face 模型文件夹（&lt;tt&gt;config.json&lt;/tt&gt;、&lt;tt&gt;model.safetensors&lt;/tt&gt;、分词器文件）：把你的模型列在 &lt;tt&gt;ATTNSCOPE_MODEL_PATH&lt;/tt&gt; 中，使用&lt;i&gt;打开文件夹…&lt;/i&gt;，或从 Hugging Face Hub &lt;i&gt;下载…&lt;/i&gt;。</translation>
+    </message>
+    <message>
+        <source>Download…</source>
+        <translation>下载…</translation>
+    </message>
+    <message>
+        <source>Download a model from the Hugging Face Hub into its cache</source>
+        <translation>从 Hugging Face Hub 下载模型到其缓存</translation>
     </message>
 </context>
 <context>
@@ -1642,6 +1797,10 @@ weight %3</source>
         <source>Computing attention flow… (progress below; Esc cancels)</source>
         <translation>正在计算注意力流…（进度见下方；Esc 取消）</translation>
     </message>
+    <message>
+        <source>Cannot reach the Hub</source>
+        <translation>无法连接 Hub</translation>
+    </message>
 </context>
 <context>
     <name>ViewState</name>
@@ -1761,8 +1920,16 @@ weight %3</source>
         <translation>文本</translation>
     </message>
     <message>
-        <source>&lt;h3&gt;1. Choose a model&lt;/h3&gt;&lt;p&gt;Pick one in the &lt;i&gt;Models&lt;/i&gt; panel: the built-in &lt;b&gt;vit-tiny&lt;/b&gt; (ViT-Ti/16, ImageNet) and &lt;b&gt;stories260K&lt;/b&gt; (a tiny Llama), models in the Hugging Face cache, in &lt;tt&gt;ATTNSCOPE_MODEL_PATH&lt;/tt&gt; or used recently; or open any Hugging Face model folder.&lt;/p&gt;</source>
-        <translation>&lt;h3&gt;1. 选择模型&lt;/h3&gt;&lt;p&gt;在&lt;i&gt;模型&lt;/i&gt;面板中选择一个：内置的 &lt;b&gt;vit-tiny&lt;/b&gt;（ViT-Ti/16，ImageNet）和 &lt;b&gt;stories260K&lt;/b&gt;（小型 Llama），Hugging Face 缓存中的模型、&lt;tt&gt;ATTNSCOPE_MODEL_PATH&lt;/tt&gt; 中的或最近使用过的模型；也可以打开任意 Hugging Face 模型文件夹。&lt;/p&gt;</translation>
+        <source>Download a model…</source>
+        <translation>下载模型…</translation>
+    </message>
+    <message>
+        <source>Fetch a checkpoint from the Hugging Face Hub (safetensors only) into the cache Python&apos;s tools share</source>
+        <translation>从 Hugging Face Hub 获取检查点（仅 safetensors），存入与 Python 工具共用的缓存</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;1. Choose a model&lt;/h3&gt;&lt;p&gt;Pick one in the &lt;i&gt;Models&lt;/i&gt; panel: the built-in &lt;b&gt;vit-tiny&lt;/b&gt; (ViT-Ti/16, ImageNet) and &lt;b&gt;stories260K&lt;/b&gt; (a tiny Llama), models in the Hugging Face cache, in &lt;tt&gt;ATTNSCOPE_MODEL_PATH&lt;/tt&gt; or used recently; open any Hugging Face model folder, or download one from the Hub.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;1. 选择模型&lt;/h3&gt;&lt;p&gt;在&lt;i&gt;模型&lt;/i&gt;面板中选择：内置的 &lt;b&gt;vit-tiny&lt;/b&gt;（ViT-Ti/16，ImageNet）和 &lt;b&gt;stories260K&lt;/b&gt;（一个微型 Llama）、Hugging Face 缓存中的模型、&lt;tt&gt;ATTNSCOPE_MODEL_PATH&lt;/tt&gt; 中或最近使用的模型；也可以打开任意 Hugging Face 模型文件夹，或从 Hub 下载。&lt;/p&gt;</translation>
     </message>
 </context>
 <context>
@@ -1770,6 +1937,45 @@ weight %3</source>
     <message>
         <source>Attnscope: see what a transformer attends to, head by head.</source>
         <translation>Attnscope：逐个注意力头，看清 Transformer 在关注什么。</translation>
+    </message>
+</context>
+<context>
+    <name>attnscope::ui::DownloadDialog</name>
+    <message>
+        <source>BERT base, English, masked LM</source>
+        <translation>BERT base，英文，掩码语言模型</translation>
+    </message>
+    <message>
+        <source>DistilBERT, 6 layers</source>
+        <translation>DistilBERT，6 层</translation>
+    </message>
+    <message>
+        <source>RoBERTa base, byte-level BPE</source>
+        <translation>RoBERTa base，字节级 BPE</translation>
+    </message>
+    <message>
+        <source>GPT-2 small, causal LM</source>
+        <translation>GPT-2 small，因果语言模型</translation>
+    </message>
+    <message>
+        <source>Qwen2.5 0.5B, causal LM</source>
+        <translation>Qwen2.5 0.5B，因果语言模型</translation>
+    </message>
+    <message>
+        <source>Llama 3.2 1B, gated: accept the licence and set a token</source>
+        <translation>Llama 3.2 1B，受限：需接受许可并设置访问令牌</translation>
+    </message>
+    <message>
+        <source>ViT-B/16, ImageNet classifier</source>
+        <translation>ViT-B/16，ImageNet 分类器</translation>
+    </message>
+    <message>
+        <source>DeiT-Ti, ImageNet classifier</source>
+        <translation>DeiT-Ti，ImageNet 分类器</translation>
+    </message>
+    <message>
+        <source>DINO ViT-S/16, self-supervised</source>
+        <translation>DINO ViT-S/16，自监督</translation>
     </message>
 </context>
 </TS>

@@ -130,7 +130,10 @@ TEST(ModelDiscovery, BuiltinModelsComeFirstAndOnce) {
 
 TEST(InstallPaths, BuiltinReferencesResolveAndUnknownNamesListTheKnownOnes) {
   EXPECT_EQ(fs::canonical(resolve_model_reference("builtin:vit-tiny")), fs::canonical(test::builtin_model("vit-tiny")));
-  EXPECT_EQ(resolve_model_reference("some/folder"), fs::path("some/folder"));
+  // A folder that exists is a folder; "some/folder" that does not is read as a repo id (hub_client_test).
+  const fs::path here = test::scratch_dir("install_paths_folder");
+  EXPECT_EQ(resolve_model_reference(here.string()), here);
+  EXPECT_EQ(resolve_model_reference("/no/such/abs/path"), fs::path("/no/such/abs/path"));
   try {
     resolve_model_reference("builtin:gpt5");
     FAIL() << "no error";

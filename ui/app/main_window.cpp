@@ -49,6 +49,7 @@
 #include "ui/views/text_view.h"
 #include "ui/views/prediction_view.h"
 #include "ui/views/welcome_view.h"
+#include "ui/dialogs/download_dialog.h"
 
 namespace attnscope::ui {
 
@@ -136,6 +137,8 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
   connect(input_, &InputPanel::runRequested, this, &MainWindow::runCurrentInput);
   connect(input_, &InputPanel::problem, this, [this](const QString& m) { message_bar_->showMessage(m, Severity::Error); });
   connect(welcome_, &WelcomeView::openModelRequested, models_, &ModelPanel::chooseFolder);
+  connect(welcome_, &WelcomeView::downloadRequested, this, &MainWindow::downloadModel);
+  connect(models_, &ModelPanel::downloadRequested, this, &MainWindow::downloadModel);
   connect(welcome_, &WelcomeView::sampleTextChosen, this, &MainWindow::openSampleText);
   connect(welcome_, &WelcomeView::sampleImageChosen, this, &MainWindow::openSampleImage);
   connect(welcome_, &WelcomeView::launchRequested, this, &MainWindow::applyLaunchOptions);
@@ -157,7 +160,7 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
     if (doc->hasAnalysis()) message_bar_->hide();
   });
   connect(doc, &AnalysisDocument::analyzerChanged, this, [this, doc] {
-    const QString name = QFileInfo(doc->modelDir()).fileName();
+    const QString name = doc->modelName();
     setWindowTitle(name.isEmpty() ? tr("Attnscope") : tr("%1 — Attnscope").arg(name));
     if (pending_launch_) {
       const LaunchOptions o = *pending_launch_;
@@ -210,6 +213,8 @@ void MainWindow::buildMenus() {
   QAction* open_model = file->addAction(tr("Open &model folder…"), models_, &ModelPanel::chooseFolder);
   open_model->setShortcut(QKeySequence(tr("Ctrl+Shift+O")));
   QAction* open_any = file->addAction(tr("&Open…"), this, &MainWindow::openAny);
+  QAction* download = file->addAction(tr("&Download model…"), this, &MainWindow::downloadModel);
+  download->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
   open_any->setShortcut(QKeySequence::Open);
   open_any->setToolTip(tr("A figure's .attnscope.json (restores its view), an image or a text file"));
   file->addAction(tr("Open &image…"), input_, &InputPanel::chooseImage);
@@ -332,6 +337,21 @@ void MainWindow::openSampleImage(const QString& path) {
   if (!input_->setImage(path)) return;
   if (session_->document()->analyzer() && input_->imageMode()) runCurrentInput();
   else if (!input_->imageMode()) message_bar_->showMessage(tr("The open model reads text; open an image model to run this photo."), Severity::Info);
+}
+
+void MainWindow::downloadModel() {
+  if (auto* open = findChild<DownloadDialog*>()) {
+    open->raise();
+    open->activateWindow();
+    return;
+  }
+  auto* dialog = new DownloadDialog(this);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  connect(dialog, &DownloadDialog::modelDownloaded, this, [this](const QString& repo) {
+    models_->refresh();
+    session_->openModel(repo);
+  });
+  dialog->show();
 }
 
 void MainWindow::openAny() {

@@ -46,6 +46,7 @@ class MainWindow : public QMainWindow {
   void openSampleText(const QString& path);
   void openSampleImage(const QString& path);
   void openAny();
+  void downloadModel();
   void exportView();
   void batchExport();
   void exportData();

@@ -138,7 +138,7 @@ bool Session::canRun(Modality input) {
     return false;
   }
   if (document_.analyzer()->info().modality == input) return true;
-  const QString name = QFileInfo(document_.modelDir()).fileName();
+  const QString name = document_.modelName();
   emit message(input == Modality::Text ? tr("%1 is an image model: open an image to run it.").arg(name)
                                        : tr("%1 is a text model: type or open a text to run it.").arg(name),
                Severity::Error);

@@ -11,6 +11,7 @@
 
 #include "core/analysis/fusion.h"
 #include "core/analysis/cost_model.h"
+#include "core/hub/hub_cache.h"
 #include "core/analysis/head_stats.h"
 #include "core/models/attention_internals.h"
 #include "ui/document/view_state.h"
@@ -29,6 +30,8 @@ class AnalysisDocument : public QObject {
   // Model
   const AnalyzerPtr& analyzer() const { return analyzer_; }
   QString modelDir() const { return model_dir_; }
+  // "org/name" for a Hugging Face cache snapshot, else the folder's name: for titles and the status bar.
+  QString modelName() const { return QString::fromStdString(attnscope::model_display_name(model_dir_.toStdString())); }
   void setAnalyzer(const AnalyzerPtr& analyzer, const QString& dir);
 
   // Result of the last completed run (null before the first one), as the single-stack views show

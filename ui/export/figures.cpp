@@ -31,7 +31,7 @@
 namespace attnscope::ui {
 
 QString figure_title(const AnalysisDocument& doc, const ViewState& s, ViewKind view) {
-  QString t = QFileInfo(doc.modelDir()).fileName();
+  QString t = doc.modelName();
   const QString dot = QString::fromUtf8(" \u00b7 ");
   if (view == ViewKind::Overview)
     return t + dot + QCoreApplication::translate("Figures", "all heads") + dot + display_name(s.normalization);
@@ -120,7 +120,7 @@ std::unique_ptr<FigureRenderer> make_figure(const AnalysisDocument& doc, const F
     case ViewKind::Cross: {
       auto r = CrossView::makeRenderer(doc, s);
       if (r->weights.size() == 0) fail(ErrorKind::Usage, r->title.isEmpty() ? "no cross-attention to draw" : r->title.toStdString());
-      if (req.title) r->title = QFileInfo(doc.modelDir()).fileName() + QString::fromUtf8(" \u00b7 ") + r->title;
+      if (req.title) r->title = doc.modelName() + QString::fromUtf8(" \u00b7 ") + r->title;
       else r->title.clear();
       return r;
     }

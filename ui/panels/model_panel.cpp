@@ -35,16 +35,20 @@ ModelPanel::ModelPanel(Session* session, QWidget* parent) : QWidget(parent), ses
   empty_->setText(tr("<b>No models found</b>, not even the built-in ones (set <tt>ATTNSCOPE_DATA_DIR</tt> to "
                      "the folder holding <tt>models/</tt>). Attnscope reads Hugging Face model folders "
                      "(<tt>config.json</tt>, <tt>model.safetensors</tt>, tokenizer files): list yours in "
-                     "<tt>ATTNSCOPE_MODEL_PATH</tt>, or use <i>Open folder…</i>."));
+                     "<tt>ATTNSCOPE_MODEL_PATH</tt>, use <i>Open folder…</i>, or <i>Download…</i> one from the Hugging Face Hub."));
   layout->addWidget(empty_);
 
   auto* buttons = new QHBoxLayout;
   auto* open = new QPushButton(tr("Open folder…"), this);
   auto* refresh_button = new QPushButton(tr("Refresh"), this);
+  auto* download = new QPushButton(tr("Download…"), this);
+  download->setToolTip(tr("Download a model from the Hugging Face Hub into its cache"));
   buttons->addWidget(open);
+  buttons->addWidget(download);
   buttons->addWidget(refresh_button);
   layout->addLayout(buttons);
   connect(open, &QPushButton::clicked, this, &ModelPanel::chooseFolder);
+  connect(download, &QPushButton::clicked, this, &ModelPanel::downloadRequested);
   connect(refresh_button, &QPushButton::clicked, this, &ModelPanel::refresh);
   connect(list_, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem* item) {
     if (item && item->parent()) emit openRequested(item->data(0, Qt::UserRole).toString());

@@ -24,6 +24,7 @@ class ModelPanel : public QWidget {
 
  signals:
   void openRequested(const QString& dir);
+  void downloadRequested();
 
  private:
   Session* session_;

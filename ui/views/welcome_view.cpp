@@ -45,10 +45,16 @@ WelcomeView::WelcomeView(Session* session, QWidget* parent) : QWidget(parent), s
   model_line_ = new QLabel;
   model_line_->setWordWrap(true);
   outer->addWidget(model_line_);
+  auto* model_buttons = new QHBoxLayout;
   auto* open = new QPushButton(tr("Open model folder…"));
-  open->setMaximumWidth(220);
-  outer->addWidget(open);
+  auto* download = new QPushButton(tr("Download a model…"));
+  download->setToolTip(tr("Fetch a checkpoint from the Hugging Face Hub (safetensors only) into the cache Python's tools share"));
+  model_buttons->addWidget(open);
+  model_buttons->addWidget(download);
+  model_buttons->addStretch();
+  outer->addLayout(model_buttons);
   connect(open, &QPushButton::clicked, this, &WelcomeView::openModelRequested);
+  connect(download, &QPushButton::clicked, this, &WelcomeView::downloadRequested);
 
   outer->addWidget(new QLabel(tr("<h3>2. Choose a sample</h3><p>Texts on the left, photos on the right; "
                                  "a sample runs at once when the open model takes that kind of input.</p>")));
@@ -83,15 +89,15 @@ void WelcomeView::refresh() {
   if (a) {
     const auto& i = a->info();
     model_line_->setText(tr("<h3>1. Model</h3><p><b>%1</b>: %2, %3 layers × %4 heads — %5 input.</p>")
-                             .arg(QFileInfo(session_->document()->modelDir()).fileName(), QString::fromStdString(i.architecture))
+                             .arg(session_->document()->modelName(), QString::fromStdString(i.architecture))
                              .arg(i.num_layers)
                              .arg(i.num_heads)
                              .arg(i.modality == Modality::Image ? tr("image") : tr("text")));
   } else {
     model_line_->setText(tr("<h3>1. Choose a model</h3><p>Pick one in the <i>Models</i> panel: the built-in "
                             "<b>vit-tiny</b> (ViT-Ti/16, ImageNet) and <b>stories260K</b> (a tiny Llama), models in the "
-                            "Hugging Face cache, in <tt>ATTNSCOPE_MODEL_PATH</tt> or used recently; or open any "
-                            "Hugging Face model folder.</p>"));
+                            "Hugging Face cache, in <tt>ATTNSCOPE_MODEL_PATH</tt> or used recently; open any "
+                            "Hugging Face model folder, or download one from the Hub.</p>"));
   }
 }
 

@@ -21,6 +21,7 @@ class WelcomeView : public QWidget {
   void sampleTextChosen(const QString& path);
   void sampleImageChosen(const QString& path);
   void openModelRequested();
+  void downloadRequested();
   // "Try it": open a built-in model and run a sample in the view that suits it.
   void launchRequested(const attnscope::ui::LaunchOptions& options);
 
