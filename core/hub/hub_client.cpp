@@ -634,6 +634,7 @@ DownloadResult download_plan(const DownloadPlan& plan, const HubOptions& opt, co
       if (fs::is_regular_file(blob, ec) && file_size_or_zero(blob) == f.size) {
         ++result.files_cached;
       } else {
+        if (!rep.emit("downloading", true)) throw Cancelled{};  // every file's start is reported
         result.bytes_downloaded += fetch_blob(http, plan, f, opt, rep);
         ++result.files_downloaded;
       }
