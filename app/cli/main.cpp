@@ -1,5 +1,5 @@
 // attnscope-cli: the headless tool. Exit codes: 0 ok, 1 internal error, 2 usage, 3 model
-// problem, 4 input problem, 5 output problem; the message on stderr says what and where.
+// problem, 4 input problem, 5 output problem, 6 Hub unreachable or refused; the message on stderr says what and where.
 #include <unistd.h>
 
 #include <algorithm>
