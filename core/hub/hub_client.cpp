@@ -491,6 +491,10 @@ uint64_t fetch_blob(Http& http, const DownloadPlan& plan, const HubFile& f, cons
           hub_fail(HubFailure::Protocol, what + ": the Hub served commit " + commit + ", the plan is for " + plan.commit);
         if (!hub->header("x-repo-commit").empty() && !etag.empty() && etag != f.etag)
           hub_fail(HubFailure::Protocol, what + ": the Hub's ETag " + etag + " differs from the listing's " + f.etag);
+        const std::string linked_size = hub->header("x-linked-size");
+        if (!linked_size.empty() && linked_size != std::to_string(f.size))
+          hub_fail(HubFailure::Protocol, what + ": the Hub's X-Linked-Size " + linked_size + " differs from the listing's " +
+                                             std::to_string(f.size));
       }
       break;
     }

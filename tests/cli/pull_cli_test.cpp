@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <thread>
 
 #include "tests/support/hub_mirror.h"
 #include "tests/support/run_process.h"
@@ -85,4 +86,23 @@ TEST(PullCli, GatedRepoTakesTheTokenFromTheEnvironmentOrTheTokenFile) {
   // Without HF_HUB_CACHE the cache is HF_HOME/hub.
   EXPECT_EQ(fs::path(r.out.substr(0, r.out.find('\n'))).parent_path(),
             dir / "home" / "hub" / "models--gated-org--stories260K" / "snapshots");
+}
+
+TEST(PullCli, TwoProcessesPullingOneRepoFetchEachBlobOnce) {
+  const fs::path dir = test::scratch_dir("pull_cli_two");
+  test::HubMirror mirror({"test-org/stories260K=" + test::builtin_model("stories260K").string() + ":slowish"},
+                         (dir / "mirror.log").string());
+  ASSERT_TRUE(mirror.ok());
+  const std::vector<std::string> env = {"HF_ENDPOINT=" + mirror.endpoint(), "HF_HUB_CACHE=" + (dir / "hub").string()};
+  test::ProcessResult a, b;
+  std::thread ta([&] { a = cli(env, {"pull", "test-org/stories260K"}); });
+  std::thread tb([&] { b = cli(env, {"pull", "test-org/stories260K"}); });
+  ta.join();
+  tb.join();
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  EXPECT_EQ(a.out, b.out);
+  int cdn = 0;
+  for (const auto& l : mirror.log_lines()) cdn += l.find("/cdn/") != std::string::npos;
+  EXPECT_EQ(cdn, 1) << "the second process did not wait for the first one's lock";
 }
