@@ -1,9 +1,6 @@
 #include "core/hub/hub_client.h"
 
-#include <curl/curl.h>
 #include <fnmatch.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -12,15 +9,14 @@
 #include <cstdio>
 #include <cstring>
 #include <deque>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "core/common/text.h"
 #include "core/hub/file_digest.h"
+#include "core/hub/http_session.h"
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
@@ -77,222 +73,6 @@ std::string normalize_etag(std::string e) {
   return e;
 }
 
-// ---------------------------------------------------------------------------------------------
-// One libcurl easy handle, reused so that requests to one host share a connection.
-
-void global_init() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
-struct Response {
-  long status = 0;
-  std::map<std::string, std::string> headers;  // lower-case names
-  std::string header(const std::string& name) const {
-    auto it = headers.find(name);
-    return it == headers.end() ? std::string() : it->second;
-  }
-};
-
-struct Outcome {
-  CURLcode code = CURLE_OK;
-  std::string curl_message;
-  std::vector<Response> chain;  // every response, redirects first
-  std::string body;             // the answer's body for in-memory requests, or an error body
-  int write_errno = 0;          // a failed write to the file (ENOSPC, ...)
-  long status() const { return chain.empty() ? 0 : chain.back().status; }
-  // The Hub's own answer: the first response carrying X-Repo-Commit (the CDN's come later).
-  const Response* hub() const {
-    for (const auto& r : chain)
-      if (!r.header("x-repo-commit").empty()) return &r;
-    return chain.empty() ? nullptr : &chain.front();
-  }
-};
-
-class Http {
- public:
-  explicit Http(const HubOptions& o) : options_(o) {
-    global_init();
-    curl_ = curl_easy_init();
-    if (!curl_) hub_fail(HubFailure::Network, "libcurl could not start a transfer");
-  }
-  ~Http() { curl_easy_cleanup(curl_); }
-  Http(const Http&) = delete;
-  Http& operator=(const Http&) = delete;
-
-  std::string escape(const std::string& s) const {
-    char* e = curl_easy_escape(curl_, s.c_str(), static_cast<int>(s.size()));
-    std::string out = e ? e : "";
-    curl_free(e);
-    return out;
-  }
-
-  // GET into memory (at most `limit` bytes).
-  Outcome get_text(const std::string& url, size_t limit) {
-    Sink sink;
-    sink.limit = limit;
-    return perform(url, sink, 0);
-  }
-
-  // GET into `file`, starting at `offset` (a Range request when > 0). On a 200 answer to a
-  // range request the file is truncated and written from its start. `on_bytes` gets the file's
-  // size so far and returns false to cancel.
-  Outcome get_file(const std::string& url, std::FILE* file, uint64_t offset, std::function<bool(uint64_t)> on_bytes) {
-    Sink sink;
-    sink.file = file;
-    sink.offset = offset;
-    sink.on_bytes = std::move(on_bytes);
-    return perform(url, sink, offset);
-  }
-
- private:
-  struct Sink {
-    std::FILE* file = nullptr;
-    uint64_t offset = 0;
-    uint64_t written = 0;
-    size_t limit = 0;
-    std::function<bool(uint64_t)> on_bytes;
-    Outcome* out = nullptr;
-    bool started = false;
-  };
-
-  static size_t on_header(char* data, size_t size, size_t n, void* user) {
-    auto* out = static_cast<Outcome*>(user);
-    std::string line(data, size * n);
-    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
-    if (line.rfind("HTTP/", 0) == 0) {
-      Response r;
-      const size_t sp = line.find(' ');
-      if (sp != std::string::npos) r.status = std::strtol(line.c_str() + sp + 1, nullptr, 10);
-      out->chain.push_back(std::move(r));
-    } else if (!out->chain.empty()) {
-      const size_t colon = line.find(':');
-      if (colon != std::string::npos) {
-        std::string key = line.substr(0, colon);
-        std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-        std::string value = line.substr(colon + 1);
-        value.erase(0, value.find_first_not_of(" \t"));
-        out->chain.back().headers[key] = value;
-      }
-    }
-    return size * n;
-  }
-
-  static size_t on_body(char* data, size_t size, size_t n, void* user) {
-    auto* s = static_cast<Sink*>(user);
-    const size_t bytes = size * n;
-    const long status = s->out->status();
-    if (status >= 300 || !s->file) {
-      // An error page, or the API's JSON: keep it in memory, bounded.
-      const size_t cap = s->file ? 65536 : s->limit;
-      if (s->out->body.size() + bytes > cap) return s->file ? bytes : 0;
-      s->out->body.append(data, bytes);
-      return bytes;
-    }
-    if (!s->started) {
-      s->started = true;
-      if (status == 200 && s->offset > 0) {
-        // The server ignored the Range header: start over.
-        if (std::fflush(s->file) != 0 || ::ftruncate(::fileno(s->file), 0) != 0 || std::fseek(s->file, 0, SEEK_SET) != 0) {
-          s->out->write_errno = errno;
-          return 0;
-        }
-        s->offset = 0;
-      }
-    }
-    if (std::fwrite(data, 1, bytes, s->file) != bytes) {
-      s->out->write_errno = errno ? errno : EIO;
-      return 0;
-    }
-    s->written += bytes;
-    return bytes;
-  }
-
-  static int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-    auto* s = static_cast<Sink*>(user);
-    if (s->on_bytes && !s->on_bytes(s->offset + s->written)) return 1;
-    return 0;
-  }
-
-  Outcome perform(const std::string& url, Sink& sink, uint64_t offset) {
-    Outcome out;
-    sink.out = &out;
-    curl_easy_reset(curl_);
-    curl_easy_setopt(curl_, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl_, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(curl_, CURLOPT_MAXREDIRS, 10L);
-    curl_easy_setopt(curl_, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(curl_, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(curl_, CURLOPT_USERAGENT, "attnscope/" ATTNSCOPE_VERSION "; hf_hub-compatible");
-    curl_easy_setopt(curl_, CURLOPT_CONNECTTIMEOUT, 30L);
-    // A transfer that delivers nothing for stall_seconds fails with a timeout and is retried.
-    curl_easy_setopt(curl_, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(curl_, CURLOPT_LOW_SPEED_TIME, options_.stall_seconds);
-    curl_easy_setopt(curl_, CURLOPT_HEADERFUNCTION, &Http::on_header);
-    curl_easy_setopt(curl_, CURLOPT_HEADERDATA, &out);
-    curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, &Http::on_body);
-    curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &sink);
-    curl_easy_setopt(curl_, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(curl_, CURLOPT_XFERINFOFUNCTION, &Http::on_progress);
-    curl_easy_setopt(curl_, CURLOPT_XFERINFODATA, &sink);
-    char errbuf[CURL_ERROR_SIZE] = {0};
-    curl_easy_setopt(curl_, CURLOPT_ERRORBUFFER, errbuf);
-    std::string range;
-    if (offset > 0) {
-      range = std::to_string(offset) + "-";
-      curl_easy_setopt(curl_, CURLOPT_RANGE, range.c_str());
-    }
-    if (!sink.file) curl_easy_setopt(curl_, CURLOPT_ACCEPT_ENCODING, "");
-    // The token goes to the endpoint only: libcurl drops a custom Authorization header when a
-    // redirect leads to another host (the CDN's signed URLs need none).
-    struct curl_slist* headers = nullptr;
-    const std::string auth = "Authorization: Bearer " + options_.env.token;
-    if (!options_.env.token.empty()) headers = curl_slist_append(headers, auth.c_str());
-    if (headers) curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers);
-    out.code = curl_easy_perform(curl_);
-    curl_slist_free_all(headers);
-    out.curl_message = errbuf[0] ? errbuf : curl_easy_strerror(out.code);
-    return out;
-  }
-
-  const HubOptions& options_;
-  CURL* curl_ = nullptr;
-};
-
-bool transient(const Outcome& o) {
-  switch (o.code) {
-    case CURLE_OK: {
-      const long s = o.status();
-      return s == 429 || s == 408 || s >= 500;
-    }
-    case CURLE_COULDNT_RESOLVE_HOST: case CURLE_COULDNT_CONNECT: case CURLE_RECV_ERROR: case CURLE_SEND_ERROR:
-    case CURLE_PARTIAL_FILE: case CURLE_GOT_NOTHING: case CURLE_OPERATION_TIMEDOUT: case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM: case CURLE_SSL_CONNECT_ERROR:
-      return true;
-    default:
-      return false;
-  }
-}
-
-bool unreachable(CURLcode c) {
-  return c == CURLE_COULDNT_RESOLVE_HOST || c == CURLE_COULDNT_CONNECT || c == CURLE_COULDNT_RESOLVE_PROXY;
-}
-
-// Seconds to wait before attempt `attempt` + 1: Retry-After when the server gives it, else
-// exponential back-off; both capped.
-double wait_before_retry(const Outcome& o, int attempt, const HubOptions& opt) {
-  double wait = opt.backoff_seconds * std::pow(2.0, attempt - 1);
-  if (o.code == CURLE_OK && !o.chain.empty()) {
-    const std::string ra = o.chain.back().header("retry-after");
-    char* end = nullptr;
-    const double v = ra.empty() ? -1 : std::strtod(ra.c_str(), &end);
-    if (v >= 0 && end && *end == '\0') wait = v;
-  }
-  return std::min(wait, opt.max_wait_seconds);
-}
-
-// Sleeps in short steps, asking `keep_going` between them.
 void wait_cancellable(double seconds, const std::function<bool()>& keep_going) {
   const auto end = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
   while (Clock::now() < end) {
@@ -303,9 +83,9 @@ void wait_cancellable(double seconds, const std::function<bool()>& keep_going) {
 }
 
 // The Hub's error answers name the problem in X-Error-Code / X-Error-Message.
-[[noreturn]] void fail_http(const Outcome& o, const std::string& what, const RepoRef& ref, const HubOptions& opt) {
+[[noreturn]] void fail_http(const HttpOutcome& o, const std::string& what, const RepoRef& ref, const HubOptions& opt) {
   const long status = o.status();
-  const Response* r = o.chain.empty() ? nullptr : &o.chain.back();
+  const HttpResponse* r = o.chain.empty() ? nullptr : &o.chain.back();
   const std::string code = r ? r->header("x-error-code") : "";
   std::string message = r ? r->header("x-error-message") : "";
   if (message.empty() && !o.body.empty() && o.body.size() < 400 && o.body.find('<') == std::string::npos) message = o.body;
@@ -329,11 +109,23 @@ void wait_cancellable(double seconds, const std::function<bool()>& keep_going) {
            what + ": the Hub answered HTTP " + std::to_string(status) + said, status);
 }
 
-[[noreturn]] void fail_transfer(const Outcome& o, const std::string& what, const std::string& url, int attempts) {
-  if (unreachable(o.code))
+[[noreturn]] void fail_transfer(const HttpOutcome& o, const std::string& what, const std::string& url, int attempts) {
+  if (o.unreachable())
     hub_fail(HubFailure::Offline, what + ": cannot reach " + url + " (" + o.curl_message +
                                       "). Check the connection or proxy (HTTPS_PROXY); to use only the cache, set HF_HUB_OFFLINE=1");
   hub_fail(HubFailure::Network, what + ": " + o.curl_message + " (after " + std::to_string(attempts) + " attempts)");
+}
+
+// After a failed attempt: the seconds to wait before the next one, or the error to throw when the
+// failure is not transient or the attempts are used up (an unreachable host gets two).
+double wait_or_fail(const HttpOutcome& o, int attempt, const std::string& what, const std::string& url, const RepoRef& ref,
+                    const HubOptions& opt) {
+  const int max_attempts = o.unreachable() ? std::min(opt.max_attempts, 2) : opt.max_attempts;
+  if (!o.transient() || attempt >= max_attempts) {
+    if (o.completed()) fail_http(o, what, ref, opt);
+    fail_transfer(o, what, url, attempt);
+  }
+  return o.retry_wait(attempt, opt.backoff_seconds, opt.max_wait_seconds);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -426,7 +218,7 @@ class Reporter {
   std::string last_stage_;
 };
 
-std::string resolve_url(const Http& http, const HubOptions& opt, const std::string& repo_id, const std::string& commit,
+std::string resolve_url(const HttpSession& http, const HubOptions& opt, const std::string& repo_id, const std::string& commit,
                         const std::string& path) {
   std::string p;
   size_t start = 0;
@@ -441,7 +233,7 @@ std::string resolve_url(const Http& http, const HubOptions& opt, const std::stri
 }
 
 // Fetches one blob into blobs/{etag}, verified. Returns the bytes transferred.
-uint64_t fetch_blob(Http& http, const DownloadPlan& plan, const HubFile& f, const HubOptions& opt, Reporter& rep) {
+uint64_t fetch_blob(HttpSession& http, const DownloadPlan& plan, const HubFile& f, const HubOptions& opt, Reporter& rep) {
   const fs::path cache = opt.env.cache_dir;
   const fs::path blob = blob_path(cache, plan.ref.repo_id, f.etag);
   const fs::path part = fs::path(blob.string() + ".incomplete");
@@ -472,18 +264,18 @@ uint64_t fetch_blob(Http& http, const DownloadPlan& plan, const HubFile& f, cons
       hub_fail(err == ENOSPC ? HubFailure::DiskFull : HubFailure::Network, part.string() + ": cannot write: " + std::strerror(err));
     }
     if (!rep.bytes(offset)) throw Cancelled{};
-    const Outcome o = http.get_file(url, file.get(), offset, [&](uint64_t n) { return rep.bytes(n); });
+    const HttpOutcome o = http.get_file(url, file.get(), offset, [&](uint64_t n) { return rep.bytes(n); });
     const int flushed = std::fflush(file.get()) == 0 ? 0 : errno;
     file.reset();
     transferred += file_size_or_zero(part) - std::min(file_size_or_zero(part), offset);
-    if (o.code == CURLE_ABORTED_BY_CALLBACK) throw Cancelled{};
+    if (o.aborted()) throw Cancelled{};
     const int werr = o.write_errno ? o.write_errno : flushed;
     if (werr)
       hub_fail(werr == ENOSPC ? HubFailure::DiskFull : HubFailure::Network,
                part.string() + ": writing failed: " + std::strerror(werr) +
                    (werr == ENOSPC ? " (the partial file is kept; free some space and run the download again to resume)" : ""));
-    if (o.code == CURLE_OK && o.status() < 300) {
-      if (const Response* hub = o.hub()) {
+    if (o.completed() && o.status() < 300) {
+      if (const HttpResponse* hub = o.hub()) {
         const std::string commit = hub->header("x-repo-commit");
         std::string etag = normalize_etag(hub->header("x-linked-etag"));
         if (etag.empty()) etag = normalize_etag(hub->header("etag"));
@@ -498,14 +290,8 @@ uint64_t fetch_blob(Http& http, const DownloadPlan& plan, const HubFile& f, cons
       }
       break;
     }
-    if (o.code == CURLE_OK && !transient(o)) fail_http(o, what, plan.ref, opt);
-    const int max_attempts = unreachable(o.code) ? std::min(opt.max_attempts, 2) : opt.max_attempts;
-    if (!transient(o) || attempt >= max_attempts) {
-      if (o.code == CURLE_OK) fail_http(o, what, plan.ref, opt);
-      fail_transfer(o, what, url, attempt);
-    }
-    const double wait = wait_before_retry(o, attempt, opt);
-    const std::string why = o.code == CURLE_OK ? "HTTP " + std::to_string(o.status()) : o.curl_message;
+    const double wait = wait_or_fail(o, attempt, what, url, plan.ref, opt);
+    const std::string why = o.completed() ? "HTTP " + std::to_string(o.status()) : o.curl_message;
     rep.emit("waiting", true, why + "; retrying in " + std::to_string(static_cast<int>(std::ceil(wait))) + " s");
     wait_cancellable(wait, [&] { return rep.emit("waiting", false, why + "; retrying"); });
   }
@@ -530,20 +316,14 @@ uint64_t fetch_blob(Http& http, const DownloadPlan& plan, const HubFile& f, cons
 DownloadPlan resolve_download_plan(const RepoRef& ref, const HubOptions& opt) {
   if (opt.env.offline)
     hub_fail(HubFailure::Offline, "HF_HUB_OFFLINE is set: the Hub is not contacted, so " + ref.text() + " cannot be downloaded");
-  Http http(opt);
+  HttpSession http(opt.env.token, opt.stall_seconds);
   const std::string url = opt.env.endpoint + "/api/models/" + ref.repo_id + "/revision/" + http.escape(ref.revision) + "?blobs=true";
   const std::string what = ref.text();
-  Outcome o;
+  HttpOutcome o;
   for (int attempt = 1;; ++attempt) {
     o = http.get_text(url, 64u << 20);
-    if (o.code == CURLE_OK && o.status() == 200) break;
-    if (o.code == CURLE_OK && !transient(o)) fail_http(o, what, ref, opt);
-    const int max_attempts = unreachable(o.code) ? std::min(opt.max_attempts, 2) : opt.max_attempts;
-    if (!transient(o) || attempt >= max_attempts) {
-      if (o.code == CURLE_OK) fail_http(o, what, ref, opt);
-      fail_transfer(o, what, url, attempt);
-    }
-    std::this_thread::sleep_for(std::chrono::duration<double>(wait_before_retry(o, attempt, opt)));
+    if (o.completed() && o.status() == 200) break;
+    std::this_thread::sleep_for(std::chrono::duration<double>(wait_or_fail(o, attempt, what, url, ref, opt)));
   }
 
   nlohmann::json j;
@@ -629,7 +409,7 @@ DownloadResult download_plan(const DownloadPlan& plan, const HubOptions& opt, co
 
   Reporter rep(plan, progress);
   try {
-    Http http(opt);
+    HttpSession http(opt.env.token, opt.stall_seconds);
     uint64_t done = 0;
     for (size_t i = 0; i < plan.files.size(); ++i) {
       const HubFile& f = plan.files[i];
