@@ -11,7 +11,7 @@ LaunchParse parse_launch_options(const QStringList& arguments) {
   p.setApplicationDescription(QCoreApplication::translate("attnscope", "Attnscope: see what a transformer attends to, head by head."));
   p.addHelpOption();
   p.addVersionOption();
-  const QCommandLineOption model("model", "Open this Hugging Face model folder, or a built-in model: builtin:vit-tiny, builtin:stories260K.", "DIR");
+  const QCommandLineOption model("model", "Open this Hugging Face model folder, a repo id in the Hugging Face cache (org/name[@revision]), or a built-in model: builtin:vit-tiny, builtin:stories260K.", "DIR");
   const QCommandLineOption text("text", "Input text.", "STR");
   const QCommandLineOption text_file("text-file", "Read the input text from a file.", "FILE");
   const QCommandLineOption image("image", "Input image.", "FILE");
