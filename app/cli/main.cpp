@@ -460,6 +460,8 @@ struct RenderArgs {
   int layer = 0, query = -1;
   double dpi = 300, width = 0, height = 0;
   bool hide_special = false, no_title = false, no_sidecar = false;
+  double contour = 0, opacity = 0.6;  // image view
+  bool nearest = false;
 };
 
 int cmd_render(const RenderArgs& args) {
@@ -479,6 +481,10 @@ int cmd_render(const RenderArgs& args) {
   s.layer = args.layer;
   s.query = args.query;
   s.hide_special = args.hide_special;
+  s.show_threshold = args.contour > 0;
+  if (args.contour > 0) s.threshold = args.contour;
+  s.overlay_opacity = args.opacity;
+  s.smooth_overlay = !args.nearest;
   if (args.head == "mean" || args.head == "max" || args.head == "min") {
     parse(QString::fromStdString(args.head), s.head_mode);
   } else {
@@ -645,6 +651,12 @@ int main(int argc, char** argv) {
   cr->add_option("--cmap", render.cmap, "viridis, magma, inferno, cividis or greys (default viridis)");
   cr->add_option("--norm", render.norm, "Colour scale: row, matrix, global, log or percentile (default row)");
   cr->add_flag("--hide-special", render.hide_special, "Hide special tokens, renormalising each row");
+  cr->add_option("--contour", render.contour,
+                 "--view image: outline the fewest patches holding this fraction of the row's patch mass (DINO's masks), e.g. 0.6")
+      ->check(CLI::Range(0.01, 1.0));
+  cr->add_option("--opacity", render.opacity, "--view image: opacity of the map over the photo, 0 to 1 (default 0.6)")
+      ->check(CLI::Range(0.0, 1.0));
+  cr->add_flag("--nearest", render.nearest, "--view image: one flat cell per patch instead of smooth (bicubic) upsampling");
   cr->add_option("--out", render.input.out, "Figure file: .png, .svg or .pdf");
   cr->add_option("--all-heads", render.all_heads, "Write every layer x head (and overview) into this folder instead");
   cr->add_option("--format", render.format, "With --all-heads: png, svg or pdf (default png)");

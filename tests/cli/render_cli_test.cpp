@@ -155,3 +155,29 @@ TEST(RenderCli, CrossAttentionAndDecoderStackOfT5) {
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("encoder-decoder"), std::string::npos) << r.err;
 }
+
+TEST(RenderCli, ImageViewOptionsReachTheFigureAndTheSidecar) {
+  const auto dir = test::scratch_dir("render_image_options");
+  const std::string image = (test::source_dir() / "samples" / "images" / "chelsea.png").string();
+  const auto base = std::vector<std::string>{"render", "--model", "builtin:vit-tiny", "--image", image, "--view", "image",
+                                             "--layer", "8", "--head", "2", "--query", "63", "--dpi", "60"};
+  auto with = base;
+  with.insert(with.end(), {"--contour", "0.6", "--opacity", "0.3", "--nearest", "--out", (dir / "c.png").string()});
+  auto r = cli(with);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto side = nlohmann::json::parse(read(dir / "c.png.attnscope.json"));
+  EXPECT_EQ(side["view"]["show_threshold"], true);
+  EXPECT_DOUBLE_EQ(side["view"]["threshold"].get<double>(), 0.6);
+  EXPECT_DOUBLE_EQ(side["view"]["overlay_opacity"].get<double>(), 0.3);
+  EXPECT_EQ(side["view"]["smooth_overlay"], false);
+  auto without = base;
+  without.insert(without.end(), {"--out", (dir / "plain.png").string()});
+  ASSERT_EQ(cli(without).exit_code, 0);
+  EXPECT_NE(read(dir / "c.png"), read(dir / "plain.png"));
+  EXPECT_EQ(nlohmann::json::parse(read(dir / "plain.png.attnscope.json"))["view"]["show_threshold"], false);
+  with.back() = (dir / "bad.png").string();
+  with[with.size() - 6] = "1.5";  // --contour out of range
+  r = cli(with);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--contour"), std::string::npos) << r.err;
+}

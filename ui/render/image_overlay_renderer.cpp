@@ -6,6 +6,8 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "core/analysis/cell_outline.h"
+
 namespace attnscope::ui {
 
 namespace {
@@ -54,19 +56,29 @@ QImage ImageOverlayRenderer::overlayImage(QRectF* region) const {
   return img;
 }
 
-QPainterPath ImageOverlayRenderer::contour(const QRectF& pr) const {
+QPainterPath ImageOverlayRenderer::contourPath(const QRectF& pr) const {
   QPainterPath path;
-  if (!threshold_keep || geometry.empty() || photo.isNull()) return path;
+  path.setFillRule(Qt::OddEvenFill);
+  const int rows = geometry.rows, cols = geometry.cols;
+  if (!threshold_keep || geometry.empty() || photo.isNull() || threshold_keep->size() != static_cast<size_t>(rows * cols))
+    return path;
+  // The grid's lines in the drawn photo: the patches' edges through the preprocessing's resize and crop.
   const double s = pr.width() / photo.width();
-  for (int r = 0; r < geometry.rows; ++r)
-    for (int c = 0; c < geometry.cols; ++c) {
-      if (!(*threshold_keep)[static_cast<size_t>(r * geometry.cols + c)]) continue;
-      const RectF q = geometry.patch_rect(r, c);
-      QPainterPath cell;
-      cell.addRect(QRectF(pr.left() + q.x * s, pr.top() + q.y * s, q.width * s, q.height * s));
-      path = path.united(cell);
-    }
-  return path.simplified();
+  std::vector<double> xs(static_cast<size_t>(cols) + 1), ys(static_cast<size_t>(rows) + 1);
+  for (int c = 0; c <= cols; ++c) {
+    const RectF q = geometry.patch_rect(0, std::min(c, cols - 1));
+    xs[static_cast<size_t>(c)] = pr.left() + (c < cols ? q.x : q.x + q.width) * s;
+  }
+  for (int r = 0; r <= rows; ++r) {
+    const RectF q = geometry.patch_rect(std::min(r, rows - 1), 0);
+    ys[static_cast<size_t>(r)] = pr.top() + (r < rows ? q.y : q.y + q.height) * s;
+  }
+  for (const auto& loop : outline_cells(*threshold_keep, rows, cols)) {
+    path.moveTo(xs[static_cast<size_t>(loop[0].x)], ys[static_cast<size_t>(loop[0].y)]);
+    for (size_t i = 1; i < loop.size(); ++i) path.lineTo(xs[static_cast<size_t>(loop[i].x)], ys[static_cast<size_t>(loop[i].y)]);
+    path.closeSubpath();
+  }
+  return path;
 }
 
 void ImageOverlayRenderer::paint(QPainter& p, const QRectF& area) const {
@@ -90,20 +102,22 @@ void ImageOverlayRenderer::paint(QPainter& p, const QRectF& area) const {
     p.setRenderHint(QPainter::SmoothPixmapTransform, smooth);
     p.drawImage(target, overlay);
     p.restore();
-    if (query_patch >= 0 && query_patch < geometry.num_patches()) {
-      const RectF q = geometry.patch_rect(query_patch / geometry.cols, query_patch % geometry.cols);
-      p.setPen(QPen(QColor(220, 40, 40), 2));
-      p.setBrush(Qt::NoBrush);
-      p.drawRect(QRectF(pr.left() + q.x * s, pr.top() + q.y * s, q.width * s, q.height * s));
-    }
   }
-  const QPainterPath c = contour(pr);
+  const QPainterPath c = contourPath(pr);
   if (!c.isEmpty()) {
     p.setRenderHint(QPainter::Antialiasing);
     p.setPen(QPen(Qt::white, 3));
     p.drawPath(c);
     p.setPen(QPen(Qt::black, 1.2, Qt::DashLine));
     p.drawPath(c);
+  }
+  // The query patch last, so that a contour along its edges does not hide it.
+  if (!overlay.isNull() && query_patch >= 0 && query_patch < geometry.num_patches()) {
+    const double s = pr.width() / photo.width();
+    const RectF q = geometry.patch_rect(query_patch / geometry.cols, query_patch % geometry.cols);
+    p.setPen(QPen(QColor(220, 40, 40), 2));
+    p.setBrush(Qt::NoBrush);
+    p.drawRect(QRectF(pr.left() + q.x * s, pr.top() + q.y * s, q.width * s, q.height * s));
   }
   if (bar) paint_color_bar(p, QRectF(pr.right() + kPad, pr.top(), kColorBarWidth, std::min(pr.height(), 260.0)), *bar);
   if (!register_weights.empty()) {

@@ -47,9 +47,9 @@ class ImageOverlayRenderer : public FigureRenderer {
   // The overlay image, in original-image pixels over the region the patches cover (built with
   // OpenCV); exposed for tests.
   QImage overlayImage(QRectF* region) const;
-
- private:
-  QPainterPath contour(const QRectF& photo_rect) const;
+  // The outline of the threshold_keep patches over the photo drawn in `photo_rect`, traced on the
+  // patch grid (core/analysis/cell_outline); even-odd fill, so holes stay outside.
+  QPainterPath contourPath(const QRectF& photo_rect) const;
 };
 
 }  // namespace attnscope::ui
