@@ -35,6 +35,7 @@ class AppTest : public QObject {
   void welcomePageTriesTheBuiltinModels_data();
   void welcomePageTriesTheBuiltinModels();
   void modelPanelListsTheBuiltinModels();
+  void tabsShowTheViewsThatApplyToTheModel();
   void languageChoiceIsSavedAndChineseTranslatesTheWindow();
 };
 
@@ -211,6 +212,29 @@ void AppTest::cancelKeepsThePreviousResult() {
   QVERIFY(test::waitIdle(session));
   QVERIFY(session.document()->analysis() != before);
   QCOMPARE(session.document()->analysis()->text, std::string("hello"));
+}
+
+void AppTest::tabsShowTheViewsThatApplyToTheModel() {
+  Session session;
+  MainWindow window(&session);
+  auto* tabs = window.findChild<QTabWidget*>("views");
+  QVERIFY(tabs);
+  const auto visible = [tabs](ViewKind kind) {
+    for (int i = 0; i < tabs->count(); ++i)
+      if (tabs->widget(i)->property("viewKind").toInt() == int(kind)) return tabs->isTabVisible(i);
+    return false;
+  };
+  QVERIFY(test::openModel(session, test::builtinPath("stories260K")));
+  session.document()->setView(ViewKind::Text);
+  QVERIFY(visible(ViewKind::Text) && visible(ViewKind::Lines) && visible(ViewKind::Matrix));
+  QVERIFY(!visible(ViewKind::Image));
+  QVERIFY(!visible(ViewKind::Cross));  // a decoder-only model has no cross-attention
+  // A photo model: no Text or Lines tab, and the Text view that was open gives way to Matrix.
+  QVERIFY(test::openModel(session, test::builtinPath("vit-tiny")));
+  QVERIFY(visible(ViewKind::Image) && visible(ViewKind::Matrix) && visible(ViewKind::Heads));
+  QVERIFY(!visible(ViewKind::Text));
+  QVERIFY(!visible(ViewKind::Lines));
+  QCOMPARE(session.document()->state().view, ViewKind::Matrix);
 }
 
 void AppTest::brokenModelShowsTheCoreErrorInTheWindow() {

@@ -162,6 +162,16 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
   connect(doc, &AnalysisDocument::analyzerChanged, this, [this, doc] {
     const QString name = doc->modelName();
     setWindowTitle(name.isEmpty() ? tr("Attnscope") : tr("%1 — Attnscope").arg(name));
+    if (doc->analyzer()) {
+      // Only the views that mean something for this model: no Text tab for a photo.
+      const ModelInfo& info = doc->analyzer()->info();
+      doc->setView(applicable_view(doc->state().view, info));  // before its tab may disappear
+      for (int i = 0; i < tabs_->count(); ++i) {
+        const bool applies = view_applies(ViewKind(tabs_->widget(i)->property("viewKind").toInt()), info);
+        tabs_->setTabVisible(i, applies);
+        if (i < view_actions_.size()) view_actions_[i]->setVisible(applies);
+      }
+    }
     if (pending_launch_) {
       const LaunchOptions o = *pending_launch_;
       pending_launch_.reset();
@@ -269,6 +279,7 @@ void MainWindow::buildMenus() {
   for (int i = 0; i < tabs_->count(); ++i) {
     QAction* a = view_menu->addAction(tabs_->tabText(i), this, [this, i] { tabs_->setCurrentIndex(i); });
     a->setShortcut(QKeySequence(QString("Ctrl+%1").arg(i + 1)));
+    view_actions_ << a;
   }
   view_menu->addSeparator();
   // Arrow keys step heads and layers while a view has the focus (the text editor keeps them).

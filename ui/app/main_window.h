@@ -57,6 +57,7 @@ class MainWindow : public QMainWindow {
   MessageBar* message_bar_;
   QStackedWidget* center_;
   WelcomeView* welcome_;
+  QList<QAction*> view_actions_;  // View menu: one per tab, in tab order
   QTabWidget* tabs_;
   MatrixView* matrix_;
   ModelPanel* models_;

@@ -22,6 +22,17 @@ bool parse_in(const QString& s, const E (&values)[N], E& out) {
 }
 }  // namespace
 
+bool view_applies(ViewKind view, const ModelInfo& model) {
+  switch (view) {
+    case ViewKind::Text: case ViewKind::Lines: return model.modality == Modality::Text;
+    case ViewKind::Image: return model.modality == Modality::Image;
+    case ViewKind::Cross: return model.encoder_decoder;
+    default: return true;
+  }
+}
+
+ViewKind applicable_view(ViewKind view, const ModelInfo& model) { return view_applies(view, model) ? view : ViewKind::Matrix; }
+
 QString to_string(HeadMode m) {
   switch (m) {
     case HeadMode::Single: return "single";

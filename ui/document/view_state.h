@@ -7,6 +7,8 @@
 #include <QRectF>
 #include <QString>
 
+#include "core/models/model.h"
+
 namespace attnscope::ui {
 
 enum class HeadMode { Single, Mean, Max, Min, Subset };
@@ -48,6 +50,12 @@ struct ViewState {
 
   bool operator==(const ViewState&) const = default;
 };
+
+// Whether a view means something for a model: Text and Lines are for text, Image for images,
+// Cross for encoder-decoder models. The window hides the others' tabs.
+bool view_applies(ViewKind view, const attnscope::ModelInfo& model);
+// `view` if it applies to `model`, else the Matrix view (which applies to every model).
+ViewKind applicable_view(ViewKind view, const attnscope::ModelInfo& model);
 
 QString to_string(HeadMode m);
 QString to_string(Method m);

@@ -119,11 +119,13 @@ void ImageOverlayRenderer::paint(QPainter& p, const QRectF& area) const {
     p.setBrush(Qt::NoBrush);
     p.drawRect(QRectF(pr.left() + q.x * s, pr.top() + q.y * s, q.width * s, q.height * s));
   }
-  if (bar) paint_color_bar(p, QRectF(pr.right() + kPad, pr.top(), kColorBarWidth, std::min(pr.height(), 260.0)), *bar);
+  // The colour bar runs along the photo, leaving room under it for the registers' column.
+  const double bar_height = register_weights.empty() ? pr.height() : std::min(pr.height(), std::max(160.0, pr.height() / 2));
+  if (bar) paint_color_bar(p, QRectF(pr.right() + kPad, pr.top(), kColorBarWidth, bar_height), *bar);
   if (!register_weights.empty()) {
     // The registers have no place on the photo: a column of cells beside it, on the same scale.
     const double cell = 18, x = pr.right() + kPad;
-    double y = pr.top() + std::min(pr.height(), 260.0) + 14;
+    double y = pr.top() + bar_height + 14;
     p.setPen(QColor(80, 80, 80));
     p.drawText(QRectF(x, y, kColorBarWidth + kPad, cell), Qt::AlignLeft | Qt::AlignVCenter, QObject::tr("registers"));
     y += cell + 2;
