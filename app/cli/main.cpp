@@ -216,6 +216,7 @@ struct AttendArgs {
   bool attention_f16 = false;  // --attention-f16
   std::string method = "raw", heads;  // derived maps: --method, --heads, --start-layer
   int start_layer = -1;
+  double discard_ratio = -1;  // --discard-ratio (rollout)
   std::string memory_budget;  // --memory-budget, e.g. 2G
   std::vector<std::string> taps;  // --tap NAME[:LAYERS]
 };
@@ -279,6 +280,7 @@ void check_method(const AttendArgs& args, const ModelInfo& info) {
   if (args.method == "raw" && !args.heads.empty()) fail(ErrorKind::Usage, "--heads needs --method mean|max|min|rollout|flow");
   if ((args.method == "raw" || fusion) && args.start_layer >= 0)
     fail(ErrorKind::Usage, "--start-layer needs --method rollout|flow");
+  if (args.discard_ratio >= 0 && args.method != "rollout") fail(ErrorKind::Usage, "--discard-ratio needs --method rollout");
   if (!args.heads.empty()) parse_index_list(args.heads, info.num_heads, "--heads");
   if (args.start_layer >= info.num_layers)
     fail(ErrorKind::Usage, "--start-layer: " + std::to_string(args.start_layer) + " is out of range (valid: 0-" +
@@ -298,6 +300,7 @@ int cmd_attend(const AttendArgs& args) {
   d.method = parse_map_method(args.method);
   if (!args.heads.empty()) d.heads = parse_index_list(args.heads, a.model.num_heads, "--heads");
   d.start_layer = std::max(args.start_layer, 0);
+  d.discard_ratio = std::max(args.discard_ratio, 0.0);
   d.threads = args.threads;
   const DerivedMaps derived = derived_maps(a, d, stderr_progress());  // outlives `bundle`, which borrows them
   if (!derived.summary.empty()) std::cerr << derived.summary << "\n";
@@ -306,6 +309,7 @@ int cmd_attend(const AttendArgs& args) {
     bundle.fields["method"] = args.method;
     if (!args.heads.empty()) bundle.fields["heads"] = parse_index_list(args.heads, a.model.num_heads, "--heads");
     if (args.start_layer >= 0) bundle.fields["start_layer"] = args.start_layer;
+    if (args.discard_ratio >= 0) bundle.fields["discard_ratio"] = args.discard_ratio;
   }
   write_bundle(bundle, args.out, args.force);
   std::cerr << a.seq_len() << " tokens, " << a.forward.attentions.layers.size() << " layers x "
@@ -461,6 +465,8 @@ struct RenderArgs {
   double dpi = 300, width = 0, height = 0;
   bool hide_special = false, no_title = false, no_sidecar = false;
   double contour = 0, opacity = 0.6;  // image view
+  int start_layer = 0;                // rollout / flow
+  double discard_ratio = 0;           // rollout
   bool nearest = false;
 };
 
@@ -481,6 +487,8 @@ int cmd_render(const RenderArgs& args) {
   s.layer = args.layer;
   s.query = args.query;
   s.hide_special = args.hide_special;
+  s.start_layer = args.start_layer;
+  s.discard_ratio = args.discard_ratio;
   s.show_threshold = args.contour > 0;
   if (args.contour > 0) s.threshold = args.contour;
   s.overlay_opacity = args.opacity;
@@ -576,6 +584,10 @@ int main(int argc, char** argv) {
   ca->add_option("--start-layer", attend.start_layer, "First layer of rollout / flow (default 0)")
       ->check(kNonNegative)
       ->needs(ma);
+  ca->add_option("--discard-ratio", attend.discard_ratio,
+                 "Rollout: drop this fraction of each fused map's lowest weights before propagating (vit-explain), in [0, 0.99]")
+      ->check(CLI::Range(0.0, 0.99))
+      ->needs(ma);
 
   StatsArgs stats;
   auto* cs = app.add_subcommand("stats", "Per-head statistics: entropy, attention distance, special-token mass, ...");
@@ -651,6 +663,11 @@ int main(int argc, char** argv) {
   cr->add_option("--cmap", render.cmap, "viridis, magma, inferno, cividis or greys (default viridis)");
   cr->add_option("--norm", render.norm, "Colour scale: row, matrix, global, log or percentile (default row)");
   cr->add_flag("--hide-special", render.hide_special, "Hide special tokens, renormalising each row");
+  cr->add_option("--start-layer", render.start_layer, "--method rollout / flow: the first layer propagated through (default 0)")
+      ->check(kNonNegative);
+  cr->add_option("--discard-ratio", render.discard_ratio,
+                 "--method rollout: drop this fraction of each fused map's lowest weights first (vit-explain), in [0, 0.99]")
+      ->check(CLI::Range(0.0, 0.99));
   cr->add_option("--contour", render.contour,
                  "--view image: outline the fewest patches holding this fraction of the row's patch mass (DINO's masks), e.g. 0.6")
       ->check(CLI::Range(0.01, 1.0));

@@ -61,6 +61,7 @@ DerivedMaps derived_maps(const Analysis& a, const DerivedMapOptions& o, const Pr
       RolloutOptions r;
       r.fusion = fusion;
       r.start_layer = o.start_layer;
+      r.discard_ratio = o.discard_ratio;
       m = attention_rollout(maps, r);
       break;
     }

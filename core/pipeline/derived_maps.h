@@ -25,6 +25,7 @@ struct DerivedMapOptions {
   MapMethod method = MapMethod::Raw;
   std::vector<int> heads;  // heads combined; empty = all
   int start_layer = 0;     // rollout and flow
+  double discard_ratio = 0;  // rollout: vit-explain's discard of the lowest fused weights, in [0, 1)
   int threads = 0;         // flow
 };
 

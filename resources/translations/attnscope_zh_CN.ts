@@ -212,6 +212,26 @@
         <source>S&amp;tack</source>
         <translation>堆栈(&amp;T)</translation>
     </message>
+    <message>
+        <source>Rollout / flow: the first layer propagated through (0 = all layers, as Abnar &amp; Zuidema; a later start ignores the mixing of the first layers)</source>
+        <translation>注意力汇聚 / 注意力流：从哪一层开始传播（0 = 所有层，同 Abnar &amp; Zuidema；从较后的层开始会忽略前几层的混合）</translation>
+    </message>
+    <message>
+        <source>Rollout: before propagating, drop this fraction of each layer&apos;s lowest fused weights, never the CLS column (vit-explain&apos;s discard_ratio; 0.9 is its usual setting)</source>
+        <translation>注意力汇聚：传播前丢弃每层融合权重中最低的这一比例，CLS 列除外（vit-explain 的 discard_ratio；常用 0.9）</translation>
+    </message>
+    <message>
+        <source>f&amp;rom layer</source>
+        <translation>起始层(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;discard</source>
+        <translation>丢弃(&amp;D)</translation>
+    </message>
+    <message>
+        <source>%1 fuses the heads of every layer: mean (as the paper), max, min or a subset</source>
+        <translation>%1 会融合每一层的各个头：平均（同论文）、最大、最小或子集</translation>
+    </message>
 </context>
 <context>
     <name>CostView</name>
@@ -1857,16 +1877,24 @@ weight %3</source>
         <translation>百分位刻度</translation>
     </message>
     <message>
-        <source>rollout, %1 of heads</source>
-        <translation>注意力汇聚，各头%1</translation>
-    </message>
-    <message>
         <source>mean of H%1</source>
         <translation>H%1 的平均</translation>
     </message>
     <message>
         <source>%1 of heads</source>
         <translation>各头%1</translation>
+    </message>
+    <message>
+        <source> from L%1</source>
+        <translation>，从 L%1 开始</translation>
+    </message>
+    <message>
+        <source>rollout%1, %2 of heads</source>
+        <translation>注意力汇聚%1，各头%2</translation>
+    </message>
+    <message>
+        <source>, lowest %1% discarded</source>
+        <translation>，丢弃最低的 %1%</translation>
     </message>
 </context>
 <context>

@@ -1,5 +1,10 @@
 // The document's selection, the maps it builds for the views, launch options and the flow job.
 #include "core/analysis/fusion.h"
+#include "core/analysis/rollout.h"
+#include "ui/panels/controls_bar.h"
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QSpinBox>
 #include "tests/ui/ui_test_support.h"
 #include "ui/app/launch_options.h"
 #include "ui/document/map_builder.h"
@@ -13,6 +18,7 @@ class DocumentTest : public QObject {
  private slots:
   void selectionIsClampedAndWraps();
   void mapsFollowTheSelection();
+  void rolloutFollowsStartLayerAndDiscardRatio();
   void hidingSpecialTokensRenormalisesRows();
   void normalisationsSetTheColourRange();
   void flowIsComputedOnTheWorkerWithProgress();
@@ -79,6 +85,43 @@ void DocumentTest::mapsFollowTheSelection() {
   for (int r = 0; r < 11; ++r) QVERIFY(std::abs(m.values.row(r).sum() - 1.0f) < 1e-5);
   for (int r = 0; r < 11; ++r)
     for (int c = r + 1; c < 11; ++c) QCOMPARE(m.values(r, c), 0.0f);
+}
+
+void DocumentTest::rolloutFollowsStartLayerAndDiscardRatio() {
+  Session session;
+  QVERIFY(run(session, "the cat sat on the mat."));
+  AnalysisDocument* d = session.document();
+  ControlsBar bar(d);
+  const AttentionMaps& att = d->analysis()->forward.attentions;
+  auto* start = bar.findChild<QSpinBox*>("startLayerSpin");
+  auto* discard = bar.findChild<QDoubleSpinBox*>("discardRatioSpin");
+  auto* head = bar.findChild<QComboBox*>("headCombo");
+  QVERIFY(start && discard && head);
+  QVERIFY(start->isHidden());  // raw weights: no start layer
+  d->setHead(3);
+  d->setMethod(Method::Rollout);
+  QVERIFY(!start->isHidden() && !discard->isHidden());
+  // The head box says the heads are fused, and how.
+  QCOMPARE(head->currentText(), QString("mean of heads"));
+  start->setValue(2);
+  discard->setValue(0.5);
+  QCOMPARE(d->state().start_layer, 2);
+  QCOMPARE(d->state().discard_ratio, 0.5);
+  RolloutOptions o;
+  o.start_layer = 2;
+  o.discard_ratio = 0.5;
+  const RowMatrix expected = attention_rollout(att, o);
+  const DisplayMap m = build_display_map(*d);
+  QVERIFY((m.values - expected).cwiseAbs().maxCoeff() < 1e-6);
+  RolloutOptions plain;
+  QVERIFY((m.values - attention_rollout(att, plain)).cwiseAbs().maxCoeff() > 1e-3);  // the options change the map
+  QVERIFY(m.title.contains("from L2") && m.title.contains("50% discarded"));
+  // The sidecar keeps them.
+  const ViewState back = view_state_from_json(to_json(d->state()));
+  QCOMPARE(back.start_layer, 2);
+  QCOMPARE(back.discard_ratio, 0.5);
+  d->setMethod(Method::Flow);
+  QVERIFY(!start->isHidden() && discard->isHidden());
 }
 
 void DocumentTest::hidingSpecialTokensRenormalisesRows() {

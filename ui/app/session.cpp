@@ -266,6 +266,7 @@ void Session::computeFlowIfNeeded() {
   if (!document_.flowStatus().isEmpty()) return;  // computing, failed or cancelled: the user chooses again
   FlowOptions o;
   o.fusion = fusion_for(document_.state());
+  o.start_layer = document_.state().start_layer;
   document_.setFlowStatus(tr("Computing attention flow… (progress below; Esc cancels)"));
   controller_.computeFlow(document_.analysis(), o, document_.flowKey());
 }

@@ -172,6 +172,14 @@ void AnalysisDocument::setMethod(Method method) {
   setState(s);
 }
 
+void AnalysisDocument::setStartLayer(int layer) {
+  edit([&](ViewState& s) { s.start_layer = std::clamp(layer, 0, std::max(0, numLayers() - 1)); });
+}
+
+void AnalysisDocument::setDiscardRatio(double ratio) {
+  edit([&](ViewState& s) { s.discard_ratio = std::clamp(ratio, 0.0, 0.99); });
+}
+
 void AnalysisDocument::setQuery(int token) {
   edit([&](ViewState& s) { s.query = token; });
 }
@@ -272,19 +280,27 @@ FusionOptions fusion_for(const ViewState& s) {
   return f;
 }
 
-RowMatrix AnalysisDocument::rollout(const FusionOptions& fusion) const {
+RolloutOptions rollout_options_for(const ViewState& s) {
+  RolloutOptions o;
+  o.fusion = fusion_for(s);
+  o.start_layer = s.start_layer;
+  o.discard_ratio = s.discard_ratio;
+  return o;
+}
+
+RowMatrix AnalysisDocument::rollout(const RolloutOptions& o) const {
   if (!analysis_) return {};
-  const std::string key = fusion_key(fusion);
+  const std::string key = fusion_key(o.fusion) + "|from " + std::to_string(o.start_layer) + "|discard " +
+                          std::to_string(o.discard_ratio) + "|residual " + std::to_string(o.residual_weight);
   auto it = rollouts_.find(key);
-  if (it == rollouts_.end()) {
-    RolloutOptions o;
-    o.fusion = fusion;
+  if (it == rollouts_.end())
     it = rollouts_.emplace(key, std::make_shared<const RowMatrix>(attention_rollout(analysis_->forward.attentions, o))).first;
-  }
   return *it->second;
 }
 
-QString AnalysisDocument::flowKey() const { return QString::fromStdString(fusion_key(fusion_for(state_))); }
+QString AnalysisDocument::flowKey() const {
+  return QString::fromStdString(fusion_key(fusion_for(state_)) + "|from " + std::to_string(state_.start_layer));
+}
 
 const RowMatrix* AnalysisDocument::flow() const {
   auto it = flows_.find(flowKey());

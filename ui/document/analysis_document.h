@@ -10,6 +10,7 @@
 #include <QStringList>
 
 #include "core/analysis/fusion.h"
+#include "core/analysis/rollout.h"
 #include "core/analysis/cost_model.h"
 #include "core/hub/hub_cache.h"
 #include "core/analysis/head_stats.h"
@@ -68,6 +69,8 @@ class AnalysisDocument : public QObject {
   void setSubset(const QList<int>& heads);
   void setMethod(Method method);
   void setQuery(int token);
+  void setStartLayer(int layer);      // rollout / flow
+  void setDiscardRatio(double ratio);  // rollout
   void setView(ViewKind view);
   void setColorMap(ColorMapId id);
   void setNormalization(Normalization n);
@@ -85,7 +88,7 @@ class AnalysisDocument : public QObject {
   int effectiveQuery(const ViewState& state) const;
 
   // Derived maps of the current result, computed on demand and cached until the result changes.
-  attnscope::RowMatrix rollout(const attnscope::FusionOptions& fusion) const;  // may throw Error(Usage)
+  attnscope::RowMatrix rollout(const attnscope::RolloutOptions& options) const;  // cached; may throw Error(Usage)
   // Attention flow is expensive and computed on the worker (Session starts it when the Flow
   // method is chosen); null until it is there. flowKey() names the fusion it must be computed for.
   const attnscope::RowMatrix* flow() const;
@@ -158,5 +161,7 @@ class AnalysisDocument : public QObject {
 // A stable key for a head fusion ("mean", "max", "mean:0,2").
 std::string fusion_key(const attnscope::FusionOptions& fusion);
 attnscope::FusionOptions fusion_for(const ViewState& state);
+// Rollout of the selection: its head fusion, start layer and discard ratio.
+attnscope::RolloutOptions rollout_options_for(const ViewState& state);
 
 }  // namespace attnscope::ui

@@ -31,7 +31,7 @@ bool selected_weights(const AnalysisDocument& doc, const ViewState& s, RowMatrix
         }
         return true;
       case Method::Rollout:
-        out = doc.rollout(fusion_for(s));
+        out = doc.rollout(rollout_options_for(s));
         return true;
       case Method::Flow: {
         const RowMatrix* flow = doc.flow();

@@ -159,10 +159,14 @@ QString display_name(Normalization n) {
 }
 
 QString describe(const ViewState& s) {
-  if (s.method == Method::Rollout)
-    return QCoreApplication::translate("ViewState", "rollout, %1 of heads")
-        .arg(display_name(s.head_mode == HeadMode::Single ? HeadMode::Mean : s.head_mode));
-  if (s.method == Method::Flow) return display_name(Method::Flow);
+  const QString from = s.start_layer > 0 ? QCoreApplication::translate("ViewState", " from L%1").arg(s.start_layer) : QString();
+  if (s.method == Method::Rollout) {
+    QString d = QCoreApplication::translate("ViewState", "rollout%1, %2 of heads")
+                    .arg(from, display_name(s.head_mode == HeadMode::Single ? HeadMode::Mean : s.head_mode));
+    if (s.discard_ratio > 0) d += QCoreApplication::translate("ViewState", ", lowest %1% discarded").arg(100 * s.discard_ratio, 0, 'g', 3);
+    return d;
+  }
+  if (s.method == Method::Flow) return display_name(Method::Flow) + from;
   QString head;
   switch (s.head_mode) {
     case HeadMode::Single: head = QString("H%1").arg(s.head); break;
@@ -187,6 +191,8 @@ QJsonObject to_json(const ViewState& s) {
   for (int h : s.subset) subset.append(h);
   j["subset"] = subset;
   j["method"] = to_string(s.method);
+  j["start_layer"] = s.start_layer;
+  j["discard_ratio"] = s.discard_ratio;
   j["query"] = s.query;
   j["color_map"] = to_string(s.color_map);
   j["normalization"] = to_string(s.normalization);
@@ -250,6 +256,8 @@ ViewState view_state_from_json(const QJsonObject& j, const ViewState& base) {
   int_key(j, "layer", s.layer, 0, 1 << 16);
   int_key(j, "head", s.head, 0, 1 << 16);
   int_key(j, "query", s.query, -1, 1 << 30);
+  int_key(j, "start_layer", s.start_layer, 0, 1 << 16);
+  real_key(j, "discard_ratio", s.discard_ratio, 0, 0.99);
   if (j.contains("subset")) {
     if (!j["subset"].isArray()) bad_key("subset", "must be an array of head numbers");
     s.subset.clear();

@@ -28,6 +28,8 @@ struct ViewState {
   HeadMode head_mode = HeadMode::Single;
   QList<int> subset;            // with HeadMode::Subset
   Method method = Method::Raw;
+  int start_layer = 0;          // rollout / flow: the first layer propagated through
+  double discard_ratio = 0;     // rollout: drop this fraction of each fused map's lowest weights (vit-explain)
   int query = -1;               // query token for the Text/Image views; -1 = the default row
   ColorMapId color_map = ColorMapId::Viridis;
   Normalization normalization = Normalization::Row;

@@ -58,6 +58,7 @@ QStringList render_figures(const RenderRequest& req, const ProgressFn& progress)
   check_range("layer", req.state.layer, decoder_side ? info.num_decoder_layers : info.num_layers);
   if (req.state.head_mode == HeadMode::Single) check_range("head", req.state.head, info.num_heads);
   for (int h : req.state.subset) check_range("heads", h, info.num_heads);
+  if (req.state.method != Method::Raw) check_range("start-layer", req.state.start_layer, info.num_layers);
   if (req.view == ViewKind::Image && info.modality != Modality::Image) fail(ErrorKind::Usage, "--view image needs an image model");
   if (req.view == ViewKind::Text && info.modality != Modality::Text) fail(ErrorKind::Usage, "--view text needs a text model");
 
@@ -75,6 +76,7 @@ QStringList render_figures(const RenderRequest& req, const ProgressFn& progress)
     DerivedMapOptions d;
     d.method = MapMethod::Flow;
     d.heads = fusion_for(req.state).heads;
+    d.start_layer = req.state.start_layer;
     d.threads = req.input.forward.threads;
     DerivedMaps maps = derived_maps(*analysis, d, progress);
     if (maps.cancelled) fail(ErrorKind::Usage, "cancelled");

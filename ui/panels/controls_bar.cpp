@@ -2,10 +2,12 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QHBoxLayout>
 #include <QInputDialog>
 #include <QLabel>
 #include <QSpinBox>
+#include <QStandardItemModel>
 
 #include "ui/document/analysis_document.h"
 
@@ -43,6 +45,17 @@ ControlsBar::ControlsBar(AnalysisDocument* document, QWidget* parent) : QWidget(
   method_->addItem(tr("rollout"), int(Method::Rollout));
   method_->addItem(tr("flow"), int(Method::Flow));
   method_->setToolTip(tr("raw: the layer's attention; rollout / flow: attention propagated through all layers (Abnar & Zuidema 2020)"));
+  start_ = new QSpinBox;
+  start_->setObjectName("startLayerSpin");
+  start_->setToolTip(tr("Rollout / flow: the first layer propagated through (0 = all layers, as Abnar & Zuidema; "
+                        "a later start ignores the mixing of the first layers)"));
+  discard_ = new QDoubleSpinBox;
+  discard_->setObjectName("discardRatioSpin");
+  discard_->setRange(0, 0.99);
+  discard_->setSingleStep(0.05);
+  discard_->setDecimals(2);
+  discard_->setToolTip(tr("Rollout: before propagating, drop this fraction of each layer's lowest fused weights, never "
+                          "the CLS column (vit-explain's discard_ratio; 0.9 is its usual setting)"));
   cmap_ = new QComboBox;
   cmap_->setObjectName("colorMapCombo");
   for (ColorMapId c : {ColorMapId::Viridis, ColorMapId::Magma, ColorMapId::Inferno, ColorMapId::Cividis, ColorMapId::Greys})
@@ -64,6 +77,14 @@ ControlsBar::ControlsBar(AnalysisDocument* document, QWidget* parent) : QWidget(
   label(tr("&Layer"), layer_);
   label(tr("&Head"), head_);
   label(tr("&Method"), method_);
+  start_label_ = new QLabel(tr("f&rom layer"));
+  start_label_->setBuddy(start_);
+  l->addWidget(start_label_);
+  l->addWidget(start_);
+  discard_label_ = new QLabel(tr("&discard"));
+  discard_label_->setBuddy(discard_);
+  l->addWidget(discard_label_);
+  l->addWidget(discard_);
   label(tr("&Colours"), cmap_);
   label(tr("&Scale"), norm_);
   l->addWidget(hide_special_);
@@ -89,6 +110,12 @@ ControlsBar::ControlsBar(AnalysisDocument* document, QWidget* parent) : QWidget(
     else chooseSubset();
   });
   connect(method_, qOverload<int>(&QComboBox::activated), this, [this](int i) { document_->setMethod(Method(method_->itemData(i).toInt())); });
+  connect(start_, qOverload<int>(&QSpinBox::valueChanged), this, [this](int v) {
+    if (!syncing_) document_->setStartLayer(v);
+  });
+  connect(discard_, qOverload<double>(&QDoubleSpinBox::valueChanged), this, [this](double v) {
+    if (!syncing_) document_->setDiscardRatio(v);
+  });
   connect(cmap_, qOverload<int>(&QComboBox::activated), this, [this](int i) { document_->setColorMap(ColorMapId(cmap_->itemData(i).toInt())); });
   connect(norm_, qOverload<int>(&QComboBox::activated), this,
           [this](int i) { document_->setNormalization(Normalization(norm_->itemData(i).toInt())); });
@@ -113,6 +140,7 @@ void ControlsBar::rebuildHeadChoices() {
   head_->addItem(tr("min of heads"), kMin);
   head_->addItem(tr("subset…"), kSubset);
   layer_->setRange(0, std::max(0, document_->numLayers() - 1));
+  start_->setRange(0, std::max(0, document_->numLayers() - 1));
   syncing_ = false;
   syncFromDocument();
 }
@@ -126,7 +154,18 @@ void ControlsBar::syncFromDocument() {
   else if (s.head_mode == HeadMode::Max) want = kMax;
   else if (s.head_mode == HeadMode::Min) want = kMin;
   else if (s.head_mode == HeadMode::Subset) want = kSubset;
+  // Rollout and flow fuse the heads of every layer: a single head shows as the mean they use.
+  const bool aggregate = s.method != Method::Raw;
+  if (aggregate && s.head_mode == HeadMode::Single) want = kMean;
+  if (auto* model = qobject_cast<QStandardItemModel*>(head_->model()))
+    for (int i = 0; i < head_->count(); ++i)
+      if (head_->itemData(i).toInt() >= 0) model->item(i)->setEnabled(!aggregate);
   head_->setCurrentIndex(head_->findData(want));
+  head_->setToolTip(aggregate ? tr("%1 fuses the heads of every layer: mean (as the paper), max, min or a subset")
+                                    .arg(display_name(s.method))
+                              : tr("Head (←/→ in a view), or a fusion of heads"));
+  start_->setValue(s.start_layer);
+  discard_->setValue(s.discard_ratio);
   method_->setCurrentIndex(method_->findData(int(s.method)));
   cmap_->setCurrentIndex(cmap_->findData(int(s.color_map)));
   norm_->setCurrentIndex(norm_->findData(int(s.normalization)));
@@ -139,6 +178,10 @@ void ControlsBar::syncFromDocument() {
   for (QWidget* w : std::initializer_list<QWidget*>{layer_, head_, method_})
     w->setEnabled(enabled);
   layer_->setEnabled(enabled && s.method == Method::Raw);
+  start_label_->setVisible(s.method != Method::Raw);
+  start_->setVisible(s.method != Method::Raw);
+  discard_label_->setVisible(s.method == Method::Rollout);
+  discard_->setVisible(s.method == Method::Rollout);
   syncing_ = false;
 }
 

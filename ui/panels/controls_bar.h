@@ -4,6 +4,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QDoubleSpinBox;
 class QLabel;
 class QSpinBox;
 
@@ -29,6 +30,10 @@ class ControlsBar : public QWidget {
   QSpinBox* layer_;
   QComboBox* head_;
   QComboBox* method_;
+  QLabel* start_label_;
+  QSpinBox* start_;          // rollout / flow: first layer
+  QLabel* discard_label_;
+  QDoubleSpinBox* discard_;  // rollout: discard ratio
   QComboBox* cmap_;
   QComboBox* norm_;
   QCheckBox* hide_special_;
