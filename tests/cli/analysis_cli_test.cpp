@@ -193,6 +193,43 @@ TEST(AnalysisCli, MethodOptionMistakesAreUsageErrors) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("layer 1 was not captured"), std::string::npos) << r.err;
   EXPECT_EQ(attend({"--method", "rollout", "--layers", "3,4", "--start-layer", "3"}).exit_code, 0);
+  r = attend({"--method", "mean", "--discard-ratio", "0.5"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--discard-ratio needs --method rollout"), std::string::npos) << r.err;
+}
+
+TEST(AnalysisCli, RolloutDiscardRatioIsRecordedAndKeepsRowsStochastic) {
+  const auto dir = test::scratch_dir("rollout_discard");
+  const std::string model = builtin_model("stories260K").string();
+  const auto run = [&](const std::string& name, std::vector<std::string> extra) {
+    std::vector<std::string> args = {"attend", "--model", model, "--text", "Attention is all you need.", "--out",
+                                     (dir / name).string(), "--force", "--method", "rollout"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto r = cli(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::ifstream in(dir / name);
+    return nlohmann::json::parse(in);
+  };
+  const auto plain = run("plain.json", {});
+  const auto discarded = run("discard.json", {"--discard-ratio", "0.5"});
+  EXPECT_EQ(discarded["discard_ratio"], 0.5);
+  EXPECT_FALSE(plain.contains("discard_ratio"));
+  const auto& a = plain["rollout"];
+  const auto& b = discarded["rollout"];
+  ASSERT_EQ(a.size(), b.size());
+  double differs = 0;
+  for (size_t i = 0; i < b.size(); ++i) {
+    double sum = 0;
+    for (size_t j = 0; j < b[i].size(); ++j) {
+      sum += b[i][j].get<double>();
+      if (j > i) {
+        EXPECT_EQ(b[i][j].get<double>(), 0.0) << i << "," << j;  // still causal
+      }
+      differs = std::max(differs, std::abs(b[i][j].get<double>() - a[i][j].get<double>()));
+    }
+    EXPECT_NEAR(sum, 1.0, 1e-5) << "row " << i;
+  }
+  EXPECT_GT(differs, 1e-3);
 }
 
 TEST(AnalysisCli, StatsCsvMatchesTheGoldenAttentions) {
