@@ -82,7 +82,18 @@ FlowCost estimate_flow_cost(const AttentionMaps& maps, const FlowOptions& option
     edges = 2 * levels * (c.causal ? n * (n + 1) / 2 : n * n);  // with the reverse edges
   };
   graph_size(S, c.nodes, c.edges);
-  if (c.causal) {
+  for (int r : options.rows)
+    if (r < 0 || r >= S)
+      fail(ErrorKind::Usage, "attention flow: row " + std::to_string(r) + " is out of range (valid: 0-" + std::to_string(S - 1) + ")");
+  if (!options.rows.empty()) {
+    for (int r : options.rows) {
+      const int64_t n = c.causal ? r + 1 : S;
+      int64_t nodes, edges;
+      graph_size(n, nodes, edges);
+      c.solves += n;
+      c.cost += static_cast<double>(n) * static_cast<double>(nodes + edges);
+    }
+  } else if (c.causal) {
     for (int64_t n = 1; n <= S; ++n) {
       int64_t nodes, edges;
       graph_size(n, nodes, edges);
@@ -116,7 +127,12 @@ FlowResult attention_flow(const AttentionMaps& maps, const FlowOptions& options,
   const int S = maps.seq_len;
   const int levels = static_cast<int>(layers.size());
   const int threads = options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  Eigen::MatrixXd F = Eigen::MatrixXd::Zero(S, S);
+  // The rows to solve, longest first for causal models (they take the longest).
+  std::vector<int> rows = options.rows;
+  if (rows.empty())
+    for (int k = 0; k < S; ++k) rows.push_back(c.causal ? S - 1 - k : k);
+  const int R = static_cast<int>(rows.size());
+  Eigen::MatrixXd F = Eigen::MatrixXd::Zero(R, S);
   std::unique_ptr<Graph> full;
   if (!c.causal) full = build_graph(layers, S);
 
@@ -131,7 +147,7 @@ FlowResult attention_flow(const AttentionMaps& maps, const FlowOptions& options,
     const int done = rows_done.load();
     if (done == reported) return;
     reported = done;
-    if (!report(progress, done, S, "attention flow: " + std::to_string(done) + "/" + std::to_string(S) + " tokens")) stop = true;
+    if (!report(progress, done, R, "attention flow: " + std::to_string(done) + "/" + std::to_string(R) + " tokens")) stop = true;
   };
 #pragma omp parallel num_threads(threads)
   {
@@ -141,10 +157,11 @@ FlowResult attention_flow(const AttentionMaps& maps, const FlowOptions& options,
     std::vector<boost::default_color_type> color;
     std::vector<int64_t> distance;
 #pragma omp for schedule(dynamic, 1) nowait
-    for (int k = 0; k < S; ++k) {
+    for (int k = 0; k < R; ++k) {
       if (stop) continue;
       try {
-        const int i = c.causal ? S - 1 - k : k;
+        const int i = rows[static_cast<size_t>(k)];
+        const int out = options.rows.empty() ? i : k;  // all rows: by token; chosen rows: in their order
         const int n = c.causal ? i + 1 : S;  // tokens reachable from output token i
         std::unique_ptr<Graph> part = c.causal ? build_graph(layers, n) : nullptr;
         Graph& g = c.causal ? *part : *full;
@@ -154,7 +171,7 @@ FlowResult attention_flow(const AttentionMaps& maps, const FlowOptions& options,
         distance.resize(num_vertices(g));
         const auto vindex = get(boost::vertex_index, g);
         for (int j = 0; j < n && !stop; ++j) {
-          F(i, j) = static_cast<double>(boost::boykov_kolmogorov_max_flow(
+          F(out, j) = static_cast<double>(boost::boykov_kolmogorov_max_flow(
               g, get(boost::edge_capacity, g), boost::make_iterator_property_map(residual.begin(), get(boost::edge_index, g)),
               get(boost::edge_reverse, g), boost::make_iterator_property_map(predecessor.begin(), vindex),
               boost::make_iterator_property_map(color.begin(), vindex), boost::make_iterator_property_map(distance.begin(), vindex),
@@ -162,8 +179,8 @@ FlowResult attention_flow(const AttentionMaps& maps, const FlowOptions& options,
           if (caller) report_rows();
         }
         if (stop) continue;
-        const double total = F.row(i).sum();
-        if (total > 0) F.row(i) /= total;
+        const double total = F.row(out).sum();
+        if (total > 0) F.row(out) /= total;
         ++rows_done;
         if (caller) report_rows();
       } catch (...) {

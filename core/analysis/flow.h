@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/analysis/fusion.h"
 #include "core/common/progress.h"
@@ -27,6 +28,9 @@ struct FlowOptions {
   FusionOptions fusion;            // the paper averages the heads
   double residual_weight = 0.5;    // α
   int start_layer = 0;
+  // Output tokens whose rows are solved, e.g. {0}: an image map needs only the CLS row, S max-flow
+  // problems instead of S²; empty = every row.
+  std::vector<int> rows;
   // Refuse (Error(Resource)) when estimate_flow_cost().cost exceeds this; 0 = no limit.
   // A busy 2-core machine does 3-4e7 per second, so the default is about a minute: some 200
   // tokens of a 5-layer causal model, 95 of a 12-layer encoder.
@@ -50,7 +54,8 @@ FlowCost estimate_flow_cost(const AttentionMaps& maps, const FlowOptions& option
 
 struct FlowResult {
   bool cancelled = false;  // `progress` stopped the run; nothing else is set
-  RowMatrix flow;          // [S, S] row-stochastic, [output token][input token]
+  RowMatrix flow;          // [S, S] row-stochastic, [output token][input token]; with
+                           // FlowOptions::rows, [rows.size(), S]: those rows, in that order
   FlowCost cost;
   double seconds = 0;
 };

@@ -89,3 +89,45 @@ TEST(AnalysisFlowModel, TwoThousandTokensAreRefusedWithTheEstimate) {
   loose.max_cost = 1e30;
   EXPECT_NO_THROW(estimate_flow_cost(m, loose));
 }
+
+// Only the rows asked for (an image map needs the CLS row): each equals that row of the all-pairs
+// flow, for a bidirectional ViT (64 x 64 input: 16 patches + CLS) and for the causal stories260K.
+TEST(AnalysisFlowModel, SelectedRowsEqualTheRowsOfAllPairsFlow) {
+  {
+    auto analyzer = Analyzer::open(builtin_model("vit-tiny"));
+    AnalysisRequest req;
+    req.image = test::source_dir() / "samples" / "images" / "chelsea.png";
+    req.image_size = ImageSize{64, 64};
+    const Analysis a = analyzer->run(req);
+    ASSERT_EQ(a.seq_len(), 17);
+    const FlowResult all = attention_flow(a.forward.attentions, FlowOptions{});
+    FlowOptions cls;
+    cls.rows = {0};
+    const FlowResult row = attention_flow(a.forward.attentions, cls);
+    EXPECT_FALSE(row.cost.causal);
+    EXPECT_EQ(row.cost.solves, 17);
+    EXPECT_EQ(all.cost.solves, 17 * 17);
+    ASSERT_EQ(row.flow.rows(), 1);
+    ASSERT_EQ(row.flow.cols(), 17);
+    EXPECT_LE((row.flow.row(0) - all.flow.row(0)).cwiseAbs().maxCoeff(), 1e-6);
+    EXPECT_NEAR(row.flow.row(0).cast<double>().sum(), 1.0, 1e-6);
+    EXPECT_LT(row.cost.cost, all.cost.cost / 10);  // the estimate says what choosing a row saves
+  }
+  {
+    auto analyzer = Analyzer::open(builtin_model("stories260K"));
+    AnalysisRequest req;
+    req.text = "Once upon a time there was a little cat who liked to play in the sun.";
+    const Analysis a = analyzer->run(req);
+    const int S = a.seq_len();
+    const FlowResult all = attention_flow(a.forward.attentions, FlowOptions{});
+    FlowOptions some;
+    some.rows = {S - 1, 0, S / 2};
+    const FlowResult part = attention_flow(a.forward.attentions, some);
+    ASSERT_EQ(part.flow.rows(), 3);
+    for (int k = 0; k < 3; ++k)
+      EXPECT_LE((part.flow.row(k) - all.flow.row(some.rows[static_cast<size_t>(k)])).cwiseAbs().maxCoeff(), 1e-6) << k;
+    EXPECT_EQ(part.cost.solves, S + 1 + (S / 2 + 1));
+    some.rows = {S};
+    EXPECT_THROW(attention_flow(a.forward.attentions, some), Error);
+  }
+}
