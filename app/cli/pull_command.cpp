@@ -13,8 +13,6 @@
 namespace attnscope::cli {
 namespace {
 
-std::string bytes_text(double b) { return human_bytes(static_cast<uint64_t>(b)); }
-
 DownloadProgressFn terminal_progress() {
   return [](const DownloadProgress& p) {
     if (p.stage == "resolving") {
@@ -27,8 +25,8 @@ DownloadProgressFn terminal_progress() {
     std::string bar(static_cast<size_t>(fill), '#');
     bar.resize(width, '-');
     std::fprintf(stderr, "\r[%s] %s / %s  %s/s  ETA %s  (%zu/%zu) %s%s%s\033[K", bar.c_str(),
-                 bytes_text(static_cast<double>(p.done)).c_str(), bytes_text(static_cast<double>(p.total)).c_str(),
-                 bytes_text(p.bytes_per_second).c_str(), human_duration(p.eta_seconds).c_str(), p.file_index + 1,
+                 human_bytes(p.done).c_str(), human_bytes(p.total).c_str(),
+                 human_bytes(static_cast<uint64_t>(p.bytes_per_second)).c_str(), human_duration(p.eta_seconds).c_str(), p.file_index + 1,
                  p.file_count, p.file.c_str(), p.note.empty() ? "" : "  ", p.note.c_str());
     return true;
   };
@@ -42,7 +40,7 @@ DownloadProgressFn line_progress() {
       std::fprintf(stderr, "resolving %s\n", p.file.c_str());
     } else if (p.stage == "downloading" && p.file != *last_file && p.file_done < p.file_total) {
       *last_file = p.file;
-      std::fprintf(stderr, "fetching %s (%s) [%zu/%zu]\n", p.file.c_str(), bytes_text(static_cast<double>(p.file_total)).c_str(),
+      std::fprintf(stderr, "fetching %s (%s) [%zu/%zu]\n", p.file.c_str(), human_bytes(p.file_total).c_str(),
                    p.file_index + 1, p.file_count);
     } else if (!p.note.empty() && p.note != *last_note) {
       *last_note = p.note;
@@ -74,10 +72,10 @@ int cmd_pull(const PullArgs& args) {
   if (args.dry_run) {
     const DownloadPlan plan = resolve_download_plan(ref, opt);
     std::cout << ref.text() << " at commit " << plan.commit << ": " << plan.files.size() << " files, "
-              << bytes_text(static_cast<double>(plan.total_bytes)) << " (" << bytes_text(static_cast<double>(plan.missing_bytes))
+              << human_bytes(plan.total_bytes) << " (" << human_bytes(plan.missing_bytes)
               << " to download)\n";
     for (const auto& f : plan.files)
-      std::cout << "  " << f.path << "  " << bytes_text(static_cast<double>(f.size)) << (f.cached ? "  (cached)" : "") << "\n";
+      std::cout << "  " << f.path << "  " << human_bytes(f.size) << (f.cached ? "  (cached)" : "") << "\n";
     for (const auto& s : plan.skipped) std::cout << "  not downloaded: " << s << "\n";
     return 0;
   }
@@ -92,7 +90,7 @@ int cmd_pull(const PullArgs& args) {
     std::cerr << ref.text() << ": HF_HUB_OFFLINE is set; the cached snapshot " << r.commit << " is used\n";
   else
     std::cerr << ref.text() << " at " << r.commit << ": " << r.files_downloaded << " files downloaded ("
-              << bytes_text(static_cast<double>(r.bytes_downloaded)) << "), " << r.files_cached << " already cached\n";
+              << human_bytes(r.bytes_downloaded) << "), " << r.files_cached << " already cached\n";
   std::cout << r.snapshot.string() << "\n";
   return 0;
 }

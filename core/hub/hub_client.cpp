@@ -167,6 +167,12 @@ uint64_t file_size_or_zero(const fs::path& p) {
   return ec ? 0 : s;
 }
 
+// blobs/{etag} is there, whole: a finished (verified and renamed) download.
+bool blob_complete(const fs::path& blob, uint64_t size) {
+  std::error_code ec;
+  return fs::is_regular_file(blob, ec) && file_size_or_zero(blob) == size;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Progress: byte counts, speed over a sliding window, and at most ~10 reports a second.
 
@@ -248,7 +254,7 @@ uint64_t fetch_blob(HttpSession& http, const DownloadPlan& plan, const HubFile& 
     if (!rep.emit("waiting", false, "another download is writing " + f.path)) throw Cancelled{};
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  if (fs::is_regular_file(blob, ec) && file_size_or_zero(blob) == f.size) return 0;  // the other download finished it
+  if (blob_complete(blob, f.size)) return 0;  // the other download finished it
 
   uint64_t transferred = 0;
   for (int attempt = 1;; ++attempt) {
@@ -267,7 +273,8 @@ uint64_t fetch_blob(HttpSession& http, const DownloadPlan& plan, const HubFile& 
     const HttpOutcome o = http.get_file(url, file.get(), offset, [&](uint64_t n) { return rep.bytes(n); });
     const int flushed = std::fflush(file.get()) == 0 ? 0 : errno;
     file.reset();
-    transferred += file_size_or_zero(part) - std::min(file_size_or_zero(part), offset);
+    const uint64_t now = file_size_or_zero(part);
+    transferred += now - std::min(now, offset);
     if (o.aborted()) throw Cancelled{};
     const int werr = o.write_errno ? o.write_errno : flushed;
     if (werr)
@@ -366,9 +373,7 @@ DownloadPlan resolve_download_plan(const RepoRef& ref, const HubOptions& opt) {
     f.etag = lfs ? s["lfs"].value("sha256", "") : s.value("blobId", "");
     if (!is_hex(f.etag, lfs ? 64 : 40))
       hub_fail(HubFailure::Protocol, url + ": '" + name + "' has no valid " + (lfs ? "lfs.sha256" : "blobId"));
-    const fs::path blob = blob_path(cache, ref.repo_id, f.etag);
-    std::error_code ec;
-    f.cached = fs::is_regular_file(blob, ec) && file_size_or_zero(blob) == f.size;
+    f.cached = blob_complete(blob_path(cache, ref.repo_id, f.etag), f.size);
     plan.total_bytes += f.size;
     if (!f.cached) plan.missing_bytes += f.size;
     plan.files.push_back(std::move(f));
@@ -396,7 +401,7 @@ DownloadResult download_plan(const DownloadPlan& plan, const HubOptions& opt, co
   uint64_t needed = 0;
   for (const auto& f : plan.files) {
     const fs::path blob = blob_path(cache, plan.ref.repo_id, f.etag);
-    if (file_size_or_zero(blob) == f.size && fs::exists(blob)) continue;
+    if (blob_complete(blob, f.size)) continue;
     needed += f.size - std::min(f.size, file_size_or_zero(fs::path(blob.string() + ".incomplete")));
   }
   std::error_code ec;
@@ -415,7 +420,7 @@ DownloadResult download_plan(const DownloadPlan& plan, const HubOptions& opt, co
       const HubFile& f = plan.files[i];
       rep.start_file(i, f, done);
       const fs::path blob = blob_path(cache, plan.ref.repo_id, f.etag);
-      if (fs::is_regular_file(blob, ec) && file_size_or_zero(blob) == f.size) {
+      if (blob_complete(blob, f.size)) {
         ++result.files_cached;
       } else {
         if (!rep.emit("downloading", true)) throw Cancelled{};  // every file's start is reported

@@ -118,14 +118,13 @@ std::vector<ModelEntry> discover_models(const DiscoveryOptions& o) {
       if (d.is_directory(ec) && d.path().filename().string().rfind("models--", 0) == 0) repos.push_back(d.path());
     std::sort(repos.begin(), repos.end());
     for (const auto& repo : repos) {
-      std::string name = repo.filename().string().substr(8);
-      for (size_t p; (p = name.find("--")) != std::string::npos;) name.replace(p, 2, "/");
       std::vector<std::pair<fs::file_time_type, fs::path>> snaps;
       for (const auto& s : fs::directory_iterator(repo / "snapshots", ec))
         if (s.is_directory(ec) && is_model_folder(s.path())) snaps.emplace_back(fs::last_write_time(s.path(), ec), s.path());
       std::sort(snaps.rbegin(), snaps.rend());
       for (size_t i = 0; i < snaps.size(); ++i) {
         const std::string rev = snaps[i].second.filename().string().substr(0, 8);
+        const std::string name = model_display_name(snaps[i].second);
         add(snaps[i].second, "hf-cache", snaps.size() == 1 ? name : name + "@" + rev);
       }
     }
