@@ -136,18 +136,33 @@ FlowResult attention_flow(const AttentionMaps& maps, const FlowOptions& options,
   std::unique_ptr<Graph> full;
   if (!c.causal) full = build_graph(layers, S);
 
-  // One parallel region with rows handed out dynamically (longest first): a fork/join per row
-  // stalls badly when the cores are busy with other work. Only the calling thread (OpenMP's
-  // thread 0) reports progress, whenever the count of finished rows has changed.
-  std::atomic<int> rows_done{0};
+  // Fewer rows than threads (an image's CLS row): the rows' max-flow problems are handed out
+  // instead, and progress counts problems rather than rows.
+  const bool by_pair = R < threads;
+  std::vector<std::unique_ptr<Graph>> row_graphs;  // by_pair and causal: row k's graph
+  std::vector<std::pair<int, int>> pairs;          // by_pair: (k, input token j)
+  if (by_pair) {
+    for (int k = 0; k < R; ++k) {
+      const int n = c.causal ? rows[static_cast<size_t>(k)] + 1 : S;
+      if (c.causal) row_graphs.push_back(build_graph(layers, n));
+      for (int j = 0; j < n; ++j) pairs.emplace_back(k, j);
+    }
+  }
+  const int units = by_pair ? static_cast<int>(pairs.size()) : R;
+
+  // One parallel region with work handed out dynamically (longest rows first): a fork/join per
+  // row stalls badly when the cores are busy with other work. Only the calling thread (OpenMP's
+  // thread 0) reports progress, whenever the count of finished units has changed.
+  std::atomic<int> units_done{0};
   std::atomic<bool> stop{false};
   std::exception_ptr error;
   int reported = 0;
-  auto report_rows = [&] {
-    const int done = rows_done.load();
+  auto report_units = [&] {
+    const int done = units_done.load();
     if (done == reported) return;
     reported = done;
-    if (!report(progress, done, R, "attention flow: " + std::to_string(done) + "/" + std::to_string(R) + " tokens")) stop = true;
+    const std::string what = by_pair ? " max-flow problems" : " tokens";
+    if (!report(progress, done, units, "attention flow: " + std::to_string(done) + "/" + std::to_string(units) + what)) stop = true;
   };
 #pragma omp parallel num_threads(threads)
   {
@@ -156,33 +171,44 @@ FlowResult attention_flow(const AttentionMaps& maps, const FlowOptions& options,
     std::vector<Edge> predecessor;
     std::vector<boost::default_color_type> color;
     std::vector<int64_t> distance;
+    // The flow from output token i (node (levels, i)) to input token j (node (0, j)) in g.
+    auto max_flow = [&](Graph& g, int n, int i, int j) {
+      residual.resize(num_edges(g));
+      predecessor.resize(num_vertices(g));
+      color.resize(num_vertices(g));
+      distance.resize(num_vertices(g));
+      const auto vindex = get(boost::vertex_index, g);
+      return static_cast<double>(boost::boykov_kolmogorov_max_flow(
+          g, get(boost::edge_capacity, g), boost::make_iterator_property_map(residual.begin(), get(boost::edge_index, g)),
+          get(boost::edge_reverse, g), boost::make_iterator_property_map(predecessor.begin(), vindex),
+          boost::make_iterator_property_map(color.begin(), vindex), boost::make_iterator_property_map(distance.begin(), vindex), vindex,
+          static_cast<size_t>(levels * n + i), static_cast<size_t>(j)));
+    };
 #pragma omp for schedule(dynamic, 1) nowait
-    for (int k = 0; k < R; ++k) {
+    for (int u = 0; u < units; ++u) {
       if (stop) continue;
       try {
-        const int i = rows[static_cast<size_t>(k)];
-        const int out = options.rows.empty() ? i : k;  // all rows: by token; chosen rows: in their order
-        const int n = c.causal ? i + 1 : S;  // tokens reachable from output token i
-        std::unique_ptr<Graph> part = c.causal ? build_graph(layers, n) : nullptr;
-        Graph& g = c.causal ? *part : *full;
-        residual.resize(num_edges(g));
-        predecessor.resize(num_vertices(g));
-        color.resize(num_vertices(g));
-        distance.resize(num_vertices(g));
-        const auto vindex = get(boost::vertex_index, g);
-        for (int j = 0; j < n && !stop; ++j) {
-          F(out, j) = static_cast<double>(boost::boykov_kolmogorov_max_flow(
-              g, get(boost::edge_capacity, g), boost::make_iterator_property_map(residual.begin(), get(boost::edge_index, g)),
-              get(boost::edge_reverse, g), boost::make_iterator_property_map(predecessor.begin(), vindex),
-              boost::make_iterator_property_map(color.begin(), vindex), boost::make_iterator_property_map(distance.begin(), vindex),
-              vindex, static_cast<size_t>(levels * n + i), static_cast<size_t>(j)));
-          if (caller) report_rows();
+        if (by_pair) {
+          const auto [k, j] = pairs[static_cast<size_t>(u)];
+          const int i = rows[static_cast<size_t>(k)];
+          Graph& g = c.causal ? *row_graphs[static_cast<size_t>(k)] : *full;
+          F(k, j) = max_flow(g, c.causal ? i + 1 : S, i, j);  // distinct (k, j) per unit: no race
+        } else {
+          const int i = rows[static_cast<size_t>(u)];
+          const int out = options.rows.empty() ? i : u;  // all rows: by token; chosen rows: in their order
+          const int n = c.causal ? i + 1 : S;  // tokens reachable from output token i
+          std::unique_ptr<Graph> part = c.causal ? build_graph(layers, n) : nullptr;
+          Graph& g = c.causal ? *part : *full;
+          for (int j = 0; j < n && !stop; ++j) {
+            F(out, j) = max_flow(g, n, i, j);
+            if (caller) report_units();
+          }
+          if (stop) continue;
+          const double total = F.row(out).sum();
+          if (total > 0) F.row(out) /= total;
         }
-        if (stop) continue;
-        const double total = F.row(out).sum();
-        if (total > 0) F.row(out) /= total;
-        ++rows_done;
-        if (caller) report_rows();
+        ++units_done;
+        if (caller) report_units();
       } catch (...) {
 #pragma omp critical(attnscope_flow_error)
         if (!error) error = std::current_exception();
@@ -191,7 +217,12 @@ FlowResult attention_flow(const AttentionMaps& maps, const FlowOptions& options,
     }
   }
   if (error) std::rethrow_exception(error);
-  if (!stop) report_rows();  // the rows other threads finished last
+  if (!stop) report_units();  // the units other threads finished last
+  if (by_pair && !stop)
+    for (int k = 0; k < R; ++k) {
+      const double total = F.row(k).sum();
+      if (total > 0) F.row(k) /= total;
+    }
   if (stop) {
     FlowResult cancelled;
     cancelled.cancelled = true;

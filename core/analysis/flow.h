@@ -61,7 +61,9 @@ struct FlowResult {
 };
 
 // Reports progress as output tokens (rows) are finished ("attention flow: 12/40 tokens", done = 12,
-// total = S; from the calling thread, ending with done = S); returning false cancels. Throws
+// total = the rows solved; from the calling thread, ending with done = total). With fewer rows
+// than threads the max-flow problems themselves are shared out and counted ("attention flow:
+// 120/197 max-flow problems"). Returning false cancels. Throws
 // Error(Resource) with the estimate when it exceeds options.max_cost, Error(Usage) for missing
 // layers.
 FlowResult attention_flow(const AttentionMaps& maps, const FlowOptions& options, const ProgressFn& progress = {});

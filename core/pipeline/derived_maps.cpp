@@ -1,5 +1,7 @@
 #include "core/pipeline/derived_maps.h"
 
+#include <algorithm>
+
 #include "core/analysis/flow.h"
 #include "core/analysis/rollout.h"
 #include "core/common/error.h"
@@ -70,6 +72,7 @@ DerivedMaps derived_maps(const Analysis& a, const DerivedMapOptions& o, const Pr
       f.fusion = fusion;
       f.start_layer = o.start_layer;
       f.threads = o.threads;
+      f.rows = o.rows;
       FlowResult r = attention_flow(maps, f, progress);
       if (r.cancelled) {
         out.cancelled = true;
@@ -83,7 +86,17 @@ DerivedMaps derived_maps(const Analysis& a, const DerivedMapOptions& o, const Pr
   }
   out.maps.emplace_back(to_string(o.method), tensor(m));
   const PatchGrid grid = patch_grid(a);
-  if (grid.rows > 0) out.maps.emplace_back(std::string(to_string(o.method)) + "_cls", tensor(patch_map(m, 0, grid)));
+  if (grid.rows > 0 && o.method == MapMethod::Flow && !o.rows.empty()) {
+    // The rows solved are m's rows in order: the CLS map exists when row 0 is one of them.
+    const auto cls = std::find(o.rows.begin(), o.rows.end(), 0);
+    if (cls != o.rows.end()) {
+      RowMatrix cls_map(grid.rows, grid.cols);  // [rows, cols]
+      for (int p = 0; p < grid.rows * grid.cols; ++p) cls_map(p / grid.cols, p % grid.cols) = m(cls - o.rows.begin(), grid.prefix_tokens + p);
+      out.maps.emplace_back("flow_cls", tensor(cls_map));
+    }
+  } else if (grid.rows > 0) {
+    out.maps.emplace_back(std::string(to_string(o.method)) + "_cls", tensor(patch_map(m, 0, grid)));
+  }
   return out;
 }
 

@@ -27,6 +27,7 @@ struct DerivedMapOptions {
   int start_layer = 0;     // rollout and flow
   double discard_ratio = 0;  // rollout: vit-explain's discard of the lowest fused weights, in [0, 1)
   int threads = 0;         // flow
+  std::vector<int> rows;   // flow: only these output rows ([rows.size(), S]), e.g. {0} for the CLS row; empty = all
 };
 
 // The maps a method derives from the captured attentions:

@@ -101,17 +101,28 @@ TEST(AnalysisFlowModel, SelectedRowsEqualTheRowsOfAllPairsFlow) {
     const Analysis a = analyzer->run(req);
     ASSERT_EQ(a.seq_len(), 17);
     const FlowResult all = attention_flow(a.forward.attentions, FlowOptions{});
-    FlowOptions cls;
-    cls.rows = {0};
-    const FlowResult row = attention_flow(a.forward.attentions, cls);
-    EXPECT_FALSE(row.cost.causal);
-    EXPECT_EQ(row.cost.solves, 17);
-    EXPECT_EQ(all.cost.solves, 17 * 17);
-    ASSERT_EQ(row.flow.rows(), 1);
-    ASSERT_EQ(row.flow.cols(), 17);
-    EXPECT_LE((row.flow.row(0) - all.flow.row(0)).cwiseAbs().maxCoeff(), 1e-6);
-    EXPECT_NEAR(row.flow.row(0).cast<double>().sum(), 1.0, 1e-6);
-    EXPECT_LT(row.cost.cost, all.cost.cost / 10);  // the estimate says what choosing a row saves
+    // One thread solves the row's problems in turn; with more threads than rows they are shared out.
+    for (int threads : {1, 3}) {
+      FlowOptions cls;
+      cls.rows = {0};
+      cls.threads = threads;
+      int last_done = 0, last_total = 0;
+      const FlowResult row = attention_flow(a.forward.attentions, cls, [&](const Progress& p) {
+        last_done = static_cast<int>(p.done);
+        last_total = static_cast<int>(p.total);
+        return true;
+      });
+      EXPECT_FALSE(row.cost.causal);
+      EXPECT_EQ(row.cost.solves, 17);
+      EXPECT_EQ(all.cost.solves, 17 * 17);
+      ASSERT_EQ(row.flow.rows(), 1);
+      ASSERT_EQ(row.flow.cols(), 17);
+      EXPECT_LE((row.flow.row(0) - all.flow.row(0)).cwiseAbs().maxCoeff(), 1e-6) << threads;
+      EXPECT_NEAR(row.flow.row(0).cast<double>().sum(), 1.0, 1e-6);
+      EXPECT_LT(row.cost.cost, all.cost.cost / 10);  // the estimate says what choosing a row saves
+      EXPECT_EQ(last_done, last_total);
+      EXPECT_EQ(last_total, threads == 1 ? 1 : 17) << "rows, or problems when they are shared out";
+    }
   }
   {
     auto analyzer = Analyzer::open(builtin_model("stories260K"));
@@ -122,11 +133,14 @@ TEST(AnalysisFlowModel, SelectedRowsEqualTheRowsOfAllPairsFlow) {
     const FlowResult all = attention_flow(a.forward.attentions, FlowOptions{});
     FlowOptions some;
     some.rows = {S - 1, 0, S / 2};
-    const FlowResult part = attention_flow(a.forward.attentions, some);
-    ASSERT_EQ(part.flow.rows(), 3);
-    for (int k = 0; k < 3; ++k)
-      EXPECT_LE((part.flow.row(k) - all.flow.row(some.rows[static_cast<size_t>(k)])).cwiseAbs().maxCoeff(), 1e-6) << k;
-    EXPECT_EQ(part.cost.solves, S + 1 + (S / 2 + 1));
+    for (int threads : {2, 4}) {  // by rows; by problems of causal graphs of three sizes
+      some.threads = threads;
+      const FlowResult part = attention_flow(a.forward.attentions, some);
+      ASSERT_EQ(part.flow.rows(), 3);
+      for (int k = 0; k < 3; ++k)
+        EXPECT_LE((part.flow.row(k) - all.flow.row(some.rows[static_cast<size_t>(k)])).cwiseAbs().maxCoeff(), 1e-6) << k << " " << threads;
+      EXPECT_EQ(part.cost.solves, S + 1 + (S / 2 + 1));
+    }
     some.rows = {S};
     EXPECT_THROW(attention_flow(a.forward.attentions, some), Error);
   }
