@@ -217,6 +217,7 @@ struct AttendArgs {
   std::string method = "raw", heads;  // derived maps: --method, --heads, --start-layer
   int start_layer = -1;
   double discard_ratio = -1;  // --discard-ratio (rollout)
+  std::string flow_rows;      // --rows (flow), e.g. "0"
   std::string memory_budget;  // --memory-budget, e.g. 2G
   std::vector<std::string> taps;  // --tap NAME[:LAYERS]
 };
@@ -281,6 +282,7 @@ void check_method(const AttendArgs& args, const ModelInfo& info) {
   if ((args.method == "raw" || fusion) && args.start_layer >= 0)
     fail(ErrorKind::Usage, "--start-layer needs --method rollout|flow");
   if (args.discard_ratio >= 0 && args.method != "rollout") fail(ErrorKind::Usage, "--discard-ratio needs --method rollout");
+  if (!args.flow_rows.empty() && args.method != "flow") fail(ErrorKind::Usage, "--rows needs --method flow");
   if (!args.heads.empty()) parse_index_list(args.heads, info.num_heads, "--heads");
   if (args.start_layer >= info.num_layers)
     fail(ErrorKind::Usage, "--start-layer: " + std::to_string(args.start_layer) + " is out of range (valid: 0-" +
@@ -302,6 +304,7 @@ int cmd_attend(const AttendArgs& args) {
   d.start_layer = std::max(args.start_layer, 0);
   d.discard_ratio = std::max(args.discard_ratio, 0.0);
   d.threads = args.threads;
+  if (!args.flow_rows.empty()) d.rows = parse_index_list(args.flow_rows, a.seq_len(), "--rows");
   const DerivedMaps derived = derived_maps(a, d, stderr_progress());  // outlives `bundle`, which borrows them
   if (!derived.summary.empty()) std::cerr << derived.summary << "\n";
   for (const auto& [name, t] : derived.maps) bundle.add_view(name, t);
@@ -310,6 +313,7 @@ int cmd_attend(const AttendArgs& args) {
     if (!args.heads.empty()) bundle.fields["heads"] = parse_index_list(args.heads, a.model.num_heads, "--heads");
     if (args.start_layer >= 0) bundle.fields["start_layer"] = args.start_layer;
     if (args.discard_ratio >= 0) bundle.fields["discard_ratio"] = args.discard_ratio;
+    if (!d.rows.empty()) bundle.fields["rows"] = d.rows;
   }
   write_bundle(bundle, args.out, args.force);
   std::cerr << a.seq_len() << " tokens, " << a.forward.attentions.layers.size() << " layers x "
@@ -587,6 +591,10 @@ int main(int argc, char** argv) {
   ca->add_option("--discard-ratio", attend.discard_ratio,
                  "Rollout: drop this fraction of each fused map's lowest weights before propagating (vit-explain), in [0, 0.99]")
       ->check(CLI::Range(0.0, 0.99))
+      ->needs(ma);
+  ca->add_option("--rows", attend.flow_rows,
+                 "Flow: solve only these output tokens, e.g. 0 for the CLS row of a ViT (S max-flow problems instead of S^2); "
+                 "'flow' is then [rows, S]")
       ->needs(ma);
 
   StatsArgs stats;

@@ -232,6 +232,33 @@ TEST(AnalysisCli, RolloutDiscardRatioIsRecordedAndKeepsRowsStochastic) {
   EXPECT_GT(differs, 1e-3);
 }
 
+TEST(AnalysisCli, FlowForChosenRowsEqualsThoseRowsOfAllPairs) {
+  const auto dir = test::scratch_dir("flow_rows");
+  const std::string image = (test::source_dir() / "samples" / "images" / "chelsea.png").string();
+  const auto run = [&](const std::string& name, std::vector<std::string> extra) {
+    std::vector<std::string> args = {"attend", "--model", builtin_model("vit-tiny").string(), "--image", image, "--size", "64x64",
+                                     "--out", (dir / name).string(), "--force", "--method", "flow"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto r = cli(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::ifstream in(dir / name);
+    return nlohmann::json::parse(in);
+  };
+  const auto all = run("all.json", {});
+  const auto cls = run("cls.json", {"--rows", "0,5"});
+  EXPECT_EQ(cls["rows"], nlohmann::json::array({0, 5}));
+  ASSERT_EQ(all["flow"].size(), 17u);
+  ASSERT_EQ(cls["flow"].size(), 2u);
+  for (size_t k = 0; k < 2; ++k)
+    for (size_t j = 0; j < 17; ++j)
+      EXPECT_NEAR(cls["flow"][k][j].get<double>(), all["flow"][k == 0 ? 0 : 5][j].get<double>(), 1e-6) << k << "," << j;
+  EXPECT_EQ(cls["flow_cls"], all["flow_cls"]);  // the CLS row over the 4 x 4 grid
+  auto r = cli({"attend", "--model", builtin_model("vit-tiny").string(), "--image", image, "--out", (dir / "x.json").string(),
+                "--method", "rollout", "--rows", "0"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--rows needs --method flow"), std::string::npos) << r.err;
+}
+
 TEST(AnalysisCli, StatsCsvMatchesTheGoldenAttentions) {
   ATTNSCOPE_REQUIRE_SHARED();
   SafetensorsFile g(shared("golden/stories260K/01_cat_mat.safetensors").string());
