@@ -175,6 +175,22 @@ Tensor normalize_image(const RgbImage& image, const ImageProcessorConfig& p) {
   return out;
 }
 
+namespace {
+// ConvNeXt's crop_pct crop comes with the resize; do_center_crop is a separate step.
+std::optional<ImageSize> crop_of(const ImageProcessorConfig& p, std::optional<ImageSize> explicit_size) {
+  if (explicit_size) return std::nullopt;
+  if (p.do_resize && p.crop_pct > 0 && p.shortest_edge < 384) return ImageSize{p.shortest_edge, p.shortest_edge};
+  if (p.do_center_crop) return p.crop_size;
+  return std::nullopt;
+}
+}  // namespace
+
+ImageSize model_input_size(int width, int height, const ImageProcessorConfig& p, std::optional<ImageSize> explicit_size) {
+  if (explicit_size) return *explicit_size;
+  if (const auto crop = crop_of(p, explicit_size)) return *crop;
+  return resize_target(width, height, p);
+}
+
 PreprocessedImage preprocess_image(const RgbImage& image, const ImageProcessorConfig& p, std::optional<ImageSize> explicit_size) {
   if (image.empty()) fail(ErrorKind::Input, "the image is empty");
   PreprocessedImage r;
@@ -188,10 +204,7 @@ PreprocessedImage preprocess_image(const RgbImage& image, const ImageProcessorCo
   t.resized_width = resized.width;
   t.resized_height = resized.height;
 
-  // ConvNeXt's crop_pct crop comes with the resize; do_center_crop is a separate step.
-  std::optional<ImageSize> crop;
-  if (!explicit_size && p.do_resize && p.crop_pct > 0 && p.shortest_edge < 384) crop = ImageSize{p.shortest_edge, p.shortest_edge};
-  else if (!explicit_size && p.do_center_crop) crop = p.crop_size;
+  const std::optional<ImageSize> crop = crop_of(p, explicit_size);
   r.input = crop ? center_crop(resized, *crop, t) : std::move(resized);
   t.input_width = r.input.width;
   t.input_height = r.input.height;

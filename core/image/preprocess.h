@@ -64,6 +64,11 @@ struct PreprocessedImage {
 // The size the image is resized to before any crop (HF get_resize_output_image_size).
 ImageSize resize_target(int width, int height, const ImageProcessorConfig& config);
 
+// The size of the model input preprocess_image() makes from a width x height original: the
+// explicit size, else the centre crop, else the resize target. For token counts before a run.
+ImageSize model_input_size(int width, int height, const ImageProcessorConfig& config,
+                           std::optional<ImageSize> explicit_size = std::nullopt);
+
 // Resize (Pillow, see pillow_resize.h), centre crop with HF's offsets top = (H - h) // 2,
 // left = (W - w) // 2 (floor division; zero padding where the image is smaller), rescale and
 // normalise. `explicit_size` replaces the configured resize and crop by a plain resize to

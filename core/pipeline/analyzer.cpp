@@ -119,6 +119,7 @@ Analysis Analyzer::run(const AnalysisRequest& req, const ProgressFn& progress) c
   } else {
     if (req.image.empty()) fail(ErrorKind::Usage, "image models take an image, not text");
     a.image_path = req.image;
+    a.image_size = req.image_size;
     a.image = read_image(req.image);
     PreprocessedImage pre = preprocess_image(a.image, *image_processor_, req.image_size);
     a.geometry = make_image_geometry(pre.transform, mi.patch_size, mi.num_prefix_tokens);

@@ -54,6 +54,7 @@ struct Analysis {
   Encoding target_encoding;
   std::vector<std::string> decoder_labels;
   std::filesystem::path image_path;  // image models: the input file
+  std::optional<ImageSize> image_size;  // image models: AnalysisRequest::image_size, when one was asked for
   RgbImage image;                    // image models: the decoded original (EXIF-oriented), for overlays
   Tensor pixel_values;               // image models: [3, H, W], what the model ran on
   ImageGeometry geometry;            // image models: patch grid, patch -> original-image rectangles

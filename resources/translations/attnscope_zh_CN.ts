@@ -806,6 +806,34 @@ or open or paste one.</source>
         <source>or &amp;generate up to</source>
         <translation>或生成(&amp;G)最多</translation>
     </message>
+    <message>
+        <source>model&apos;s preprocessing</source>
+        <translation>模型自带的预处理</translation>
+    </message>
+    <message>
+        <source>Resize the photo straight to this size (no crop) for finer, DINO-style maps: a side such as 480, or width×height such as 640×480. More patches cost more time and memory.</source>
+        <translation>把图片直接缩放到此尺寸（不裁剪），得到更精细的 DINO 式注意力图：可填边长如 480，或宽×高如 640×480。图像块越多，耗时和内存越多。</translation>
+    </message>
+    <message>
+        <source>Input size</source>
+        <translation>输入尺寸</translation>
+    </message>
+    <message>
+        <source>input size</source>
+        <translation>输入尺寸</translation>
+    </message>
+    <message>
+        <source>The model&apos;s preprocessing; open an image to see its patch grid.</source>
+        <translation>使用模型自带的预处理；打开图片后可查看其图像块网格。</translation>
+    </message>
+    <message>
+        <source>Model input %1×%2 · %3×%4 patches · %5 tokens · about %6 for the run</source>
+        <translation>模型输入 %1×%2 · %3×%4 个图像块 · %5 个词元 · 运行约需 %6</translation>
+    </message>
+    <message>
+        <source>This squashes the photo&apos;s aspect ratio by %1×; the model sees a distorted image.</source>
+        <translation>这会把图片的宽高比压缩 %1 倍；模型看到的是变形的图像。</translation>
+    </message>
 </context>
 <context>
     <name>InsideHeadView</name>
@@ -1638,6 +1666,10 @@ weight %3</source>
     <message>
         <source> (scaled to the max of patches and registers)</source>
         <translation>（按图像块和寄存器词元的最大值缩放）</translation>
+    </message>
+    <message>
+        <source>Attention flow is computed when this selection is shown.</source>
+        <translation>显示此选择时将计算注意力流。</translation>
     </message>
 </context>
 <context>

@@ -175,6 +175,16 @@ TEST(RenderCli, ImageViewOptionsReachTheFigureAndTheSidecar) {
   ASSERT_EQ(cli(without).exit_code, 0);
   EXPECT_NE(read(dir / "c.png"), read(dir / "plain.png"));
   EXPECT_EQ(nlohmann::json::parse(read(dir / "plain.png.attnscope.json"))["view"]["show_threshold"], false);
+  // The input size and flow for the query row (a ViT's all-pairs flow would be refused as too costly).
+  const std::vector<std::string> sized = {"render", "--model", "builtin:vit-tiny", "--image", image, "--view", "image", "--dpi", "60",
+                                          "--size", "96x48", "--method", "flow", "--out", (dir / "flow.png").string()};
+  r = cli(sized);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto flow = nlohmann::json::parse(read(dir / "flow.png.attnscope.json"));
+  EXPECT_EQ(flow["input"]["image_size"], nlohmann::json::array({96, 48}));
+  EXPECT_EQ(flow["preprocessing"]["grid"], nlohmann::json::array({3, 6}));
+  EXPECT_EQ(flow["view"]["method"], "flow");
+  EXPECT_FALSE(side["input"].contains("image_size"));
   with.back() = (dir / "bad.png").string();
   with[with.size() - 6] = "1.5";  // --contour out of range
   r = cli(with);

@@ -148,6 +148,26 @@ TEST(VisionPreprocess, ConfigSizesFollowHuggingFace) {
   EXPECT_EQ(defaults.image_mean[1], 0.5f);
 }
 
+TEST(VisionPreprocess, ModelInputSizeIsTheSizePreprocessingMakes) {
+  // What the GUI's token count is computed from before a run: it must be what the run then does.
+  const std::vector<ImageProcessorConfig> configs = {
+      config_from(R"({"size": {"height": 240, "width": 320}})"),
+      config_from(R"({"size": {"shortest_edge": 256}})"),
+      config_from(R"({"size": {"shortest_edge": 256}, "do_center_crop": true, "crop_size": {"height": 224, "width": 224}})"),
+      config_from(R"({"size": {"shortest_edge": 224}, "crop_pct": 0.875})"),
+      config_from(R"({"size": {"shortest_edge": 448}, "crop_pct": 0.875})"),  // >= 384: a plain resize
+  };
+  for (const auto& [w, h] : std::vector<std::pair<int, int>>{{451, 300}, {300, 451}, {64, 64}})
+    for (size_t k = 0; k < configs.size(); ++k)
+      for (const std::optional<ImageSize> explicit_size : {std::optional<ImageSize>(), std::optional<ImageSize>(ImageSize{96, 48})}) {
+        const RgbImage img(w, h);
+        const PreprocessedImage p = preprocess_image(img, configs[k], explicit_size);
+        const ImageSize s = model_input_size(w, h, configs[k], explicit_size);
+        EXPECT_EQ(s.width, p.input.width) << w << "x" << h << " config " << k;
+        EXPECT_EQ(s.height, p.input.height) << w << "x" << h << " config " << k;
+      }
+}
+
 TEST(VisionPreprocess, ConfigErrorsNameTheKey) {
   auto error_of = [](const std::string& json) {
     try {

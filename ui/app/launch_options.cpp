@@ -3,6 +3,8 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 
+#include "core/common/error.h"
+
 namespace attnscope::ui {
 
 LaunchParse parse_launch_options(const QStringList& arguments) {
@@ -15,13 +17,14 @@ LaunchParse parse_launch_options(const QStringList& arguments) {
   const QCommandLineOption text("text", "Input text.", "STR");
   const QCommandLineOption text_file("text-file", "Read the input text from a file.", "FILE");
   const QCommandLineOption image("image", "Input image.", "FILE");
+  const QCommandLineOption size("size", "Image models: resize the image straight to WIDTHxHEIGHT (or N for NxN) instead of the model's preprocessing.", "WxH");
   const QCommandLineOption target("target", "Encoder-decoder models (T5): the target text, run with teacher forcing.", "STR");
   const QCommandLineOption generate("generate", "Encoder-decoder models (T5): decode greedily up to N tokens instead.", "N");
   const QCommandLineOption run("run", "Run the input as soon as the model is open.");
   const QCommandLineOption view("view", "Show this view: matrix, lines, overview, text, image, heads, prediction, inside, cost, cross.", "NAME");
   const QCommandLineOption layer("layer", "Select this layer (from 0).", "N");
   const QCommandLineOption head("head", "Select this head (from 0).", "N");
-  p.addOptions({model, text, text_file, image, target, generate, run, view, layer, head});
+  p.addOptions({model, text, text_file, image, size, target, generate, run, view, layer, head});
   if (!p.parse(arguments)) {
     out.error = p.errorText();
     return out;
@@ -42,6 +45,21 @@ LaunchParse parse_launch_options(const QStringList& arguments) {
   if (inputs > 1) {
     out.error = "give only one of --text, --text-file and --image";
     return out;
+  }
+  if (p.isSet(size)) {
+    QString v = p.value(size);
+    bool square = false;
+    v.toInt(&square);
+    try {
+      o.image_size = parse_image_size((square ? v + "x" + v : v).toStdString(), "--size");
+    } catch (const Error& e) {
+      out.error = QString::fromStdString(e.what());
+      return out;
+    }
+    if (!p.isSet(image)) {
+      out.error = "--size needs --image";
+      return out;
+    }
   }
   if (p.isSet(view)) {
     ViewKind v;

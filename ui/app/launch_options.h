@@ -5,18 +5,20 @@
 #include <QString>
 #include <QStringList>
 
+#include "core/image/preprocess.h"
 #include "ui/document/view_state.h"
 
 namespace attnscope::ui {
 
 // `attnscope [--model DIR] [--text STR | --text-file FILE | --image FILE] [--run]
-//            [--target STR | --generate N] [--view NAME] [--layer N] [--head N]`: reach a figure
+//            [--size WxH] [--target STR | --generate N] [--view NAME] [--layer N] [--head N]`: reach a figure
 // in one command (--target / --generate: encoder-decoder models such as T5).
 struct LaunchOptions {
   QString model;
   QString text;
   QString text_file;
   QString image;
+  std::optional<attnscope::ImageSize> image_size;  // --size WxH or N
   QString target;
   std::optional<int> generate;
   bool run = false;

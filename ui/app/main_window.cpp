@@ -191,6 +191,7 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
             if (!target.isEmpty()) input_->setTarget(target);
             else if (generate > 0) input_->setGenerateTokens(generate);
           });
+  connect(session_, &Session::imageSizeRestored, input_, &InputPanel::setImageSize);
   connect(doc, &AnalysisDocument::stateChanged, this, [this, doc] {
     QWidget* w = view(doc->state().view);
     if (w && tabs_->currentWidget() != w) tabs_->setCurrentWidget(w);
@@ -333,7 +334,13 @@ void MainWindow::runCurrentInput() {
       message_bar_->showMessage(tr("Choose an image first (File ▸ Open image…, drag and drop, or paste)."), Severity::Error);
       return;
     }
-    session_->runImage(input_->imagePath());
+    QString why;
+    const auto size = input_->imageSize(&why);
+    if (!why.isEmpty()) {
+      message_bar_->showMessage(why, Severity::Error);
+      return;
+    }
+    session_->runImage(input_->imagePath(), size);
   } else {
     session_->runText(input_->text(), input_->textPair(), input_->target(), input_->generateTokens());
   }
@@ -465,6 +472,7 @@ void MainWindow::applyLaunchOptions(const LaunchOptions& o) {
   if (!o.text.isEmpty()) input_->setText(o.text);
   if (!o.text_file.isEmpty()) input_->loadTextFile(o.text_file);
   if (!o.image.isEmpty()) input_->setImage(o.image);
+  if (o.image_size) input_->setImageSize(o.image_size);
   if (!o.target.isEmpty()) input_->setTarget(o.target);
   if (o.generate) input_->setGenerateTokens(*o.generate);
   ViewState s = doc->state();

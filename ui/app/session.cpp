@@ -68,6 +68,7 @@ Session::Session(QObject* parent) : QObject(parent) {
     emit runFinished();
   });
   connect(&controller_, &RunController::flowFinished, this, [this](const MatrixPtr& flow, const QString& key) {
+    flow_key_.clear();
     document_.setFlow(key, flow);
     emit status(tr("Attention flow computed"));
   });
@@ -87,8 +88,9 @@ Session::Session(QObject* parent) : QObject(parent) {
     emit status(tr("Induction scores computed"));
   });
   connect(&controller_, &RunController::cancelled, this, [this] {
-    if (document_.state().method == Method::Flow && !document_.flow())
-      document_.setFlowStatus(tr("Attention flow was cancelled. Choose the flow method again to restart it."));
+    if (!flow_key_.isEmpty() && !document_.flow())
+      document_.setFlowStatus(tr("Attention flow was cancelled. Choose the flow method again to restart it."), flow_key_);
+    flow_key_.clear();
     emit status(tr("Cancelled; the previous result is still shown"));
   });
   connect(&controller_, &RunController::overBudget, this, [this](const QString& m, quint64 needed, quint64 budget, int n) {
@@ -114,7 +116,8 @@ Session::Session(QObject* parent) : QObject(parent) {
   });
   connect(&controller_, &RunController::failed, this, [this](const QString& m, int kind) {
     restore_.reset();
-    if (document_.state().method == Method::Flow && !document_.flow()) document_.setFlowStatus(m);
+    if (!flow_key_.isEmpty()) document_.setFlowStatus(m, flow_key_);
+    flow_key_.clear();
     emit message(kind_title(kind) + ": " + m, Severity::Error);
   });
 }
@@ -155,10 +158,11 @@ void Session::runText(const QString& text, const QString& text_pair, const QStri
   startRun(r, text, QString());
 }
 
-void Session::runImage(const QString& path) {
+void Session::runImage(const QString& path, std::optional<ImageSize> size) {
   if (!canRun(Modality::Image)) return;
   AnalysisRequest r;
   r.image = path.toStdString();
+  r.image_size = size;
   startRun(r, QString(), path);
 }
 
@@ -224,13 +228,14 @@ void Session::openSidecar(const QString& path) {
     return;
   }
   emit inputRestored(restore_->text, restore_->text_pair, restore_->image, restore_->target, restore_->generate);
+  if (!restore_->image.isEmpty()) emit imageSizeRestored(restore_->image_size);
   const bool same = document_.analyzer() && QFileInfo(document_.modelDir()).absoluteFilePath() == QFileInfo(restore_->model_dir).absoluteFilePath();
   if (same) runRestore();
   else openModel(restore_->model_dir);
 }
 
 void Session::runRestore() {
-  if (!restore_->image.isEmpty()) runImage(restore_->image);
+  if (!restore_->image.isEmpty()) runImage(restore_->image, restore_->image_size);
   else runText(restore_->text, restore_->text_pair, restore_->target, restore_->generate);
 }
 
@@ -267,8 +272,10 @@ void Session::computeFlowIfNeeded() {
   FlowOptions o;
   o.fusion = fusion_for(document_.state());
   o.start_layer = document_.state().start_layer;
-  document_.setFlowStatus(tr("Computing attention flow… (progress below; Esc cancels)"));
-  controller_.computeFlow(document_.analysis(), o, document_.flowKey());
+  o.rows = document_.flowRows(document_.state());
+  flow_key_ = document_.flowKey();
+  document_.setFlowStatus(tr("Computing attention flow… (progress below; Esc cancels)"), flow_key_);
+  controller_.computeFlow(document_.analysis(), o, flow_key_);
 }
 
 void Session::rememberModel(const QString& dir) {

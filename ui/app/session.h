@@ -52,7 +52,8 @@ class Session : public QObject {
   // `target` / `generate`: encoder-decoder models (teacher forcing, or greedy decoding of up to
   // that many tokens).
   void runText(const QString& text, const QString& text_pair = QString(), const QString& target = QString(), int generate = 0);
-  void runImage(const QString& path);
+  // `size`: resize straight to W x H (DINO-style high-resolution maps); none = the model's preprocessing.
+  void runImage(const QString& path, std::optional<attnscope::ImageSize> size = std::nullopt);
   void cancel();
   // Induction scores of the open causal model (runs it on generated repeated sequences).
   void computeInduction();
@@ -84,6 +85,7 @@ class Session : public QObject {
   void recentModelsChanged();
   // The input a restored sidecar runs, for the input panel to show.
   void inputRestored(const QString& text, const QString& text_pair, const QString& image, const QString& target, int generate);
+  void imageSizeRestored(std::optional<attnscope::ImageSize> size);
 
  private:
   void startRun(const attnscope::AnalysisRequest& request, const QString& text, const QString& image);
@@ -101,6 +103,7 @@ class Session : public QObject {
   attnscope::AnalysisRequest last_request_;     // the run that made the shown result
   QStringList recent_;
   QString pending_text_, pending_image_;
+  QString flow_key_;  // the attention flow being computed, empty when none
   quint64 memory_budget_ = 0;
   std::optional<attnscope::AnalysisRequest> refused_;  // the run memoryChoiceNeeded is about
 };

@@ -161,7 +161,7 @@ void AnalysisDocument::setSubset(const QList<int>& heads) {
 void AnalysisDocument::setMethod(Method method) {
   ViewState s = state_;
   s.method = method;
-  if (method == Method::Flow && !flow() && !flow_status_.isEmpty()) {
+  if (method == Method::Flow && !flow(s) && !flow_status_.isEmpty()) {
     // Choosing flow again after a cancel or failure asks for a new attempt.
     flow_status_.clear();
     if (s == state_) {
@@ -298,12 +298,20 @@ RowMatrix AnalysisDocument::rollout(const RolloutOptions& o) const {
   return *it->second;
 }
 
-QString AnalysisDocument::flowKey() const {
-  return QString::fromStdString(fusion_key(fusion_for(state_)) + "|from " + std::to_string(state_.start_layer));
+std::vector<int> AnalysisDocument::flowRows(const ViewState& s) const {
+  if (s.view == ViewKind::Image && analysis_ && analysis_->model.modality == Modality::Image) return {effectiveQuery(s)};
+  return {};
 }
 
-const RowMatrix* AnalysisDocument::flow() const {
-  auto it = flows_.find(flowKey());
+QString AnalysisDocument::flowKey(const ViewState& s) const {
+  std::string key = fusion_key(fusion_for(s)) + "|from " + std::to_string(s.start_layer);
+  const std::vector<int> rows = flowRows(s);
+  if (!rows.empty()) key += "|row " + std::to_string(rows.front());
+  return QString::fromStdString(key);
+}
+
+const RowMatrix* AnalysisDocument::flow(const ViewState& s) const {
+  auto it = flows_.find(flowKey(s));
   return it == flows_.end() ? nullptr : it->second.get();
 }
 
@@ -314,8 +322,9 @@ void AnalysisDocument::setFlow(const QString& key, std::shared_ptr<const RowMatr
   emit stateChanged();  // views showing the flow redraw
 }
 
-void AnalysisDocument::setFlowStatus(const QString& status) {
+void AnalysisDocument::setFlowStatus(const QString& status, const QString& key) {
   flow_status_ = status;
+  flow_status_key_ = key;
   emit flowChanged();
   if (state_.method == Method::Flow) emit stateChanged();
 }

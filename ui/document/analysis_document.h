@@ -90,12 +90,21 @@ class AnalysisDocument : public QObject {
   // Derived maps of the current result, computed on demand and cached until the result changes.
   attnscope::RowMatrix rollout(const attnscope::RolloutOptions& options) const;  // cached; may throw Error(Usage)
   // Attention flow is expensive and computed on the worker (Session starts it when the Flow
-  // method is chosen); null until it is there. flowKey() names the fusion it must be computed for.
-  const attnscope::RowMatrix* flow() const;
-  QString flowKey() const;
-  QString flowStatus() const { return flow_status_; }
+  // method is chosen); null until it is there. flowKey() names what it must be computed for: the
+  // fusion, the start layer and flowRows(). The Image view needs only the query's row (S max-flow
+  // problems instead of S², which makes flow possible on a ViT); then the stored matrix is
+  // [rows.size(), S], else [S, S].
+  const attnscope::RowMatrix* flow(const ViewState& state) const;
+  const attnscope::RowMatrix* flow() const { return flow(state_); }
+  std::vector<int> flowRows(const ViewState& state) const;
+  QString flowKey(const ViewState& state) const;
+  QString flowKey() const { return flowKey(state_); }
+  // Computing, failed or cancelled: for the flow of the current key only, so choosing another
+  // query row starts afresh.
+  QString flowStatus() const { return flow_status_key_ == flowKey() ? flow_status_ : QString(); }
   void setFlow(const QString& key, std::shared_ptr<const attnscope::RowMatrix> flow);
-  void setFlowStatus(const QString& status);
+  void setFlowStatus(const QString& status) { setFlowStatus(status, flowKey()); }
+  void setFlowStatus(const QString& status, const QString& key);
   // Largest weight over every captured head (or fused layer, for fused selections): the range
   // of the "global max" normalisation.
   double globalMax(const ViewState& state) const;
@@ -150,7 +159,7 @@ class AnalysisDocument : public QObject {
   mutable std::map<std::string, std::shared_ptr<const attnscope::RowMatrix>> rollouts_;
   mutable std::map<std::string, double> global_max_;
   std::map<QString, std::shared_ptr<const attnscope::RowMatrix>> flows_;
-  QString flow_status_;
+  QString flow_status_, flow_status_key_;
   mutable std::vector<attnscope::HeadStats> stats_;
   mutable bool stats_valid_ = false;
   bool has_induction_ = false;

@@ -34,9 +34,20 @@ bool selected_weights(const AnalysisDocument& doc, const ViewState& s, RowMatrix
         out = doc.rollout(rollout_options_for(s));
         return true;
       case Method::Flow: {
-        const RowMatrix* flow = doc.flow();
-        if (!flow) return unavailable(doc.flowStatus());
-        out = *flow;
+        const RowMatrix* flow = doc.flow(s);
+        if (!flow) {
+          const QString status = doc.flowKey(s) == doc.flowKey() ? doc.flowStatus() : QString();
+          return unavailable(status.isEmpty() ? QObject::tr("Attention flow is computed when this selection is shown.") : status);
+        }
+        const std::vector<int> rows = doc.flowRows(s);
+        if (rows.empty()) {
+          out = *flow;
+        } else {
+          // Only the rows solved; the others stay 0 and are never shown (the Image view reads the query's row).
+          const Eigen::Index S = flow->cols();
+          out = RowMatrix::Zero(S, S);
+          for (size_t i = 0; i < rows.size(); ++i) out.row(rows[i]) = flow->row(static_cast<Eigen::Index>(i));
+        }
         return true;
       }
     }

@@ -50,7 +50,7 @@ std::vector<BatchItem> batch_items(const AnalysisDocument& doc, BatchScope scope
       add(view, r);
       ViewState f = r;
       f.method = Method::Flow;
-      if (doc.flow() && fusion_key(fusion_for(f)) == doc.flowKey().toStdString()) add(view, f);
+      if (doc.flow(f)) add(view, f);  // only when computed: flow can take minutes
       break;
     }
   }

@@ -73,6 +73,7 @@ QJsonObject provenance_json(const AnalysisDocument& doc, const ViewState& state,
     const QString image = QFileInfo(QString::fromStdString(a.image_path.string())).absoluteFilePath();
     input["image"] = image;
     input["image_sha256"] = file_sha256(image);
+    if (a.image_size) input["image_size"] = QJsonArray{a.image_size->width, a.image_size->height};  // asked for; else the model's
     const ImageTransform& t = a.geometry.transform;
     pre["original_size"] = QJsonArray{t.original_width, t.original_height};
     pre["resized_size"] = QJsonArray{t.resized_width, t.resized_height};
@@ -117,6 +118,13 @@ Sidecar read_sidecar(const QString& path) {
   s.image = input["image"].toString();
   s.target = input["target"].toString();
   s.generate = input["generate"].toInt(0);
+  if (input.contains("image_size")) {
+    const QJsonArray size = input["image_size"].toArray();
+    const int w = size.size() == 2 ? size[0].toInt(0) : 0, h = size.size() == 2 ? size[1].toInt(0) : 0;
+    if (w < 1 || h < 1 || w > 8192 || h > 8192)
+      fail(ErrorKind::Input, label + ": input.image_size must be [width, height], each in 1-8192");
+    s.image_size = ImageSize{w, h};
+  }
   if (s.text.isEmpty() && s.image.isEmpty()) fail(ErrorKind::Input, label + ": input has neither text nor image");
   try {
     s.state = view_state_from_json(s.json["view"].toObject());

@@ -7,6 +7,7 @@
 #include <QRectF>
 #include <QString>
 
+#include "core/image/preprocess.h"
 #include "ui/document/view_state.h"
 
 namespace attnscope::ui {
@@ -40,6 +41,7 @@ struct Sidecar {
   QString model_dir;
   QString weights_sha256;
   QString text, text_pair, image;
+  std::optional<attnscope::ImageSize> image_size;  // the run's explicit input size; none = the model's
   QString target;    // encoder-decoder models: teacher forcing ...
   int generate = 0;  // ... or greedy generation of up to this many tokens
   ViewState state;

@@ -78,6 +78,7 @@ QStringList render_figures(const RenderRequest& req, const ProgressFn& progress)
     d.heads = fusion_for(req.state).heads;
     d.start_layer = req.state.start_layer;
     d.threads = req.input.forward.threads;
+    d.rows = doc.flowRows(doc.state());  // the Image view: only the query's row
     DerivedMaps maps = derived_maps(*analysis, d, progress);
     if (maps.cancelled) fail(ErrorKind::Usage, "cancelled");
     doc.setFlow(doc.flowKey(), std::make_shared<const RowMatrix>(maps.maps.front().second.matrix()));

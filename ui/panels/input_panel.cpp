@@ -5,6 +5,7 @@
 
 #include <QApplication>
 #include <QClipboard>
+#include <QComboBox>
 #include <QDir>
 #include <QDragEnterEvent>
 #include <QFile>
@@ -26,6 +27,7 @@
 #include "core/common/parse.h"
 #include "core/common/text.h"
 #include "core/io/bounded_read.h"
+#include "core/pipeline/memory_budget.h"
 #include "core/tokenizers/tokenizer.h"
 #include "ui/document/analysis_document.h"
 
@@ -141,6 +143,25 @@ InputPanel::InputPanel(AnalysisDocument* document, QWidget* parent)
   image_info_ = new QLabel;
   image_info_->setWordWrap(true);
   il->addWidget(image_info_);
+  auto* size_row = new QHBoxLayout;
+  size_ = new QComboBox;
+  size_->setObjectName("imageSizeBox");
+  size_->setEditable(true);
+  size_->setInsertPolicy(QComboBox::NoInsert);
+  size_->addItem(tr("model's preprocessing"));
+  for (int side : {224, 384, 448, 480, 518, 640, 896}) size_->addItem(QString("%1×%1").arg(side));
+  size_->setToolTip(tr("Resize the photo straight to this size (no crop) for finer, DINO-style maps: "
+                       "a side such as 480, or width×height such as 640×480. More patches cost more time and memory."));
+  auto* size_label = new QLabel(tr("Input size"));
+  size_label->setBuddy(size_);
+  size_row->addWidget(size_label);
+  size_row->addWidget(size_, 1);
+  il->addLayout(size_row);
+  size_info_ = new QLabel;
+  size_info_->setObjectName("imageSizeInfo");
+  size_info_->setWordWrap(true);
+  il->addWidget(size_info_);
+  connect(size_, &QComboBox::currentTextChanged, this, &InputPanel::updateSizeInfo);
   auto* ib = new QHBoxLayout;
   auto* open_image = new QPushButton(tr("Open image…"));
   auto* paste = new QPushButton(tr("Paste"));
@@ -160,6 +181,67 @@ InputPanel::InputPanel(AnalysisDocument* document, QWidget* parent)
   updateMode();
 }
 
+std::optional<ImageSize> InputPanel::imageSize(QString* why) const {
+  QString text = size_->currentText().trimmed();
+  if (text.isEmpty() || text == size_->itemText(0)) return std::nullopt;
+  text.replace(QChar(0x00d7), 'x');  // ×
+  text.remove(' ');
+  bool square = false;
+  text.toInt(&square);
+  if (square) text = text + "x" + text;
+  try {
+    return parse_image_size(text.toStdString(), tr("input size").toStdString());
+  } catch (const Error& e) {
+    if (why) *why = QString::fromStdString(e.what());
+    return std::nullopt;
+  }
+}
+
+void InputPanel::setImageSize(std::optional<ImageSize> size) {
+  if (!size) size_->setCurrentIndex(0);
+  else size_->setEditText(QString("%1×%2").arg(size->width).arg(size->height));
+  updateSizeInfo();
+}
+
+void InputPanel::updateSizeInfo() {
+  const auto& a = document_->analyzer();
+  if (!a || a->info().modality != Modality::Image || !a->image_processor()) {
+    size_info_->clear();
+    return;
+  }
+  QString why;
+  const std::optional<ImageSize> chosen = imageSize(&why);
+  if (!why.isEmpty()) {
+    size_info_->setText(QString("<span style='color:#b00020'>%1</span>").arg(why.toHtmlEscaped()));
+    return;
+  }
+  const ModelInfo& info = a->info();
+  if (!chosen && image_pixels_.isEmpty()) {
+    size_info_->setText(tr("The model's preprocessing; open an image to see its patch grid."));
+    return;
+  }
+  const ImageSize in = model_input_size(image_pixels_.width(), image_pixels_.height(), *a->image_processor(), chosen);
+  const int rows = in.height / info.patch_size, cols = in.width / info.patch_size;
+  const int tokens = rows * cols + info.num_prefix_tokens;
+  ForwardOptions o;
+  o.logits = LogitsMode::Last;
+  const uint64_t bytes = estimate_run_memory(info, tokens, o).total();
+  QString text = tr("Model input %1×%2 · %3×%4 patches · %5 tokens · about %6 for the run")
+                     .arg(in.width)
+                     .arg(in.height)
+                     .arg(rows)
+                     .arg(cols)
+                     .arg(tokens)
+                     .arg(QString::fromStdString(format_bytes(bytes)));
+  const double squash = image_pixels_.isEmpty() || !chosen ? 1.0
+                        : (static_cast<double>(in.width) / in.height) / (static_cast<double>(image_pixels_.width()) / image_pixels_.height());
+  if (squash > 2.0 || squash < 0.5)
+    text += QString("<br><span style='color:#b00020'>%1</span>")
+                .arg(tr("This squashes the photo's aspect ratio by %1×; the model sees a distorted image.")
+                         .arg(std::max(squash, 1.0 / squash), 0, 'f', 1));
+  size_info_->setText(text);
+}
+
 bool InputPanel::imageMode() const { return stack_->currentIndex() == 1; }
 
 void InputPanel::updateMode() {
@@ -170,6 +252,7 @@ void InputPanel::updateMode() {
   pair_label_->setVisible(pairs);
   pair_->setVisible(pairs);
   seq2seq_->setVisible(a && a->info().encoder_decoder);
+  updateSizeInfo();
 }
 
 QString InputPanel::target() const { return !seq2seq_->isHidden() ? target_->text() : QString(); }
@@ -230,10 +313,14 @@ bool InputPanel::setImage(const QString& path) {
     return false;
   }
   image_path_ = path;
-  reader.setScaledSize(size.scaled(QSize(640, 640), Qt::KeepAspectRatio));
   reader.setAutoTransform(true);  // EXIF orientation, as the model sees it
+  // size() is the stored size; a quarter turn swaps it into the size shown and used.
+  const QSize shown = reader.transformation() & QImageIOHandler::TransformationRotate90 ? size.transposed() : size;
+  reader.setScaledSize(size.scaled(QSize(640, 640), Qt::KeepAspectRatio));
   image_->setImage(reader.read());
-  image_info_->setText(QString("%1 · %2×%3").arg(QFileInfo(path).fileName()).arg(size.width()).arg(size.height()));
+  image_pixels_ = shown;
+  image_info_->setText(QString("%1 · %2×%3").arg(QFileInfo(path).fileName()).arg(shown.width()).arg(shown.height()));
+  updateSizeInfo();
   return true;
 }
 

@@ -1,8 +1,13 @@
 #pragma once
 
+#include <optional>
+
 #include <QImage>
 #include <QWidget>
 
+#include "core/image/preprocess.h"
+
+class QComboBox;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
@@ -27,11 +32,15 @@ class InputPanel : public QWidget {
   int generateTokens() const;
   QString imagePath() const { return image_path_; }
   bool imageMode() const;
+  // The input size chosen for image models: none = the model's own preprocessing. Sets *why (and
+  // returns none) when the text in the box is not a size.
+  std::optional<attnscope::ImageSize> imageSize(QString* why = nullptr) const;
 
  public slots:
   void setText(const QString& text);
   void setTarget(const QString& target);
   void setGenerateTokens(int tokens);
+  void setImageSize(std::optional<attnscope::ImageSize> size);
   bool loadTextFile(const QString& path);   // false (and a message) if unreadable
   bool setImage(const QString& path);       // false (and a message) if not an image
   bool pasteImage();
@@ -48,6 +57,7 @@ class InputPanel : public QWidget {
 
  private:
   void updateMode();
+  void updateSizeInfo();  // the model input, its patch grid, tokens and the run's memory
 
   AnalysisDocument* document_;
   QStackedWidget* stack_;
@@ -62,6 +72,9 @@ class InputPanel : public QWidget {
   class ImagePreview* image_;
   QLabel* image_info_;
   QString image_path_;
+  QSize image_pixels_;  // as displayed (EXIF orientation applied)
+  QComboBox* size_;
+  QLabel* size_info_;
 };
 
 }  // namespace attnscope::ui

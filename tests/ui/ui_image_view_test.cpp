@@ -1,0 +1,169 @@
+// The Image view's vision features beyond the contour (vision issue): attention flow for the
+// query row only, the input size (panel, --size, sidecar round trip), all on the real ViT-Ti/16.
+#include <QComboBox>
+#include <QDir>
+#include <QLabel>
+#include <QTemporaryDir>
+
+#include "core/analysis/flow.h"
+#include "core/pipeline/install_paths.h"
+#include "tests/ui/ui_test_support.h"
+#include "ui/app/launch_options.h"
+#include "ui/app/main_window.h"
+#include "ui/document/map_builder.h"
+#include "ui/export/provenance.h"
+#include "ui/panels/input_panel.h"
+#include "ui/render/image_overlay_renderer.h"
+#include "ui/views/image_view.h"
+
+using namespace attnscope;
+using namespace attnscope::ui;
+
+namespace {
+
+QString chelsea() { return QDir(QString::fromStdString((data_dir() / "samples").string())).filePath("images/chelsea.png"); }
+
+bool runChelsea(Session& session, std::optional<ImageSize> size) {
+  if (!test::openModel(session, test::builtinPath("vit-tiny"))) return false;
+  session.runImage(chelsea(), size);
+  return test::waitIdle(session) && session.document()->hasAnalysis();
+}
+
+}  // namespace
+
+class ImageViewTest : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void flowIsSolvedForTheQueryRowOnly();
+  void inputSizeRoundTripsThroughTheSidecar();
+  void inputPanelShowsTokensAndWarnsOfSquashing();
+  void launchSizeOption();
+};
+
+void ImageViewTest::flowIsSolvedForTheQueryRowOnly() {
+  Session session;
+  QVERIFY(runChelsea(session, ImageSize{64, 64}));  // 4 x 4 patches: all-pairs flow is cheap enough to compare with
+  AnalysisDocument* d = session.document();
+  QCOMPARE(d->seqLen(), 17);
+  const AttentionMaps& att = d->analysis()->forward.attentions;
+  const FlowResult all = attention_flow(att, FlowOptions{});
+
+  d->setView(ViewKind::Image);
+  d->setMethod(Method::Flow);
+  QVERIFY(test::waitIdle(session));
+  for (const int query : {0, 7}) {
+    if (query) {
+      d->setQuery(query);  // a clicked patch: its own row is solved
+      QVERIFY(test::waitIdle(session));
+    }
+    const RowMatrix* flow = d->flow();
+    QVERIFY2(flow, qPrintable(d->flowStatus()));
+    QCOMPARE(flow->rows(), Eigen::Index(1));  // one row, not 17
+    QCOMPARE(d->flowRows(d->state()), std::vector<int>{query});
+    const RowMatrix shown = selected_weights(*d, d->state());
+    QVERIFY((shown.row(query) - all.flow.row(query)).cwiseAbs().maxCoeff() < 1e-6);
+    // The Image view draws that row over the patches.
+    const auto r = ImageView::makeRenderer(*d, d->state());
+    QCOMPARE(r->patch_shade.size(), Eigen::Index(16));
+    QVERIFY2(r->title.contains("flow"), qPrintable(r->title));
+  }
+  // The Matrix view needs every row: all pairs, equal to core's.
+  d->setView(ViewKind::Matrix);
+  QVERIFY(test::waitIdle(session));
+  QVERIFY(d->flow());
+  QCOMPARE(d->flow()->rows(), Eigen::Index(17));
+  QVERIFY((*d->flow() - all.flow).cwiseAbs().maxCoeff() < 1e-6);
+}
+
+void ImageViewTest::inputSizeRoundTripsThroughTheSidecar() {
+  QTemporaryDir dir;
+  QVERIFY(dir.isValid());
+  const QString figure = dir.filePath("wide.png");
+  {
+    Session session;
+    QVERIFY(runChelsea(session, ImageSize{96, 48}));
+    const ImageTransform& t = session.document()->analysis()->geometry.transform;
+    QCOMPARE(t.input_width, 96);
+    QCOMPARE(t.input_height, 48);
+    FigureExportOptions o;
+    o.path = figure;
+    o.view = ViewKind::Image;
+    o.overwrite = true;
+    QCOMPARE(session.exports()->exportFigure(o), QString());
+  }
+  const Sidecar s = read_sidecar(sidecar_path(figure));
+  QVERIFY(s.image_size.has_value());
+  QCOMPARE(s.image_size->width, 96);
+  QCOMPARE(s.image_size->height, 48);
+
+  // Restoring re-runs at that size, and the Input panel shows it.
+  Session session;
+  MainWindow window(&session);
+  QSignalSpy done(&session, &Session::runFinished);
+  session.openSidecar(sidecar_path(figure));
+  QVERIFY(done.wait(60000));
+  QVERIFY(test::waitIdle(session));
+  const ImageTransform& t = session.document()->analysis()->geometry.transform;
+  QCOMPARE(t.input_width, 96);
+  QCOMPARE(t.input_height, 48);
+  QCOMPARE(session.document()->seqLen(), 6 * 3 + 1);
+  auto* panel = window.findChild<InputPanel*>();
+  QVERIFY(panel);
+  const auto size = panel->imageSize();
+  QVERIFY(size.has_value());
+  QCOMPARE(size->width, 96);
+
+  // A run at the model's own size records none, and restores at the model's size.
+  const QString plain = dir.filePath("plain.png");
+  {
+    Session other;
+    QVERIFY(runChelsea(other, std::nullopt));
+    FigureExportOptions o;
+    o.path = plain;
+    o.view = ViewKind::Image;
+    QCOMPARE(other.exports()->exportFigure(o), QString());
+  }
+  QVERIFY(!read_sidecar(sidecar_path(plain)).image_size.has_value());
+  session.openSidecar(sidecar_path(plain));
+  QVERIFY(done.wait(60000));
+  QVERIFY(test::waitIdle(session));
+  QCOMPARE(session.document()->seqLen(), 197);
+  QVERIFY(!panel->imageSize().has_value());
+}
+
+void ImageViewTest::inputPanelShowsTokensAndWarnsOfSquashing() {
+  Session session;
+  QVERIFY(test::openModel(session, test::builtinPath("vit-tiny")));
+  InputPanel panel(session.document());
+  QVERIFY(panel.setImage(chelsea()));
+  auto* info = panel.findChild<QLabel*>("imageSizeInfo");
+  auto* box = panel.findChild<QComboBox*>("imageSizeBox");
+  QVERIFY(info && box);
+  QVERIFY2(info->text().contains("224×224") && info->text().contains("197 tokens"), qPrintable(info->text()));
+  box->setEditText("480");
+  QVERIFY2(info->text().contains("30×30 patches") && info->text().contains("901 tokens"), qPrintable(info->text()));
+  QCOMPARE(panel.imageSize()->height, 480);
+  box->setEditText("896 × 224");  // chelsea is 451 × 300: 4.0 against 1.5, squashed 2.7×
+  QVERIFY2(info->text().contains("squashes") && info->text().contains("2.7"), qPrintable(info->text()));
+  box->setEditText("12x");
+  QString why;
+  QVERIFY(!panel.imageSize(&why).has_value());
+  QVERIFY2(why.contains("WIDTHxHEIGHT"), qPrintable(why));
+  QVERIFY(info->text().contains("WIDTHxHEIGHT"));
+  box->setCurrentIndex(0);
+  QVERIFY(!panel.imageSize().has_value());
+}
+
+void ImageViewTest::launchSizeOption() {
+  LaunchParse p = parse_launch_options({"attnscope", "--image", "x.png", "--size", "640x480"});
+  QVERIFY2(p.error.isEmpty(), qPrintable(p.error));
+  QCOMPARE(p.options.image_size->width, 640);
+  p = parse_launch_options({"attnscope", "--image", "x.png", "--size", "448"});
+  QCOMPARE(p.options.image_size->height, 448);
+  QVERIFY(parse_launch_options({"attnscope", "--image", "x.png", "--size", "0x3"}).error.contains("--size"));
+  QVERIFY(parse_launch_options({"attnscope", "--text", "hi", "--size", "448"}).error.contains("--size needs --image"));
+}
+
+QTEST_MAIN(ImageViewTest)
+#include "ui_image_view_test.moc"
