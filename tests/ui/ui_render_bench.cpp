@@ -1,10 +1,13 @@
 // Rendering benchmarks (QBENCHMARK) of the views as the user drives them: switching head in the
 // Matrix view at 512, 2,048 and 4,096 tokens, rebuilding the Overview grid of 12 x 12 heads at
-// 512 tokens, and updating the Image overlay of vit-tiny. Each measurement includes the view's
+// 512 tokens, and updating the Image overlay of vit-tiny (chelsea, and chelsea upscaled to 12
+// megapixels). Each measurement includes the view's
 // whole response: the display map, the plot or thumbnails, and painting into the widget.
 //   build/tests/ui/ui_render_bench                 (offscreen: QT_QPA_PLATFORM=offscreen)
 //   build/tests/ui/ui_render_bench -median 9       (median of 9 runs, as docs/performance.md)
 // ctest runs it once with -iterations 1 to keep it working; its timings are not checked.
+#include <QImage>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <qcustomplot.h>
@@ -27,6 +30,7 @@ class RenderBench : public QObject {
   void matrixHeadSwitch_data();
   void matrixHeadSwitch();
   void overviewGrid();
+  void imageOverlayHeadSwitch_data();
   void imageOverlayHeadSwitch();
 };
 
@@ -81,12 +85,25 @@ void RenderBench::overviewGrid() {
   }
 }
 
+void RenderBench::imageOverlayHeadSwitch_data() {
+  QTest::addColumn<int>("width");  // 0 = chelsea as it is (451 x 300); else chelsea upscaled to width x 3/4 width
+  QTest::newRow("chelsea") << 0;
+  QTest::newRow("12 megapixels") << 4000;
+}
+
 void RenderBench::imageOverlayHeadSwitch() {
   ATTNSCOPE_QREQUIRE_SHARED();
+  QFETCH(int, width);
+  QString photo = test::sharedPath("samples/images/chelsea.png");
+  QTemporaryDir dir;
+  if (width > 0) {
+    photo = dir.filePath("big.png");
+    QVERIFY(QImage(test::sharedPath("samples/images/chelsea.png")).scaled(width, width * 3 / 4).save(photo, "PNG", 100));
+  }
   Session session;
   QVERIFY(test::openModel(session, test::sharedPath("models/vit-tiny-patch16-224")));
   QSignalSpy done(&session, &Session::runFinished);
-  session.runImage(test::sharedPath("samples/images/chelsea.png"));
+  session.runImage(photo);
   QVERIFY(done.wait(60000));
   AnalysisDocument& doc = *session.document();
   QVERIFY(doc.hasAnalysis());

@@ -40,6 +40,7 @@ void AnalysisDocument::clearDerived() {
   global_max_.clear();
   flows_.clear();
   flow_status_.clear();
+  photo_ = QImage();
   stats_valid_ = false;
   has_induction_ = false;
 }
@@ -296,6 +297,14 @@ RowMatrix AnalysisDocument::rollout(const RolloutOptions& o) const {
   if (it == rollouts_.end())
     it = rollouts_.emplace(key, std::make_shared<const RowMatrix>(attention_rollout(analysis_->forward.attentions, o))).first;
   return *it->second;
+}
+
+QImage AnalysisDocument::photo() const {
+  if (photo_.isNull() && analysis_ && !analysis_->image.empty()) {
+    const RgbImage& img = analysis_->image;
+    photo_ = QImage(img.pixels.data(), img.width, img.height, img.width * 3, QImage::Format_RGB888).copy();
+  }
+  return photo_;
 }
 
 std::vector<int> AnalysisDocument::flowRows(const ViewState& s) const {

@@ -4,6 +4,7 @@
 #include <memory>
 #include <vector>
 
+#include <QImage>
 #include <QObject>
 #include <QRectF>
 #include <QString>
@@ -46,6 +47,10 @@ class AnalysisDocument : public QObject {
   int numLayers() const;
   int numHeads() const;
   int seqLen() const;
+
+  // Image models: the decoded photo of the result as a QImage, converted once per result (a
+  // 12-megapixel photo is a 36 MB copy) and shared by the views and exports; null for text.
+  QImage photo() const;
 
   // The input of the last run, as the user gave it.
   QString inputText() const { return input_text_; }
@@ -158,6 +163,7 @@ class AnalysisDocument : public QObject {
   ViewState state_;
   mutable std::map<std::string, std::shared_ptr<const attnscope::RowMatrix>> rollouts_;
   mutable std::map<std::string, double> global_max_;
+  mutable QImage photo_;
   std::map<QString, std::shared_ptr<const attnscope::RowMatrix>> flows_;
   QString flow_status_, flow_status_key_;
   mutable std::vector<attnscope::HeadStats> stats_;

@@ -6,6 +6,8 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <QPaintEngine>
+
 #include "core/analysis/cell_outline.h"
 
 namespace attnscope::ui {
@@ -30,14 +32,14 @@ QRectF ImageOverlayRenderer::photoRect(const QRectF& area) const {
   return QRectF(box.center() - QPointF(size.width() / 2, size.height() / 2), size);
 }
 
-QImage ImageOverlayRenderer::overlayImage(QRectF* region) const {
+QImage ImageOverlayRenderer::overlayImage(QRectF* region, double pixels_per_original) const {
   const int rows = static_cast<int>(patch_shade.rows()), cols = static_cast<int>(patch_shade.cols());
   if (rows == 0 || cols == 0 || geometry.empty()) return {};
   const RectF first = geometry.patch_rect(0, 0), last = geometry.patch_rect(rows - 1, cols - 1);
   const double x0 = first.x, y0 = first.y, x1 = last.x + last.width, y1 = last.y + last.height;
   if (region) *region = QRectF(x0, y0, x1 - x0, y1 - y0);
   // Upsample the patch grid to the region's size in original pixels (capped for huge photos).
-  const double scale = std::min(1.0, 2048.0 / std::max(x1 - x0, y1 - y0));
+  const double scale = std::min({1.0, std::max(pixels_per_original, 1e-6), 2048.0 / std::max(x1 - x0, y1 - y0)});
   const int w = std::max(cols, static_cast<int>(std::lround((x1 - x0) * scale)));
   const int h = std::max(rows, static_cast<int>(std::lround((y1 - y0) * scale)));
   cv::Mat grid(rows, cols, CV_32F, const_cast<float*>(patch_shade.data()));
@@ -91,11 +93,25 @@ void ImageOverlayRenderer::paint(QPainter& p, const QRectF& area) const {
     return;
   }
   p.setRenderHint(QPainter::SmoothPixmapTransform, true);
-  p.drawImage(pr, photo);
+  // Device pixels per unit of `area`: the screen's ratio, and an export's scaling to its DPI.
+  const double dpr = (p.device() ? p.device()->devicePixelRatioF() : 1.0) * std::abs(p.combinedTransform().m11());
+  const QSize px = (pr.size() * dpr).toSize();
+  if (scaled_photo && px.width() < photo.width() && !px.isEmpty()) {
+    if (scaled_photo->key != photo.cacheKey() || scaled_photo->size != px) {
+      scaled_photo->image = photo.scaled(px, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
+      scaled_photo->key = photo.cacheKey();
+      scaled_photo->size = px;
+    }
+    p.drawImage(pr, scaled_photo->image);
+  } else {
+    p.drawImage(pr, photo);
+  }
   QRectF region;
-  const QImage overlay = overlayImage(&region);
+  const double s = pr.width() / photo.width();
+  // Upsampled to the pixels it covers; vector files get the photo's resolution (capped) to stay sharp when zoomed.
+  const bool vector = p.paintEngine() && (p.paintEngine()->type() == QPaintEngine::Pdf || p.paintEngine()->type() == QPaintEngine::SVG);
+  const QImage overlay = overlayImage(&region, vector ? 1.0 : s * dpr);
   if (!overlay.isNull()) {
-    const double s = pr.width() / photo.width();
     const QRectF target(pr.left() + region.x() * s, pr.top() + region.y() * s, region.width() * s, region.height() * s);
     p.save();
     p.setClipRect(pr);
@@ -113,7 +129,6 @@ void ImageOverlayRenderer::paint(QPainter& p, const QRectF& area) const {
   }
   // The query patch last, so that a contour along its edges does not hide it.
   if (!overlay.isNull() && query_patch >= 0 && query_patch < geometry.num_patches()) {
-    const double s = pr.width() / photo.width();
     const RectF q = geometry.patch_rect(query_patch / geometry.cols, query_patch % geometry.cols);
     p.setPen(QPen(QColor(220, 40, 40), 2));
     p.setBrush(Qt::NoBrush);

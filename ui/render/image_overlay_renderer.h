@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -37,6 +38,15 @@ class ImageOverlayRenderer : public FigureRenderer {
   // a column of cells under the colour bar ("R0 0.31"); empty = not shown.
   std::vector<float> register_weights;
   std::vector<double> register_shade;
+  // The photo scaled to the size it was last drawn at, shared by a view's successive renderers:
+  // smoothly scaling a 12-megapixel photo costs more than all the rest of a head switch. Null
+  // (exports): scaled while painting.
+  struct ScaledPhoto {
+    qint64 key = 0;  // QImage::cacheKey() of the photo
+    QSize size;
+    QImage image;
+  };
+  std::shared_ptr<ScaledPhoto> scaled_photo;
 
   QSizeF naturalSize() const override;
   void paint(QPainter& painter, const QRectF& area) const override;
@@ -44,9 +54,10 @@ class ImageOverlayRenderer : public FigureRenderer {
   QRectF photoRect(const QRectF& area) const;
   // The patch (row-major index) under a point of `area`, or -1.
   int patchAt(const QRectF& area, const QPointF& pos) const;
-  // The overlay image, in original-image pixels over the region the patches cover (built with
-  // OpenCV); exposed for tests.
-  QImage overlayImage(QRectF* region) const;
+  // The overlay image over the region the patches cover (`region`, in original-image pixels),
+  // upsampled with OpenCV to `pixels_per_original` output pixels per original pixel (at most 1,
+  // and at most 2048 pixels a side): the size it is drawn at, not the photo's. Exposed for tests.
+  QImage overlayImage(QRectF* region, double pixels_per_original = 1.0) const;
   // The outline of the threshold_keep patches over the photo drawn in `photo_rect`, traced on the
   // patch grid (core/analysis/cell_outline); even-odd fill, so holes stay outside.
   QPainterPath contourPath(const QRectF& photo_rect) const;

@@ -76,8 +76,7 @@ std::unique_ptr<ImageOverlayRenderer> ImageView::makeRenderer(const AnalysisDocu
     return r;
   }
   const Analysis& a = *doc.analysis();
-  const RgbImage& img = a.image;
-  r->photo = QImage(img.pixels.data(), img.width, img.height, img.width * 3, QImage::Format_RGB888).copy();
+  r->photo = doc.photo();
   r->geometry = a.geometry;
 
   ViewState plain = s;
@@ -176,7 +175,9 @@ void ImageView::refresh() {
   registers_->setChecked(s.show_registers);
   registers_->setVisible(document_->analyzer() && document_->analyzer()->info().num_register_tokens > 0);
   syncing_ = false;
-  canvas_->setRenderer(makeRenderer(*document_, document_->state()));
+  auto r = makeRenderer(*document_, document_->state());
+  r->scaled_photo = scaled_photo_;
+  canvas_->setRenderer(std::move(r));
 }
 
 bool ImageView::eventFilter(QObject* watched, QEvent* event) {

@@ -1,6 +1,9 @@
 #pragma once
 
+#include <memory>
+
 #include "ui/document/view_state.h"
+#include "ui/render/image_overlay_renderer.h"
 
 #include <QWidget>
 
@@ -11,7 +14,6 @@ class QSlider;
 namespace attnscope::ui {
 
 class AnalysisDocument;
-class ImageOverlayRenderer;
 class RendererView;
 
 // The photo with the selected map (CLS -> patches, or the clicked patch's row) overlaid;
@@ -37,6 +39,7 @@ class ImageView : public QWidget {
   QCheckBox* registers_;
   QDoubleSpinBox* tau_;
   bool syncing_ = false;
+  std::shared_ptr<ImageOverlayRenderer::ScaledPhoto> scaled_photo_ = std::make_shared<ImageOverlayRenderer::ScaledPhoto>();
 };
 
 }  // namespace attnscope::ui
