@@ -113,10 +113,6 @@
         <translation>原始：该层的注意力；注意力汇聚 / 注意力流：在所有层之间传播的注意力（Abnar &amp; Zuidema 2020）</translation>
     </message>
     <message>
-        <source>row (raw weights)</source>
-        <translation>按行（原始权重）</translation>
-    </message>
-    <message>
         <source>matrix max</source>
         <translation>矩阵最大值</translation>
     </message>
@@ -231,6 +227,14 @@
     <message>
         <source>%1 fuses the heads of every layer: mean (as the paper), max, min or a subset</source>
         <translation>%1 会融合每一层的各个头：平均（同论文）、最大、最小或子集</translation>
+    </message>
+    <message>
+        <source>row</source>
+        <translation>按行</translation>
+    </message>
+    <message>
+        <source>Colour scale. row: each query&apos;s own weights; a matrix shows them as they are (0 to 1), the Image view and the image Overview scale each map to its max. matrix max / global max: one scale for the matrix / for every head. log: four decades below the max. clip: the top 2% of the mass saturates.</source>
+        <translation>颜色刻度。按行：每个查询自己的权重；矩阵按原值显示（0 到 1），图像视图和图像概览把每张图缩放到其最大值。矩阵最大值 / 全局最大值：整个矩阵 / 所有头共用一个刻度。对数：最大值以下四个数量级。裁剪：质量最高的 2% 饱和显示。</translation>
     </message>
 </context>
 <context>
@@ -1502,10 +1506,6 @@ weight %3</source>
         <translation>图像视图用于图像模型；请看文本视图。</translation>
     </message>
     <message>
-        <source>weight %1 → patch</source>
-        <translation>权重 %1 → 图像块</translation>
-    </message>
-    <message>
         <source> (scaled to max over all heads)</source>
         <translation>（按所有注意力头的最大值缩放）</translation>
     </message>
@@ -1516,10 +1516,6 @@ weight %3</source>
     <message>
         <source> (top %1% of mass clipped)</source>
         <translation>（裁掉质量最高的 %1%）</translation>
-    </message>
-    <message>
-        <source> (scaled to its max)</source>
-        <translation>（按自身最大值缩放）</translation>
     </message>
     <message>
         <source>%1 → patches</source>
@@ -1670,6 +1666,18 @@ weight %3</source>
     <message>
         <source>Attention flow is computed when this selection is shown.</source>
         <translation>显示此选择时将计算注意力流。</translation>
+    </message>
+    <message>
+        <source>weight</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>, 0 to the row&apos;s max</source>
+        <translation>，0 至该行最大值</translation>
+    </message>
+    <message>
+        <source> · the model saw only the outlined centre crop (%1% of the photo)</source>
+        <translation> · 模型只看到了框出的中心裁剪区域（占图片的 %1%）</translation>
     </message>
 </context>
 <context>

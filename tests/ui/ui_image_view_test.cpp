@@ -1,8 +1,10 @@
 // The Image view's vision features beyond the contour (vision issue): attention flow for the
-// query row only, the input size (panel, --size, sidecar round trip), all on the real ViT-Ti/16.
+// query row only, the input size (panel, --size, sidecar round trip) on the real ViT-Ti/16, and
+// the dimmed parts outside DeiT's centre crop.
 #include <QComboBox>
 #include <QDir>
 #include <QLabel>
+#include <QPainter>
 #include <QTemporaryDir>
 
 #include "core/analysis/flow.h"
@@ -39,6 +41,7 @@ class ImageViewTest : public QObject {
   void inputSizeRoundTripsThroughTheSidecar();
   void inputPanelShowsTokensAndWarnsOfSquashing();
   void launchSizeOption();
+  void partsOutsideTheCentreCropAreDimmed();
 };
 
 void ImageViewTest::flowIsSolvedForTheQueryRowOnly() {
@@ -163,6 +166,42 @@ void ImageViewTest::launchSizeOption() {
   QCOMPARE(p.options.image_size->height, 448);
   QVERIFY(parse_launch_options({"attnscope", "--image", "x.png", "--size", "0x3"}).error.contains("--size"));
   QVERIFY(parse_launch_options({"attnscope", "--text", "hi", "--size", "448"}).error.contains("--size needs --image"));
+}
+
+void ImageViewTest::partsOutsideTheCentreCropAreDimmed() {
+  ATTNSCOPE_QREQUIRE_SHARED();
+  QTemporaryDir dir;
+  // 3:1, as a panorama: DeiT resizes to 768 x 256 and crops 224 x 224, (224 / 768) * (224 / 256) = 26% of it.
+  const QString wide = dir.filePath("wide.png");
+  QImage photo(900, 300, QImage::Format_RGB888);
+  photo.fill(QColor(200, 180, 160));
+  QVERIFY(photo.save(wide));
+  Session session;
+  QVERIFY(test::openModel(session, test::sharedPath("models/deit-random")));
+  session.runImage(wide);
+  QVERIFY(test::waitIdle(session));
+  AnalysisDocument* d = session.document();
+  QVERIFY(d->hasAnalysis());
+  ViewState s = d->state();
+  s.overlay_opacity = 0;  // the photo alone, to read its pixels back
+  auto r = ImageView::makeRenderer(*d, s);
+  QVERIFY2(r->caption.contains("centre crop (26% of the photo)"), qPrintable(r->caption));
+  const QSize size = r->naturalSize().toSize();
+  QImage out(size, QImage::Format_RGB32);
+  out.fill(Qt::white);
+  {
+    QPainter p(&out);
+    r->paint(p, QRectF(QPointF(0, 0), size));
+  }
+  const QRectF pr = r->photoRect(QRectF(QPointF(0, 0), size));
+  const QColor outside = out.pixelColor(QPointF(pr.left() + pr.width() * 0.1, pr.center().y()).toPoint());
+  const QColor inside = out.pixelColor(pr.center().toPoint());
+  QVERIFY2(std::abs(inside.red() - 200) <= 2, qPrintable(QString::number(inside.red())));
+  QVERIFY2(outside.red() < 120, qPrintable(QString::number(outside.red())));  // dimmed
+  // Without a crop (the ViT resizes the whole photo) nothing is dimmed and nothing said.
+  Session vit;
+  QVERIFY(runChelsea(vit, std::nullopt));
+  QVERIFY(!ImageView::makeRenderer(*vit.document(), vit.document()->state())->caption.contains("crop"));
 }
 
 QTEST_MAIN(ImageViewTest)

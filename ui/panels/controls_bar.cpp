@@ -62,7 +62,11 @@ ControlsBar::ControlsBar(AnalysisDocument* document, QWidget* parent) : QWidget(
     cmap_->addItem(to_string(c), int(c));
   norm_ = new QComboBox;
   norm_->setObjectName("normalizationCombo");
-  norm_->addItem(tr("row (raw weights)"), int(Normalization::Row));
+  norm_->addItem(tr("row"), int(Normalization::Row));
+  norm_->setToolTip(tr("Colour scale. row: each query's own weights; a matrix shows them as they are (0 to 1), the Image "
+                       "view and the image Overview scale each map to its max. matrix max / global max: one scale for "
+                       "the matrix / for every head. log: four decades below the max. clip: the top 2% of the mass "
+                       "saturates."));
   norm_->addItem(tr("matrix max"), int(Normalization::Matrix));
   norm_->addItem(tr("global max"), int(Normalization::Global));
   norm_->addItem(tr("log"), int(Normalization::Log));

@@ -6,6 +6,8 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <QFont>
+#include <QFontMetricsF>
 #include <QPaintEngine>
 
 #include "core/analysis/cell_outline.h"
@@ -14,18 +16,26 @@ namespace attnscope::ui {
 
 namespace {
 constexpr double kPad = 10, kTitle = 24, kCaption = 20;
+
+// The caption wraps rather than running off a narrow figure: the height its lines need at `width`.
+double caption_height(const QString& caption, double width) {
+  if (caption.isEmpty() || width <= 0) return kCaption;
+  const QRectF used = QFontMetricsF(QFont()).boundingRect(QRectF(0, 0, width, 1e6), Qt::TextWordWrap, caption);
+  return std::max(kCaption, std::ceil(used.height()) + 4);
+}
 }
 
 QSizeF ImageOverlayRenderer::naturalSize() const {
   const double w = std::max(photo.width(), 320), h = std::max(photo.height(), 240);
   const double s = std::min(1.0, 720.0 / std::max(w, h));
-  return QSizeF(w * s + 2 * kPad + (bar ? kColorBarWidth + kPad : 0), h * s + 2 * kPad + kTitle + kCaption);
+  const double width = w * s + 2 * kPad + (bar ? kColorBarWidth + kPad : 0);
+  return QSizeF(width, h * s + 2 * kPad + kTitle + caption_height(caption, width - 2 * kPad));
 }
 
 QRectF ImageOverlayRenderer::photoRect(const QRectF& area) const {
   const double bar_room = bar ? kColorBarWidth + kPad : 0;
   const QRectF box(area.left() + kPad, area.top() + kPad + kTitle, area.width() - 2 * kPad - bar_room,
-                   area.height() - 2 * kPad - kTitle - kCaption);
+                   area.height() - 2 * kPad - kTitle - caption_height(caption, area.width() - 2 * kPad));
   if (photo.isNull() || box.width() <= 0 || box.height() <= 0) return box;
   const double s = std::min(box.width() / photo.width(), box.height() / photo.height());
   const QSizeF size(photo.width() * s, photo.height() * s);
@@ -119,6 +129,19 @@ void ImageOverlayRenderer::paint(QPainter& p, const QRectF& area) const {
     p.drawImage(target, overlay);
     p.restore();
   }
+  // What the model never saw (a centre crop's cut-off sides) is dimmed, and the crop outlined.
+  const RectF box = geometry.empty() ? RectF{} : geometry.crop_box();
+  const QRectF crop = QRectF(pr.left() + box.x * s, pr.top() + box.y * s, box.width * s, box.height * s).intersected(pr);
+  if (!geometry.empty() && (crop.width() < pr.width() - 1 || crop.height() < pr.height() - 1)) {
+    QPainterPath outside;
+    outside.setFillRule(Qt::OddEvenFill);
+    outside.addRect(pr);
+    outside.addRect(crop);
+    p.fillPath(outside, QColor(0, 0, 0, 150));
+    p.setPen(QPen(Qt::white, 1.5, Qt::DashLine));
+    p.setBrush(Qt::NoBrush);
+    p.drawRect(crop);
+  }
   const QPainterPath c = contourPath(pr);
   if (!c.isEmpty()) {
     p.setRenderHint(QPainter::Antialiasing);
@@ -154,7 +177,9 @@ void ImageOverlayRenderer::paint(QPainter& p, const QRectF& area) const {
     }
   }
   p.setPen(QColor(80, 80, 80));
-  p.drawText(QRectF(area.left() + kPad, area.bottom() - kPad - kCaption, area.width() - 2 * kPad, kCaption), Qt::AlignLeft | Qt::AlignVCenter,
+  const double ch = caption_height(caption, area.width() - 2 * kPad);
+  p.setFont(QFont());  // the font caption_height() measured
+  p.drawText(QRectF(area.left() + kPad, area.bottom() - kPad - ch, area.width() - 2 * kPad, ch), Qt::AlignLeft | Qt::AlignVCenter | Qt::TextWordWrap,
              caption);
   p.restore();
 }

@@ -19,6 +19,11 @@
 
 namespace attnscope::ui {
 
+namespace {
+int img_w(const Analysis& a) { return std::max(a.geometry.transform.original_width, 1); }
+int img_h(const Analysis& a) { return std::max(a.geometry.transform.original_height, 1); }
+}  // namespace
+
 ImageView::ImageView(AnalysisDocument* document, QWidget* parent) : QWidget(parent), document_(document), canvas_(new RendererView) {
   auto* l = new QVBoxLayout(this);
   l->setContentsMargins(0, 0, 0, 0);
@@ -100,7 +105,7 @@ std::unique_ptr<ImageOverlayRenderer> ImageView::makeRenderer(const AnalysisDocu
                                                            : DisplayScale::MatrixMax;
   if (s.normalization == Normalization::Global) r->patch_shade = map / static_cast<float>(std::max(doc.globalMax(s), 1e-12));
   else r->patch_shade = normalize_for_display(map, o);
-  const QString what = QObject::tr("weight %1 \u2192 patch").arg(doc.tokenLabels().value(query));
+  const QString what = QObject::tr("weight");  // what it is weighted from is in the title
   switch (s.normalization) {
     case Normalization::Global:
       r->bar = ColorBar{r->cmap, 0.0, doc.globalMax(s), false, what + QObject::tr(" (scaled to max over all heads)")};
@@ -113,7 +118,7 @@ std::unique_ptr<ImageOverlayRenderer> ImageView::makeRenderer(const AnalysisDocu
                         what + QObject::tr(" (top %1% of mass clipped)").arg(s.clip_percent)};
       break;
     default:
-      r->bar = ColorBar{r->cmap, 0.0, mx, false, what + QObject::tr(" (scaled to its max)")};
+      r->bar = ColorBar{r->cmap, 0.0, mx, false, what + QObject::tr(", 0 to the row's max")};
   }
   const QStringList labels = doc.tokenLabels();
   const bool patch_query = query >= a.geometry.prefix_tokens;
@@ -153,6 +158,12 @@ std::unique_ptr<ImageOverlayRenderer> ImageView::makeRenderer(const AnalysisDocu
                      .arg(a.geometry.prefix_tokens > 1 ? QObject::tr("the CLS and distillation tokens") : QObject::tr("CLS"))
                      .arg(mx, 0, 'g', 3);
   }
+  const RectF box = a.geometry.crop_box();
+  const double seen = std::clamp(std::min(box.x + box.width, double(img_w(a))) - std::max(box.x, 0.0), 0.0, double(img_w(a))) *
+                      std::clamp(std::min(box.y + box.height, double(img_h(a))) - std::max(box.y, 0.0), 0.0, double(img_h(a))) /
+                      (double(img_w(a)) * img_h(a));
+  if (seen < 0.99)
+    r->caption += QObject::tr(" · the model saw only the outlined centre crop (%1% of the photo)").arg(100 * seen, 0, 'f', 0);
   if (s.show_threshold && total > 0) {
     std::vector<float> values(map.data(), map.data() + map.size());
     MassThresholdOptions o;
