@@ -664,6 +664,8 @@ int main(int argc, char** argv) {
   cr->add_option("--cross-mode", render.cross_mode, "--view cross: matrix or lines (default matrix)");
   cr->add_flag("--argmax", render.argmax, "--view cross: draw the hard alignment (the argmax of every target row)");
   cr->add_option("--layer", render.layer, "Layer, from 0 (default 0)")->check(kNonNegative);
+  cr->add_option("--layers", render.input.layers,
+                 "Run and show only these layers, e.g. 11 for a one-page overview of the last layer's heads (default: all)");
   cr->add_option("--head", render.head, "Head number, or mean, max, min (default 0)");
   cr->add_option("--heads", render.heads, "Mean of these heads, e.g. 0,2-3 (overrides --head)");
   cr->add_option("--method", render.method, "raw, rollout or flow (default raw)");

@@ -1550,14 +1550,6 @@ weight %3</source>
         <translation>相对每个头的权重（%1）</translation>
     </message>
     <message>
-        <source>All heads: [CLS] → patches, each relative to its max</source>
-        <translation>所有注意力头：[CLS] → 图像块，各自相对其最大值</translation>
-    </message>
-    <message>
-        <source>weight / max of the map</source>
-        <translation>权重 / 该图最大值</translation>
-    </message>
-    <message>
         <source>Run a model to see its predictions.</source>
         <translation>运行一个模型，查看它的预测。</translation>
     </message>
@@ -1678,6 +1670,50 @@ weight %3</source>
     <message>
         <source> · the model saw only the outlined centre crop (%1% of the photo)</source>
         <translation> · 模型只看到了框出的中心裁剪区域（占图片的 %1%）</translation>
+    </message>
+    <message>
+        <source>weight, one scale for every head</source>
+        <translation>权重，所有头共用一个刻度</translation>
+    </message>
+    <message>
+        <source>one scale for every head</source>
+        <translation>所有头共用一个刻度</translation>
+    </message>
+    <message>
+        <source>weight / each map&apos;s max (log)</source>
+        <translation>权重 / 每张图的最大值（对数）</translation>
+    </message>
+    <message>
+        <source>log, %1 decades below each map&apos;s max</source>
+        <translation>对数，每张图最大值以下 %1 个数量级</translation>
+    </message>
+    <message>
+        <source>weight / each map&apos;s clip level</source>
+        <translation>权重 / 每张图的裁剪阈值</translation>
+    </message>
+    <message>
+        <source>each map&apos;s top %1% of mass saturates</source>
+        <translation>每张图质量最高的 %1% 饱和显示</translation>
+    </message>
+    <message>
+        <source>weight / each map&apos;s max</source>
+        <translation>权重 / 每张图的最大值</translation>
+    </message>
+    <message>
+        <source>each map to its max</source>
+        <translation>每张图缩放到其最大值</translation>
+    </message>
+    <message>
+        <source>All heads: %1 → patches over the photo</source>
+        <translation>所有头：%1 → 图像块，叠加在图片上</translation>
+    </message>
+    <message>
+        <source>Raw weights of each head · %1 · opacity %2</source>
+        <translation>每个头的原始权重 · %1 · 不透明度 %2</translation>
+    </message>
+    <message>
+        <source> · %1 fuses the heads into one map: see the Image view</source>
+        <translation> · %1 会把各头融合为一张图：请看图像视图</translation>
     </message>
 </context>
 <context>

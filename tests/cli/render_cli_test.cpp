@@ -185,6 +185,16 @@ TEST(RenderCli, ImageViewOptionsReachTheFigureAndTheSidecar) {
   EXPECT_EQ(flow["preprocessing"]["grid"], nlohmann::json::array({3, 6}));
   EXPECT_EQ(flow["view"]["method"], "flow");
   EXPECT_FALSE(side["input"].contains("image_size"));
+  // One page of one layer's heads (the DINO figure): one row of three cells, wider than tall.
+  r = cli({"render", "--model", "builtin:vit-tiny", "--image", image, "--view", "overview", "--layers", "11", "--dpi", "60", "--out",
+           (dir / "heads.png").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string png = read(dir / "heads.png");
+  ASSERT_GT(png.size(), 24u);
+  auto be32 = [&](size_t at) {
+    return (uint32_t(uint8_t(png[at])) << 24) | (uint32_t(uint8_t(png[at + 1])) << 16) | (uint32_t(uint8_t(png[at + 2])) << 8) | uint8_t(png[at + 3]);
+  };
+  EXPECT_GT(be32(16), 2 * be32(20)) << be32(16) << "x" << be32(20);
   with.back() = (dir / "bad.png").string();
   with[with.size() - 6] = "1.5";  // --contour out of range
   r = cli(with);

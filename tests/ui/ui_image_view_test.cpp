@@ -16,7 +16,10 @@
 #include "ui/export/provenance.h"
 #include "ui/panels/input_panel.h"
 #include "ui/render/image_overlay_renderer.h"
+#include "ui/export/figures.h"
+#include "ui/render/overview_renderer.h"
 #include "ui/views/image_view.h"
+#include "ui/views/overview_view.h"
 
 using namespace attnscope;
 using namespace attnscope::ui;
@@ -42,6 +45,7 @@ class ImageViewTest : public QObject {
   void inputPanelShowsTokensAndWarnsOfSquashing();
   void launchSizeOption();
   void partsOutsideTheCentreCropAreDimmed();
+  void overviewShowsEachHeadOverThePhoto();
 };
 
 void ImageViewTest::flowIsSolvedForTheQueryRowOnly() {
@@ -202,6 +206,41 @@ void ImageViewTest::partsOutsideTheCentreCropAreDimmed() {
   Session vit;
   QVERIFY(runChelsea(vit, std::nullopt));
   QVERIFY(!ImageView::makeRenderer(*vit.document(), vit.document()->state())->caption.contains("crop"));
+}
+
+void ImageViewTest::overviewShowsEachHeadOverThePhoto() {
+  Session session;
+  QVERIFY(runChelsea(session, std::nullopt));
+  AnalysisDocument* d = session.document();
+  ViewState s = d->state();
+  auto r = OverviewView::makeRenderer(*d, s);
+  QCOMPARE(int(r->thumbnails.size()), 12 * 3);
+  // chelsea is 451 x 300 and the ViT resizes all of it: cells in its aspect ratio, not square.
+  QVERIFY(std::abs(r->cell_aspect - 451.0 / 300.0) < 0.01);
+  QVERIFY(std::abs(double(r->thumbnails[0].width()) / r->thumbnails[0].height() - 451.0 / 300.0) < 0.02);
+  QVERIFY2(r->title.contains("[CLS]") && r->caption.contains("each map to its max"), qPrintable(r->title + " | " + r->caption));
+  // The photo shows through: with opacity 0 a thumbnail is the photo itself, scaled.
+  s.overlay_opacity = 0;
+  const QImage bare = OverviewView::makeRenderer(*d, s)->thumbnails[5];
+  const QImage photo = d->photo().scaled(bare.size(), Qt::IgnoreAspectRatio, Qt::SmoothTransformation).convertToFormat(QImage::Format_RGB32);
+  int worst = 0;
+  for (int y = 0; y < bare.height(); y += 7)
+    for (int x = 0; x < bare.width(); x += 7) worst = std::max(worst, std::abs(qGreen(bare.pixel(x, y)) - qGreen(photo.pixel(x, y))));
+  QVERIFY2(worst <= 2, qPrintable(QString::number(worst)));
+  // It follows the Scale box: one scale for every head gives another bar and other thumbnails.
+  s.overlay_opacity = 1;
+  const QImage own = OverviewView::makeRenderer(*d, s)->thumbnails[5];
+  s.normalization = Normalization::Global;
+  auto g = OverviewView::makeRenderer(*d, s);
+  QVERIFY(g->bar && g->bar->upper < 1.0 && g->caption.contains("one scale for every head"));
+  QVERIFY(g->thumbnails[5] != own);
+  // Figures name the photo.
+  QVERIFY(figure_title(*d, d->state(), ViewKind::Overview).contains("chelsea.png"));
+  // ... and say "rollout" once (describe() names it; "raw" is added only for raw weights).
+  ViewState ro = d->state();
+  ro.method = Method::Rollout;
+  QCOMPARE(figure_title(*d, ro, ViewKind::Image).count("rollout"), 1);
+  QVERIFY(figure_title(*d, d->state(), ViewKind::Image).contains(display_name(Method::Raw)));
 }
 
 QTEST_MAIN(ImageViewTest)

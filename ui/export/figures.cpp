@@ -33,6 +33,9 @@ namespace attnscope::ui {
 QString figure_title(const AnalysisDocument& doc, const ViewState& s, ViewKind view) {
   QString t = doc.modelName();
   const QString dot = QString::fromUtf8(" \u00b7 ");
+  // Which photo: a figure of an image model is read beside others of other photos.
+  if (doc.hasAnalysis() && !doc.analysis()->image_path.empty())
+    t += dot + QString::fromStdString(doc.analysis()->image_path.filename().string());
   if (view == ViewKind::Overview)
     return t + dot + QCoreApplication::translate("Figures", "all heads") + dot + display_name(s.normalization);
   if (view == ViewKind::Heads) return t + dot + QCoreApplication::translate("Figures", "head statistics");
@@ -46,7 +49,8 @@ QString figure_title(const AnalysisDocument& doc, const ViewState& s, ViewKind v
             dot + layer;
   const int window = doc.hasAnalysis() && s.method == Method::Raw ? doc.analysis()->model.window(s.layer) : 0;
   if (window > 0) layer += dot + QCoreApplication::translate("Figures", "sliding window %1").arg(window);
-  return t + dot + layer + dot + display_name(s.method) + dot + display_name(s.normalization);
+  // describe() names rollout and flow already ("rollout, mean of heads"); raw weights are named here.
+  return t + dot + layer + (s.method == Method::Raw ? dot + display_name(s.method) : QString()) + dot + display_name(s.normalization);
 }
 
 QString figure_stem(const ViewState& s, ViewKind view) {

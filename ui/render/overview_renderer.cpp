@@ -5,7 +5,7 @@
 namespace attnscope::ui {
 
 namespace {
-constexpr double kTitleHeight = 24, kPad = 8;
+constexpr double kTitleHeight = 24, kPad = 8, kCaptionHeight = 20;
 }
 
 double OverviewRenderer::labelWidth() const {
@@ -21,16 +21,20 @@ double OverviewRenderer::labelHeight() const {
 }
 
 QSizeF OverviewRenderer::naturalSize() const {
-  const double cell = 72;
-  return QSizeF(std::max(560.0, kPad * 2 + labelWidth() + heads * (cell + 4) + (bar ? kColorBarWidth + kPad : 0)),
-                kPad * 2 + kTitleHeight + labelHeight() + layers * (cell + 4));
+  // A single layer's row (a one-page figure of its heads) gets larger cells than a whole model's grid.
+  const double cell = std::clamp(480.0 / std::max(layers, 1), 72.0, 200.0), cell_w = cell * cell_aspect;
+  return QSizeF(std::max(560.0, kPad * 2 + labelWidth() + heads * (cell_w + 4) + (bar ? kColorBarWidth + kPad : 0)),
+                kPad * 2 + kTitleHeight + labelHeight() + layers * (cell + 4) + (caption.isEmpty() ? 0 : kCaptionHeight));
 }
 
 OverviewRenderer::Layout OverviewRenderer::layout(const QRectF& area) const {
   Layout l;
-  const double w = area.width() - 2 * kPad - labelWidth() - (bar ? kColorBarWidth + kPad : 0), h = area.height() - 2 * kPad - labelHeight() - (title.isEmpty() ? 0 : kTitleHeight);
+  const double w = area.width() - 2 * kPad - labelWidth() - (bar ? kColorBarWidth + kPad : 0),
+               h = area.height() - 2 * kPad - labelHeight() - (title.isEmpty() ? 0 : kTitleHeight) - (caption.isEmpty() ? 0 : kCaptionHeight);
   l.gap = 3;
-  l.cell = std::max(4.0, std::min(w / std::max(heads, 1), h / std::max(layers, 1)) - l.gap);
+  const double aspect = std::max(cell_aspect, 1e-3);
+  l.cell = std::max(4.0, std::min((w / std::max(heads, 1) - l.gap) / aspect, h / std::max(layers, 1) - l.gap));
+  l.cell_w = l.cell * aspect;
   l.left = area.left() + kPad + labelWidth();
   l.top = area.top() + kPad + (title.isEmpty() ? 0 : kTitleHeight) + labelHeight();
   return l;
@@ -58,7 +62,7 @@ void OverviewRenderer::paint(QPainter& p, const QRectF& area) const {
     p.setFont(f);
   }
   for (int h = 0; h < heads; ++h)
-    p.drawText(QRectF(l.left + h * (l.cell + l.gap), l.top - labelHeight(), l.cell, labelHeight()), Qt::AlignCenter,
+    p.drawText(QRectF(l.left + h * (l.cell_w + l.gap), l.top - labelHeight(), l.cell_w, labelHeight()), Qt::AlignCenter,
                h < head_labels.size() ? QString(head_labels[h]).replace(QString::fromUtf8(" \u00b7 "), "\n") : QString("H%1").arg(h));
   for (int r = 0; r < layers; ++r) {
     const double y = l.top + r * (l.cell + l.gap);
@@ -66,10 +70,10 @@ void OverviewRenderer::paint(QPainter& p, const QRectF& area) const {
     const QString label = r < layer_labels.size() ? QString(layer_labels[r]).replace(QString::fromUtf8(" \u00b7 "), "\n") : QString("L%1").arg(layer);
     p.drawText(QRectF(area.left() + kPad, y, labelWidth() - 4, l.cell), Qt::AlignRight | Qt::AlignVCenter, label);
     for (int h = 0; h < heads; ++h) {
-      const QRectF cell(l.left + h * (l.cell + l.gap), y, l.cell, l.cell);
+      const QRectF cell(l.left + h * (l.cell_w + l.gap), y, l.cell_w, l.cell);
       const size_t i = static_cast<size_t>(r) * heads + h;
       if (i < thumbnails.size() && !thumbnails[i].isNull()) {
-        p.setRenderHint(QPainter::SmoothPixmapTransform, false);
+        p.setRenderHint(QPainter::SmoothPixmapTransform, photo_thumbnails);
         p.drawImage(cell, thumbnails[i]);
       } else {
         p.fillRect(cell, QColor(235, 235, 235));
@@ -77,21 +81,27 @@ void OverviewRenderer::paint(QPainter& p, const QRectF& area) const {
     }
   }
   if (bar) {
-    const double right = l.left + heads * (l.cell + l.gap) + kPad;
-    paint_color_bar(p, QRectF(right, l.top, kColorBarWidth, std::min(layers * (l.cell + l.gap), 260.0)), *bar);
+    const double right = l.left + heads * (l.cell_w + l.gap) + kPad;
+    paint_color_bar(p, QRectF(right, l.top, kColorBarWidth, layers * (l.cell + l.gap) - l.gap), *bar);  // along the grid
   }
   if (selected_layer >= 0 && selected_head >= 0) {
-    const QRectF sel(l.left + selected_head * (l.cell + l.gap) - 2, l.top + selected_layer * (l.cell + l.gap) - 2, l.cell + 4, l.cell + 4);
+    const QRectF sel(l.left + selected_head * (l.cell_w + l.gap) - 2, l.top + selected_layer * (l.cell + l.gap) - 2, l.cell_w + 4, l.cell + 4);
     p.setPen(QPen(QColor(220, 40, 40), 3));
     p.setBrush(Qt::NoBrush);
     p.drawRect(sel);
+  }
+  if (!caption.isEmpty()) {
+    p.setFont(f);
+    p.setPen(QColor(80, 80, 80));
+    p.drawText(QRectF(area.left() + kPad, l.top + layers * (l.cell + l.gap), area.width() - 2 * kPad, kCaptionHeight),
+               Qt::AlignLeft | Qt::AlignVCenter, caption);
   }
   p.restore();
 }
 
 std::pair<int, int> OverviewRenderer::cellAt(const QRectF& area, const QPointF& pos) const {
   const Layout l = layout(area);
-  const int h = static_cast<int>((pos.x() - l.left) / (l.cell + l.gap));
+  const int h = static_cast<int>((pos.x() - l.left) / (l.cell_w + l.gap));
   const int r = static_cast<int>((pos.y() - l.top) / (l.cell + l.gap));
   if (pos.x() < l.left || pos.y() < l.top || h >= heads || r >= layers) return {-1, -1};
   return {r, h};

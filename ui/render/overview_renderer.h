@@ -25,7 +25,10 @@ class OverviewRenderer : public FigureRenderer {
   int selected_layer = -1;           // grid row, or -1
   int selected_head = -1;
   QString title;
+  QString caption;                   // under the grid, e.g. what the colour means
   std::optional<ColorBar> bar;
+  double cell_aspect = 1.0;
+  bool photo_thumbnails = false;     // maps over a photo: drawn smoothly, not as crisp cells          // width / height of a cell: a photo's, so maps are not stretched square
 
   QSizeF naturalSize() const override;
   void paint(QPainter& painter, const QRectF& area) const override;
@@ -34,7 +37,7 @@ class OverviewRenderer : public FigureRenderer {
 
  private:
   struct Layout {
-    double left, top, cell, gap;
+    double left, top, cell, cell_w, gap;  // cell: height; cell_w: width
   };
   Layout layout(const QRectF& area) const;
   double labelWidth() const;

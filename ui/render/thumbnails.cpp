@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
+
 #include "ui/document/display_map.h"
 
 namespace attnscope::ui {
@@ -28,6 +31,27 @@ QImage shade_image(const RowMatrix& shade, const ColorMap& cmap, int max_side) {
     }
   }
   return img;
+}
+
+QImage overlay_thumbnail(const QImage& photo, const RowMatrix& shade, const ColorMap& cmap, double opacity, bool smooth) {
+  if (photo.isNull() || shade.size() == 0) return {};
+  const QImage base = photo.convertToFormat(QImage::Format_RGB32);
+  cv::Mat grid(static_cast<int>(shade.rows()), static_cast<int>(shade.cols()), CV_32F, const_cast<float*>(shade.data()));
+  cv::Mat up;
+  cv::resize(grid, up, cv::Size(base.width(), base.height()), 0, 0, smooth ? cv::INTER_CUBIC : cv::INTER_NEAREST);
+  QImage out(base.size(), QImage::Format_RGB32);
+  const double a = std::clamp(opacity, 0.0, 1.0);
+  for (int y = 0; y < out.height(); ++y) {
+    const auto* src = reinterpret_cast<const QRgb*>(base.constScanLine(y));
+    auto* dst = reinterpret_cast<QRgb*>(out.scanLine(y));
+    const float* v = up.ptr<float>(y);
+    for (int x = 0; x < out.width(); ++x) {
+      const QRgb c = cmap.rgb(std::clamp(static_cast<double>(v[x]), 0.0, 1.0));
+      auto mix = [a](int under, int over) { return static_cast<int>(std::lround(under * (1 - a) + over * a)); };
+      dst[x] = qRgb(mix(qRed(src[x]), qRed(c)), mix(qGreen(src[x]), qGreen(c)), mix(qBlue(src[x]), qBlue(c)));
+    }
+  }
+  return out;
 }
 
 }  // namespace attnscope::ui

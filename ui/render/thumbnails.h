@@ -11,4 +11,9 @@ namespace attnscope::ui {
 // larger matrices are reduced by block maximum, so a single strong cell never disappears.
 QImage shade_image(const attnscope::RowMatrix& shade, const ColorMap& cmap, int max_side);
 
+// A patch map over a photo, as the DINO paper shows each head: `shade` ([rows, cols] in [0, 1])
+// upsampled with OpenCV to `photo`'s size (bicubic if `smooth`, else one flat cell per patch) and
+// blended over it with `opacity`. `photo` is the part of the picture the patches cover.
+QImage overlay_thumbnail(const QImage& photo, const attnscope::RowMatrix& shade, const ColorMap& cmap, double opacity, bool smooth);
+
 }  // namespace attnscope::ui

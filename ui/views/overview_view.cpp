@@ -2,6 +2,8 @@
 
 #include <QMouseEvent>
 
+#include <cmath>
+
 #include "core/analysis/display_norm.h"
 #include "core/analysis/token_roles.h"
 #include "core/pipeline/derived_maps.h"
@@ -13,13 +15,82 @@
 
 namespace attnscope::ui {
 
+namespace {
+
+// As the DINO paper shows them: each head's map of the query row over the photo, in the photo's
+// aspect ratio, on the scale the Scale box chooses.
+void fillImageThumbnails(OverviewRenderer& r, const AnalysisDocument& doc, const ViewState& state, int side) {
+  const Analysis& a = *doc.analysis();
+  const AttentionMaps& att = a.forward.attentions;
+  const PatchGrid grid = patch_grid(a);
+  const int query = doc.effectiveQuery(state);
+  const ColorMap cmap(state.color_map);
+  // The part of the photo the patches cover (a centre crop's, or all of a resized photo).
+  const RectF first = a.geometry.patch_rect(0, 0), last = a.geometry.patch_rect(grid.rows - 1, grid.cols - 1);
+  const QRectF region(QPointF(first.x, first.y), QPointF(last.x + last.width, last.y + last.height));
+  r.cell_aspect = region.width() / region.height();
+  r.photo_thumbnails = true;
+  const int long_side = std::max(2 * side, 192);
+  const QSize size = r.cell_aspect >= 1 ? QSize(long_side, std::max(1, static_cast<int>(std::lround(long_side / r.cell_aspect))))
+                                        : QSize(std::max(1, static_cast<int>(std::lround(long_side * r.cell_aspect))), long_side);
+  const QImage base = doc.photo().copy(region.toAlignedRect()).scaled(size, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
+
+  std::vector<RowMatrix> maps;  // [rows, cols] per layer x head
+  float global = 0;
+  for (int layer : att.layers)
+    for (int h = 0; h < att.num_heads; ++h) {
+      maps.push_back(patch_map(att.head(layer, h), query, grid));
+      global = std::max(global, maps.back().maxCoeff());
+    }
+  DisplayOptions o;
+  o.clip_percent = state.clip_percent;
+  QString scale;
+  switch (state.normalization) {
+    case Normalization::Global:
+      r.bar = ColorBar{cmap, 0.0, global, false, QObject::tr("weight, one scale for every head")};
+      scale = QObject::tr("one scale for every head");
+      break;
+    case Normalization::Log:
+      o.scale = DisplayScale::Log;
+      r.bar = ColorBar{cmap, std::pow(10.0, -o.log_decades), 1.0, true, QObject::tr("weight / each map's max (log)")};
+      scale = QObject::tr("log, %1 decades below each map's max").arg(o.log_decades);
+      break;
+    case Normalization::Percentile:
+      o.scale = DisplayScale::Percentile;
+      r.bar = ColorBar{cmap, 0.0, 1.0, false, QObject::tr("weight / each map's clip level")};
+      scale = QObject::tr("each map's top %1% of mass saturates").arg(state.clip_percent);
+      break;
+    default:
+      o.scale = DisplayScale::MatrixMax;
+      r.bar = ColorBar{cmap, 0.0, 1.0, false, QObject::tr("weight / each map's max")};
+      scale = QObject::tr("each map to its max");
+  }
+  for (const RowMatrix& m : maps) {
+    const RowMatrix shade = state.normalization == Normalization::Global ? RowMatrix(m / std::max(global, 1e-12f)) : normalize_for_display(m, o);
+    r.thumbnails.push_back(overlay_thumbnail(base, shade, cmap, state.overlay_opacity, state.smooth_overlay));
+  }
+  const QString who = doc.tokenLabels().value(query);
+  r.title = QObject::tr("All heads: %1 \u2192 patches over the photo").arg(who);
+  r.caption = QObject::tr("Raw weights of each head · %1 · opacity %2").arg(scale).arg(state.overlay_opacity, 0, 'f', 2);
+  if (state.method != Method::Raw)
+    r.caption += QObject::tr(" · %1 fuses the heads into one map: see the Image view").arg(display_name(state.method));
+}
+
+}  // namespace
+
 OverviewView::OverviewView(AnalysisDocument* document, QWidget* parent) : RendererView(parent), document_(document) {
   setMouseTracking(true);
   connect(document_, &AnalysisDocument::analysisChanged, this, &OverviewView::rebuild);
   connect(document_, &AnalysisDocument::stateChanged, this, [this] {
-    // Only the colours and the hidden tokens change the thumbnails; a new head just moves the outline.
+    // Only the colours and the hidden tokens (and for photos the query and overlay settings) change
+    // the thumbnails; a new head just moves the outline.
     const ViewState& s = document_->state();
-    if (!renderer() || s.color_map != drawn_.color_map || s.normalization != drawn_.normalization || s.hide_special != drawn_.hide_special)
+    const bool image = document_->hasAnalysis() && document_->analysis()->model.modality == Modality::Image;
+    const bool photo_changed = image && (s.overlay_opacity != drawn_.overlay_opacity || s.smooth_overlay != drawn_.smooth_overlay ||
+                                         document_->effectiveQuery(s) != document_->effectiveQuery(drawn_) ||
+                                         s.method != drawn_.method || s.clip_percent != drawn_.clip_percent);
+    if (!renderer() || photo_changed || s.color_map != drawn_.color_map || s.normalization != drawn_.normalization ||
+        s.hide_special != drawn_.hide_special)
       rebuild();
     else
       reselect();
@@ -43,12 +114,12 @@ std::unique_ptr<OverviewRenderer> OverviewView::makeRenderer(const AnalysisDocum
   }
   const Analysis& a = *doc.analysis();
   const bool image = a.model.modality == Modality::Image && !a.geometry.empty();
-  if (image) {
-    r->title = QObject::tr("All heads: [CLS] \u2192 patches, each relative to its max");
-    r->bar = ColorBar{cmap, 0.0, 1.0, false, QObject::tr("weight / max of the map")};
-  }
   for (int layer : att.layers) r->layer_labels << layer_label(a.model, layer);
   for (int h = 0; h < att.num_heads; ++h) r->head_labels << head_label(a.model, h);
+  if (image) {
+    fillImageThumbnails(*r, doc, state, side);
+    return r;
+  }
   for (int layer : att.layers) {
     for (int h = 0; h < att.num_heads; ++h) {
       ViewState s = state;
@@ -56,16 +127,8 @@ std::unique_ptr<OverviewRenderer> OverviewView::makeRenderer(const AnalysisDocum
       s.head_mode = HeadMode::Single;
       s.layer = layer;
       s.head = h;
-      if (image) {
-        const PatchGrid grid = patch_grid(a);
-        DisplayOptions o;
-        o.scale = DisplayScale::MatrixMax;
-        const RowMatrix cls = normalize_for_display(patch_map(att.head(layer, h), 0, grid), o);
-        r->thumbnails.push_back(shade_image(cls, cmap, side));
-      } else {
-        const DisplayMap m = build_display_map(doc, s);
-        r->thumbnails.push_back(shade_image(m.shade, cmap, side));
-      }
+      const DisplayMap m = build_display_map(doc, s);
+      r->thumbnails.push_back(shade_image(m.shade, cmap, side));
     }
   }
   return r;
