@@ -686,6 +686,16 @@ row max %6 at “%7”%8</source>
         <source>DINOv2 with registers: show the registers&apos; weights beside the photo, on one scale with the patches</source>
         <translation>带寄存器的 DINOv2：在照片旁显示各寄存器词元的权重，与图像块使用同一刻度</translation>
     </message>
+    <message>
+        <source>Click a patch to make it the query; wheel zooms, drag pans, double click fits</source>
+        <translation>点击图像块使其成为查询；滚轮缩放，拖动平移，双击复原</translation>
+    </message>
+    <message>
+        <source>patch (%1, %2) · token %3
+%4: %5 (%6× the mean patch)</source>
+        <translation>图像块 (%1, %2) · 词元 %3
+%4：%5（图像块平均值的 %6 倍）</translation>
+    </message>
 </context>
 <context>
     <name>InferenceWorker</name>

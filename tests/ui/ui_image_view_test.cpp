@@ -1,11 +1,13 @@
 // The Image view's vision features beyond the contour (vision issue): attention flow for the
 // query row only, the input size (panel, --size, sidecar round trip) on the real ViT-Ti/16, and
 // the dimmed parts outside DeiT's centre crop.
+#include <QApplication>
 #include <QComboBox>
 #include <QDir>
 #include <QLabel>
 #include <QPainter>
 #include <QTemporaryDir>
+#include <QToolTip>
 
 #include "core/analysis/flow.h"
 #include "core/pipeline/install_paths.h"
@@ -20,6 +22,7 @@
 #include "ui/render/overview_renderer.h"
 #include "ui/views/image_view.h"
 #include "ui/views/overview_view.h"
+#include "ui/views/renderer_view.h"
 
 using namespace attnscope;
 using namespace attnscope::ui;
@@ -46,6 +49,7 @@ class ImageViewTest : public QObject {
   void launchSizeOption();
   void partsOutsideTheCentreCropAreDimmed();
   void overviewShowsEachHeadOverThePhoto();
+  void zoomedClicksPickThePatchUnderTheCursor();
 };
 
 void ImageViewTest::flowIsSolvedForTheQueryRowOnly() {
@@ -241,6 +245,56 @@ void ImageViewTest::overviewShowsEachHeadOverThePhoto() {
   ro.method = Method::Rollout;
   QCOMPARE(figure_title(*d, ro, ViewKind::Image).count("rollout"), 1);
   QVERIFY(figure_title(*d, d->state(), ViewKind::Image).contains(display_name(Method::Raw)));
+}
+
+void ImageViewTest::zoomedClicksPickThePatchUnderTheCursor() {
+  Session session;
+  QVERIFY(runChelsea(session, std::nullopt));
+  AnalysisDocument* d = session.document();
+  ImageView view(d);
+  view.resize(900, 700);
+  view.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&view));
+  RendererView* canvas = view.canvas();
+  const auto* r = static_cast<const ImageOverlayRenderer*>(canvas->renderer());
+  const QRectF pr = r->photoRect(canvas->rect());
+  // Unzoomed: the patch under the point.
+  const QPoint a = (pr.topLeft() + QPointF(pr.width() * 0.3, pr.height() * 0.6)).toPoint();
+  const int expected_a = r->patchAt(canvas->rect(), a);  // before the click: it replaces the renderer
+  QTest::mouseClick(canvas, Qt::LeftButton, {}, a);
+  QVERIFY(expected_a >= 0);
+  QCOMPARE(d->state().query, 1 + expected_a);
+  // Zoomed 4x about the photo's centre: the same widget point now lies over another patch.
+  canvas->zoomAt(pr.center(), 4.0);
+  QCOMPARE(canvas->zoom(), 4.0);
+  r = static_cast<const ImageOverlayRenderer*>(canvas->renderer());
+  // The figure point under the cursor is a quarter as far from the zoom's anchor.
+  const QPointF fig = canvas->toFigure(a);
+  QVERIFY(std::abs(fig.x() - (pr.center().x() + (a.x() - pr.center().x()) / 4.0)) < 1e-6);
+  const int expected_b = r->patchAt(canvas->rect(), fig);
+  QVERIFY(expected_b >= 0 && expected_b != expected_a);
+  QTest::mouseClick(canvas, Qt::LeftButton, {}, a);
+  QCOMPARE(d->state().query, 1 + expected_b);
+  // A drag pans instead of picking.
+  const QPoint from = pr.center().toPoint();
+  QTest::mousePress(canvas, Qt::LeftButton, {}, from);
+  QMouseEvent move(QEvent::MouseMove, QPointF(from + QPoint(60, 0)), canvas->mapToGlobal(QPointF(from + QPoint(60, 0))), Qt::NoButton,
+                   Qt::LeftButton, Qt::NoModifier);
+  QApplication::sendEvent(canvas, &move);
+  QVERIFY(canvas->panning());
+  QTest::mouseRelease(canvas, Qt::LeftButton, {}, from + QPoint(60, 0));
+  QCOMPARE(d->state().query, 1 + expected_b);  // unchanged
+  QTest::mouseDClick(canvas, Qt::LeftButton, {}, from);
+  QCOMPARE(canvas->zoom(), 1.0);
+  // Hovering names the patch and its weight.
+  r = static_cast<const ImageOverlayRenderer*>(canvas->renderer());
+  const int patch = r->patchAt(canvas->rect(), a);
+  QHelpEvent help(QEvent::ToolTip, a, canvas->mapToGlobal(a));
+  QApplication::sendEvent(canvas, &help);
+  const QString tip = QToolTip::text();
+  const int row = patch / 14, col = patch % 14;
+  QVERIFY2(tip.contains(QString("patch (%1, %2)").arg(row).arg(col)) && tip.contains(QString::number(r->patch_values(row, col), 'g', 4)),
+           qPrintable(tip));
 }
 
 QTEST_MAIN(ImageViewTest)

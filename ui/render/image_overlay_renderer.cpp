@@ -17,11 +17,14 @@ namespace attnscope::ui {
 namespace {
 constexpr double kPad = 10, kTitle = 24, kCaption = 20;
 
-// The caption wraps rather than running off a narrow figure: the height its lines need at `width`.
+// The caption wraps rather than running off a narrow figure: the height its lines need at `width`,
+// and at least two lines', so that the photo does not jump when another query's caption wraps.
 double caption_height(const QString& caption, double width) {
-  if (caption.isEmpty() || width <= 0) return kCaption;
-  const QRectF used = QFontMetricsF(QFont()).boundingRect(QRectF(0, 0, width, 1e6), Qt::TextWordWrap, caption);
-  return std::max(kCaption, std::ceil(used.height()) + 4);
+  const QFontMetricsF fm{QFont()};
+  const double two_lines = 2 * fm.lineSpacing() + 4;
+  if (caption.isEmpty() || width <= 0) return std::max(kCaption, two_lines);
+  const QRectF used = fm.boundingRect(QRectF(0, 0, width, 1e6), Qt::TextWordWrap, caption);
+  return std::max({kCaption, two_lines, std::ceil(used.height()) + 4});
 }
 }
 

@@ -25,6 +25,7 @@ class ImageOverlayRenderer : public FigureRenderer {
   QImage photo;                    // the original, RGB
   attnscope::ImageGeometry geometry;
   attnscope::RowMatrix patch_shade;  // [rows, cols] in [0, 1]
+  attnscope::RowMatrix patch_values;  // [rows, cols] the weights shaded, for hover read-outs
   ColorMap cmap;
   double opacity = 0.6;
   bool smooth = true;

@@ -6,6 +6,7 @@
 #include <QLabel>
 #include <QMouseEvent>
 #include <QSlider>
+#include <QToolTip>
 #include <QVBoxLayout>
 
 #include "core/analysis/display_norm.h"
@@ -54,6 +55,9 @@ ImageView::ImageView(AnalysisDocument* document, QWidget* parent) : QWidget(pare
   l->addLayout(bar);
   l->addWidget(canvas_, 1);
   canvas_->installEventFilter(this);
+  canvas_->setZoomable(true);
+  canvas_->setMouseTracking(true);
+  canvas_->setToolTip(tr("Click a patch to make it the query; wheel zooms, drag pans, double click fits"));
 
   auto edit = [this](auto&& change) {
     if (syncing_) return;
@@ -94,6 +98,7 @@ std::unique_ptr<ImageOverlayRenderer> ImageView::makeRenderer(const AnalysisDocu
   const int query = doc.effectiveQuery(s);
   const PatchGrid grid = patch_grid(a);
   RowMatrix map = patch_map(weights, query, grid);  // the query row over the patch keys
+  r->patch_values = map;
   const float mx = map.maxCoeff();
   const double total = map.sum();
   // A single row over the patches is shaded relative to its own max (as DINO's maps are) for the
@@ -192,10 +197,32 @@ void ImageView::refresh() {
 }
 
 bool ImageView::eventFilter(QObject* watched, QEvent* event) {
-  if (watched == canvas_ && event->type() == QEvent::MouseButtonPress && canvas_->renderer()) {
-    const auto* r = static_cast<const ImageOverlayRenderer*>(canvas_->renderer());
-    const int patch = r->patchAt(canvas_->rect(), static_cast<QMouseEvent*>(event)->position());
+  if (watched != canvas_ || !canvas_->renderer()) return false;
+  const auto* r = static_cast<const ImageOverlayRenderer*>(canvas_->renderer());
+  // A click (not the end of a pan) makes the patch under it the query; outside the patches, CLS.
+  if (event->type() == QEvent::MouseButtonRelease && static_cast<QMouseEvent*>(event)->button() == Qt::LeftButton && !canvas_->panning()) {
+    const int patch = r->patchAt(canvas_->rect(), canvas_->toFigure(static_cast<QMouseEvent*>(event)->position()));
     document_->setQuery(patch >= 0 ? r->geometry.prefix_tokens + patch : -1);
+    return false;
+  }
+  if (event->type() == QEvent::ToolTip) {
+    const auto* help = static_cast<QHelpEvent*>(event);
+    const int patch = r->patchAt(canvas_->rect(), canvas_->toFigure(help->pos()));
+    if (patch < 0 || r->patch_values.size() != r->geometry.num_patches()) {
+      QToolTip::showText(help->globalPos(), canvas_->toolTip(), canvas_);
+      return true;
+    }
+    const int row = patch / r->geometry.cols, col = patch % r->geometry.cols;
+    const double value = r->patch_values(row, col), mean = r->patch_values.mean();
+    QToolTip::showText(help->globalPos(),
+                       tr("patch (%1, %2) · token %3\n%4: %5 (%6× the mean patch)")
+                           .arg(row)
+                           .arg(col)
+                           .arg(r->geometry.prefix_tokens + patch)
+                           .arg(r->subject)
+                           .arg(value, 0, 'g', 4)
+                           .arg(mean > 0 ? value / mean : 0.0, 0, 'f', 1),
+                       canvas_);
     return true;
   }
   return false;

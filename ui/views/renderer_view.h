@@ -1,6 +1,13 @@
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <memory>
+
+#include <QMouseEvent>
+#include <QPainter>
+#include <QTransform>
+#include <QWheelEvent>
 
 #include <QWidget>
 
@@ -8,7 +15,9 @@
 
 namespace attnscope::ui {
 
-// A widget that shows a FigureRenderer, filling its area.
+// A widget that shows a FigureRenderer, filling its area. With zooming enabled, the wheel zooms
+// about the cursor (1x to 16x), dragging pans and a double click fits again; toFigure() maps a
+// widget point to the figure's own coordinates (what the renderer's hit tests take).
 class RendererView : public QWidget {
   Q_OBJECT
  public:
@@ -18,16 +27,76 @@ class RendererView : public QWidget {
     update();
   }
   const FigureRenderer* renderer() const { return renderer_.get(); }
+  void setZoomable(bool on) { zoomable_ = on; }
+  double zoom() const { return view_.m11(); }
+  QPointF toFigure(const QPointF& widget_pos) const { return view_.inverted().map(widget_pos); }
+  void resetZoom() {
+    view_ = QTransform();
+    update();
+  }
+  // Zooms by `factor` keeping the figure point under `anchor` (widget coordinates) in place.
+  void zoomAt(const QPointF& anchor, double factor) {
+    const double z = std::clamp(zoom() * factor, 1.0, 16.0) / zoom();
+    view_ = view_ * QTransform::fromTranslate(-anchor.x(), -anchor.y()) * QTransform::fromScale(z, z) *
+            QTransform::fromTranslate(anchor.x(), anchor.y());
+    clampPan();
+    update();
+  }
+  // True between a press and its release when the mouse moved far enough to be a pan, not a click.
+  bool panning() const { return panned_; }
 
  protected:
   void paintEvent(QPaintEvent*) override {
     QPainter p(this);
-    if (renderer_) renderer_->paint(p, rect());
-    else p.fillRect(rect(), palette().window());
+    if (!renderer_) {
+      p.fillRect(rect(), palette().window());
+      return;
+    }
+    if (zoom() != 1.0) p.fillRect(rect(), Qt::white);
+    p.setTransform(view_);
+    renderer_->paint(p, rect());
+  }
+  void wheelEvent(QWheelEvent* e) override {
+    if (!zoomable_) return QWidget::wheelEvent(e);
+    zoomAt(e->position(), std::pow(1.0015, e->angleDelta().y()));
+    e->accept();
+  }
+  void mousePressEvent(QMouseEvent* e) override {
+    press_ = last_ = e->position();
+    panned_ = false;
+    QWidget::mousePressEvent(e);
+  }
+  void mouseMoveEvent(QMouseEvent* e) override {
+    if (zoomable_ && (e->buttons() & Qt::LeftButton) && zoom() > 1.0) {
+      if ((e->position() - press_).manhattanLength() > 4) panned_ = true;
+      if (panned_) {
+        const QPointF d = e->position() - last_;
+        view_ = view_ * QTransform::fromTranslate(d.x(), d.y());
+        clampPan();
+        update();
+      }
+    }
+    last_ = e->position();
+    QWidget::mouseMoveEvent(e);
+  }
+  void mouseDoubleClickEvent(QMouseEvent* e) override {
+    if (zoomable_) resetZoom();
+    QWidget::mouseDoubleClickEvent(e);
   }
 
  private:
+  // The zoomed figure always covers the widget: no panning off into emptiness.
+  void clampPan() {
+    const double z = zoom();
+    const double dx = std::clamp(view_.dx(), width() * (1 - z), 0.0), dy = std::clamp(view_.dy(), height() * (1 - z), 0.0);
+    view_ = QTransform(z, 0, 0, z, dx, dy);
+  }
+
   std::unique_ptr<FigureRenderer> renderer_;
+  bool zoomable_ = false;
+  QTransform view_;
+  QPointF press_, last_;
+  bool panned_ = false;
 };
 
 }  // namespace attnscope::ui
