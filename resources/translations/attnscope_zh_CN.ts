@@ -655,6 +655,10 @@ row max %6 at “%7”%8</source>
         <source>Induction scores need extra runs on a repeated random sequence; computing…</source>
         <translation>归纳分数需要在重复的随机序列上额外运行；正在计算…</translation>
     </message>
+    <message>
+        <source>L%1 H%2 · %3: %4</source>
+        <translation>L%1 H%2 · %3：%4</translation>
+    </message>
 </context>
 <context>
     <name>ImageView</name>
@@ -695,6 +699,18 @@ row max %6 at “%7”%8</source>
 %4: %5 (%6× the mean patch)</source>
         <translation>图像块 (%1, %2) · 词元 %3
 %4：%5（图像块平均值的 %6 倍）</translation>
+    </message>
+    <message>
+        <source>The query row drawn over the photo: a prefix token, or click a patch</source>
+        <translation>叠加在图片上的查询行：选择一个前缀词元，或点击一个图像块</translation>
+    </message>
+    <message>
+        <source>Query</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <source>patch %1</source>
+        <translation>图像块 %1</translation>
     </message>
 </context>
 <context>
@@ -847,6 +863,10 @@ or open or paste one.</source>
     <message>
         <source>This squashes the photo&apos;s aspect ratio by %1×; the model sees a distorted image.</source>
         <translation>这会把图片的宽高比压缩 %1 倍；模型看到的是变形的图像。</translation>
+    </message>
+    <message>
+        <source>Not run yet: the views show %1. Run (Ctrl+R) to see this image.</source>
+        <translation>尚未运行：各视图显示的是 %1 的结果。运行（Ctrl+R）以查看此图片。</translation>
     </message>
 </context>
 <context>
@@ -1464,10 +1484,6 @@ weight %3</source>
         <translation>熵 / log(行长度)</translation>
     </message>
     <message>
-        <source>mean attention distance</source>
-        <translation>平均注意力距离</translation>
-    </message>
-    <message>
         <source>attention on special tokens</source>
         <translation>特殊词元上的注意力</translation>
     </message>
@@ -1724,6 +1740,14 @@ weight %3</source>
     <message>
         <source> · %1 fuses the heads into one map: see the Image view</source>
         <translation> · %1 会把各头融合为一张图：请看图像视图</translation>
+    </message>
+    <message>
+        <source>mean attention distance (pixels of the model input)</source>
+        <translation>平均注意力距离（模型输入的像素）</translation>
+    </message>
+    <message>
+        <source>mean attention distance (tokens)</source>
+        <translation>平均注意力距离（词元）</translation>
     </message>
 </context>
 <context>

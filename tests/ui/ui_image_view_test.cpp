@@ -19,6 +19,7 @@
 #include "ui/panels/input_panel.h"
 #include "ui/render/image_overlay_renderer.h"
 #include "ui/export/figures.h"
+#include "ui/render/heads_plot.h"
 #include "ui/render/overview_renderer.h"
 #include "ui/views/image_view.h"
 #include "ui/views/overview_view.h"
@@ -50,6 +51,7 @@ class ImageViewTest : public QObject {
   void partsOutsideTheCentreCropAreDimmed();
   void overviewShowsEachHeadOverThePhoto();
   void zoomedClicksPickThePatchUnderTheCursor();
+  void imageModelsShowImageThings();
 };
 
 void ImageViewTest::flowIsSolvedForTheQueryRowOnly() {
@@ -295,6 +297,40 @@ void ImageViewTest::zoomedClicksPickThePatchUnderTheCursor() {
   const int row = patch / 14, col = patch % 14;
   QVERIFY2(tip.contains(QString("patch (%1, %2)").arg(row).arg(col)) && tip.contains(QString::number(r->patch_values(row, col), 'g', 4)),
            qPrintable(tip));
+}
+
+void ImageViewTest::imageModelsShowImageThings() {
+  ATTNSCOPE_QREQUIRE_SHARED();
+  Session session;
+  QVERIFY(test::openModel(session, test::sharedPath("models/deit-random")));
+  session.runImage(chelsea());
+  QVERIFY(test::waitIdle(session));
+  AnalysisDocument* d = session.document();
+  // The prefix tokens have no patch to click: the Query box picks them.
+  ImageView view(d);
+  auto* query = view.findChild<QComboBox*>("imageQueryCombo");
+  QVERIFY(query);
+  QCOMPARE(query->count(), 2);
+  QCOMPARE(query->itemText(1), QString("[DIST]"));
+  QVERIFY(query->isEnabled());
+  query->activated(1);
+  QCOMPARE(d->effectiveQuery(), 1);
+  QVERIFY(ImageView::makeRenderer(*d, d->state())->title.startsWith("[DIST]"));
+  // No previous token among patches; distances in pixels.
+  QVERIFY(!head_statistic_names(false, true).contains("previous_token"));
+  QVERIFY(head_statistic_names(false, false).contains("previous_token"));
+  QVERIFY(head_statistic_title("mean_distance", true).contains("pixels"));
+  // The Input panel says when its photo is not the one the views show (not run yet, or refused).
+  InputPanel panel(d);
+  const QString coffee = QDir(QString::fromStdString((data_dir() / "samples").string())).filePath("images/coffee.png");
+  QVERIFY(panel.setImage(coffee));
+  QString all;
+  for (auto* l : panel.findChildren<QLabel*>()) all += l->text() + "\n";
+  QVERIFY2(all.contains("Not run yet") && all.contains("chelsea.png"), qPrintable(all));
+  QVERIFY(panel.setImage(chelsea()));
+  all.clear();
+  for (auto* l : panel.findChildren<QLabel*>()) all += l->text() + "\n";
+  QVERIFY2(!all.contains("Not run yet"), qPrintable(all));
 }
 
 QTEST_MAIN(ImageViewTest)

@@ -117,7 +117,7 @@ std::unique_ptr<FigureRenderer> make_figure(const AnalysisDocument& doc, const F
       for (int h = 0; h < heads; ++h) head_labels << head_label(model, h);
       auto setup = [=](QCustomPlot* plot) {
         HeadsPlot::setup(plot, stats, layers, heads, s.statistic, cmap, single ? s.layer : -1, single ? s.head : -1, title,
-                         layer_labels, head_labels);
+                         layer_labels, head_labels, model.modality == Modality::Image);
       };
       return std::make_unique<QcpFigure>(setup, QSizeF(std::max(480, 120 + 70 * heads), std::max(360, 100 + 40 * static_cast<int>(layers.size()))));
     }

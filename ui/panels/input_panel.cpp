@@ -178,7 +178,22 @@ InputPanel::InputPanel(AnalysisDocument* document, QWidget* parent)
   connect(run_image, &QPushButton::clicked, this, &InputPanel::runRequested);
 
   connect(document_, &AnalysisDocument::analyzerChanged, this, &InputPanel::updateMode);
+  connect(document_, &AnalysisDocument::analysisChanged, this, &InputPanel::updateImageInfo);
   updateMode();
+}
+
+void InputPanel::updateImageInfo() {
+  if (image_path_.isEmpty()) return image_info_->clear();
+  QString text = QString("%1 · %2×%3").arg(QFileInfo(image_path_).fileName().toHtmlEscaped()).arg(image_pixels_.width()).arg(image_pixels_.height());
+  // After a refused or failed run (or before the first), the photo here is not the one the views show.
+  const AnalysisPtr& a = document_->analysis();
+  if (a && !a->image_path.empty()) {
+    const QString shown = QString::fromStdString(a->image_path.string());
+    if (QFileInfo(shown).absoluteFilePath() != QFileInfo(image_path_).absoluteFilePath())
+      text += QString("<br><span style='color:#8a5a00'>%1</span>")
+                  .arg(tr("Not run yet: the views show %1. Run (Ctrl+R) to see this image.").arg(QFileInfo(shown).fileName()).toHtmlEscaped());
+  }
+  image_info_->setText(text);
 }
 
 std::optional<ImageSize> InputPanel::imageSize(QString* why) const {
@@ -319,7 +334,7 @@ bool InputPanel::setImage(const QString& path) {
   reader.setScaledSize(size.scaled(QSize(640, 640), Qt::KeepAspectRatio));
   image_->setImage(reader.read());
   image_pixels_ = shown;
-  image_info_->setText(QString("%1 · %2×%3").arg(QFileInfo(path).fileName()).arg(shown.width()).arg(shown.height()));
+  updateImageInfo();
   updateSizeInfo();
   return true;
 }

@@ -58,6 +58,7 @@ class InputPanel : public QWidget {
  private:
   void updateMode();
   void updateSizeInfo();  // the model input, its patch grid, tokens and the run's memory
+  void updateImageInfo();  // the file, its size, and whether the views show another image's result
 
   AnalysisDocument* document_;
   QStackedWidget* stack_;

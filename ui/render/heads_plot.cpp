@@ -7,16 +7,18 @@
 
 namespace attnscope::ui {
 
-QStringList head_statistic_names(bool causal) {
+QStringList head_statistic_names(bool causal, bool image) {
   QStringList names{"entropy", "entropy_normalized", "mean_distance", "special_mass", "previous_token", "self"};
+  if (image) names.removeAll("previous_token");
   if (causal) names << "induction";
   return names;
 }
 
-QString head_statistic_title(const QString& name) {
+QString head_statistic_title(const QString& name, bool image) {
   if (name == "entropy") return QObject::tr("entropy (nats)");
   if (name == "entropy_normalized") return QObject::tr("entropy / log(row length)");
-  if (name == "mean_distance") return QObject::tr("mean attention distance");
+  if (name == "mean_distance")
+    return image ? QObject::tr("mean attention distance (pixels of the model input)") : QObject::tr("mean attention distance (tokens)");
   if (name == "special_mass") return QObject::tr("attention on special tokens");
   if (name == "previous_token") return QObject::tr("previous-token score");
   if (name == "self") return QObject::tr("self (diagonal) score");
@@ -37,7 +39,7 @@ double head_statistic(const HeadStats& s, const QString& name) {
 
 void HeadsPlot::setup(QCustomPlot* plot, const std::vector<HeadStats>& stats, const std::vector<int>& layers, int heads,
                       const QString& statistic, const ColorMap& cmap, int selected_layer, int selected_head, const QString& title,
-                      const QStringList& layer_labels, const QStringList& head_labels) {
+                      const QStringList& layer_labels, const QStringList& head_labels, bool image) {
   plot->clearPlottables();
   plot->clearItems();
   plot->plotLayout()->clear();
@@ -72,7 +74,7 @@ void HeadsPlot::setup(QCustomPlot* plot, const std::vector<HeadStats>& stats, co
   auto* scale = new QCPColorScale(plot);
   plot->plotLayout()->addElement(row, 1, scale);
   scale->setType(QCPAxis::atRight);
-  scale->axis()->setLabel(head_statistic_title(statistic));
+  scale->axis()->setLabel(head_statistic_title(statistic, image));
   scale->setGradient(cmap.gradient());
   cm->setColorScale(scale);
   cm->setDataRange(QCPRange(lo, hi));

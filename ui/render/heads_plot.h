@@ -13,8 +13,10 @@ class QCustomPlot;
 namespace attnscope::ui {
 
 // The statistics a Heads view can show, by the names the CLI's stats CSV uses.
-QStringList head_statistic_names(bool causal);
-QString head_statistic_title(const QString& name);
+// Image models have no previous token (the patch left of a patch is not what "previous" means).
+QStringList head_statistic_names(bool causal, bool image = false);
+// With units: the mean distance is in tokens for text, in pixels of the model input for images.
+QString head_statistic_title(const QString& name, bool image = false);
 // The statistic `name` of `s` (NaN if not available, e.g. induction not computed).
 double head_statistic(const attnscope::HeadStats& s, const QString& name);
 
@@ -24,7 +26,7 @@ class HeadsPlot {
   // layer_labels / head_labels: one per row / column (axis_labels.h), or empty for "L3" / "H5".
   static void setup(QCustomPlot* plot, const std::vector<attnscope::HeadStats>& stats, const std::vector<int>& layers, int heads,
                     const QString& statistic, const ColorMap& cmap, int selected_layer, int selected_head, const QString& title,
-                    const QStringList& layer_labels = {}, const QStringList& head_labels = {});
+                    const QStringList& layer_labels = {}, const QStringList& head_labels = {}, bool image = false);
   // (layer, head) under a widget position, or (-1, -1).
   static std::pair<int, int> cellAt(QCustomPlot* plot, const std::vector<int>& layers, int heads, const QPointF& pos);
 };

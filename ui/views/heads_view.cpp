@@ -3,6 +3,7 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QToolTip>
 #include <QVBoxLayout>
 
 #include <qcustomplot.h>
@@ -31,6 +32,22 @@ HeadsView::HeadsView(AnalysisDocument* document, QWidget* parent)
     document_->setState(s);
     if (s.statistic == "induction" && !document_->hasInduction()) emit inductionRequested();
   });
+  plot_->setMouseTracking(true);
+  connect(plot_, &QCustomPlot::mouseMove, this, [this](QMouseEvent* e) {
+    // The number under the cursor, with its unit.
+    const AttentionMaps* att = document_->hasAnalysis() ? &document_->analysis()->forward.attentions : nullptr;
+    if (!att) return;
+    const auto [layer, head] = HeadsPlot::cellAt(plot_, att->layers, att->num_heads, e->position());
+    if (layer < 0) return QToolTip::hideText();
+    const QString stat = statistic_->currentData().toString();
+    for (const HeadStats& hs : document_->headStats())
+      if (hs.layer == layer && hs.head == head) {
+        QToolTip::showText(e->globalPosition().toPoint(),
+                           tr("L%1 H%2 · %3: %4").arg(layer).arg(head).arg(statistic_->currentText()).arg(head_statistic(hs, stat), 0, 'g', 4),
+                           plot_);
+        return;
+      }
+  });
   connect(plot_, &QCustomPlot::mousePress, this, [this](QMouseEvent* e) {
     const AttentionMaps* att = document_->hasAnalysis() ? &document_->analysis()->forward.attentions : nullptr;
     if (!att) return;
@@ -50,10 +67,16 @@ HeadsView::HeadsView(AnalysisDocument* document, QWidget* parent)
 
 void HeadsView::refresh() {
   const bool causal = document_->hasAnalysis() && document_->analysis()->model.causal;
-  const QStringList names = head_statistic_names(causal);
-  if (statistic_->count() != names.size()) {
+  const bool image = document_->hasAnalysis() && document_->analysis()->model.modality == Modality::Image;
+  const QStringList names = head_statistic_names(causal, image);
+  QStringList shown;
+  for (int i = 0; i < statistic_->count(); ++i) shown << statistic_->itemText(i);
+  QStringList titles;
+  for (const QString& n : names) titles << head_statistic_title(n, image);
+  if (shown != titles) {
+    const QSignalBlocker block(statistic_);
     statistic_->clear();
-    for (const QString& n : names) statistic_->addItem(head_statistic_title(n), n);
+    for (const QString& n : names) statistic_->addItem(head_statistic_title(n, image), n);
   }
   const ViewState& s = document_->state();
   statistic_->setCurrentIndex(std::max(0, statistic_->findData(s.statistic)));
@@ -73,7 +96,7 @@ void HeadsView::refresh() {
   for (int l : att.layers) layer_labels << layer_label(model, l);
   for (int h = 0; h < att.num_heads; ++h) head_labels << head_label(model, h);
   HeadsPlot::setup(plot_, document_->headStats(), att.layers, att.num_heads, stat, ColorMap(s.color_map), single ? s.layer : -1,
-                   single ? s.head : -1, QString(), layer_labels, head_labels);
+                   single ? s.head : -1, QString(), layer_labels, head_labels, image);
   plot_->replot();
 }
 

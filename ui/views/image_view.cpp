@@ -1,6 +1,7 @@
 #include "ui/views/image_view.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -45,6 +46,11 @@ ImageView::ImageView(AnalysisDocument* document, QWidget* parent) : QWidget(pare
   tau_ = new QDoubleSpinBox;
   tau_->setRange(0.05, 1.0);
   tau_->setSingleStep(0.05);
+  query_ = new QComboBox;
+  query_->setObjectName("imageQueryCombo");
+  query_->setToolTip(tr("The query row drawn over the photo: a prefix token, or click a patch"));
+  bar->addWidget(new QLabel(tr("Query")));
+  bar->addWidget(query_);
   bar->addWidget(new QLabel(tr("Opacity")));
   bar->addWidget(opacity_);
   bar->addWidget(smooth_);
@@ -70,6 +76,10 @@ ImageView::ImageView(AnalysisDocument* document, QWidget* parent) : QWidget(pare
   connect(threshold_, &QCheckBox::toggled, this, [edit](bool on) { edit([on](ViewState& s) { s.show_threshold = on; }); });
   connect(registers_, &QCheckBox::toggled, this, [edit](bool on) { edit([on](ViewState& s) { s.show_registers = on; }); });
   connect(tau_, qOverload<double>(&QDoubleSpinBox::valueChanged), this, [edit](double v) { edit([v](ViewState& s) { s.threshold = v; }); });
+  connect(query_, qOverload<int>(&QComboBox::activated), this, [this](int i) {
+    const int token = query_->itemData(i).toInt();
+    if (token >= 0) document_->setQuery(token);
+  });
   connect(document_, &AnalysisDocument::analysisChanged, this, &ImageView::refresh);
   connect(document_, &AnalysisDocument::stateChanged, this, &ImageView::refresh);
   refresh();
@@ -190,6 +200,15 @@ void ImageView::refresh() {
   tau_->setEnabled(s.show_threshold);
   registers_->setChecked(s.show_registers);
   registers_->setVisible(document_->analyzer() && document_->analyzer()->info().num_register_tokens > 0);
+  query_->clear();
+  if (document_->hasAnalysis() && document_->analysis()->model.modality == Modality::Image) {
+    const QStringList labels = document_->tokenLabels();
+    const int prefix = document_->analysis()->geometry.prefix_tokens, query = document_->effectiveQuery();
+    for (int t = 0; t < prefix; ++t) query_->addItem(labels.value(t), t);
+    if (query >= prefix) query_->addItem(tr("patch %1").arg(labels.value(query)), -1);
+    query_->setCurrentIndex(query >= prefix ? query_->count() - 1 : query);
+  }
+  query_->setEnabled(query_->count() > 1);
   syncing_ = false;
   auto r = makeRenderer(*document_, document_->state());
   r->scaled_photo = scaled_photo_;

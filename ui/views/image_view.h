@@ -8,6 +8,7 @@
 #include <QWidget>
 
 class QCheckBox;
+class QComboBox;
 class QDoubleSpinBox;
 class QSlider;
 
@@ -38,6 +39,7 @@ class ImageView : public QWidget {
   QCheckBox* threshold_;
   QCheckBox* registers_;
   QDoubleSpinBox* tau_;
+  QComboBox* query_;  // the prefix tokens (CLS, distillation, registers), which have no patch to click
   bool syncing_ = false;
   std::shared_ptr<ImageOverlayRenderer::ScaledPhoto> scaled_photo_ = std::make_shared<ImageOverlayRenderer::ScaledPhoto>();
 };
