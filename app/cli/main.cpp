@@ -472,6 +472,7 @@ struct RenderArgs {
   int start_layer = 0;                // rollout / flow
   double discard_ratio = 0;           // rollout
   bool nearest = false;
+  bool bare = false;                  // --bare: the overlay alone at the photo's resolution, or the map as .npy
 };
 
 int cmd_render(const RenderArgs& args) {
@@ -523,6 +524,7 @@ int cmd_render(const RenderArgs& args) {
   if (args.width > 0) r.file.size_inches = QSizeF(args.width, args.height);
   r.title = !args.no_title;
   r.sidecar = !args.no_sidecar;
+  r.bare = args.bare;
   const QStringList written = render_figures(r, stderr_progress());
   std::cerr << written.size() << (written.size() == 1 ? " figure -> " : " figures -> ")
             << (written.size() == 1 ? written.front().toStdString() : args.all_heads) << "\n";
@@ -684,6 +686,9 @@ int main(int argc, char** argv) {
   cr->add_option("--opacity", render.opacity, "--view image: opacity of the map over the photo, 0 to 1 (default 0.6)")
       ->check(CLI::Range(0.0, 1.0));
   cr->add_flag("--nearest", render.nearest, "--view image: one flat cell per patch instead of smooth (bicubic) upsampling");
+  cr->add_flag("--bare", render.bare,
+               "--view image: write the photo with the map over it at the photo's own resolution, with no title, colour bar or "
+               "caption (--out FILE.png), or the map itself as float32 [rows, cols] (--out FILE.npy)");
   cr->add_option("--out", render.input.out, "Figure file: .png, .svg or .pdf");
   cr->add_option("--all-heads", render.all_heads, "Write every layer x head (and overview) into this folder instead");
   cr->add_option("--format", render.format, "With --all-heads: png, svg or pdf (default png)");

@@ -101,6 +101,14 @@ void put32(std::string& s, uint32_t v) { put16(s, v & 0xffff); put16(s, v >> 16)
 
 }  // namespace
 
+void write_npy(const BundleArray& a, const std::filesystem::path& path, bool overwrite) {
+  const std::string header = npy_header(numpy_descr(a.dtype), a.shape);
+  AtomicFile out(path, overwrite);
+  out.write(header.data(), header.size());
+  out.write(reinterpret_cast<const char*>(a.data()), a.nbytes);
+  out.commit();
+}
+
 void write_npz(const TensorBundle& bundle, const std::filesystem::path& path, bool overwrite) {
   std::vector<NpyEntry> entries;
   for (const auto& a : bundle.arrays)

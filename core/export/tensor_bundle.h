@@ -47,6 +47,8 @@ BundleFormat bundle_format_for(const std::filesystem::path& path);
 
 void write_safetensors(const TensorBundle& bundle, const std::filesystem::path& path, bool overwrite);
 void write_npz(const TensorBundle& bundle, const std::filesystem::path& path, bool overwrite);
+// One array as a bare .npy file (numpy.load gives the array), e.g. an image map for other figures.
+void write_npy(const BundleArray& array, const std::filesystem::path& path, bool overwrite);
 void write_json(const TensorBundle& bundle, const std::filesystem::path& path, bool overwrite);
 void write_bundle(const TensorBundle& bundle, const std::filesystem::path& path, bool overwrite);
 

@@ -1,4 +1,5 @@
 // attnscope-cli render end to end (built only with the GUI library, which draws the figures).
+#include <cstring>
 #include <fstream>
 #include <set>
 
@@ -195,6 +196,35 @@ TEST(RenderCli, ImageViewOptionsReachTheFigureAndTheSidecar) {
     return (uint32_t(uint8_t(png[at])) << 24) | (uint32_t(uint8_t(png[at + 1])) << 16) | (uint32_t(uint8_t(png[at + 2])) << 8) | uint8_t(png[at + 3]);
   };
   EXPECT_GT(be32(16), 2 * be32(20)) << be32(16) << "x" << be32(20);
+  // --bare: the overlay at the photo's own size, and the map itself, equal to the captured attention row.
+  r = cli({"render", "--model", "builtin:vit-tiny", "--image", image, "--view", "image", "--layer", "8", "--head", "2", "--bare", "--out",
+           (dir / "bare.png").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string bare = read(dir / "bare.png");
+  auto png_size = [](const std::string& p, size_t at) {
+    return (uint32_t(uint8_t(p[at])) << 24) | (uint32_t(uint8_t(p[at + 1])) << 16) | (uint32_t(uint8_t(p[at + 2])) << 8) | uint8_t(p[at + 3]);
+  };
+  EXPECT_EQ(png_size(bare, 16), 451u);
+  EXPECT_EQ(png_size(bare, 20), 300u);
+  r = cli({"render", "--model", "builtin:vit-tiny", "--image", image, "--view", "image", "--layer", "8", "--head", "2", "--bare", "--out",
+           (dir / "map.npy").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string npy = read(dir / "map.npy");
+  ASSERT_GT(npy.size(), 10u);
+  const size_t header = 10 + (uint8_t(npy[8]) | (uint8_t(npy[9]) << 8));
+  EXPECT_NE(npy.substr(0, header).find("'shape': (14, 14)"), std::string::npos) << npy.substr(0, header);
+  ASSERT_EQ(npy.size(), header + 196 * 4);
+  r = cli({"attend", "--model", "builtin:vit-tiny", "--image", image, "--layers", "8", "--out", (dir / "att.json").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto att = nlohmann::json::parse(read(dir / "att.json"))["attentions"][0][2][0];  // layer 8, head 2, the CLS row
+  for (size_t i = 0; i < 196; ++i) {
+    float v;
+    std::memcpy(&v, npy.data() + header + 4 * i, 4);
+    EXPECT_NEAR(v, att[1 + i].get<double>(), 1e-7) << i;
+  }
+  r = cli({"render", "--model", "builtin:vit-tiny", "--image", image, "--view", "matrix", "--bare", "--out", (dir / "m.png").string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--bare needs --view image"), std::string::npos) << r.err;
   with.back() = (dir / "bad.png").string();
   with[with.size() - 6] = "1.5";  // --contour out of range
   r = cli(with);

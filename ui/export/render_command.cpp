@@ -3,10 +3,12 @@
 #include <unistd.h>
 
 #include <QApplication>
+#include <QBuffer>
 #include <QDir>
 #include <QFileInfo>
 
 #include "core/common/error.h"
+#include "core/export/tensor_bundle.h"
 #include "core/io/atomic_file.h"
 #include "core/pipeline/derived_maps.h"
 #include "core/pipeline/install_paths.h"
@@ -14,6 +16,8 @@
 #include "ui/export/batch_export.h"
 #include "ui/export/figures.h"
 #include "ui/export/provenance.h"
+#include "ui/render/image_overlay_renderer.h"
+#include "ui/views/image_view.h"
 
 namespace attnscope::ui {
 
@@ -44,7 +48,7 @@ void check_range(const char* what, int value, int count) {
 QStringList render_figures(const RenderRequest& req, const ProgressFn& progress) {
   ensure_offscreen_application();
   if (req.out.isEmpty() == req.all_heads_dir.isEmpty()) fail(ErrorKind::Usage, "give --out FILE or --all-heads DIR");
-  if (!req.out.isEmpty() && !figure_format_for(req.out))
+  if (!req.out.isEmpty() && !req.bare && !figure_format_for(req.out))
     fail(ErrorKind::Usage, req.out.toStdString() + ": unknown figure format (use .png, .svg or .pdf)");
   if (!req.out.isEmpty()) check_writable(req.out.toStdString(), req.file.overwrite);
 
@@ -90,6 +94,29 @@ QStringList render_figures(const RenderRequest& req, const ProgressFn& progress)
     if (!req.file.overwrite)
       for (const BatchItem& item : items) check_writable(item.path.toStdString(), false);
     return write_batch(doc, items, req.file, req.sidecar);
+  }
+  if (req.bare) {
+    if (req.view != ViewKind::Image) fail(ErrorKind::Usage, "--bare needs --view image");
+    auto r = ImageView::makeRenderer(doc, doc.state());
+    if (r->patch_values.size() == 0) fail(ErrorKind::Usage, "nothing to draw: " + r->title.toStdString());
+    if (req.out.endsWith(".npy", Qt::CaseInsensitive)) {
+      BundleArray a;
+      a.name = "map";
+      a.shape = {r->patch_values.rows(), r->patch_values.cols()};
+      a.view = reinterpret_cast<const uint8_t*>(r->patch_values.data());
+      a.nbytes = static_cast<size_t>(r->patch_values.size()) * sizeof(float);
+      write_npy(a, req.out.toStdString(), req.file.overwrite);
+    } else {
+      if (!req.out.endsWith(".png", Qt::CaseInsensitive)) fail(ErrorKind::Usage, "--bare writes .png (the overlay) or .npy (the map)");
+      QByteArray png;
+      QBuffer buffer(&png);
+      buffer.open(QIODevice::WriteOnly);
+      if (!r->bareOverlay().save(&buffer, "PNG")) fail(ErrorKind::Output, req.out.toStdString() + ": cannot encode the overlay");
+      AtomicFile out(req.out.toStdString(), req.file.overwrite);
+      out.write(png.constData(), static_cast<size_t>(png.size()));
+      out.commit();
+    }
+    return {req.out};
   }
   FigureRequest fr;
   fr.view = req.view;

@@ -24,6 +24,7 @@ struct RenderRequest {
   FigureFileOptions file;       // dpi, size, overwrite
   bool title = true;
   bool sidecar = true;
+  bool bare = false;            // Image view: the overlay at the photo's resolution (.png) or the map (.npy), nothing else
 };
 
 // Writes the figures and returns their paths. Validates layer/head/query against the model

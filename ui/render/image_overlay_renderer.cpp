@@ -187,6 +187,26 @@ void ImageOverlayRenderer::paint(QPainter& p, const QRectF& area) const {
   p.restore();
 }
 
+QImage ImageOverlayRenderer::bareOverlay() const {
+  if (photo.isNull()) return {};
+  QImage out = photo.convertToFormat(QImage::Format_ARGB32);
+  QPainter p(&out);
+  p.setRenderHint(QPainter::SmoothPixmapTransform, smooth);
+  QRectF region;
+  const QImage overlay = overlayImage(&region, 1.0);
+  if (!overlay.isNull()) p.drawImage(region, overlay);
+  const QPainterPath c = contourPath(QRectF(QPointF(0, 0), photo.size()));
+  if (!c.isEmpty()) {
+    const double w = std::max(1.0, photo.width() / 400.0);  // visible at any photo size
+    p.setRenderHint(QPainter::Antialiasing);
+    p.setPen(QPen(Qt::white, 2.5 * w));
+    p.drawPath(c);
+    p.setPen(QPen(Qt::black, w, Qt::DashLine));
+    p.drawPath(c);
+  }
+  return out;
+}
+
 int ImageOverlayRenderer::patchAt(const QRectF& area, const QPointF& pos) const {
   if (photo.isNull() || geometry.empty()) return -1;
   const QRectF pr = photoRect(area);

@@ -62,6 +62,9 @@ class ImageOverlayRenderer : public FigureRenderer {
   // The outline of the threshold_keep patches over the photo drawn in `photo_rect`, traced on the
   // patch grid (core/analysis/cell_outline); even-odd fill, so holes stay outside.
   QPainterPath contourPath(const QRectF& photo_rect) const;
+  // The photo at its own resolution with the map (and contour) over it: no title, colour bar,
+  // caption or crop dimming, for use in other figures.
+  QImage bareOverlay() const;
 };
 
 }  // namespace attnscope::ui
