@@ -1,5 +1,6 @@
 #include "ui/export/figure_writer.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <QBuffer>
@@ -56,10 +57,14 @@ QSizeF write_figure(const FigureRenderer& figure, const QString& path, const Fig
                                    " pixel PNG is too large; lower the DPI or the size, or export SVG/PDF");
       QImage image(pixels, QImage::Format_ARGB32_Premultiplied);
       if (image.isNull()) fail(ErrorKind::Output, path.toStdString() + ": out of memory for the image");
-      image.setDevicePixelRatio(o.dpi / kLogicalDpi);  // paint in logical pixels; fonts scale with it
+      // Paint in logical pixels; fonts scale with it. Qt ignores a device pixel ratio below 1 (the
+      // figure came out cropped below 96 DPI), so there the painter is scaled instead.
+      const double ratio = o.dpi / kLogicalDpi;
+      image.setDevicePixelRatio(std::max(ratio, 1.0));
       image.fill(Qt::white);
       {
         QPainter p(&image);
+        if (ratio < 1.0) p.scale(ratio, ratio);
         p.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing | QPainter::SmoothPixmapTransform);
         figure.paint(p, area);
       }
