@@ -472,6 +472,7 @@ struct RenderArgs {
   int start_layer = 0;                // rollout / flow
   double discard_ratio = 0;           // rollout
   bool nearest = false;
+  std::string exclude;                // --exclude-patches
   bool bare = false;                  // --bare: the overlay alone at the photo's resolution, or the map as .npy
 };
 
@@ -498,6 +499,8 @@ int cmd_render(const RenderArgs& args) {
   if (args.contour > 0) s.threshold = args.contour;
   s.overlay_opacity = args.opacity;
   s.smooth_overlay = !args.nearest;
+  if (!args.exclude.empty())
+    for (int p : parse_index_list(args.exclude, 1 << 20, "--exclude-patches")) s.excluded_patches << p;
   if (args.head == "mean" || args.head == "max" || args.head == "min") {
     parse(QString::fromStdString(args.head), s.head_mode);
   } else {
@@ -512,7 +515,7 @@ int cmd_render(const RenderArgs& args) {
   if (!parse(QString::fromStdString(args.cmap), s.color_map))
     fail(ErrorKind::Usage, "--cmap: unknown colour map '" + args.cmap + "' (viridis, magma, inferno, cividis, greys)");
   if (!parse(QString::fromStdString(args.norm), s.normalization))
-    fail(ErrorKind::Usage, "--norm: unknown scale '" + args.norm + "' (row, matrix, global, log, percentile)");
+    fail(ErrorKind::Usage, "--norm: unknown scale '" + args.norm + "' (row, matrix, global, log, percentile, value_percentile)");
   r.out = QString::fromStdString(args.input.out);
   r.all_heads_dir = QString::fromStdString(args.all_heads);
   const auto format = figure_format_for("x." + QString::fromStdString(args.format));
@@ -673,7 +676,7 @@ int main(int argc, char** argv) {
   cr->add_option("--method", render.method, "raw, rollout or flow (default raw)");
   cr->add_option("--query", render.query, "Query token of the text and image views (default: CLS / the last token)");
   cr->add_option("--cmap", render.cmap, "viridis, magma, inferno, cividis or greys (default viridis)");
-  cr->add_option("--norm", render.norm, "Colour scale: row, matrix, global, log or percentile (default row)");
+  cr->add_option("--norm", render.norm, "Colour scale: row, matrix, global, log, percentile (the top 2% of the mass saturates, as Captum) or value_percentile (the top 2% of the values) (default row)");
   cr->add_flag("--hide-special", render.hide_special, "Hide special tokens, renormalising each row");
   cr->add_option("--start-layer", render.start_layer, "--method rollout / flow: the first layer propagated through (default 0)")
       ->check(kNonNegative);
@@ -686,6 +689,9 @@ int main(int argc, char** argv) {
   cr->add_option("--opacity", render.opacity, "--view image: opacity of the map over the photo, 0 to 1 (default 0.6)")
       ->check(CLI::Range(0.0, 1.0));
   cr->add_flag("--nearest", render.nearest, "--view image: one flat cell per patch instead of smooth (bicubic) upsampling");
+  cr->add_option("--exclude-patches", render.exclude,
+                 "--view image: leave these patches (row-major numbers, e.g. 0,13,182,195 for a 14x14 grid's corners) out of the "
+                 "map and renormalise the rest to sum 1");
   cr->add_flag("--bare", render.bare,
                "--view image: write the photo with the map over it at the photo's own resolution, with no title, colour bar or "
                "caption (--out FILE.png), or the map itself as float32 [rows, cols] (--out FILE.npy)");

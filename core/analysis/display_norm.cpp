@@ -67,10 +67,31 @@ void scale_in_place(RowMatrix& m, const DisplayOptions& options, float global_ma
       m = m.unaryExpr([t](float v) { return std::min(std::fabs(v) / t, 1.0f); });
       break;
     }
+    case DisplayScale::ValuePercentile: {
+      const float t = value_percentile(m.data(), static_cast<size_t>(m.size()), 100.0 - options.clip_percent);
+      if (!(t > 0)) break;
+      m = m.unaryExpr([t](float v) { return std::min(std::fabs(v) / t, 1.0f); });
+      break;
+    }
   }
 }
 
 }  // namespace
+
+float value_percentile(const float* values, size_t n, double percentile) {
+  std::vector<float> v;
+  v.reserve(n);
+  for (size_t i = 0; i < n; ++i)
+    if (!std::isnan(values[i])) v.push_back(std::fabs(values[i]));
+  if (v.empty()) return 0;
+  const double rank = std::clamp(percentile, 0.0, 100.0) / 100.0 * static_cast<double>(v.size() - 1);
+  const size_t lo = static_cast<size_t>(std::floor(rank));
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(lo), v.end());
+  const float a = v[lo];
+  if (lo + 1 >= v.size()) return a;
+  const float b = *std::min_element(v.begin() + static_cast<std::ptrdiff_t>(lo) + 1, v.end());  // the next value up
+  return static_cast<float>(a + (rank - static_cast<double>(lo)) * (b - a));
+}
 
 RowMatrix mask_tokens(const RowMatrix& map, const std::vector<uint8_t>& mask) {
   RowMatrix out = map;

@@ -21,13 +21,17 @@ namespace attnscope {
 //               `_normalize_scale`): t = the smallest value such that the values sorted
 //               ascending, up to and including t, hold at least (100 - p)% of the total absolute
 //               mass; v -> min(|v| / t, 1). The top p% of the MASS (not of the entries) saturates.
+//   ValuePercentile  the top p% of the ENTRIES saturates: t = the value at the (100 - p)th
+//               percentile of |v| (numpy's default linear interpolation), v -> min(|v| / t, 1).
+//               Unlike Percentile it bites when one entry holds more than p% of the mass (a ViT's
+//               corner artefact patch); with fewer than 100 / p entries it clips the largest.
 // mask (applied first): the key columns of tokens with mask[j] = 1 (special tokens) are set to 0
 // and every row is renormalised over the remaining keys; a row with no remaining mass stays 0.
-enum class DisplayScale { Raw, MatrixMax, GlobalMax, Log, Percentile };
+enum class DisplayScale { Raw, MatrixMax, GlobalMax, Log, Percentile, ValuePercentile };
 
 struct DisplayOptions {
   DisplayScale scale = DisplayScale::Raw;
-  double clip_percent = 2.0;   // Percentile: p
+  double clip_percent = 2.0;   // Percentile, ValuePercentile: p
   double log_decades = 4.0;    // Log: D
   std::vector<uint8_t> mask;   // [S] tokens to hide; empty = none
 };
@@ -43,5 +47,7 @@ RowMatrix mask_tokens(const RowMatrix& map, const std::vector<uint8_t>& mask);
 
 // Captum's `_cumulative_sum_threshold` on |values| (see Percentile above), percentile in [0, 100].
 float cumulative_sum_threshold(const float* values, size_t n, double percentile);
+// numpy.percentile(|values|, percentile) with linear interpolation (ValuePercentile above); NaN skipped.
+float value_percentile(const float* values, size_t n, double percentile);
 
 }  // namespace attnscope

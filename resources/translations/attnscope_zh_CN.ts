@@ -233,8 +233,12 @@
         <translation>按行</translation>
     </message>
     <message>
-        <source>Colour scale. row: each query&apos;s own weights; a matrix shows them as they are (0 to 1), the Image view and the image Overview scale each map to its max. matrix max / global max: one scale for the matrix / for every head. log: four decades below the max. clip: the top 2% of the mass saturates.</source>
-        <translation>颜色刻度。按行：每个查询自己的权重；矩阵按原值显示（0 到 1），图像视图和图像概览把每张图缩放到其最大值。矩阵最大值 / 全局最大值：整个矩阵 / 所有头共用一个刻度。对数：最大值以下四个数量级。裁剪：质量最高的 2% 饱和显示。</translation>
+        <source>Colour scale. row: each query&apos;s own weights; a matrix shows them as they are (0 to 1), the Image view and the image Overview scale each map to its max. matrix max / global max: one scale for the matrix / for every head. log: four decades below the max. clip 2% outliers (Captum): the top 2% of the mass saturates, which changes nothing when one weight holds more; clip top 2% of values: the largest 2% of the weights saturate.</source>
+        <translation>颜色刻度。按行：每个查询自己的权重；矩阵按原值显示（0 到 1），图像视图和图像概览把每张图缩放到其最大值。矩阵最大值 / 全局最大值：整个矩阵 / 所有头共用一个刻度。对数：最大值以下四个数量级。裁掉 2% 离群值（Captum）：质量最高的 2% 饱和显示，当单个权重占比超过 2% 时不起作用；裁掉最大的 2% 数值：最大的 2% 权重饱和显示。</translation>
+    </message>
+    <message>
+        <source>clip top 2% of values</source>
+        <translation>裁掉最大的 2% 数值</translation>
     </message>
 </context>
 <context>
@@ -691,8 +695,8 @@ row max %6 at “%7”%8</source>
         <translation>带寄存器的 DINOv2：在照片旁显示各寄存器词元的权重，与图像块使用同一刻度</translation>
     </message>
     <message>
-        <source>Click a patch to make it the query; wheel zooms, drag pans, double click fits</source>
-        <translation>点击图像块使其成为查询；滚轮缩放，拖动平移，双击复原</translation>
+        <source>Click a patch to make it the query; right-click to exclude it; wheel zooms, drag pans, double click fits</source>
+        <translation>点击图像块使其成为查询；右键将其排除；滚轮缩放，拖动平移，双击复原</translation>
     </message>
     <message>
         <source>patch (%1, %2) · token %3
@@ -711,6 +715,18 @@ row max %6 at “%7”%8</source>
     <message>
         <source>patch %1</source>
         <translation>图像块 %1</translation>
+    </message>
+    <message>
+        <source>Include patch %1 again</source>
+        <translation>重新纳入图像块 %1</translation>
+    </message>
+    <message>
+        <source>Exclude patch %1 and renormalise the rest</source>
+        <translation>排除图像块 %1 并对其余部分重新归一化</translation>
+    </message>
+    <message>
+        <source>Include all patches again</source>
+        <translation>重新纳入所有图像块</translation>
     </message>
 </context>
 <context>
@@ -1749,6 +1765,30 @@ weight %3</source>
         <source>mean attention distance (tokens)</source>
         <translation>平均注意力距离（词元）</translation>
     </message>
+    <message>
+        <source>attention weight (top %1% of values clipped)</source>
+        <translation>注意力权重（裁掉最大的 %1% 数值）</translation>
+    </message>
+    <message>
+        <source> (top %1% of values clipped)</source>
+        <translation>（裁掉最大的 %1% 数值）</translation>
+    </message>
+    <message>
+        <source> · 1 patch excluded</source>
+        <translation> · 已排除 1 个图像块</translation>
+    </message>
+    <message>
+        <source> · %1 patches excluded</source>
+        <translation> · 已排除 %1 个图像块</translation>
+    </message>
+    <message>
+        <source>, the rest renormalised to sum 1</source>
+        <translation>，其余部分重新归一化为和为 1</translation>
+    </message>
+    <message>
+        <source>each map&apos;s top %1% of values saturates</source>
+        <translation>每张图最大的 %1% 数值饱和显示</translation>
+    </message>
 </context>
 <context>
     <name>Samples</name>
@@ -2005,6 +2045,10 @@ weight %3</source>
     <message>
         <source>, lowest %1% discarded</source>
         <translation>，丢弃最低的 %1%</translation>
+    </message>
+    <message>
+        <source>value-percentile scale</source>
+        <translation>数值百分位刻度</translation>
     </message>
 </context>
 <context>

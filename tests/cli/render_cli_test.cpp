@@ -225,6 +225,13 @@ TEST(RenderCli, ImageViewOptionsReachTheFigureAndTheSidecar) {
   r = cli({"render", "--model", "builtin:vit-tiny", "--image", image, "--view", "matrix", "--bare", "--out", (dir / "m.png").string()});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--bare needs --view image"), std::string::npos) << r.err;
+  // Excluded patches and the value clip reach the sidecar.
+  r = cli({"render", "--model", "builtin:vit-tiny", "--image", image, "--view", "image", "--norm", "value_percentile", "--exclude-patches",
+           "0,13,182,195", "--dpi", "60", "--out", (dir / "excluded.png").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto ex = nlohmann::json::parse(read(dir / "excluded.png.attnscope.json"));
+  EXPECT_EQ(ex["view"]["excluded_patches"], nlohmann::json::array({0, 13, 182, 195}));
+  EXPECT_EQ(ex["view"]["normalization"], "value_percentile");
   with.back() = (dir / "bad.png").string();
   with[with.size() - 6] = "1.5";  // --contour out of range
   r = cli(with);

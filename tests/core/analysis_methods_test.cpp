@@ -341,6 +341,27 @@ TEST(AnalysisDisplay, ScalesByHand) {
   std::vector<float> spike = {1, 1, 1, 1, 96};
   EXPECT_FLOAT_EQ(cumulative_sum_threshold(spike.data(), spike.size(), 98), 96.0f);
   EXPECT_FLOAT_EQ(cumulative_sum_threshold(spike.data(), spike.size(), 3), 1.0f);
+  // Clipping by value: numpy.percentile with linear interpolation (values checked with numpy:
+  // percentile(1..99 + [1000], 98) = 98.02, percentile([.1 .2 .3 .4], 60) = .28, one value: itself).
+  std::vector<float> ramp;
+  for (int i = 1; i < 100; ++i) ramp.push_back(static_cast<float>(i));
+  ramp.push_back(1000);
+  EXPECT_NEAR(value_percentile(ramp.data(), ramp.size(), 98), 98.02f, 1e-4);
+  EXPECT_NEAR(value_percentile(a.data(), 4, 60), .28f, 1e-6);
+  const float one = 5;
+  EXPECT_FLOAT_EQ(value_percentile(&one, 1, 98), 5.0f);
+  // The outlier that Captum's mass clip leaves alone (it holds 91% of the mass) saturates, and the
+  // rest gets the colour range: 49 -> 49 / 98.02.
+  o.scale = DisplayScale::ValuePercentile;
+  o.clip_percent = 2;
+  RowMatrix row(1, 100);
+  for (int i = 0; i < 100; ++i) row(0, i) = ramp[static_cast<size_t>(i)];
+  const RowMatrix clipped = normalize_for_display(row, o);
+  EXPECT_FLOAT_EQ(clipped(0, 99), 1.0f);
+  EXPECT_FLOAT_EQ(clipped(0, 98), 1.0f);
+  EXPECT_NEAR(clipped(0, 48), 49 / 98.02, 1e-6);
+  o.scale = DisplayScale::Percentile;
+  EXPECT_NEAR(normalize_for_display(row, o)(0, 48), 49 / 1000.0, 1e-6);  // the mass clip: nothing clipped
 
   o.scale = DisplayScale::Raw;
   o.mask = {1, 0, 0};

@@ -9,6 +9,7 @@
 #include <QTemporaryDir>
 #include <QToolTip>
 
+#include "core/analysis/display_norm.h"
 #include "core/analysis/flow.h"
 #include "core/pipeline/install_paths.h"
 #include "tests/ui/ui_test_support.h"
@@ -52,6 +53,8 @@ class ImageViewTest : public QObject {
   void overviewShowsEachHeadOverThePhoto();
   void zoomedClicksPickThePatchUnderTheCursor();
   void imageModelsShowImageThings();
+  void outliersCanBeClippedByValueOrExcluded();
+  void lowDpiExportsAreScaledNotCropped();
 };
 
 void ImageViewTest::flowIsSolvedForTheQueryRowOnly() {
@@ -331,6 +334,70 @@ void ImageViewTest::imageModelsShowImageThings() {
   all.clear();
   for (auto* l : panel.findChildren<QLabel*>()) all += l->text() + "\n";
   QVERIFY2(!all.contains("Not run yet"), qPrintable(all));
+}
+
+void ImageViewTest::outliersCanBeClippedByValueOrExcluded() {
+  Session session;
+  QVERIFY(runChelsea(session, std::nullopt));
+  AnalysisDocument* d = session.document();
+  ViewState s = d->state();
+  s.layer = 9;  // a layer where a corner patch takes a large share of the CLS row
+  s.head = 0;
+  const float* head = d->analysis()->forward.attentions.head_data(9, 0);
+  RowMatrix row(14, 14);
+  for (int p = 0; p < 196; ++p) row(p / 14, p % 14) = head[1 + p];
+  Eigen::Index top_r, top_c;
+  const float top = row.maxCoeff(&top_r, &top_c);
+  const int top_patch = static_cast<int>(top_r * 14 + top_c);
+  // Clipping the top 2% of the values: the colour range ends at their 98th percentile, so the 4 largest saturate.
+  s.normalization = Normalization::ValuePercentile;
+  auto r = ImageView::makeRenderer(*d, s);
+  const float t = value_percentile(row.data(), 196, 98);
+  QVERIFY(t < top);
+  QCOMPARE(r->bar->upper, double(t));
+  QVERIFY2(r->bar->label.contains("values clipped"), qPrintable(r->bar->label));
+  QCOMPARE(int((r->patch_shade.array() >= 1.0f).count()), 4);  // ceil of 2% of 196 (numpy's interpolation)
+  // Excluding the top patch: it leaves the map, the rest sums to 1 and is shaded against its own max.
+  s.normalization = Normalization::Row;
+  s.excluded_patches = {top_patch};
+  r = ImageView::makeRenderer(*d, s);
+  QCOMPARE(r->patch_values(top_r, top_c), 0.0f);
+  QVERIFY(std::abs(r->patch_values.sum() - 1.0f) < 1e-5);
+  const double rest = row.sum() - top;
+  QVERIFY(std::abs(r->patch_values(0, 0) - (top_patch == 0 ? 0.0 : row(0, 0) / rest)) < 1e-6);
+  QVERIFY2(r->caption.contains("1 patch excluded"), qPrintable(r->caption));
+  QCOMPARE(r->excluded, std::vector<int>{top_patch});
+  // The sidecar keeps the exclusions.
+  QCOMPARE(view_state_from_json(to_json(s)).excluded_patches, QList<int>{top_patch});
+}
+
+void ImageViewTest::lowDpiExportsAreScaledNotCropped() {
+  Session session;
+  QVERIFY(runChelsea(session, std::nullopt));
+  QTemporaryDir dir;
+  // The rightmost and lowest ink (colour bar, caption) sit at the same place relative to the size at every DPI.
+  auto extent = [](const QImage& img) {
+    int right = 0, bottom = 0;
+    for (int y = 0; y < img.height(); ++y)
+      for (int x = 0; x < img.width(); ++x)
+        if (qGray(img.pixel(x, y)) < 200) {
+          right = std::max(right, x);
+          bottom = std::max(bottom, y);
+        }
+    return QPointF(double(right) / img.width(), double(bottom) / img.height());
+  };
+  QPointF reference;
+  for (const double dpi : {192.0, 60.0, 30.0}) {
+    FigureExportOptions o;
+    o.path = dir.filePath(QString("f%1.png").arg(dpi));
+    o.view = ViewKind::Image;
+    o.dpi = dpi;
+    QCOMPARE(session.exports()->exportFigure(o), QString());
+    const QPointF e = extent(QImage(o.path));
+    if (dpi == 192.0) reference = e;
+    QVERIFY2(std::abs(e.x() - reference.x()) < 0.05 && std::abs(e.y() - reference.y()) < 0.05,
+             qPrintable(QString("%1 dpi: ink ends at %2, %3 of the figure; %4, %5 at 192 dpi").arg(dpi).arg(e.x()).arg(e.y()).arg(reference.x()).arg(reference.y())));
+  }
 }
 
 QTEST_MAIN(ImageViewTest)

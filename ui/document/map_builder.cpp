@@ -131,6 +131,11 @@ DisplayMap build_display_map(const AnalysisDocument& doc, const ViewState& s, Di
       m.scale_upper = cumulative_sum_threshold(m.values.data(), static_cast<size_t>(m.values.size()), 100.0 - s.clip_percent);
       m.scale_label = QObject::tr("attention weight (top %1% of mass clipped)").arg(s.clip_percent);
       break;
+    case Normalization::ValuePercentile:
+      o.scale = DisplayScale::ValuePercentile;
+      m.scale_upper = value_percentile(m.values.data(), static_cast<size_t>(m.values.size()), 100.0 - s.clip_percent);
+      m.scale_label = QObject::tr("attention weight (top %1% of values clipped)").arg(s.clip_percent);
+      break;
   }
   m.shade = std::move(recycle.shade);
   m.shade = m.values;  // no allocation when the size is unchanged

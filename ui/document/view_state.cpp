@@ -60,6 +60,7 @@ QString to_string(Normalization n) {
     case Normalization::Global: return "global";
     case Normalization::Log: return "log";
     case Normalization::Percentile: return "percentile";
+    case Normalization::ValuePercentile: return "value_percentile";
   }
   return {};
 }
@@ -108,7 +109,7 @@ bool parse(const QString& s, Method& out) {
 }
 bool parse(const QString& s, Normalization& out) {
   static const Normalization all[] = {Normalization::Row, Normalization::Matrix, Normalization::Global, Normalization::Log,
-                                      Normalization::Percentile};
+                                      Normalization::Percentile, Normalization::ValuePercentile};
   return parse_in(s, all, out);
 }
 bool parse(const QString& s, ColorMapId& out) {
@@ -154,6 +155,7 @@ QString display_name(Normalization n) {
     case Normalization::Global: return QCoreApplication::translate("ViewState", "global scale");
     case Normalization::Log: return QCoreApplication::translate("ViewState", "log scale");
     case Normalization::Percentile: return QCoreApplication::translate("ViewState", "percentile scale");
+    case Normalization::ValuePercentile: return QCoreApplication::translate("ViewState", "value-percentile scale");
   }
   return {};
 }
@@ -203,6 +205,11 @@ QJsonObject to_json(const ViewState& s) {
   j["overlay_opacity"] = s.overlay_opacity;
   j["smooth_overlay"] = s.smooth_overlay;
   j["show_registers"] = s.show_registers;
+  if (!s.excluded_patches.isEmpty()) {
+    QJsonArray excluded;
+    for (int p : s.excluded_patches) excluded.append(p);
+    j["excluded_patches"] = excluded;
+  }
   j["statistic"] = s.statistic;
   j["temperature"] = s.temperature;
   j["stack"] = to_string(s.stack);
@@ -227,6 +234,17 @@ void int_key(const QJsonObject& j, const char* key, int& out, int lo, int hi) {
   const double v = j[key].toDouble(-1e300);
   if (!j[key].isDouble() || v != std::floor(v) || v < lo || v > hi) bad_key(key, "must be an integer in [" + QString::number(lo) + ", " + QString::number(hi) + "]");
   out = static_cast<int>(v);
+}
+// A list of non-negative indices ("subset": head numbers, "excluded_patches": patch numbers).
+void index_list_key(const QJsonObject& j, const char* key, QList<int>& out, const QString& what) {
+  if (!j.contains(key)) return;
+  if (!j[key].isArray()) bad_key(key, "must be an array of " + what);
+  out.clear();
+  for (const QJsonValue& v : j[key].toArray()) {
+    if (!v.isDouble() || v.toDouble() < 0 || v.toDouble() > (1 << 30) || v.toDouble() != std::floor(v.toDouble()))
+      bad_key(key, "must hold non-negative " + what);
+    out << v.toInt();
+  }
 }
 void real_key(const QJsonObject& j, const char* key, double& out, double lo, double hi) {
   if (!j.contains(key)) return;
@@ -258,14 +276,8 @@ ViewState view_state_from_json(const QJsonObject& j, const ViewState& base) {
   int_key(j, "query", s.query, -1, 1 << 30);
   int_key(j, "start_layer", s.start_layer, 0, 1 << 16);
   real_key(j, "discard_ratio", s.discard_ratio, 0, 0.99);
-  if (j.contains("subset")) {
-    if (!j["subset"].isArray()) bad_key("subset", "must be an array of head numbers");
-    s.subset.clear();
-    for (const QJsonValue& v : j["subset"].toArray()) {
-      if (!v.isDouble() || v.toDouble() < 0) bad_key("subset", "must hold non-negative head numbers");
-      s.subset << v.toInt();
-    }
-  }
+  index_list_key(j, "subset", s.subset, "head numbers");
+  index_list_key(j, "excluded_patches", s.excluded_patches, "patch numbers");
   real_key(j, "clip_percent", s.clip_percent, 0, 50);
   real_key(j, "threshold", s.threshold, 0.01, 1);
   real_key(j, "overlay_opacity", s.overlay_opacity, 0, 1);

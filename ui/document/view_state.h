@@ -13,7 +13,8 @@ namespace attnscope::ui {
 
 enum class HeadMode { Single, Mean, Max, Min, Subset };
 enum class Method { Raw, Rollout, Flow };  // Raw: the chosen layer's heads as they are (or fused)
-enum class Normalization { Row, Matrix, Global, Log, Percentile };
+// Percentile: Captum's clip of the top p% of the mass; ValuePercentile: of the top p% of the values.
+enum class Normalization { Row, Matrix, Global, Log, Percentile, ValuePercentile };
 enum class ColorMapId { Viridis, Magma, Inferno, Cividis, Greys };
 enum class ViewKind { Matrix, Lines, Overview, Text, Image, Heads, Prediction, Inside, Cost, Cross };
 // Encoder-decoder models: which self-attention stack the single-stack views show (the Cross view
@@ -39,6 +40,7 @@ struct ViewState {
   bool show_threshold = false;
   double overlay_opacity = 0.6;
   bool smooth_overlay = true;
+  QList<int> excluded_patches;  // Image view: patches left out (artefacts), the rest renormalised to sum 1
   bool show_registers = true;   // Image view, DINOv2 with registers: draw the registers' weights beside the
                                 // photo, on one scale with the patches (off: the patches alone)
   QString statistic = QStringLiteral("entropy");  // Heads view

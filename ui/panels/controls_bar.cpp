@@ -65,12 +65,14 @@ ControlsBar::ControlsBar(AnalysisDocument* document, QWidget* parent) : QWidget(
   norm_->addItem(tr("row"), int(Normalization::Row));
   norm_->setToolTip(tr("Colour scale. row: each query's own weights; a matrix shows them as they are (0 to 1), the Image "
                        "view and the image Overview scale each map to its max. matrix max / global max: one scale for "
-                       "the matrix / for every head. log: four decades below the max. clip: the top 2% of the mass "
-                       "saturates."));
+                       "the matrix / for every head. log: four decades below the max. clip 2% outliers (Captum): the top 2% of the mass "
+                       "saturates, which changes nothing when one weight holds more; clip top 2% of values: the largest "
+                       "2% of the weights saturate."));
   norm_->addItem(tr("matrix max"), int(Normalization::Matrix));
   norm_->addItem(tr("global max"), int(Normalization::Global));
   norm_->addItem(tr("log"), int(Normalization::Log));
   norm_->addItem(tr("clip 2% outliers"), int(Normalization::Percentile));
+  norm_->addItem(tr("clip top 2% of values"), int(Normalization::ValuePercentile));
   hide_special_ = new QCheckBox(tr("Hide special tokens"));
   hide_special_->setObjectName("hideSpecialCheck");
   hide_special_->setToolTip(tr("Drop [CLS], [SEP], <s>, … and renormalise each row over the remaining tokens"));

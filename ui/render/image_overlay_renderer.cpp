@@ -153,6 +153,16 @@ void ImageOverlayRenderer::paint(QPainter& p, const QRectF& area) const {
     p.setPen(QPen(Qt::black, 1.2, Qt::DashLine));
     p.drawPath(c);
   }
+  // Excluded patches are crossed out: their weight is not in the map.
+  for (int e : excluded) {
+    if (e < 0 || e >= geometry.num_patches()) continue;
+    const RectF q = geometry.patch_rect(e / geometry.cols, e % geometry.cols);
+    const QRectF cell(pr.left() + q.x * s, pr.top() + q.y * s, q.width * s, q.height * s);
+    p.fillRect(cell, QColor(128, 128, 128, 170));
+    p.setPen(QPen(Qt::white, 1.5));
+    p.drawLine(cell.topLeft(), cell.bottomRight());
+    p.drawLine(cell.topRight(), cell.bottomLeft());
+  }
   // The query patch last, so that a contour along its edges does not hide it.
   if (!overlay.isNull() && query_patch >= 0 && query_patch < geometry.num_patches()) {
     const RectF q = geometry.patch_rect(query_patch / geometry.cols, query_patch % geometry.cols);

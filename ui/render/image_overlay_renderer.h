@@ -31,6 +31,7 @@ class ImageOverlayRenderer : public FigureRenderer {
   bool smooth = true;
   std::optional<std::vector<uint8_t>> threshold_keep;  // [rows * cols] patches inside the contour
   int query_patch = -1;            // outlined patch (the query), -1 for none
+  std::vector<int> excluded;       // patches left out of the map (crossed out)
   QString title;
   QString subject;                 // what the map is, e.g. "[CLS] → patches" (part of the title)
   QString caption;                 // e.g. "mass threshold 0.6: 23 patches"

@@ -4,7 +4,9 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QHBoxLayout>
+#include <QContextMenuEvent>
 #include <QLabel>
+#include <QMenu>
 #include <QMouseEvent>
 #include <QSlider>
 #include <QToolTip>
@@ -63,7 +65,7 @@ ImageView::ImageView(AnalysisDocument* document, QWidget* parent) : QWidget(pare
   canvas_->installEventFilter(this);
   canvas_->setZoomable(true);
   canvas_->setMouseTracking(true);
-  canvas_->setToolTip(tr("Click a patch to make it the query; wheel zooms, drag pans, double click fits"));
+  canvas_->setToolTip(tr("Click a patch to make it the query; right-click to exclude it; wheel zooms, drag pans, double click fits"));
 
   auto edit = [this](auto&& change) {
     if (syncing_) return;
@@ -108,16 +110,27 @@ std::unique_ptr<ImageOverlayRenderer> ImageView::makeRenderer(const AnalysisDocu
   const int query = doc.effectiveQuery(s);
   const PatchGrid grid = patch_grid(a);
   RowMatrix map = patch_map(weights, query, grid);  // the query row over the patch keys
+  const double total = map.sum();
+  // Excluded patches (artefacts that take the row, as AugReg's corners do) leave the map, and the
+  // rest is renormalised to sum 1 so that it fills the colour range.
+  int excluded = 0;
+  for (int p : s.excluded_patches)
+    if (p >= 0 && p < map.size()) {
+      map.data()[p] = 0;
+      r->excluded.push_back(p);
+      ++excluded;
+    }
+  if (excluded > 0 && map.sum() > 0) map /= map.sum();
   r->patch_values = map;
   const float mx = map.maxCoeff();
-  const double total = map.sum();
   // A single row over the patches is shaded relative to its own max (as DINO's maps are) for the
   // row and matrix scales; "global" compares with the largest weight of every head.
   DisplayOptions o;
   o.clip_percent = s.clip_percent;
-  o.scale = s.normalization == Normalization::Log ? DisplayScale::Log
-            : s.normalization == Normalization::Percentile ? DisplayScale::Percentile
-                                                           : DisplayScale::MatrixMax;
+  o.scale = s.normalization == Normalization::Log               ? DisplayScale::Log
+            : s.normalization == Normalization::Percentile      ? DisplayScale::Percentile
+            : s.normalization == Normalization::ValuePercentile ? DisplayScale::ValuePercentile
+                                                                : DisplayScale::MatrixMax;
   if (s.normalization == Normalization::Global) r->patch_shade = map / static_cast<float>(std::max(doc.globalMax(s), 1e-12));
   else r->patch_shade = normalize_for_display(map, o);
   const QString what = QObject::tr("weight");  // what it is weighted from is in the title
@@ -132,6 +145,10 @@ std::unique_ptr<ImageOverlayRenderer> ImageView::makeRenderer(const AnalysisDocu
       r->bar = ColorBar{r->cmap, 0.0, cumulative_sum_threshold(map.data(), static_cast<size_t>(map.size()), 100.0 - s.clip_percent), false,
                         what + QObject::tr(" (top %1% of mass clipped)").arg(s.clip_percent)};
       break;
+    case Normalization::ValuePercentile:
+      r->bar = ColorBar{r->cmap, 0.0, value_percentile(map.data(), static_cast<size_t>(map.size()), 100.0 - s.clip_percent), false,
+                        what + QObject::tr(" (top %1% of values clipped)").arg(s.clip_percent)};
+      break;
     default:
       r->bar = ColorBar{r->cmap, 0.0, mx, false, what + QObject::tr(", 0 to the row's max")};
   }
@@ -141,7 +158,7 @@ std::unique_ptr<ImageOverlayRenderer> ImageView::makeRenderer(const AnalysisDocu
   r->subject = QObject::tr("%1 \u2192 patches").arg(labels.value(query));
   r->title = r->subject + QString::fromUtf8(" \u00b7 ") + describe(s);
   const int registers = a.model.num_register_tokens, first_register = a.geometry.prefix_tokens - registers;
-  if (registers > 0 && s.show_registers && r->bar) {
+  if (registers > 0 && s.show_registers && r->bar && excluded == 0) {  // renormalised patches are not on the registers' scale
     // On the patches' scale: a register brighter than every patch is the sink the paper describes.
     const Eigen::RowVectorXf reg = weights.row(query).segment(first_register, registers);
     const bool own_scale = s.normalization == Normalization::Row || s.normalization == Normalization::Matrix;
@@ -173,6 +190,9 @@ std::unique_ptr<ImageOverlayRenderer> ImageView::makeRenderer(const AnalysisDocu
                      .arg(a.geometry.prefix_tokens > 1 ? QObject::tr("the CLS and distillation tokens") : QObject::tr("CLS"))
                      .arg(mx, 0, 'g', 3);
   }
+  if (excluded > 0)
+    r->caption += (excluded == 1 ? QObject::tr(" · 1 patch excluded") : QObject::tr(" · %1 patches excluded").arg(excluded)) +
+                  QObject::tr(", the rest renormalised to sum 1");
   const RectF box = a.geometry.crop_box();
   const double seen = std::clamp(std::min(box.x + box.width, double(img_w(a))) - std::max(box.x, 0.0), 0.0, double(img_w(a))) *
                       std::clamp(std::min(box.y + box.height, double(img_h(a))) - std::max(box.y, 0.0), 0.0, double(img_h(a))) /
@@ -223,6 +243,36 @@ bool ImageView::eventFilter(QObject* watched, QEvent* event) {
     const int patch = r->patchAt(canvas_->rect(), canvas_->toFigure(static_cast<QMouseEvent*>(event)->position()));
     document_->setQuery(patch >= 0 ? r->geometry.prefix_tokens + patch : -1);
     return false;
+  }
+  if (event->type() == QEvent::ContextMenu) {
+    const auto* e = static_cast<QContextMenuEvent*>(event);
+    const int patch = r->patchAt(canvas_->rect(), canvas_->toFigure(e->pos()));
+    auto* menu = new QMenu(canvas_);
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    QList<int> excluded = document_->state().excluded_patches;
+    if (patch >= 0) {
+      const bool out = excluded.contains(patch);
+      const QString where = QString("(%1, %2)").arg(patch / r->geometry.cols).arg(patch % r->geometry.cols);
+      menu->addAction(out ? tr("Include patch %1 again").arg(where) : tr("Exclude patch %1 and renormalise the rest").arg(where), this,
+                      [this, patch, out] {
+                        ViewState s = document_->state();
+                        if (out) s.excluded_patches.removeAll(patch);
+                        else s.excluded_patches << patch;
+                        document_->setState(s);
+                      });
+    }
+    if (!excluded.isEmpty())
+      menu->addAction(tr("Include all patches again"), this, [this] {
+        ViewState s = document_->state();
+        s.excluded_patches.clear();
+        document_->setState(s);
+      });
+    if (menu->isEmpty()) {
+      delete menu;
+      return true;
+    }
+    menu->popup(e->globalPos());
+    return true;
   }
   if (event->type() == QEvent::ToolTip) {
     const auto* help = static_cast<QHelpEvent*>(event);

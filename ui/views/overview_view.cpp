@@ -55,6 +55,11 @@ void fillImageThumbnails(OverviewRenderer& r, const AnalysisDocument& doc, const
       r.bar = ColorBar{cmap, std::pow(10.0, -o.log_decades), 1.0, true, QObject::tr("weight / each map's max (log)")};
       scale = QObject::tr("log, %1 decades below each map's max").arg(o.log_decades);
       break;
+    case Normalization::ValuePercentile:
+      o.scale = DisplayScale::ValuePercentile;
+      r.bar = ColorBar{cmap, 0.0, 1.0, false, QObject::tr("weight / each map's clip level")};
+      scale = QObject::tr("each map's top %1% of values saturates").arg(state.clip_percent);
+      break;
     case Normalization::Percentile:
       o.scale = DisplayScale::Percentile;
       r.bar = ColorBar{cmap, 0.0, 1.0, false, QObject::tr("weight / each map's clip level")};
