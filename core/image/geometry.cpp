@@ -1,5 +1,7 @@
 #include "core/image/geometry.h"
 
+#include <algorithm>
+
 #include <cmath>
 
 #include "core/common/error.h"
@@ -38,6 +40,20 @@ std::vector<RectF> ImageGeometry::patch_rects() const {
 
 RectF ImageGeometry::crop_box() const {
   return input_to_original({0, 0, static_cast<double>(transform.input_width), static_cast<double>(transform.input_height)});
+}
+
+RectF ImageGeometry::patches_box() const {
+  const double p = patch_size;
+  return input_to_original({0, 0, cols * p, rows * p});
+}
+
+double ImageGeometry::fraction_seen() const {
+  const double w = transform.original_width, h = transform.original_height;
+  if (w <= 0 || h <= 0) return 0;
+  const RectF b = crop_box();
+  const double seen_w = std::clamp(std::min(b.x + b.width, w) - std::max(b.x, 0.0), 0.0, w);
+  const double seen_h = std::clamp(std::min(b.y + b.height, h) - std::max(b.y, 0.0), 0.0, h);
+  return seen_w * seen_h / (w * h);
 }
 
 std::optional<int> ImageGeometry::patch_at(double x, double y) const {

@@ -49,6 +49,10 @@ struct ImageGeometry {
   RectF patch_rect(int row, int col) const;  // in original-image pixels
   std::vector<RectF> patch_rects() const;    // every patch, row-major (token order)
   RectF crop_box() const;                    // the whole model input, in original-image pixels
+  RectF patches_box() const;                 // the whole patches (rows x cols), in original-image pixels
+  // The share of the original's area inside the model input (1 without a crop; DeiT's 224 crop
+  // of a 3:1 panorama: 0.26).
+  double fraction_seen() const;
   // The patch (row-major index) whose rectangle contains the original-image point (x, y).
   std::optional<int> patch_at(double x, double y) const;
 };

@@ -51,6 +51,13 @@ TEST(VisionGeometry, PatchRectanglesThroughResizeAndCrop) {
   EXPECT_DOUBLE_EQ(box.x, 80 * sx);
   EXPECT_DOUBLE_EQ(box.width, 224 * sx);
   EXPECT_DOUBLE_EQ(box.height, 224 * sy);
+  // Whole patches cover the crop exactly (224 = 14 x 16); the model saw (224 / 384) x (224 / 256) of the photo.
+  const RectF patches = g.patches_box();
+  const RectF last = g.patch_rect(13, 13);
+  EXPECT_DOUBLE_EQ(patches.x, first.x);
+  EXPECT_NEAR(patches.x + patches.width, last.x + last.width, 1e-9);
+  EXPECT_NEAR(patches.y + patches.height, last.y + last.height, 1e-9);
+  EXPECT_NEAR(g.fraction_seen(), (224.0 / 384) * (224.0 / 256), 1e-12);
 
   const auto rects = g.patch_rects();
   ASSERT_EQ(rects.size(), 196u);

@@ -48,8 +48,8 @@ QRectF ImageOverlayRenderer::photoRect(const QRectF& area) const {
 QImage ImageOverlayRenderer::overlayImage(QRectF* region, double pixels_per_original) const {
   const int rows = static_cast<int>(patch_shade.rows()), cols = static_cast<int>(patch_shade.cols());
   if (rows == 0 || cols == 0 || geometry.empty()) return {};
-  const RectF first = geometry.patch_rect(0, 0), last = geometry.patch_rect(rows - 1, cols - 1);
-  const double x0 = first.x, y0 = first.y, x1 = last.x + last.width, y1 = last.y + last.height;
+  const RectF box = geometry.patches_box();
+  const double x0 = box.x, y0 = box.y, x1 = box.x + box.width, y1 = box.y + box.height;
   if (region) *region = QRectF(x0, y0, x1 - x0, y1 - y0);
   // Upsample the patch grid to the region's size in original pixels (capped for huge photos).
   const double scale = std::min({1.0, std::max(pixels_per_original, 1e-6), 2048.0 / std::max(x1 - x0, y1 - y0)});

@@ -23,11 +23,6 @@
 
 namespace attnscope::ui {
 
-namespace {
-int img_w(const Analysis& a) { return std::max(a.geometry.transform.original_width, 1); }
-int img_h(const Analysis& a) { return std::max(a.geometry.transform.original_height, 1); }
-}  // namespace
-
 ImageView::ImageView(AnalysisDocument* document, QWidget* parent) : QWidget(parent), document_(document), canvas_(new RendererView) {
   auto* l = new QVBoxLayout(this);
   l->setContentsMargins(0, 0, 0, 0);
@@ -193,10 +188,7 @@ std::unique_ptr<ImageOverlayRenderer> ImageView::makeRenderer(const AnalysisDocu
   if (excluded > 0)
     r->caption += (excluded == 1 ? QObject::tr(" · 1 patch excluded") : QObject::tr(" · %1 patches excluded").arg(excluded)) +
                   QObject::tr(", the rest renormalised to sum 1");
-  const RectF box = a.geometry.crop_box();
-  const double seen = std::clamp(std::min(box.x + box.width, double(img_w(a))) - std::max(box.x, 0.0), 0.0, double(img_w(a))) *
-                      std::clamp(std::min(box.y + box.height, double(img_h(a))) - std::max(box.y, 0.0), 0.0, double(img_h(a))) /
-                      (double(img_w(a)) * img_h(a));
+  const double seen = a.geometry.fraction_seen();
   if (seen < 0.99)
     r->caption += QObject::tr(" · the model saw only the outlined centre crop (%1% of the photo)").arg(100 * seen, 0, 'f', 0);
   if (s.show_threshold && total > 0) {

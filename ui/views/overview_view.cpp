@@ -26,8 +26,8 @@ void fillImageThumbnails(OverviewRenderer& r, const AnalysisDocument& doc, const
   const int query = doc.effectiveQuery(state);
   const ColorMap cmap(state.color_map);
   // The part of the photo the patches cover (a centre crop's, or all of a resized photo).
-  const RectF first = a.geometry.patch_rect(0, 0), last = a.geometry.patch_rect(grid.rows - 1, grid.cols - 1);
-  const QRectF region(QPointF(first.x, first.y), QPointF(last.x + last.width, last.y + last.height));
+  const RectF box = a.geometry.patches_box();
+  const QRectF region(box.x, box.y, box.width, box.height);
   r.cell_aspect = region.width() / region.height();
   r.photo_thumbnails = true;
   const int long_side = std::max(2 * side, 192);
