@@ -22,6 +22,16 @@ namespace {
 
 test::ProcessResult cli(const std::vector<std::string>& args) { return test::run_process(ATTNSCOPE_CLI, args); }
 
+// Runs `base` + `extra` with --out `out` (a .json bundle), expects success and returns the bundle.
+nlohmann::json attend_json(std::vector<std::string> args, const std::filesystem::path& out, const std::vector<std::string>& extra) {
+  args.insert(args.end(), extra.begin(), extra.end());
+  args.insert(args.end(), {"--out", out.string()});
+  auto r = cli(args);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream in(out);
+  return nlohmann::json::parse(in);
+}
+
 // Skips (or fails, when the shared data is required) if /usr/bin/python3 lacks `modules`.
 bool have_python(const std::string& modules, std::string& why) {
   if (!std::filesystem::exists("/usr/bin/python3")) {
@@ -201,15 +211,8 @@ TEST(AnalysisCli, MethodOptionMistakesAreUsageErrors) {
 TEST(AnalysisCli, RolloutDiscardRatioIsRecordedAndKeepsRowsStochastic) {
   const auto dir = test::scratch_dir("rollout_discard");
   const std::string model = builtin_model("stories260K").string();
-  const auto run = [&](const std::string& name, std::vector<std::string> extra) {
-    std::vector<std::string> args = {"attend", "--model", model, "--text", "Attention is all you need.", "--out",
-                                     (dir / name).string(), "--force", "--method", "rollout"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    auto r = cli(args);
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    std::ifstream in(dir / name);
-    return nlohmann::json::parse(in);
-  };
+  const std::vector<std::string> base = {"attend", "--model", model, "--text", "Attention is all you need.", "--force", "--method", "rollout"};
+  const auto run = [&](const std::string& name, const std::vector<std::string>& extra) { return attend_json(base, dir / name, extra); };
   const auto plain = run("plain.json", {});
   const auto discarded = run("discard.json", {"--discard-ratio", "0.5"});
   EXPECT_EQ(discarded["discard_ratio"], 0.5);
@@ -235,15 +238,9 @@ TEST(AnalysisCli, RolloutDiscardRatioIsRecordedAndKeepsRowsStochastic) {
 TEST(AnalysisCli, FlowForChosenRowsEqualsThoseRowsOfAllPairs) {
   const auto dir = test::scratch_dir("flow_rows");
   const std::string image = (test::source_dir() / "samples" / "images" / "chelsea.png").string();
-  const auto run = [&](const std::string& name, std::vector<std::string> extra) {
-    std::vector<std::string> args = {"attend", "--model", builtin_model("vit-tiny").string(), "--image", image, "--size", "64x64",
-                                     "--out", (dir / name).string(), "--force", "--method", "flow"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    auto r = cli(args);
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    std::ifstream in(dir / name);
-    return nlohmann::json::parse(in);
-  };
+  const std::vector<std::string> base = {"attend", "--model", builtin_model("vit-tiny").string(), "--image", image, "--size", "64x64",
+                                         "--force", "--method", "flow"};
+  const auto run = [&](const std::string& name, const std::vector<std::string>& extra) { return attend_json(base, dir / name, extra); };
   const auto all = run("all.json", {});
   const auto cls = run("cls.json", {"--rows", "0,5"});
   EXPECT_EQ(cls["rows"], nlohmann::json::array({0, 5}));
