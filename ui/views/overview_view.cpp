@@ -33,7 +33,10 @@ void fillImageThumbnails(OverviewRenderer& r, const AnalysisDocument& doc, const
   const int long_side = std::max(2 * side, 192);
   const QSize size = r.cell_aspect >= 1 ? QSize(long_side, std::max(1, static_cast<int>(std::lround(long_side / r.cell_aspect))))
                                         : QSize(std::max(1, static_cast<int>(std::lround(long_side * r.cell_aspect))), long_side);
-  const QImage base = doc.photo().copy(region.toAlignedRect()).scaled(size, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
+  const QImage base = doc.photo()
+                         .copy(region.toAlignedRect())
+                         .scaled(size, Qt::IgnoreAspectRatio, Qt::SmoothTransformation)
+                         .convertToFormat(QImage::Format_RGB32);  // once, not in each of the L x H overlay_thumbnail() calls
 
   std::vector<RowMatrix> maps;  // [rows, cols] per layer x head
   float global = 0;
