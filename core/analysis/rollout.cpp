@@ -24,16 +24,31 @@ void discard_lowest(RowMatrix& fused, double ratio) {
   for (size_t n = 0; n < k; ++n) d[candidates[n]] = 0;
 }
 
-RowMatrix attention_rollout(const AttentionMaps& maps, const RolloutOptions& options) {
+namespace {
+
+template <typename Each>
+RowMatrix rollout_loop(const AttentionMaps& maps, const RolloutOptions& options, Each&& each) {
   check_attention_maps(maps, "rollout");
-  RowMatrix r;
+  RowMatrix r;  // [S, S]
   for (int l : require_layer_range(maps, options.start_layer, "rollout")) {
     RowMatrix fused = fuse_heads(maps, l, options.fusion);
     discard_lowest(fused, options.discard_ratio);
     const RowMatrix a = add_residual(fused, options.residual_weight);
     r = r.size() == 0 ? a : RowMatrix(a * r);
+    each(l, r);
   }
   return r;
+}
+
+}  // namespace
+
+void attention_rollout_steps(const AttentionMaps& maps, const RolloutOptions& options,
+                             const std::function<void(int layer, const RowMatrix& rollout)>& each) {
+  rollout_loop(maps, options, each);
+}
+
+RowMatrix attention_rollout(const AttentionMaps& maps, const RolloutOptions& options) {
+  return rollout_loop(maps, options, [](int, const RowMatrix&) {});
 }
 
 }  // namespace attnscope

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+
 #include "core/analysis/fusion.h"
 
 namespace attnscope {
@@ -26,6 +28,12 @@ struct RolloutOptions {
 
 // Throws Error(Usage) if a needed layer was not captured or an option is out of range.
 RowMatrix attention_rollout(const AttentionMaps& maps, const RolloutOptions& options);
+
+// The rollout as it builds up, layer by layer (vit-explain's per-layer figure): `each(layer, R_layer)`
+// with R_layer = Â_layer · ... · Â_start for layer = start .. L-1; the last is attention_rollout().
+// One [S, S] product is alive at a time, so long inputs cost no more memory than the rollout.
+void attention_rollout_steps(const AttentionMaps& maps, const RolloutOptions& options,
+                             const std::function<void(int layer, const RowMatrix& rollout)>& each);
 
 // Sets the floor(ratio * n) smallest positive entries outside column 0 to zero (see above).
 void discard_lowest(RowMatrix& fused, double ratio);

@@ -148,6 +148,38 @@ TEST(AnalysisRollout, PaperExampleByHand) {
   EXPECT_LE(max_diff(attention_rollout(paper_example(), o), mat({{.5, 0, .5}, {.25, .5, .25}, {0, .1, .9}})), 1e-6);
 }
 
+TEST(AnalysisRollout, StepsBuildUpLayerByLayer) {
+  // Paper example by hand (above): after layer 0 the rollout is Â_0, after layer 1 it is R.
+  std::vector<int> layers;
+  std::vector<RowMatrix> steps;
+  attention_rollout_steps(paper_example(), RolloutOptions{}, [&](int layer, const RowMatrix& r) {
+    layers.push_back(layer);
+    steps.push_back(r);
+  });
+  ASSERT_EQ(layers, (std::vector<int>{0, 1}));
+  EXPECT_LE(max_diff(steps[0], mat({{.5, .25, .25}, {.5, .5, 0}, {0, .5, .5}})), 1e-6);
+  EXPECT_LE(max_diff(steps[1], mat({{.25, .375, .375}, {.375, .4375, .1875}, {.05, .5, .45}})), 1e-6);
+
+  // On random maps, the step through layer k is the rollout of a model cut after layer k.
+  const AttentionMaps m = random_maps(4, 3, 8, true, 31);
+  RolloutOptions o;
+  o.start_layer = 1;
+  o.discard_ratio = 0.3;
+  o.fusion.method = HeadFusion::Max;
+  layers.clear();
+  attention_rollout_steps(m, o, [&](int layer, const RowMatrix& r) {
+    layers.push_back(layer);
+    AttentionMaps cut = m;
+    cut.num_layers = layer + 1;
+    cut.layers.resize(static_cast<size_t>(layer + 1));
+    cut.data.resize(static_cast<size_t>(layer + 1) * 3 * 8 * 8);
+    EXPECT_LE(max_diff(r, attention_rollout(cut, o)), 1e-6) << "through layer " << layer;
+    EXPECT_LE(worst_row_sum_error(r), 1e-5);
+    EXPECT_EQ(max_upper(r), 0.0f);
+  });
+  EXPECT_EQ(layers, (std::vector<int>{1, 2, 3}));
+}
+
 TEST(AnalysisFlow, PaperExampleByHand) {
   // Same Â as above. With two layers every path output i -> middle k -> input j is its own pair of
   // edges, so maxflow(i -> j) = Σ_k min(Â_1[i][k], Â_0[k][j]):
