@@ -68,9 +68,19 @@ DisplayMap build_display_map(const AnalysisDocument& doc) { return build_display
 DisplayMap build_display_map(const AnalysisDocument& doc, const ViewState& s) { return build_display_map(doc, s, DisplayMap()); }
 
 DisplayMap build_display_map(const AnalysisDocument& doc, const ViewState& s, DisplayMap&& recycle) {
-  DisplayMap m;
   RowMatrix weights = std::move(recycle.values);
-  if (!selected_weights(doc, s, weights, &m.unavailable) || weights.size() == 0) return m;
+  QString why;
+  if (!selected_weights(doc, s, weights, &why) || weights.size() == 0) {
+    DisplayMap m;
+    m.unavailable = why;
+    return m;
+  }
+  return display_map_of(doc, s, std::move(weights), std::move(recycle.shade));
+}
+
+DisplayMap display_map_of(const AnalysisDocument& doc, const ViewState& s, RowMatrix weights, RowMatrix&& recycle_shade) {
+  DisplayMap m;
+  if (!doc.hasAnalysis() || weights.size() == 0) return m;
   const int S = static_cast<int>(weights.rows());
 
   // Hiding special tokens: their columns are masked and every row renormalised over the rest
@@ -137,7 +147,7 @@ DisplayMap build_display_map(const AnalysisDocument& doc, const ViewState& s, Di
       m.scale_label = QObject::tr("attention weight (top %1% of values clipped)").arg(s.clip_percent);
       break;
   }
-  m.shade = std::move(recycle.shade);
+  m.shade = std::move(recycle_shade);
   m.shade = m.values;  // no allocation when the size is unchanged
   if (s.normalization == Normalization::Global && m.scale_upper > 0) m.shade /= static_cast<float>(m.scale_upper);
   else normalize_for_display_in_place(m.shade, o);

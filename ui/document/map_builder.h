@@ -13,6 +13,10 @@ DisplayMap build_display_map(const AnalysisDocument& document, const ViewState& 
 // The same, reusing the storage of a previous map of the same size: at thousands of tokens,
 // fresh buffers of tens of megabytes cost more in page faults than filling them.
 DisplayMap build_display_map(const AnalysisDocument& document, const ViewState& state, DisplayMap&& recycle);
+// The same for weights the caller derived (the Overview's rollout after each layer), which `state`
+// describes: its hiding, normalisation and, for Method::Raw, the layer's mask.
+DisplayMap display_map_of(const AnalysisDocument& document, const ViewState& state, attnscope::RowMatrix weights,
+                          attnscope::RowMatrix&& recycle_shade = attnscope::RowMatrix());
 
 // The attention weights a selection stands for, before hiding and normalisation: one head, a
 // fusion of heads, the rollout or the flow. Empty if unavailable (flow not computed yet,

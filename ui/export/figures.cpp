@@ -37,7 +37,10 @@ QString figure_title(const AnalysisDocument& doc, const ViewState& s, ViewKind v
   if (doc.hasAnalysis() && !doc.analysis()->image_path.empty())
     t += dot + QString::fromStdString(doc.analysis()->image_path.filename().string());
   if (view == ViewKind::Overview)
-    return t + dot + QCoreApplication::translate("Figures", "all heads") + dot + display_name(s.normalization);
+    return t + dot +
+           (s.method == Method::Rollout ? QCoreApplication::translate("Figures", "rollout after each layer")
+                                        : QCoreApplication::translate("Figures", "all heads")) +
+           dot + display_name(s.normalization);
   if (view == ViewKind::Heads) return t + dot + QCoreApplication::translate("Figures", "head statistics");
   if (view == ViewKind::Cost) return t + dot + QCoreApplication::translate("Figures", "cost");
   if (view == ViewKind::Prediction) return t + dot + QCoreApplication::translate("Figures", "predictions");
@@ -67,6 +70,7 @@ QString figure_stem(const ViewState& s, ViewKind view) {
   }
   // The decoder stack of an encoder-decoder model gets its own names ("matrix_decoder_L01_H02").
   const QString name = s.stack == Stack::Decoder && view != ViewKind::Cross ? to_string(view) + "_decoder" : to_string(view);
+  if (view == ViewKind::Overview && s.method == Method::Rollout) return name + "_rollout";  // its own grid: one map per layer
   if (view == ViewKind::Overview || view == ViewKind::Heads || view == ViewKind::Prediction || view == ViewKind::Cost) return name;
   if (s.method != Method::Raw) return QString("%1_%2_%3").arg(name, to_string(s.method), head);
   return QString("%1_L%2_%3").arg(name).arg(s.layer, 2, 10, QChar('0')).arg(head);

@@ -1,10 +1,15 @@
 #include "ui/views/overview_view.h"
 
+#include <QHelpEvent>
 #include <QMouseEvent>
+#include <QToolTip>
 
 #include <cmath>
+#include <tuple>
 
 #include "core/analysis/display_norm.h"
+#include "core/analysis/rollout.h"
+#include "core/common/error.h"
 #include "core/analysis/token_roles.h"
 #include "core/pipeline/derived_maps.h"
 #include "ui/document/analysis_document.h"
@@ -17,11 +22,56 @@ namespace attnscope::ui {
 
 namespace {
 
-// As the DINO paper shows them: each head's map of the query row over the photo, in the photo's
-// aspect ratio, on the scale the Scale box chooses.
-void fillImageThumbnails(OverviewRenderer& r, const AnalysisDocument& doc, const ViewState& state, int side) {
+QString fused_label(const ViewState& s) {
+  if (s.head_mode == HeadMode::Subset) {
+    QStringList hs;
+    for (int h : s.subset) hs << QString::number(h);
+    return QObject::tr("mean of H%1").arg(hs.join(","));
+  }
+  return QObject::tr("%1 of heads").arg(display_name(s.head_mode));
+}
+
+// The grid follows the Method: every head of every layer (and, when the selection fuses heads, that
+// fusion as one more column), or for rollout one map per layer, the rollout as it builds up
+// through the stack (vit-explain's per-layer figure; its last map is the one the other views show).
+// Flow is one max-flow solve through the whole stack, not a per-layer quantity: its grid shows the
+// raw heads and the caption says so. `cell(row, column, weights)` gets each map, row-major.
+template <typename Cell>
+void visit_cells(const AnalysisDocument& doc, const ViewState& state, OverviewRenderer& r, Cell&& cell) {
   const Analysis& a = *doc.analysis();
   const AttentionMaps& att = a.forward.attentions;
+  if (state.method == Method::Rollout) {
+    r.heads = 1;
+    r.head_labels = QStringList{QObject::tr("rollout")};
+    attention_rollout_steps(att, rollout_options_for(state), [&](int layer, const RowMatrix& rollout) {
+      r.layer_ids.push_back(layer);
+      r.layer_labels << QObject::tr("to %1").arg(layer_label(a.model, layer));
+      cell(r.layers++, 0, rollout);
+    });
+    return;
+  }
+  const bool fused = state.method == Method::Raw && state.head_mode != HeadMode::Single;
+  r.heads = att.num_heads + (fused ? 1 : 0);
+  for (int h = 0; h < att.num_heads; ++h) r.head_labels << head_label(a.model, h);
+  if (fused) r.head_labels << fused_label(state);
+  RowMatrix scratch;
+  for (int layer : att.layers) {
+    r.layer_ids.push_back(layer);
+    r.layer_labels << layer_label(a.model, layer);
+    for (int h = 0; h < att.num_heads; ++h) cell(r.layers, h, RowMatrix(att.head_f32(layer, h, scratch)));
+    if (fused) cell(r.layers, att.num_heads, fuse_heads(att, layer, fusion_for(state)));
+    ++r.layers;
+  }
+}
+
+QString cell_name(const OverviewRenderer& r, int row, int column) {
+  return r.layer_labels.value(row) + QString::fromUtf8(" \u00b7 ") + r.head_labels.value(column);
+}
+
+// As the DINO paper shows them: each head's map of the query row over the photo, in the photo's
+// aspect ratio, on the scale the Scale box chooses, with the Image view's excluded patches.
+void fillImageThumbnails(OverviewRenderer& r, const AnalysisDocument& doc, const ViewState& state, int side) {
+  const Analysis& a = *doc.analysis();
   const PatchGrid grid = patch_grid(a);
   const int query = doc.effectiveQuery(state);
   const ColorMap cmap(state.color_map);
@@ -38,20 +88,33 @@ void fillImageThumbnails(OverviewRenderer& r, const AnalysisDocument& doc, const
                          .scaled(size, Qt::IgnoreAspectRatio, Qt::SmoothTransformation)
                          .convertToFormat(QImage::Format_RGB32);  // once, not in each of the L x H overlay_thumbnail() calls
 
-  std::vector<RowMatrix> maps;  // [rows, cols] per layer x head
+  std::vector<RowMatrix> maps;  // [rows, cols] per cell
   float global = 0;
-  for (int layer : att.layers)
-    for (int h = 0; h < att.num_heads; ++h) {
-      maps.push_back(patch_map(att.head(layer, h), query, grid));
-      global = std::max(global, maps.back().maxCoeff());
-    }
+  visit_cells(doc, state, r, [&](int row, int column, const RowMatrix& weights) {
+    RowMatrix m = patch_map(weights, query, grid);
+    const double mass = m.sum();
+    bool excluded = false;
+    for (int p : state.excluded_patches)
+      if (p >= 0 && p < m.size()) m.data()[p] = 0, excluded = true;
+    if (excluded && m.sum() > 0) m /= m.sum();
+    Eigen::Index pr = 0, pc = 0;
+    const float top = m.maxCoeff(&pr, &pc);
+    r.tips << QObject::tr("%1\nmax %2 at patch (%3, %4) · patch mass %5 of the row")
+                  .arg(cell_name(r, row, column))
+                  .arg(top, 0, 'g', 4)
+                  .arg(pr)
+                  .arg(pc)
+                  .arg(mass, 0, 'f', 3);
+    global = std::max(global, top);
+    maps.push_back(std::move(m));
+  });
   DisplayOptions o;
   o.clip_percent = state.clip_percent;
   QString scale;
   switch (state.normalization) {
     case Normalization::Global:
-      r.bar = ColorBar{cmap, 0.0, global, false, QObject::tr("weight, one scale for every head")};
-      scale = QObject::tr("one scale for every head");
+      r.bar = ColorBar{cmap, 0.0, global, false, QObject::tr("weight, one scale for every map")};
+      scale = QObject::tr("one scale for every map");
       break;
     case Normalization::Log:
       o.scale = DisplayScale::Log;
@@ -78,10 +141,47 @@ void fillImageThumbnails(OverviewRenderer& r, const AnalysisDocument& doc, const
     r.thumbnails.push_back(overlay_thumbnail(base, shade, cmap, state.overlay_opacity, state.smooth_overlay));
   }
   const QString who = doc.tokenLabels().value(query);
-  r.title = QObject::tr("All heads: %1 \u2192 patches over the photo").arg(who);
-  r.caption = QObject::tr("Raw weights of each head · %1 · opacity %2").arg(scale).arg(state.overlay_opacity, 0, 'f', 2);
-  if (state.method != Method::Raw)
-    r.caption += QObject::tr(" · %1 fuses the heads into one map: see the Image view").arg(display_name(state.method));
+  QString what;
+  if (state.method == Method::Rollout) {
+    r.title = QObject::tr("Rollout after each layer: %1 \u2192 patches over the photo").arg(who);
+    what = QObject::tr("%1; the last map is the Image view's").arg(describe(state));
+  } else {
+    r.title = QObject::tr("All heads: %1 \u2192 patches over the photo").arg(who);
+    what = state.method == Method::Raw && state.head_mode != HeadMode::Single ? QObject::tr("Raw weights of each head and their %1").arg(r.head_labels.last())
+                                                                           : QObject::tr("Raw weights of each head");
+  }
+  r.caption = QObject::tr("%1 · %2 · opacity %3").arg(what, scale).arg(state.overlay_opacity, 0, 'f', 2);
+  if (!state.excluded_patches.isEmpty()) r.caption += QObject::tr(" · %1 patches excluded, the rest renormalised").arg(state.excluded_patches.size());
+  if (state.method == Method::Flow) r.caption += QObject::tr(" · attention flow is one map through every layer: see the Image view");
+}
+
+void fillTextThumbnails(OverviewRenderer& r, const AnalysisDocument& doc, const ViewState& state, int side) {
+  const ColorMap cmap(state.color_map);
+  const QStringList labels = doc.tokenLabels();
+  visit_cells(doc, state, r, [&](int row, int column, const RowMatrix& weights) {
+    ViewState s = state;
+    if (state.method != Method::Rollout) {
+      s.method = Method::Raw;  // flow shows the raw heads
+      s.layer = r.layer_ids[static_cast<size_t>(row)];
+      const bool fused_column = column >= doc.analysis()->forward.attentions.num_heads;
+      s.head_mode = fused_column ? state.head_mode : HeadMode::Single;
+      s.head = column;
+    }
+    Eigen::Index q = 0, k = 0;
+    const float top = weights.maxCoeff(&q, &k);
+    r.tips << QObject::tr("%1\nlargest weight %2: %3 \u2192 %4")
+                  .arg(cell_name(r, row, column))
+                  .arg(top, 0, 'g', 4)
+                  .arg(labels.value(static_cast<int>(q)), labels.value(static_cast<int>(k)));
+    const DisplayMap m = display_map_of(doc, s, weights);
+    r.thumbnails.push_back(m.empty() ? QImage() : shade_image(m.shade, cmap, side));
+  });
+  if (state.method == Method::Rollout) {
+    r.title = QObject::tr("Rollout after each layer (%1)").arg(to_string(state.normalization));
+    r.caption = QObject::tr("%1; the last map is the Matrix view's").arg(describe(state));
+  } else if (state.method == Method::Flow) {
+    r.caption = QObject::tr("Raw weights of each head · attention flow is one map through every layer: see the Matrix view");
+  }
 }
 
 }  // namespace
@@ -90,14 +190,20 @@ OverviewView::OverviewView(AnalysisDocument* document, QWidget* parent) : Render
   setMouseTracking(true);
   connect(document_, &AnalysisDocument::analysisChanged, this, &OverviewView::rebuild);
   connect(document_, &AnalysisDocument::stateChanged, this, [this] {
-    // Only the colours and the hidden tokens (and for photos the query and overlay settings) change
-    // the thumbnails; a new head just moves the outline.
+    // A new head only moves the outline, unless the grid shows a fusion of the heads or the rollout.
     const ViewState& s = document_->state();
     const bool image = document_->hasAnalysis() && document_->analysis()->model.modality == Modality::Image;
     const bool photo_changed = image && (s.overlay_opacity != drawn_.overlay_opacity || s.smooth_overlay != drawn_.smooth_overlay ||
                                          document_->effectiveQuery(s) != document_->effectiveQuery(drawn_) ||
-                                         s.method != drawn_.method || s.clip_percent != drawn_.clip_percent);
-    if (!renderer() || photo_changed || s.color_map != drawn_.color_map || s.normalization != drawn_.normalization ||
+                                         s.clip_percent != drawn_.clip_percent || s.excluded_patches != drawn_.excluded_patches);
+    const auto grid_key = [](const ViewState& v) {  // what the maps depend on beyond colours: the method and its fusion
+      const bool fuses = v.method == Method::Rollout || (v.method == Method::Raw && v.head_mode != HeadMode::Single);
+      const bool rollout = v.method == Method::Rollout;
+      return std::tuple(v.method, fuses ? v.head_mode : HeadMode::Single, fuses ? v.subset : QList<int>(), rollout ? v.start_layer : 0,
+                        rollout ? v.discard_ratio : 0.0);
+    };
+    const bool grid_changed = grid_key(s) != grid_key(drawn_);
+    if (!renderer() || photo_changed || grid_changed || s.color_map != drawn_.color_map || s.normalization != drawn_.normalization ||
         s.hide_special != drawn_.hide_special)
       rebuild();
     else
@@ -109,35 +215,21 @@ OverviewView::OverviewView(AnalysisDocument* document, QWidget* parent) : Render
 std::unique_ptr<OverviewRenderer> OverviewView::makeRenderer(const AnalysisDocument& doc, const ViewState& state, int side) {
   auto r = std::make_unique<OverviewRenderer>();
   if (!doc.hasAnalysis()) return r;
-  const AttentionMaps& att = doc.analysis()->forward.attentions;
-  r->layers = static_cast<int>(att.layers.size());
-  r->heads = att.num_heads;
-  r->layer_ids = att.layers;
+  const Analysis& a = *doc.analysis();
   r->title = QObject::tr("All heads (%1)").arg(to_string(state.normalization));
   const ColorMap cmap(state.color_map);
   switch (state.normalization) {
     case Normalization::Row: r->bar = ColorBar{cmap, 0.0, 1.0, false, QObject::tr("attention weight")}; break;
     case Normalization::Global: r->bar = ColorBar{cmap, 0.0, doc.globalMax(state), false, QObject::tr("attention weight")}; break;
-    default: r->bar = ColorBar{cmap, 0.0, 1.0, false, QObject::tr("weight relative to each head (%1)").arg(to_string(state.normalization))};
+    default: r->bar = ColorBar{cmap, 0.0, 1.0, false, QObject::tr("weight relative to each map (%1)").arg(to_string(state.normalization))};
   }
-  const Analysis& a = *doc.analysis();
-  const bool image = a.model.modality == Modality::Image && !a.geometry.empty();
-  for (int layer : att.layers) r->layer_labels << layer_label(a.model, layer);
-  for (int h = 0; h < att.num_heads; ++h) r->head_labels << head_label(a.model, h);
-  if (image) {
-    fillImageThumbnails(*r, doc, state, side);
-    return r;
-  }
-  for (int layer : att.layers) {
-    for (int h = 0; h < att.num_heads; ++h) {
-      ViewState s = state;
-      s.method = Method::Raw;
-      s.head_mode = HeadMode::Single;
-      s.layer = layer;
-      s.head = h;
-      const DisplayMap m = build_display_map(doc, s);
-      r->thumbnails.push_back(shade_image(m.shade, cmap, side));
-    }
+  try {
+    if (a.model.modality == Modality::Image && !a.geometry.empty()) fillImageThumbnails(*r, doc, state, side);
+    else fillTextThumbnails(*r, doc, state, side);
+  } catch (const Error& e) {  // rollout from a layer that was not captured
+    auto failed = std::make_unique<OverviewRenderer>();
+    failed->title = QString::fromStdString(e.what());
+    return failed;
   }
   return r;
 }
@@ -154,21 +246,42 @@ void OverviewView::reselect() {
   const ViewState& s = document_->state();
   const auto& ids = r->layer_ids;
   const auto it = std::find(ids.begin(), ids.end(), s.layer);
-  const bool single = s.method == Method::Raw && s.head_mode == HeadMode::Single;
-  r->selected_layer = single && it != ids.end() ? static_cast<int>(it - ids.begin()) : -1;
-  r->selected_head = single ? s.head : -1;
+  const int row = it != ids.end() ? static_cast<int>(it - ids.begin()) : -1;
+  r->selected_layer = r->selected_head = -1;
+  if (s.method == Method::Rollout) {
+    r->selected_layer = r->layers - 1;  // the rollout through every layer: what the other views show
+    r->selected_head = 0;
+  } else if (s.method == Method::Raw && row >= 0) {
+    r->selected_layer = row;
+    r->selected_head = s.head_mode == HeadMode::Single ? s.head : r->heads - 1;
+  }
   update();
+}
+
+bool OverviewView::event(QEvent* event) {
+  if (event->type() == QEvent::ToolTip) {
+    const auto* r = static_cast<const OverviewRenderer*>(renderer());
+    const auto* help = static_cast<QHelpEvent*>(event);
+    const auto [row, column] = r ? r->cellAt(rect(), toFigure(help->pos())) : std::pair{-1, -1};
+    const qsizetype i = static_cast<qsizetype>(row) * (r ? r->heads : 0) + column;
+    if (row >= 0 && i < r->tips.size()) QToolTip::showText(help->globalPos(), r->tips[i], this);
+    else QToolTip::hideText();
+    return true;
+  }
+  return RendererView::event(event);
 }
 
 void OverviewView::mousePressEvent(QMouseEvent* event) {
   const auto* r = static_cast<const OverviewRenderer*>(renderer());
-  if (!r) return;
-  const auto [row, head] = r->cellAt(rect(), event->position());
-  if (row < 0) return;
+  if (!r || event->button() != Qt::LeftButton) return RendererView::mousePressEvent(event);
+  const auto [row, column] = r->cellAt(rect(), toFigure(event->position()));
+  if (row < 0 || document_->state().method == Method::Rollout) return RendererView::mousePressEvent(event);
   ViewState s = document_->state();
   s.layer = r->layer_ids[static_cast<size_t>(row)];
-  s.head = head;
-  s.head_mode = HeadMode::Single;
+  if (column < document_->numHeads()) {
+    s.head = column;
+    s.head_mode = HeadMode::Single;
+  }
   s.method = Method::Raw;
   document_->setState(s);
 }

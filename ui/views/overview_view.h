@@ -8,7 +8,8 @@ namespace attnscope::ui {
 class AnalysisDocument;
 class OverviewRenderer;
 
-// All layers x heads at a glance; a click selects that head (and switches to single-head mode).
+// All layers x heads at a glance (or the rollout after each layer); a click selects that head (and
+// switches to single-head mode), or that layer of the fused column.
 class OverviewView : public RendererView {
   Q_OBJECT
  public:
@@ -17,6 +18,7 @@ class OverviewView : public RendererView {
                                                         int thumbnail_side = 96);
 
  protected:
+  bool event(QEvent* event) override;  // tooltips: the cell's largest weight and where it is
   void mousePressEvent(QMouseEvent* event) override;
 
  private:
