@@ -11,10 +11,12 @@
 #include "ui/document/analysis_document.h"
 #include "ui/document/map_builder.h"
 #include "ui/render/matrix_plot.h"
+#include "ui/views/patch_locator.h"
 
 namespace attnscope::ui {
 
-MatrixView::MatrixView(AnalysisDocument* document, QWidget* parent) : QWidget(parent), document_(document), plot_(new QCustomPlot(this)) {
+MatrixView::MatrixView(AnalysisDocument* document, QWidget* parent)
+    : QWidget(parent), document_(document), plot_(new QCustomPlot(this)), locator_(new PatchLocator(plot_)) {
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addWidget(plot_);
@@ -53,6 +55,13 @@ MatrixView::MatrixView(AnalysisDocument* document, QWidget* parent) : QWidget(pa
     }
     menu.exec(plot_->mapToGlobal(pos));
   });
+  plot_->installEventFilter(this);  // leaving the plot hides the patch locator
+  auto locate_in = [this] {
+    const bool image = document_->hasAnalysis() && document_->analysis()->model.modality == Modality::Image;
+    locator_->setPhoto(image ? document_->photo() : QImage(), image ? document_->analysis()->geometry : ImageGeometry());
+  };
+  connect(document_, &AnalysisDocument::analysisChanged, this, locate_in);
+  locate_in();
   connect(document_, &AnalysisDocument::analysisChanged, this, &MatrixView::refresh);
   connect(document_, &AnalysisDocument::zoomChanged, this, &MatrixView::refresh);
   connect(document_, &AnalysisDocument::stateChanged, this, &MatrixView::refresh);
@@ -118,10 +127,17 @@ void MatrixView::showTip(QMouseEvent* event) {
   const QPoint cell = MatrixPlot::cellAt(plot_, map_, event->position());
   if (cell.x() < 0) {
     QToolTip::hideText();
+    locator_->hide();
     return;
   }
   const int q = map_.row_tokens[static_cast<size_t>(cell.y())];
   const int k = map_.col_tokens[static_cast<size_t>(cell.x())];
+  if (locator_->hasPhoto()) {
+    locator_->mark(q, k, labels_.value(q), labels_.value(k));
+    placeLocator(event->position());
+    locator_->show();
+    locator_->raise();
+  }
   const QString weight =
       !map_.masked(cell.y(), cell.x()) ? QString::number(map_.values(cell.y(), cell.x()), 'g', 4)
       : k > q                          ? tr("masked (a causal model's query never sees later keys)")
@@ -129,6 +145,22 @@ void MatrixView::showTip(QMouseEvent* event) {
   QToolTip::showText(event->globalPosition().toPoint(),
                      tr("query %1\nkey %2\nweight %3").arg(document_->tokenTip(q), document_->tokenTip(k), weight),
                      plot_);
+}
+
+void MatrixView::placeLocator(const QPointF& cursor) {
+  if (!plot_->axisRect()) return;
+  // The bottom-right corner of the cells, or the bottom-left one when the cursor is there: the
+  // picture must never cover the cell being read.
+  const QRect cells = plot_->axisRect()->rect();
+  const QSize size = locator_->size();
+  QRect at(QPoint(cells.right() - size.width() - 6, cells.bottom() - size.height() - 6), size);
+  if (at.adjusted(-16, -16, 16, 16).contains(cursor.toPoint())) at.moveLeft(cells.left() + 6);
+  locator_->move(at.topLeft());
+}
+
+bool MatrixView::eventFilter(QObject* watched, QEvent* event) {
+  if (watched == plot_ && event->type() == QEvent::Leave) locator_->hide();
+  return QWidget::eventFilter(watched, event);
 }
 
 }  // namespace attnscope::ui

@@ -11,10 +11,12 @@ class QCPColorMap;
 namespace attnscope::ui {
 
 class AnalysisDocument;
+class PatchLocator;
 
 // The [query x key] attention matrix of the current selection, with zoom (wheel), pan (drag),
 // reset (double-click), a hover tooltip naming both tokens and the weight, and click-to-select
-// the query row for the Text and Image views. Long inputs stay fluid: only the visible cells are
+// the query row for the Text and Image views. For image models, hovering shows where the cell's
+// patches lie on a small picture of the photo. Long inputs stay fluid: only the visible cells are
 // drawn, pooled into blocks when they are smaller than a pixel (right-click: maximum or mean).
 class MatrixView : public QWidget {
   Q_OBJECT
@@ -26,10 +28,13 @@ class MatrixView : public QWidget {
   int blockSize() const { return block_; }  // cells per drawn block side (1: exact cells)
   MatrixPlot::Pooling pooling() const { return pooling_; }
   void setPooling(MatrixPlot::Pooling pooling);
+  PatchLocator* patchLocator() const { return locator_; }  // image models: where the hovered cell's patches are
 
  private:
   void refresh();
   void showTip(QMouseEvent* event);
+  void placeLocator(const QPointF& cursor);
+  bool eventFilter(QObject* watched, QEvent* event) override;
   void updateCells();
 
   AnalysisDocument* document_;
@@ -37,6 +42,7 @@ class MatrixView : public QWidget {
   DisplayMap map_;
   QStringList labels_;
   QCPColorMap* color_map_ = nullptr;
+  PatchLocator* locator_;
   MatrixPlot::Pooling pooling_ = MatrixPlot::Pooling::Max;
   int block_ = 1;
   QSize laid_out_;  // the axis rect size the cells were pooled for
