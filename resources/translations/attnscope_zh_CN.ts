@@ -648,6 +648,10 @@ row max %6 at “%7”%8</source>
         <source>encoder</source>
         <translation>编码器</translation>
     </message>
+    <message>
+        <source>rollout after each layer</source>
+        <translation>逐层注意力汇聚</translation>
+    </message>
 </context>
 <context>
     <name>HeadsView</name>
@@ -1458,6 +1462,17 @@ weight %3</source>
     </message>
 </context>
 <context>
+    <name>PatchLocator</name>
+    <message>
+        <source>key %1</source>
+        <translation>键 %1</translation>
+    </message>
+    <message>
+        <source>query %1</source>
+        <translation>查询 %1</translation>
+    </message>
+</context>
+<context>
     <name>QObject</name>
     <message>
         <source>No result yet: choose an input and run (Ctrl+R).</source>
@@ -1588,10 +1603,6 @@ weight %3</source>
         <translation>所有注意力头（%1）</translation>
     </message>
     <message>
-        <source>weight relative to each head (%1)</source>
-        <translation>相对每个头的权重（%1）</translation>
-    </message>
-    <message>
         <source>Run a model to see its predictions.</source>
         <translation>运行一个模型，查看它的预测。</translation>
     </message>
@@ -1714,14 +1725,6 @@ weight %3</source>
         <translation> · 模型只看到了框出的中心裁剪区域（占图片的 %1%）</translation>
     </message>
     <message>
-        <source>weight, one scale for every head</source>
-        <translation>权重，所有头共用一个刻度</translation>
-    </message>
-    <message>
-        <source>one scale for every head</source>
-        <translation>所有头共用一个刻度</translation>
-    </message>
-    <message>
         <source>weight / each map&apos;s max (log)</source>
         <translation>权重 / 每张图的最大值（对数）</translation>
     </message>
@@ -1748,14 +1751,6 @@ weight %3</source>
     <message>
         <source>All heads: %1 → patches over the photo</source>
         <translation>所有头：%1 → 图像块，叠加在图片上</translation>
-    </message>
-    <message>
-        <source>Raw weights of each head · %1 · opacity %2</source>
-        <translation>每个头的原始权重 · %1 · 不透明度 %2</translation>
-    </message>
-    <message>
-        <source> · %1 fuses the heads into one map: see the Image view</source>
-        <translation> · %1 会把各头融合为一张图：请看图像视图</translation>
     </message>
     <message>
         <source>mean attention distance (pixels of the model input)</source>
@@ -1788,6 +1783,82 @@ weight %3</source>
     <message>
         <source>each map&apos;s top %1% of values saturates</source>
         <translation>每张图最大的 %1% 数值饱和显示</translation>
+    </message>
+    <message>
+        <source>%1 of heads</source>
+        <translation>各头%1</translation>
+    </message>
+    <message>
+        <source>rollout</source>
+        <translation>注意力汇聚</translation>
+    </message>
+    <message>
+        <source>to %1</source>
+        <translation>至 %1</translation>
+    </message>
+    <message>
+        <source>%1
+max %2 at patch (%3, %4) · patch mass %5 of the row</source>
+        <translation>%1
+最大值 %2，位于图像块 (%3, %4) · 图像块占该行质量 %5</translation>
+    </message>
+    <message>
+        <source>weight, one scale for every map</source>
+        <translation>权重，所有图共用一个刻度</translation>
+    </message>
+    <message>
+        <source>one scale for every map</source>
+        <translation>所有图共用一个刻度</translation>
+    </message>
+    <message>
+        <source>Rollout after each layer: %1 → patches over the photo</source>
+        <translation>逐层注意力汇聚：%1 → 图像块，叠加在图片上</translation>
+    </message>
+    <message>
+        <source>%1; the last map is the Image view&apos;s</source>
+        <translation>%1；最后一张即图像视图所示</translation>
+    </message>
+    <message>
+        <source>Raw weights of each head and their %1</source>
+        <translation>各头的原始权重及其%1</translation>
+    </message>
+    <message>
+        <source>Raw weights of each head</source>
+        <translation>各头的原始权重</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · opacity %3</source>
+        <translation>%1 · %2 · 不透明度 %3</translation>
+    </message>
+    <message>
+        <source> · %1 patches excluded, the rest renormalised</source>
+        <translation> · 已排除 %1 个图像块，其余重新归一化</translation>
+    </message>
+    <message>
+        <source> · attention flow is one map through every layer: see the Image view</source>
+        <translation> · 注意力流是贯穿所有层的一张图：请看图像视图</translation>
+    </message>
+    <message>
+        <source>%1
+largest weight %2: %3 → %4</source>
+        <translation>%1
+最大权重 %2：%3 → %4</translation>
+    </message>
+    <message>
+        <source>Rollout after each layer (%1)</source>
+        <translation>逐层注意力汇聚（%1）</translation>
+    </message>
+    <message>
+        <source>%1; the last map is the Matrix view&apos;s</source>
+        <translation>%1；最后一张即矩阵视图所示</translation>
+    </message>
+    <message>
+        <source>Raw weights of each head · attention flow is one map through every layer: see the Matrix view</source>
+        <translation>各头的原始权重 · 注意力流是贯穿所有层的一张图：请看矩阵视图</translation>
+    </message>
+    <message>
+        <source>weight relative to each map (%1)</source>
+        <translation>相对每张图的权重（%1）</translation>
     </message>
 </context>
 <context>

@@ -7,10 +7,15 @@
 #include <QLabel>
 #include <QPainter>
 #include <QTemporaryDir>
+#include <QRegularExpression>
 #include <QToolTip>
+
+#include <qcustomplot.h>
 
 #include "core/analysis/display_norm.h"
 #include "core/analysis/flow.h"
+#include "core/analysis/rollout.h"
+#include "core/pipeline/derived_maps.h"
 #include "core/pipeline/install_paths.h"
 #include "tests/ui/ui_test_support.h"
 #include "ui/app/launch_options.h"
@@ -23,6 +28,8 @@
 #include "ui/render/heads_plot.h"
 #include "ui/render/overview_renderer.h"
 #include "ui/views/image_view.h"
+#include "ui/views/matrix_view.h"
+#include "ui/views/patch_locator.h"
 #include "ui/views/overview_view.h"
 #include "ui/views/renderer_view.h"
 
@@ -55,6 +62,8 @@ class ImageViewTest : public QObject {
   void imageModelsShowImageThings();
   void outliersCanBeClippedByValueOrExcluded();
   void lowDpiExportsAreScaledNotCropped();
+  void overviewFillsTheWindowAndFollowsTheMethod();
+  void matrixHoverLocatesThePatches();
 };
 
 void ImageViewTest::flowIsSolvedForTheQueryRowOnly() {
@@ -241,7 +250,7 @@ void ImageViewTest::overviewShowsEachHeadOverThePhoto() {
   const QImage own = OverviewView::makeRenderer(*d, s)->thumbnails[5];
   s.normalization = Normalization::Global;
   auto g = OverviewView::makeRenderer(*d, s);
-  QVERIFY(g->bar && g->bar->upper < 1.0 && g->caption.contains("one scale for every head"));
+  QVERIFY(g->bar && g->bar->upper < 1.0 && g->caption.contains("one scale for every map"));
   QVERIFY(g->thumbnails[5] != own);
   // Figures name the photo.
   QVERIFY(figure_title(*d, d->state(), ViewKind::Overview).contains("chelsea.png"));
@@ -398,6 +407,193 @@ void ImageViewTest::lowDpiExportsAreScaledNotCropped() {
     QVERIFY2(std::abs(e.x() - reference.x()) < 0.05 && std::abs(e.y() - reference.y()) < 0.05,
              qPrintable(QString("%1 dpi: ink ends at %2, %3 of the figure; %4, %5 at 192 dpi").arg(dpi).arg(e.x()).arg(e.y()).arg(reference.x()).arg(reference.y())));
   }
+}
+
+namespace {
+
+// "max 0.0123 at patch (3, 5) · ..." -> (3, 5)
+QPoint tipPatch(const QString& tip) {
+  const QRegularExpressionMatch m = QRegularExpression(R"(at patch \((\d+), (\d+)\))").match(tip);
+  return m.hasMatch() ? QPoint(m.captured(2).toInt(), m.captured(1).toInt()) : QPoint(-1, -1);
+}
+
+QPoint argmaxPatch(const RowMatrix& m) {
+  Eigen::Index r = 0, c = 0;
+  m.maxCoeff(&r, &c);
+  return QPoint(static_cast<int>(c), static_cast<int>(r));
+}
+
+}  // namespace
+
+void ImageViewTest::overviewFillsTheWindowAndFollowsTheMethod() {
+  Session session;
+  QVERIFY(runChelsea(session, std::nullopt));
+  AnalysisDocument* d = session.document();
+  ViewState s = d->state();
+  auto r = OverviewView::makeRenderer(*d, s);
+  QCOMPARE(r->layers, 12);
+  QCOMPARE(r->heads, 3);
+  // A wide window wraps the 12 layers into blocks side by side; a tall one keeps one column of rows.
+  const QRectF wide(0, 0, 1400, 600), tall(0, 0, 600, 1400);
+  QVERIFY(r->blocks(wide) > 1);
+  QCOMPARE(r->blocks(tall), 1);
+  for (const QRectF& area : {wide, tall}) {
+    double covered = 0;
+    for (int row = 0; row < r->layers; ++row)
+      for (int h = 0; h < r->heads; ++h) {
+        const QRectF cell = r->cellRect(area, row, h);
+        QVERIFY(area.contains(cell));
+        QCOMPARE(r->cellAt(area, cell.center()), std::make_pair(row, h));  // clicks find the cell drawn there
+        covered += cell.width() * cell.height();
+      }
+    // The maps fill the window (unwrapped, the wide one would show a strip covering 10% of it).
+    QVERIFY2(covered > 0.4 * area.width() * area.height(), qPrintable(QString::number(covered / (area.width() * area.height()))));
+  }
+  QImage page(wide.size().toSize(), QImage::Format_RGB32);
+  {
+    QPainter p(&page);
+    r->paint(p, wide);
+  }
+  const QPoint last = r->cellRect(wide, 11, 2).center().toPoint();
+  QVERIFY(page.pixel(last) != qRgb(255, 255, 255) && page.pixel(last) != qRgb(235, 235, 235));  // the last thumbnail is drawn
+
+  // Rollout: one map per layer, the rollout after it; the last is the Image view's map, the first is layer 0's Â.
+  s.method = Method::Rollout;
+  r = OverviewView::makeRenderer(*d, s);
+  QCOMPARE(r->layers, 12);
+  QCOMPARE(r->heads, 1);
+  QCOMPARE(int(r->thumbnails.size()), 12);
+  QVERIFY2(r->title.contains("Rollout after each layer"), qPrintable(r->title));
+  const PatchGrid grid = patch_grid(*d->analysis());
+  ViewState image = s;
+  image.view = ViewKind::Image;
+  QCOMPARE(tipPatch(r->tips.last()), argmaxPatch(ImageView::makeRenderer(*d, image)->patch_values));
+  const RowMatrix first = add_residual(fuse_heads(d->analysis()->forward.attentions, 0, FusionOptions{}), 0.5);
+  QCOMPARE(tipPatch(r->tips.first()), argmaxPatch(patch_map(first, 0, grid)));
+  QVERIFY(tipPatch(r->tips.first()) != tipPatch(r->tips.last()));  // the maps do differ along the stack
+  QVERIFY(figure_title(*d, s, ViewKind::Overview).contains("rollout after each layer"));
+  QCOMPARE(figure_stem(s, ViewKind::Overview), QString("overview_rollout"));  // not written over the heads' overview
+  s.start_layer = 6;
+  QCOMPARE(OverviewView::makeRenderer(*d, s)->layers, 6);
+
+  // Raw with a fusion of heads: the fusion is one more column, which the Image view shows.
+  s = d->state();
+  s.head_mode = HeadMode::Max;
+  s.layer = 8;
+  r = OverviewView::makeRenderer(*d, s);
+  QCOMPARE(r->heads, 4);
+  QVERIFY2(r->head_labels.last().contains(display_name(HeadMode::Max)), qPrintable(r->head_labels.last()));
+  image = s;
+  image.view = ViewKind::Image;
+  QCOMPARE(tipPatch(r->tips[8 * 4 + 3]), argmaxPatch(ImageView::makeRenderer(*d, image)->patch_values));
+  // Excluding the fused map's hottest patch moves every tip's maximum off it.
+  const QPoint hot = tipPatch(r->tips[8 * 4 + 3]);
+  s.excluded_patches = {hot.y() * grid.cols + hot.x()};
+  QVERIFY(tipPatch(OverviewView::makeRenderer(*d, s)->tips[8 * 4 + 3]) != hot);
+
+  // Clicking: a head selects it alone; the fused column keeps the fusion and takes the layer.
+  d->setState(s);
+  OverviewView view(d);
+  view.resize(1400, 600);
+  view.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&view));
+  const auto* shown = static_cast<const OverviewRenderer*>(view.renderer());
+  QCOMPARE(shown->selected_head, 3);
+  QTest::mouseClick(&view, Qt::LeftButton, {}, shown->cellRect(view.rect(), 2, 3).center().toPoint());
+  QCOMPARE(d->state().layer, 2);
+  QCOMPARE(d->state().head_mode, HeadMode::Max);
+  shown = static_cast<const OverviewRenderer*>(view.renderer());
+  QTest::mouseClick(&view, Qt::LeftButton, {}, shown->cellRect(view.rect(), 10, 1).center().toPoint());
+  QCOMPARE(d->state().layer, 10);
+  QCOMPARE(d->state().head, 1);
+  QCOMPARE(d->state().head_mode, HeadMode::Single);
+  // Hovering a cell names it and its largest weight.
+  shown = static_cast<const OverviewRenderer*>(view.renderer());
+  const QPoint at = shown->cellRect(view.rect(), 10, 1).center().toPoint();
+  QHelpEvent help(QEvent::ToolTip, at, view.mapToGlobal(at));
+  QApplication::sendEvent(&view, &help);
+  QVERIFY2(QToolTip::text().contains("max ") && QToolTip::text().contains("at patch ("), qPrintable(QToolTip::text()));
+
+  // Flow is one map through the stack: the grid keeps the raw heads and says so.
+  s = d->state();
+  s.method = Method::Flow;
+  r = OverviewView::makeRenderer(*d, s);
+  QCOMPARE(r->heads, 3);
+  QVERIFY2(r->caption.contains("flow"), qPrintable(r->caption));
+
+  // Text models follow the method too.
+  Session text;
+  QVERIFY(test::openModel(text, test::builtinPath("stories260K")));
+  text.runText("Once upon a time there was a cat");
+  QVERIFY(test::waitIdle(text));
+  ViewState ts = text.document()->state();
+  ts.method = Method::Rollout;
+  r = OverviewView::makeRenderer(*text.document(), ts);
+  QCOMPARE(r->layers, text.document()->analysis()->forward.attentions.num_layers);
+  QCOMPARE(r->heads, 1);
+  QVERIFY(!r->thumbnails.back().isNull());
+}
+
+void ImageViewTest::matrixHoverLocatesThePatches() {
+  Session session;
+  QVERIFY(runChelsea(session, std::nullopt));
+  AnalysisDocument* d = session.document();
+  MatrixView view(d);
+  view.resize(900, 800);
+  view.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&view));
+  QCustomPlot* plot = view.plot();
+  PatchLocator* locator = view.patchLocator();
+  QVERIFY(locator->hasPhoto());
+  QVERIFY(!locator->isVisible());
+  auto hover = [&](int query, int key) {
+    const QPointF pos(plot->xAxis->coordToPixel(key), plot->yAxis->coordToPixel(query));
+    QMouseEvent move(QEvent::MouseMove, pos, plot->mapToGlobal(pos), Qt::NoButton, Qt::NoButton, Qt::NoModifier);
+    QApplication::sendEvent(plot, &move);
+    return pos.toPoint();
+  };
+  // CLS row, key patch (3, 5): the key is outlined, the CLS query has no place.
+  hover(0, 1 + 3 * 14 + 5);
+  QVERIFY(locator->isVisible());
+  QCOMPARE(locator->keyPatch(), 3 * 14 + 5);
+  QCOMPARE(locator->queryPatch(), -1);
+  // The outline is drawn around that patch of the picture: its left edge is the key colour.
+  const QImage grab = locator->grab().toImage();
+  const QRectF box = locator->patchRect(3 * 14 + 5);
+  const QColor edge = grab.pixelColor(QPoint(qRound(box.left() - 1.5), qRound(box.center().y())));
+  QVERIFY2(edge.red() > 200 && edge.green() < 120 && edge.blue() < 100, qPrintable(edge.name()));
+  // The patch in the picture sits where the patch lies in the photo: same relative position.
+  const RectF pr = d->analysis()->geometry.patch_rect(3, 5), pb = d->analysis()->geometry.patches_box();
+  QVERIFY(std::abs((box.left() - 4) / (locator->width() - 8) - (pr.x - pb.x) / pb.width) < 0.01);
+  // A patch query with a patch key: both marked.
+  hover(1 + 2 * 14 + 2, 1 + 13 * 14 + 13);
+  QCOMPARE(locator->queryPatch(), 2 * 14 + 2);
+  QCOMPARE(locator->keyPatch(), 13 * 14 + 13);
+  // The picture never covers the hovered cell: near its corner it moves to the other side.
+  const QPoint corner = hover(196, 196);
+  QVERIFY(locator->isVisible());
+  QVERIFY(!locator->geometry().contains(corner));
+  const QPoint middle = hover(98, 98);
+  QVERIFY(!locator->geometry().contains(middle));
+  // Leaving the matrix hides it.
+  QEvent leave(QEvent::Leave);
+  QApplication::sendEvent(plot, &leave);
+  QVERIFY(!locator->isVisible());
+
+  // A text model has no photo: no picture.
+  Session text;
+  QVERIFY(test::openModel(text, test::builtinPath("stories260K")));
+  text.runText("Once upon a time");
+  QVERIFY(test::waitIdle(text));
+  MatrixView tv(text.document());
+  tv.resize(600, 500);
+  tv.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&tv));
+  QVERIFY(!tv.patchLocator()->hasPhoto());
+  const QPointF pos(tv.plot()->xAxis->coordToPixel(0), tv.plot()->yAxis->coordToPixel(2));
+  QMouseEvent move(QEvent::MouseMove, pos, tv.plot()->mapToGlobal(pos), Qt::NoButton, Qt::NoButton, Qt::NoModifier);
+  QApplication::sendEvent(tv.plot(), &move);
+  QVERIFY(!tv.patchLocator()->isVisible());
 }
 
 QTEST_MAIN(ImageViewTest)
