@@ -1,10 +1,10 @@
 #include "core/analysis/head_stats.h"
 
-#include <charconv>
 #include <cmath>
 
 #include "core/analysis/fusion.h"
 #include "core/common/error.h"
+#include "core/common/text.h"
 
 namespace attnscope {
 
@@ -59,11 +59,6 @@ HeadStats one_head(ConstMatrixMap a, const TokenRoles& roles) {
   return s;
 }
 
-void append_number(std::string& out, double v) {
-  char buf[32];
-  out.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
-}
-
 }  // namespace
 
 std::vector<HeadStats> head_statistics(const AttentionMaps& maps, const TokenRoles& roles) {
@@ -101,10 +96,10 @@ std::string head_stats_csv(const std::vector<HeadStats>& stats) {
     out += std::to_string(s.layer) + "," + std::to_string(s.head);
     for (double v : {s.entropy, s.entropy_normalized, s.mean_distance, s.special_mass, s.previous_token, s.self}) {
       out += ",";
-      append_number(out, v);
+      out += shortest_number(v);
     }
     out += ",";
-    if (s.induction) append_number(out, *s.induction);
+    if (s.induction) out += shortest_number(*s.induction);
     out += "\n";
   }
   return out;

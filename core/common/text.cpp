@@ -1,9 +1,15 @@
 #include "core/common/text.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 
 namespace attnscope {
+
+std::string shortest_number(double v) {
+  char buf[32];
+  return std::string(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+}
 
 std::string human_bytes(uint64_t bytes) {
   char buf[32];
