@@ -33,6 +33,7 @@
 #include "core/pipeline/install_paths.h"
 #include "core/pipeline/model_summary.h"
 #include "core/tokenizers/tokenizer.h"
+#include "app/cli/corpus_commands.h"
 #include "app/cli/pull_command.h"
 #ifdef ATTNSCOPE_WITH_UI
 #include "ui/export/render_command.h"
@@ -708,6 +709,10 @@ int main(int argc, char** argv) {
 
   cli::PullArgs pull;
   auto* cp = cli::add_pull_command(app, pull);
+  cli::BatchArgs batch;
+  auto* cbt = cli::add_batch_command(app, batch);
+  cli::MergeArgs merge;
+  auto* cm = cli::add_merge_command(app, merge);
 
   try {
     app.parse(argc, argv);
@@ -718,6 +723,8 @@ int main(int argc, char** argv) {
   try {
     if (ci->parsed()) return cmd_info(info);
     if (cp->parsed()) return cli::cmd_pull(pull);
+    if (cbt->parsed()) return cli::cmd_batch(batch);
+    if (cm->parsed()) return cli::cmd_merge(merge);
     if (ct->parsed()) return cmd_tokenize(tokenize);
     if (ca->parsed()) return cmd_attend(attend);
     if (cs->parsed()) return cmd_stats(stats);
