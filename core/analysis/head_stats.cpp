@@ -1,6 +1,7 @@
 #include "core/analysis/head_stats.h"
 
 #include <cmath>
+#include <limits>
 
 #include "core/analysis/fusion.h"
 #include "core/common/error.h"
@@ -60,6 +61,17 @@ HeadStats one_head(ConstMatrixMap a, const TokenRoles& roles) {
 }
 
 }  // namespace
+
+double head_stat_value(const HeadStats& s, std::string_view name) {
+  if (name == "entropy") return s.entropy;
+  if (name == "entropy_normalized") return s.entropy_normalized;
+  if (name == "mean_distance") return s.mean_distance;
+  if (name == "special_mass") return s.special_mass;
+  if (name == "previous_token") return s.previous_token;
+  if (name == "self") return s.self;
+  if (name == "induction" && s.induction) return *s.induction;
+  return std::numeric_limits<double>::quiet_NaN();
+}
 
 std::vector<HeadStats> head_statistics(const AttentionMaps& maps, const TokenRoles& roles) {
   check_attention_maps(maps, "head statistics");

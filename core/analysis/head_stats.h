@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -36,6 +37,10 @@ struct HeadStats {
   double self = 0;
   std::optional<double> induction;
 };
+
+// The statistic called `name` (entropy, entropy_normalized, mean_distance, special_mass,
+// previous_token, self, induction) of `s`: NaN for an unknown name or an induction score not computed.
+double head_stat_value(const HeadStats& s, std::string_view name);
 
 // One entry per captured (layer, head), layer-major. roles.special must have one entry per token.
 std::vector<HeadStats> head_statistics(const AttentionMaps& maps, const TokenRoles& roles);

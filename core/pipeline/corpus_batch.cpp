@@ -104,6 +104,9 @@ nlohmann::ordered_json analyse(const Analyzer& analyzer, const CorpusInput& in, 
   r["layers"] = info.num_layers;
   r["heads"] = info.num_heads;
   r["tokens"] = a.seq_len();
+  if (!in.text.empty()) r["text"] = in.text;  // to open the input again from its result (Heads view, corpus mode)
+  if (!in.text_b.empty()) r["text_b"] = in.text_b;
+  if (!in.image.empty()) r["image"] = in.image.string();
   r["stats"] = head_stats_json(stats);
   for (auto& row : r["stats"]) row.erase("induction");  // a property of the model, not of the input
   return r;

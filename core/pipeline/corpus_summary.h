@@ -7,6 +7,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/analysis/head_stats.h"
+#include "core/common/progress.h"
+
 namespace attnscope {
 
 // Per-head statistics of a corpus, aggregated from the result folders of `attnscope-cli batch`
@@ -29,10 +32,39 @@ struct CorpusSummary {
   std::vector<CorpusStatistic> rows;  // layer, head, then statistic, in that order
 };
 
+// One input's result file, read back.
+struct CorpusResult {
+  std::string id;
+  int line = 0;
+  int64_t tokens = 0;
+  std::string text, text_b, image;  // the input, to open it again (empty in results of older versions)
+  std::vector<HeadStats> stats;     // layer-major
+};
+
+struct CorpusResults {
+  std::string model;
+  int layers = 0, heads = 0;
+  std::vector<CorpusResult> inputs;  // ordered by id
+  bool cancelled = false;
+};
+
 // Reads every result file of `dirs`. The same input found twice (a folder given twice, a shard
 // re-run elsewhere) counts once if both copies agree. Throws Error(Input) for an unreadable or
-// malformed result, two results of one id that differ, results of different models, or no result.
+// malformed result, two results of one id that differ, results of different models, or no
+// result. Progress counts the files; stopping returns cancelled = true.
+CorpusResults load_corpus_results(const std::vector<std::filesystem::path>& dirs, const ProgressFn& progress = {});
+CorpusSummary summarize_corpus(const CorpusResults& results);
+// summarize_corpus(load_corpus_results(dirs)).
 CorpusSummary merge_corpus_results(const std::vector<std::filesystem::path>& dirs);
+// A summary `merge` wrote (.csv or .json). Throws Error(Input) naming the file and what is wrong.
+CorpusSummary read_corpus_summary(const std::filesystem::path& file);
+
+// Indices into results.inputs of the `k` inputs where (layer, head)'s `statistic` is highest (or
+// lowest), most extreme first; ties in id order.
+std::vector<size_t> extreme_inputs(const CorpusResults& results, int layer, int head, const std::string& statistic, size_t k,
+                                   bool highest);
+// The row of (layer, head, statistic), or null.
+const CorpusStatistic* find_statistic(const CorpusSummary& summary, int layer, int head, const std::string& statistic);
 
 std::string corpus_summary_csv(const CorpusSummary& summary);
 nlohmann::ordered_json corpus_summary_json(const CorpusSummary& summary);
