@@ -664,8 +664,76 @@ row max %6 at “%7”%8</source>
         <translation>归纳分数需要在重复的随机序列上额外运行；正在计算…</translation>
     </message>
     <message>
-        <source>L%1 H%2 · %3: %4</source>
-        <translation>L%1 H%2 · %3：%4</translation>
+        <source>The current input, or a corpus opened with File &gt; Open corpus statistics (results of attnscope-cli batch)</source>
+        <translation>当前输入，或通过“文件 &gt; 语料统计”打开的语料（attnscope-cli batch 的结果）</translation>
+    </message>
+    <message>
+        <source>What the colour shows of each head&apos;s statistic over the corpus&apos; inputs; the tooltip gives all of them</source>
+        <translation>颜色表示每个注意力头的统计量在语料各输入上的哪一项；悬停提示给出全部数值</translation>
+    </message>
+    <message>
+        <source>value</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <source>id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>input</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>Double-click an input to run it in the other views</source>
+        <translation>双击一个输入，在其他视图中运行它</translation>
+    </message>
+    <message>
+        <source>L%1 H%2 · %3</source>
+        <translation>L%1 H%2 · %3</translation>
+    </message>
+    <message>
+        <source>mean %1 ± %2 (std) over %3 inputs
+median %4 · 5–95%: %5 – %6
+min %7 · max %8</source>
+        <translation>均值 %1 ± %2（标准差），共 %3 个输入
+中位数 %4 · 5–95%：%5 – %6
+最小 %7 · 最大 %8</translation>
+    </message>
+    <message>
+        <source>this input</source>
+        <translation>当前输入</translation>
+    </message>
+    <message numerus="yes">
+        <source>corpus: %n input(s)</source>
+        <translation>
+            <numerusform>语料：%n 个输入</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n input(s), %1 tokens; hover a head for its spread</source>
+        <translation>
+            <numerusform>%n 个输入，%1 个词元；悬停在注意力头上查看其分布</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Corpus: %1</source>
+        <translation>语料：%1</translation>
+    </message>
+    <message>
+        <source>Click a head to list the inputs where it is most extreme.</source>
+        <translation>点击一个注意力头，列出它最极端的输入。</translation>
+    </message>
+    <message>
+        <source>L%1 H%2 · %3: the inputs at both ends</source>
+        <translation>L%1 H%2 · %3：两端的输入</translation>
+    </message>
+    <message>
+        <source>highest</source>
+        <translation>最高</translation>
+    </message>
+    <message>
+        <source>lowest</source>
+        <translation>最低</translation>
     </message>
 </context>
 <context>
@@ -1310,6 +1378,50 @@ Longer runs ask to capture fewer layers. Empty: half the machine&apos;s RAM.</so
         <source>&amp;Download model…</source>
         <translation>下载模型(&amp;D)…</translation>
     </message>
+    <message>
+        <source>&amp;Corpus statistics</source>
+        <translation>语料统计(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Head statistics over many inputs (attnscope-cli batch / merge), shown in the Heads view</source>
+        <translation>大量输入上的注意力头统计（attnscope-cli batch / merge），在注意力头视图中显示</translation>
+    </message>
+    <message>
+        <source>Open &amp;result folder…</source>
+        <translation>打开结果文件夹(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Result folder of attnscope-cli batch</source>
+        <translation>attnscope-cli batch 的结果文件夹</translation>
+    </message>
+    <message>
+        <source>Open &amp;summary file…</source>
+        <translation>打开汇总文件(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Summary of attnscope-cli merge</source>
+        <translation>attnscope-cli merge 的汇总</translation>
+    </message>
+    <message>
+        <source>Summaries (*.csv *.json)</source>
+        <translation>汇总文件 (*.csv *.json)</translation>
+    </message>
+    <message>
+        <source>Run a &amp;batch on a JSONL file…</source>
+        <translation>对 JSONL 文件批量运行(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>Inputs, one JSON object per line</source>
+        <translation>输入，每行一个 JSON 对象</translation>
+    </message>
+    <message>
+        <source>JSON lines (*.jsonl *.json);;All files (*)</source>
+        <translation>JSON 行文件 (*.jsonl *.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Folder for the results (a re-run resumes there)</source>
+        <translation>结果文件夹（再次运行会从中断处继续）</translation>
+    </message>
 </context>
 <context>
     <name>MatrixView</name>
@@ -1860,6 +1972,26 @@ largest weight %2: %3 → %4</source>
         <source>weight relative to each map (%1)</source>
         <translation>相对每张图的权重（%1）</translation>
     </message>
+    <message>
+        <source>standard deviation over the inputs</source>
+        <translation>各输入上的标准差</translation>
+    </message>
+    <message>
+        <source>median over the inputs</source>
+        <translation>各输入上的中位数</translation>
+    </message>
+    <message>
+        <source>5th percentile over the inputs</source>
+        <translation>各输入上的第 5 百分位数</translation>
+    </message>
+    <message>
+        <source>95th percentile over the inputs</source>
+        <translation>各输入上的第 95 百分位数</translation>
+    </message>
+    <message>
+        <source>mean over the inputs</source>
+        <translation>各输入上的均值</translation>
+    </message>
 </context>
 <context>
     <name>Samples</name>
@@ -2041,6 +2173,34 @@ largest weight %2: %3 → %4</source>
     <message>
         <source>Cannot reach the Hub</source>
         <translation>无法连接 Hub</translation>
+    </message>
+    <message numerus="yes">
+        <source>Corpus statistics of %n input(s)</source>
+        <translation>
+            <numerusform>%n 个输入的语料统计</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>; %n line(s) could not be used and are listed in the result folder&apos;s errors file</source>
+        <translation>
+            <numerusform>；%n 行无法使用，已列在结果文件夹的错误文件中</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Open a model first: the batch runs every input through it.</source>
+        <translation>请先打开一个模型：批量运行会让每个输入都经过它。</translation>
+    </message>
+    <message>
+        <source>The corpus was made with %1; &quot;%2&quot; runs through the open model, %3.</source>
+        <translation>该语料由 %1 生成；“%2”将由当前打开的模型 %3 运行。</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>The result of &quot;%1&quot; does not record its input (made by an older attnscope-cli).</source>
+        <translation>“%1”的结果没有记录其输入（由旧版 attnscope-cli 生成）。</translation>
     </message>
 </context>
 <context>

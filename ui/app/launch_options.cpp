@@ -24,7 +24,8 @@ LaunchParse parse_launch_options(const QStringList& arguments) {
   const QCommandLineOption view("view", "Show this view: matrix, lines, overview, text, image, heads, prediction, inside, cost, cross.", "NAME");
   const QCommandLineOption layer("layer", "Select this layer (from 0).", "N");
   const QCommandLineOption head("head", "Select this head (from 0).", "N");
-  p.addOptions({model, text, text_file, image, size, target, generate, run, view, layer, head});
+  const QCommandLineOption corpus("corpus", "Open corpus statistics in the Heads view: a result folder of attnscope-cli batch (repeat for several) or a summary file of merge.", "PATH");
+  p.addOptions({model, text, text_file, image, size, target, generate, run, view, layer, head, corpus});
   if (!p.parse(arguments)) {
     out.error = p.errorText();
     return out;
@@ -41,6 +42,7 @@ LaunchParse parse_launch_options(const QStringList& arguments) {
   o.text_file = p.value(text_file);
   o.image = p.value(image);
   o.run = p.isSet(run);
+  o.corpus = p.values(corpus);
   const int inputs = int(p.isSet(text)) + int(p.isSet(text_file)) + int(p.isSet(image));
   if (inputs > 1) {
     out.error = "give only one of --text, --text-file and --image";

@@ -25,6 +25,7 @@ struct LaunchOptions {
   std::optional<ViewKind> view;
   std::optional<int> layer;
   std::optional<int> head;
+  QStringList corpus;  // --corpus: batch result folders or a merged summary, for the Heads view
 };
 
 struct LaunchParse {

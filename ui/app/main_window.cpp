@@ -70,6 +70,7 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
   matrix_ = new MatrixView(doc);
   auto* heads = new HeadsView(doc);
   connect(heads, &HeadsView::inductionRequested, session_, &Session::computeInduction);
+  connect(heads, &HeadsView::corpusInputRequested, session_, &Session::openCorpusInput);
   auto* inside = new InsideHeadView(doc);
   connect(inside, &InsideHeadView::internalsNeeded, session_, &Session::captureInternals);
   auto* cost = new CostView(doc);
@@ -252,6 +253,23 @@ void MainWindow::buildMenus() {
   QAction* data = file->addAction(tr("Export &data…"), this, &MainWindow::exportData);
   data->setShortcut(QKeySequence(tr("Ctrl+Shift+E")));
   file->addAction(tr("Export head &statistics…"), this, &MainWindow::exportHeadStats);
+  QMenu* corpus = file->addMenu(tr("&Corpus statistics"));
+  corpus->setToolTip(tr("Head statistics over many inputs (attnscope-cli batch / merge), shown in the Heads view"));
+  corpus->addAction(tr("Open &result folder…"), this, [this] {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Result folder of attnscope-cli batch"), exportFolder());
+    if (!dir.isEmpty()) session_->openCorpus({dir});
+  });
+  corpus->addAction(tr("Open &summary file…"), this, [this] {
+    const QString f = QFileDialog::getOpenFileName(this, tr("Summary of attnscope-cli merge"), exportFolder(), tr("Summaries (*.csv *.json)"));
+    if (!f.isEmpty()) session_->openCorpus({f});
+  });
+  corpus->addAction(tr("Run a &batch on a JSONL file…"), this, [this] {
+    const QString in = QFileDialog::getOpenFileName(this, tr("Inputs, one JSON object per line"), exportFolder(), tr("JSON lines (*.jsonl *.json);;All files (*)"));
+    if (in.isEmpty()) return;
+    const QFileInfo fi(in);
+    const QString out = QFileDialog::getExistingDirectory(this, tr("Folder for the results (a re-run resumes there)"), fi.absolutePath());
+    if (!out.isEmpty()) session_->runCorpusBatch(in, out);
+  });
   for (QAction* a : {export_view, batch, data}) a->setEnabled(false);
   connect(session_->document(), &AnalysisDocument::analysisChanged, this, [this, export_view, batch, data] {
     for (QAction* a : {export_view, batch, data}) a->setEnabled(session_->document()->hasAnalysis());
@@ -496,6 +514,7 @@ void MainWindow::applyLaunchOptions(const LaunchOptions& o) {
     pending_launch_ = o;
     session_->openModel(o.model);
   }
+  if (!o.corpus.isEmpty()) session_->openCorpus(o.corpus);  // after the model's open and run, which it waits for
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

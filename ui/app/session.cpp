@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <limits>
+#include <utility>
 
 #include <QDir>
 #include <QFileInfo>
 #include <QSettings>
+#include <QTimer>
 
 #include "core/common/error.h"
 #include "core/pipeline/install_paths.h"
@@ -81,6 +83,23 @@ Session::Session(QObject* parent) : QObject(parent) {
   connect(&controller_, &RunController::costMeasured, this, [this](const CostSweepPtr& c) {
     document_.setCostSweep(c);
     emit status(tr("Measured %n length(s)", nullptr, static_cast<int>(c->lengths.size())));
+  });
+  connect(&controller_, &RunController::busyChanged, this, [this](bool busy) {
+    if (busy || pending_corpus_.isEmpty()) return;
+    // Later: the job that just ended may be followed at once by another (a model opened, then its run).
+    QTimer::singleShot(0, this, [this] {
+      if (!controller_.busy() && !pending_corpus_.isEmpty()) controller_.loadCorpus(std::exchange(pending_corpus_, {}));
+    });
+  });
+  connect(&controller_, &RunController::corpusLoaded, this, [this](const CorpusPtr& c, int failed_lines) {
+    document_.setCorpus(c);
+    document_.setView(ViewKind::Heads);
+    const QString what = tr("Corpus statistics of %n input(s)", nullptr, static_cast<int>(c->summary.inputs));
+    if (failed_lines > 0)
+      emit message(what + tr("; %n line(s) could not be used and are listed in the result folder's errors file", nullptr, failed_lines),
+                   Severity::Warning);
+    else
+      emit status(what);
   });
   connect(&controller_, &RunController::inductionFinished, this, [this](const std::vector<int>& layers, const std::vector<float>& scores) {
     if (!document_.hasAnalysis()) return;
@@ -285,6 +304,50 @@ void Session::rememberModel(const QString& dir) {
   while (recent_.size() > kMaxRecent) recent_.removeLast();
   QSettings().setValue(kRecentKey, recent_);
   emit recentModelsChanged();
+}
+
+void Session::openCorpus(const QStringList& paths) {
+  if (paths.isEmpty()) return;
+  if (controller_.busy()) {
+    pending_corpus_ = paths;
+    return;
+  }
+  controller_.loadCorpus(paths);
+}
+
+void Session::runCorpusBatch(const QString& inputs, const QString& out_dir) {
+  if (!document_.analyzer()) {
+    emit message(tr("Open a model first: the batch runs every input through it."), Severity::Warning);
+    return;
+  }
+  if (controller_.busy()) return;
+  CorpusBatchOptions o;
+  o.inputs = inputs.toStdString();
+  o.out_dir = out_dir.toStdString();
+  o.memory_budget = memory_budget_;
+  controller_.runCorpusBatch(document_.analyzer(), o);
+}
+
+void Session::openCorpusInput(int index) {
+  const CorpusPtr c = document_.corpus();
+  if (!c || index < 0 || static_cast<size_t>(index) >= c->results.inputs.size()) return;
+  const CorpusResult& r = c->results.inputs[static_cast<size_t>(index)];
+  const QString model = QFileInfo(document_.modelDir()).fileName();
+  if (!c->results.model.empty() && model != QString::fromStdString(c->results.model))
+    emit message(tr("The corpus was made with %1; \"%2\" runs through the open model, %3.")
+                     .arg(QString::fromStdString(c->results.model), QString::fromStdString(r.id), model.isEmpty() ? tr("none") : model),
+                 Severity::Warning);
+  document_.setView(ViewKind::Matrix);  // the chosen head on this input, as soon as it has run
+  if (!r.image.empty()) {
+    runImage(QString::fromStdString(r.image));
+    emit inputRestored(QString(), QString(), QString::fromStdString(r.image), QString(), 0);
+  } else if (!r.text.empty()) {
+    runText(QString::fromStdString(r.text), QString::fromStdString(r.text_b));
+    emit inputRestored(QString::fromStdString(r.text), QString::fromStdString(r.text_b), QString(), QString(), 0);
+  } else {
+    emit message(tr("The result of \"%1\" does not record its input (made by an older attnscope-cli).").arg(QString::fromStdString(r.id)),
+                 Severity::Warning);
+  }
 }
 
 }  // namespace attnscope::ui

@@ -70,6 +70,14 @@ class Session : public QObject {
   void runWithinBudget(const std::vector<int>& layers);
   // Bytes a run may hold (0: half the machine's RAM); remembered across sessions.
   void setMemoryBudget(quint64 bytes);
+  // Corpus statistics for the Heads view: result folders of `attnscope-cli batch`, or a summary
+  // file of `merge`; read on the worker (progress, Esc cancels).
+  void openCorpus(const QStringList& paths);
+  // Runs the JSONL file `inputs` through the open model into the result folder `out_dir` on the
+  // worker (a re-run resumes), then shows it as the corpus.
+  void runCorpusBatch(const QString& inputs, const QString& out_dir);
+  // Runs input `index` of the corpus' results (as the Heads view lists them) in the normal views.
+  void openCorpusInput(int index);
   // The same as text ("4G", "512M"; empty = the default); a message if it cannot be read.
   void setMemoryBudgetText(const QString& text);
   QString memoryBudgetText() const;
@@ -106,6 +114,7 @@ class Session : public QObject {
   QString flow_key_;  // the attention flow being computed, empty when none
   quint64 memory_budget_ = 0;
   std::optional<attnscope::AnalysisRequest> refused_;  // the run memoryChoiceNeeded is about
+  QStringList pending_corpus_;  // openCorpus() while a job ran: loaded when the worker is free
 };
 
 }  // namespace attnscope::ui

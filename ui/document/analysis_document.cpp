@@ -29,6 +29,11 @@ void AnalysisDocument::setCostSweep(std::shared_ptr<const CostSweep> sweep) {
   emit costSweepChanged();
 }
 
+void AnalysisDocument::setCorpus(std::shared_ptr<const CorpusData> corpus) {
+  corpus_ = std::move(corpus);
+  emit corpusChanged();
+}
+
 void AnalysisDocument::setMatrixZoom(const std::optional<QRectF>& zoom, bool notify) {
   zoom_ = zoom;
   if (notify) emit zoomChanged();

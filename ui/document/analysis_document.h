@@ -131,6 +131,10 @@ class AnalysisDocument : public QObject {
   // Measured runs at increasing generated lengths (Session::measureCost) for the open model.
   std::shared_ptr<const attnscope::CostSweep> costSweep() const { return cost_sweep_; }
   void setCostSweep(std::shared_ptr<const attnscope::CostSweep> sweep);
+  // Head statistics of a corpus (`attnscope-cli batch` results or a merged summary), which the
+  // Heads view can show instead of the current input's. Independent of the open model and input.
+  std::shared_ptr<const CorpusData> corpus() const { return corpus_; }
+  void setCorpus(std::shared_ptr<const CorpusData> corpus);
 
  signals:
   void analyzerChanged();
@@ -140,6 +144,7 @@ class AnalysisDocument : public QObject {
   void zoomChanged();
   void internalsChanged();
   void costSweepChanged();
+  void corpusChanged();
 
  private:
   ViewState clamped(ViewState s) const;
@@ -171,6 +176,7 @@ class AnalysisDocument : public QObject {
   bool has_induction_ = false;
   std::shared_ptr<const attnscope::AttentionInternals> internals_;
   std::shared_ptr<const attnscope::CostSweep> cost_sweep_;
+  std::shared_ptr<const CorpusData> corpus_;
 };
 
 // A stable key for a head fusion ("mean", "max", "mean:0,2").

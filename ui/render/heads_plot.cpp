@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <limits>
+#include <map>
+#include <set>
 
 #include <qcustomplot.h>
 
@@ -26,20 +28,58 @@ QString head_statistic_title(const QString& name, bool image) {
   return name;
 }
 
-double head_statistic(const HeadStats& s, const QString& name) {
-  if (name == "entropy") return s.entropy;
-  if (name == "entropy_normalized") return s.entropy_normalized;
-  if (name == "mean_distance") return s.mean_distance;
-  if (name == "special_mass") return s.special_mass;
-  if (name == "previous_token") return s.previous_token;
-  if (name == "self") return s.self;
-  if (name == "induction") return s.induction ? *s.induction : std::numeric_limits<double>::quiet_NaN();
-  return std::numeric_limits<double>::quiet_NaN();
+double head_statistic(const HeadStats& s, const QString& name) { return head_stat_value(s, name.toStdString()); }
+
+QString corpus_quantity_title(CorpusQuantity q) {
+  switch (q) {
+    case CorpusQuantity::Std: return QObject::tr("standard deviation over the inputs");
+    case CorpusQuantity::Median: return QObject::tr("median over the inputs");
+    case CorpusQuantity::P05: return QObject::tr("5th percentile over the inputs");
+    case CorpusQuantity::P95: return QObject::tr("95th percentile over the inputs");
+    default: return QObject::tr("mean over the inputs");
+  }
+}
+
+double corpus_quantity(const CorpusStatistic& c, CorpusQuantity q) {
+  switch (q) {
+    case CorpusQuantity::Std: return c.std;
+    case CorpusQuantity::Median: return c.p50;
+    case CorpusQuantity::P05: return c.p05;
+    case CorpusQuantity::P95: return c.p95;
+    default: return c.mean;
+  }
+}
+
+std::vector<HeadStats> corpus_head_stats(const CorpusSummary& summary, CorpusQuantity q, std::vector<int>* layers, int* heads) {
+  std::map<std::pair<int, int>, HeadStats> by_head;
+  for (const CorpusStatistic& c : summary.rows) {
+    HeadStats& h = by_head[{c.layer, c.head}];
+    h.layer = c.layer;
+    h.head = c.head;
+    const double v = corpus_quantity(c, q);
+    if (c.statistic == "entropy") h.entropy = v;
+    else if (c.statistic == "entropy_normalized") h.entropy_normalized = v;
+    else if (c.statistic == "mean_distance") h.mean_distance = v;
+    else if (c.statistic == "special_mass") h.special_mass = v;
+    else if (c.statistic == "previous_token") h.previous_token = v;
+    else if (c.statistic == "self") h.self = v;
+  }
+  std::vector<HeadStats> out;
+  std::set<int> seen;
+  int most = 0;
+  for (const auto& [key, h] : by_head) {
+    out.push_back(h);
+    seen.insert(key.first);
+    most = std::max(most, key.second + 1);
+  }
+  if (layers) layers->assign(seen.begin(), seen.end());
+  if (heads) *heads = most;
+  return out;
 }
 
 void HeadsPlot::setup(QCustomPlot* plot, const std::vector<HeadStats>& stats, const std::vector<int>& layers, int heads,
                       const QString& statistic, const ColorMap& cmap, int selected_layer, int selected_head, const QString& title,
-                      const QStringList& layer_labels, const QStringList& head_labels, bool image) {
+                      const QStringList& layer_labels, const QStringList& head_labels, bool image, const QString& scale_label) {
   plot->clearPlottables();
   plot->clearItems();
   plot->plotLayout()->clear();
@@ -74,7 +114,7 @@ void HeadsPlot::setup(QCustomPlot* plot, const std::vector<HeadStats>& stats, co
   auto* scale = new QCPColorScale(plot);
   plot->plotLayout()->addElement(row, 1, scale);
   scale->setType(QCPAxis::atRight);
-  scale->axis()->setLabel(head_statistic_title(statistic, image));
+  scale->axis()->setLabel(scale_label.isEmpty() ? head_statistic_title(statistic, image) : scale_label);
   scale->setGradient(cmap.gradient());
   cm->setColorScale(scale);
   cm->setDataRange(QCPRange(lo, hi));

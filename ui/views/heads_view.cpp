@@ -2,8 +2,11 @@
 
 #include <QComboBox>
 #include <QHBoxLayout>
+#include <QHeaderView>
 #include <QLabel>
+#include <QSplitter>
 #include <QToolTip>
+#include <QTreeWidget>
 #include <QVBoxLayout>
 
 #include <qcustomplot.h>
@@ -14,44 +17,102 @@
 
 namespace attnscope::ui {
 
+namespace {
+constexpr int kExtremes = 5;  // inputs listed at each end
+}
+
 HeadsView::HeadsView(AnalysisDocument* document, QWidget* parent)
-    : QWidget(parent), document_(document), statistic_(new QComboBox), note_(new QLabel), plot_(new QCustomPlot) {
+    : QWidget(parent),
+      document_(document),
+      statistic_(new QComboBox),
+      source_(new QComboBox),
+      quantity_(new QComboBox),
+      note_(new QLabel),
+      plot_(new QCustomPlot),
+      side_(new QWidget),
+      side_title_(new QLabel),
+      extremes_(new QTreeWidget) {
   auto* l = new QVBoxLayout(this);
   l->setContentsMargins(0, 0, 0, 0);
   auto* top = new QHBoxLayout;
   top->addWidget(new QLabel(tr("Statistic:")));
   statistic_->setObjectName("statisticCombo");
   top->addWidget(statistic_);
+  source_->setObjectName("headsSourceCombo");
+  source_->setToolTip(tr("The current input, or a corpus opened with File > Open corpus statistics (results of attnscope-cli batch)"));
+  top->addWidget(source_);
+  quantity_->setObjectName("corpusQuantityCombo");
+  for (CorpusQuantity q : {CorpusQuantity::Mean, CorpusQuantity::Std, CorpusQuantity::Median, CorpusQuantity::P05, CorpusQuantity::P95})
+    quantity_->addItem(corpus_quantity_title(q), static_cast<int>(q));
+  quantity_->setToolTip(tr("What the colour shows of each head's statistic over the corpus' inputs; the tooltip gives all of them"));
+  top->addWidget(quantity_);
   top->addWidget(note_, 1);
   l->addLayout(top);
-  l->addWidget(plot_, 1);
+
+  auto* split = new QSplitter(Qt::Horizontal);
+  split->addWidget(plot_);
+  auto* side = new QVBoxLayout(side_);
+  side->setContentsMargins(4, 0, 0, 0);
+  side_title_->setWordWrap(true);
+  side->addWidget(side_title_);
+  extremes_->setObjectName("corpusExtremes");
+  extremes_->setColumnCount(3);
+  extremes_->setHeaderLabels({tr("value"), tr("id"), tr("input")});
+  extremes_->setRootIsDecorated(true);
+  extremes_->setToolTip(tr("Double-click an input to run it in the other views"));
+  side->addWidget(extremes_, 1);
+  split->addWidget(side_);
+  split->setStretchFactor(0, 3);
+  split->setStretchFactor(1, 2);
+  l->addWidget(split, 1);
   plot_->setFocusPolicy(Qt::NoFocus);
+
   connect(statistic_, qOverload<int>(&QComboBox::activated), this, [this](int i) {
     ViewState s = document_->state();
     s.statistic = statistic_->itemData(i).toString();
     document_->setState(s);
-    if (s.statistic == "induction" && !document_->hasInduction()) emit inductionRequested();
+    if (s.statistic == "induction" && !document_->hasInduction() && !showsCorpus()) emit inductionRequested();
+  });
+  connect(source_, qOverload<int>(&QComboBox::activated), this, &HeadsView::refresh);
+  connect(quantity_, qOverload<int>(&QComboBox::activated), this, &HeadsView::refresh);
+  connect(extremes_, &QTreeWidget::itemDoubleClicked, this, [this](QTreeWidgetItem* item) {
+    const QVariant index = item->data(0, Qt::UserRole);
+    if (index.isValid()) emit corpusInputRequested(index.toInt());
   });
   plot_->setMouseTracking(true);
   connect(plot_, &QCustomPlot::mouseMove, this, [this](QMouseEvent* e) {
-    // The number under the cursor, with its unit.
-    const AttentionMaps* att = document_->hasAnalysis() ? &document_->analysis()->forward.attentions : nullptr;
-    if (!att) return;
-    const auto [layer, head] = HeadsPlot::cellAt(plot_, att->layers, att->num_heads, e->position());
+    // The number under the cursor, with its unit (and for a corpus, its spread).
+    const auto [layers, heads] = grid();
+    const auto [layer, head] = HeadsPlot::cellAt(plot_, layers, heads, e->position());
     if (layer < 0) return QToolTip::hideText();
     const QString stat = statistic_->currentData().toString();
+    const QString name = tr("L%1 H%2 · %3").arg(layer).arg(head).arg(statistic_->currentText());
+    if (showsCorpus()) {
+      const CorpusStatistic* c = find_statistic(document_->corpus()->summary, layer, head, stat.toStdString());
+      if (!c) return QToolTip::hideText();
+      QToolTip::showText(e->globalPosition().toPoint(),
+                         name + "\n" +
+                             tr("mean %1 ± %2 (std) over %3 inputs\nmedian %4 · 5–95%: %5 – %6\nmin %7 · max %8")
+                                 .arg(c->mean, 0, 'g', 4)
+                                 .arg(c->std, 0, 'g', 3)
+                                 .arg(c->inputs)
+                                 .arg(c->p50, 0, 'g', 4)
+                                 .arg(c->p05, 0, 'g', 4)
+                                 .arg(c->p95, 0, 'g', 4)
+                                 .arg(c->min, 0, 'g', 4)
+                                 .arg(c->max, 0, 'g', 4),
+                         plot_);
+      return;
+    }
     for (const HeadStats& hs : document_->headStats())
       if (hs.layer == layer && hs.head == head) {
-        QToolTip::showText(e->globalPosition().toPoint(),
-                           tr("L%1 H%2 · %3: %4").arg(layer).arg(head).arg(statistic_->currentText()).arg(head_statistic(hs, stat), 0, 'g', 4),
-                           plot_);
+        QToolTip::showText(e->globalPosition().toPoint(), name + ": " + QString::number(head_statistic(hs, stat), 'g', 4), plot_);
         return;
       }
   });
   connect(plot_, &QCustomPlot::mousePress, this, [this](QMouseEvent* e) {
-    const AttentionMaps* att = document_->hasAnalysis() ? &document_->analysis()->forward.attentions : nullptr;
-    if (!att) return;
-    const auto [layer, head] = HeadsPlot::cellAt(plot_, att->layers, att->num_heads, e->position());
+    const auto [layers, heads] = grid();
+    const auto [layer, head] = HeadsPlot::cellAt(plot_, layers, heads, e->position());
     if (layer < 0) return;
     ViewState s = document_->state();
     s.layer = layer;
@@ -59,15 +120,53 @@ HeadsView::HeadsView(AnalysisDocument* document, QWidget* parent)
     s.head_mode = HeadMode::Single;
     s.method = Method::Raw;
     document_->setState(s);
+    if (showsCorpus()) fillExtremes(layer, head, statistic_->currentData().toString());  // also without a result to select in
   });
   connect(document_, &AnalysisDocument::analysisChanged, this, &HeadsView::refresh);
   connect(document_, &AnalysisDocument::stateChanged, this, &HeadsView::refresh);
+  connect(document_, &AnalysisDocument::corpusChanged, this, [this] {
+    refresh();
+    if (document_->corpus()) {  // just opened: show it
+      source_->setCurrentIndex(1);
+      refresh();
+    }
+  });
   refresh();
 }
 
+bool HeadsView::showsCorpus() const { return document_->corpus() && source_->currentIndex() == 1; }
+
+std::pair<std::vector<int>, int> HeadsView::grid() const {
+  if (showsCorpus()) {
+    std::vector<int> layers;
+    int heads = 0;
+    corpus_head_stats(document_->corpus()->summary, CorpusQuantity::Mean, &layers, &heads);
+    return {layers, heads};
+  }
+  if (!document_->hasAnalysis()) return {{}, 0};
+  const AttentionMaps& att = document_->analysis()->forward.attentions;
+  return {att.layers, att.num_heads};
+}
+
 void HeadsView::refresh() {
-  const bool causal = document_->hasAnalysis() && document_->analysis()->model.causal;
-  const bool image = document_->hasAnalysis() && document_->analysis()->model.modality == Modality::Image;
+  const CorpusPtr corpus = document_->corpus();
+  {
+    const QSignalBlocker block(source_);
+    const int was = source_->currentIndex();
+    source_->clear();
+    source_->addItem(tr("this input"));
+    if (corpus)
+      source_->addItem(tr("corpus: %n input(s)", nullptr, static_cast<int>(corpus->summary.inputs)) +
+                       (corpus->summary.model.empty() ? QString() : " · " + QString::fromStdString(corpus->summary.model)));
+    source_->setCurrentIndex(corpus && was == 1 ? 1 : 0);
+    source_->setVisible(corpus != nullptr);
+  }
+  const bool from_corpus = showsCorpus();
+  quantity_->setVisible(from_corpus);
+  side_->setVisible(from_corpus && !corpus->results.inputs.empty());
+
+  const bool causal = !from_corpus && document_->hasAnalysis() && document_->analysis()->model.causal;
+  const bool image = !from_corpus && document_->hasAnalysis() && document_->analysis()->model.modality == Modality::Image;
   const QStringList names = head_statistic_names(causal, image);
   QStringList shown;
   for (int i = 0; i < statistic_->count(); ++i) shown << statistic_->itemText(i);
@@ -80,17 +179,32 @@ void HeadsView::refresh() {
   }
   const ViewState& s = document_->state();
   statistic_->setCurrentIndex(std::max(0, statistic_->findData(s.statistic)));
+  const QString stat = statistic_->currentData().toString();
+  const bool single = s.method == Method::Raw && s.head_mode == HeadMode::Single;
+
+  if (from_corpus) {
+    const auto q = static_cast<CorpusQuantity>(quantity_->currentData().toInt());
+    std::vector<int> layers;
+    int heads = 0;
+    const std::vector<HeadStats> stats = corpus_head_stats(corpus->summary, q, &layers, &heads);
+    note_->setText(tr("%n input(s), %1 tokens; hover a head for its spread", nullptr, static_cast<int>(corpus->summary.inputs))
+                       .arg(corpus->summary.tokens));
+    HeadsPlot::setup(plot_, stats, layers, heads, stat, ColorMap(s.color_map), single ? s.layer : -1, single ? s.head : -1,
+                     tr("Corpus: %1").arg(corpus->source), {}, {}, false, head_statistic_title(stat) + ", " + corpus_quantity_title(q));
+    plot_->replot();
+    fillExtremes(single ? s.layer : -1, single ? s.head : -1, stat);
+    return;
+  }
   if (!document_->hasAnalysis()) {
+    note_->clear();
     plot_->clearPlottables();
     plot_->replot();
     return;
   }
-  const QString stat = statistic_->currentData().toString();
   note_->setText(stat == "induction" && !document_->hasInduction()
                      ? tr("Induction scores need extra runs on a repeated random sequence; computing…")
                      : QString());
   const AttentionMaps& att = document_->analysis()->forward.attentions;
-  const bool single = s.method == Method::Raw && s.head_mode == HeadMode::Single;
   const ModelInfo& model = document_->analysis()->model;
   QStringList layer_labels, head_labels;
   for (int l : att.layers) layer_labels << layer_label(model, l);
@@ -98,6 +212,33 @@ void HeadsView::refresh() {
   HeadsPlot::setup(plot_, document_->headStats(), att.layers, att.num_heads, stat, ColorMap(s.color_map), single ? s.layer : -1,
                    single ? s.head : -1, QString(), layer_labels, head_labels, image);
   plot_->replot();
+}
+
+void HeadsView::fillExtremes(int layer, int head, const QString& statistic) {
+  extremes_->clear();
+  const CorpusPtr corpus = document_->corpus();
+  if (!corpus || corpus->results.inputs.empty() || layer < 0) {
+    side_title_->setText(tr("Click a head to list the inputs where it is most extreme."));
+    return;
+  }
+  side_title_->setText(tr("L%1 H%2 · %3: the inputs at both ends").arg(layer).arg(head).arg(head_statistic_title(statistic)));
+  const CorpusResults& results = corpus->results;
+  for (const bool highest : {true, false}) {
+    auto* group = new QTreeWidgetItem(extremes_, {highest ? tr("highest") : tr("lowest")});
+    for (size_t i : extreme_inputs(results, layer, head, statistic.toStdString(), kExtremes, highest)) {
+      const CorpusResult& r = results.inputs[i];
+      double value = 0;
+      for (const HeadStats& h : r.stats)
+        if (h.layer == layer && h.head == head) value = head_statistic(h, statistic);
+      const QString input = !r.image.empty() ? QString::fromStdString(r.image) : QString::fromStdString(r.text).simplified();
+      auto* item = new QTreeWidgetItem(group, {QString::number(value, 'g', 4), QString::fromStdString(r.id), input});
+      item->setData(0, Qt::UserRole, static_cast<int>(i));
+      item->setToolTip(2, input.left(600));
+    }
+  }
+  extremes_->expandAll();
+  extremes_->resizeColumnToContents(0);
+  extremes_->resizeColumnToContents(1);
 }
 
 }  // namespace attnscope::ui

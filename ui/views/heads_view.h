@@ -1,32 +1,48 @@
 #pragma once
 
+#include <vector>
+
 #include <QWidget>
 
 class QComboBox;
 class QCustomPlot;
 class QLabel;
+class QTreeWidget;
 
 namespace attnscope::ui {
 
 class AnalysisDocument;
 
-// A layers x heads heat map of one head statistic (entropy, distance, special-token mass, …).
-// Clicking a cell selects that head.
+// A layers x heads heat map of one head statistic (entropy, distance, special-token mass, …) of
+// the current input, or of a corpus (its mean, spread or quantiles over the inputs) once one is
+// open. Clicking a cell selects that head; with a corpus of per-input results, a list beside the
+// map names the inputs where the head is most extreme, and a double click opens one.
 class HeadsView : public QWidget {
   Q_OBJECT
  public:
   explicit HeadsView(AnalysisDocument* document, QWidget* parent = nullptr);
   QCustomPlot* plot() const { return plot_; }
+  bool showsCorpus() const;
+  QTreeWidget* extremes() const { return extremes_; }
 
  signals:
   void inductionRequested();
+  void corpusInputRequested(int index);  // index into the corpus' results
 
  private:
   void refresh();
+  void fillExtremes(int layer, int head, const QString& statistic);
+  // The layers and heads of what the map shows (the input's or the corpus').
+  std::pair<std::vector<int>, int> grid() const;
   AnalysisDocument* document_;
   QComboBox* statistic_;
+  QComboBox* source_;
+  QComboBox* quantity_;
   QLabel* note_;
   QCustomPlot* plot_;
+  QWidget* side_;
+  QLabel* side_title_;
+  QTreeWidget* extremes_;
 };
 
 }  // namespace attnscope::ui

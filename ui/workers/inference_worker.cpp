@@ -1,5 +1,7 @@
 #include "ui/workers/inference_worker.h"
 
+#include <QFileInfo>
+
 #include "core/analysis/induction.h"
 #include "core/common/error.h"
 #include "core/pipeline/memory_budget.h"
@@ -104,6 +106,58 @@ void InferenceWorker::computeFlow(const AnalysisPtr& analysis, const FlowOptions
     FlowResult r = attention_flow(analysis->forward.attentions, options, keep_going);
     if (r.cancelled) emit cancelled(ticket);
     else emit flowFinished(std::make_shared<const RowMatrix>(std::move(r.flow)), key, ticket);
+  } catch (const Error& e) {
+    emit failed(QString::fromStdString(e.what()), static_cast<int>(e.kind()), ticket);
+  } catch (const std::exception& e) {
+    emit failed(tr("Unexpected error: %1").arg(QString::fromStdString(e.what())), -1, ticket);
+  }
+}
+
+namespace {
+
+CorpusData read_corpus(const QStringList& paths, const ProgressFn& keep_going) {
+  CorpusData c;
+  c.source = paths.join(", ");
+  if (paths.size() == 1 && QFileInfo(paths.front()).isFile()) {
+    c.summary = read_corpus_summary(paths.front().toStdString());
+    return c;
+  }
+  std::vector<std::filesystem::path> dirs;
+  for (const QString& p : paths) dirs.push_back(p.toStdString());
+  c.results = load_corpus_results(dirs, keep_going);
+  if (!c.results.cancelled) c.summary = summarize_corpus(c.results);
+  return c;
+}
+
+}  // namespace
+
+void InferenceWorker::loadCorpus(const QStringList& paths, quint64 ticket) {
+  try {
+    auto keep_going = [&](const Progress& p) {
+      emit progress(p.done, p.total, QString::fromStdString(p.stage), ticket);
+      return cancel_ticket_->load() < ticket;
+    };
+    CorpusData c = read_corpus(paths, keep_going);
+    if (c.results.cancelled) emit cancelled(ticket);
+    else emit corpusLoaded(std::make_shared<const CorpusData>(std::move(c)), 0, ticket);
+  } catch (const Error& e) {
+    emit failed(QString::fromStdString(e.what()), static_cast<int>(e.kind()), ticket);
+  } catch (const std::exception& e) {
+    emit failed(tr("Unexpected error: %1").arg(QString::fromStdString(e.what())), -1, ticket);
+  }
+}
+
+void InferenceWorker::runCorpusBatch(const AnalyzerPtr& analyzer, const CorpusBatchOptions& options, quint64 ticket) {
+  try {
+    auto keep_going = [&](const Progress& p) {
+      emit progress(p.done, p.total, QString::fromStdString(p.stage), ticket);
+      return cancel_ticket_->load() < ticket;
+    };
+    const CorpusBatchReport r = run_corpus_batch(*analyzer, options, keep_going);
+    if (r.cancelled) return emit cancelled(ticket);  // the results written so far stay; running again resumes
+    CorpusData c = read_corpus({QString::fromStdString(options.out_dir.string())}, keep_going);
+    if (c.results.cancelled) emit cancelled(ticket);
+    else emit corpusLoaded(std::make_shared<const CorpusData>(std::move(c)), r.failed, ticket);
   } catch (const Error& e) {
     emit failed(QString::fromStdString(e.what()), static_cast<int>(e.kind()), ticket);
   } catch (const std::exception& e) {

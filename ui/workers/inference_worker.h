@@ -9,6 +9,8 @@
 #include "core/analysis/cost_model.h"
 #include "core/analysis/flow.h"
 #include "core/pipeline/analyzer.h"
+#include "core/pipeline/corpus_batch.h"
+#include "core/pipeline/corpus_summary.h"
 
 namespace attnscope::ui {
 
@@ -17,6 +19,15 @@ using AnalysisPtr = std::shared_ptr<const attnscope::Analysis>;
 using MatrixPtr = std::shared_ptr<const attnscope::RowMatrix>;
 using InternalsPtr = std::shared_ptr<const attnscope::AttentionInternals>;
 using CostSweepPtr = std::shared_ptr<const attnscope::CostSweep>;
+
+// A corpus as the Heads view shows it: the summary, and the per-input results when they were
+// read from result folders (not from a merged summary file), which name the extreme inputs.
+struct CorpusData {
+  attnscope::CorpusSummary summary;
+  attnscope::CorpusResults results;  // empty for a summary file
+  QString source;                    // the folders or the file, for titles
+};
+using CorpusPtr = std::shared_ptr<const CorpusData>;
 
 // Opens models and runs inputs. Lives on a worker thread (see RunController); every slot is
 // invoked through a queued connection and answers with a signal carrying the job's ticket.
@@ -35,6 +46,10 @@ class InferenceWorker : public QObject {
   void measureCost(const attnscope::ui::AnalyzerPtr& analyzer, const attnscope::CostSweepOptions& options, quint64 ticket);
   void computeFlow(const attnscope::ui::AnalysisPtr& analysis, const attnscope::FlowOptions& options, const QString& key,
                    quint64 ticket);
+  // Result folders (read back) or a merged summary file (.csv / .json).
+  void loadCorpus(const QStringList& paths, quint64 ticket);
+  // Runs `options` (a JSONL file into a result folder) with `analyzer`, then loads that folder.
+  void runCorpusBatch(const attnscope::ui::AnalyzerPtr& analyzer, const attnscope::CorpusBatchOptions& options, quint64 ticket);
 
  signals:
   void modelOpened(const attnscope::ui::AnalyzerPtr& analyzer, quint64 ticket);
@@ -43,6 +58,8 @@ class InferenceWorker : public QObject {
   void inductionFinished(const std::vector<int>& layers, const std::vector<float>& scores, quint64 ticket);
   void internalsCaptured(const attnscope::ui::InternalsPtr& internals, quint64 ticket);
   void costMeasured(const attnscope::ui::CostSweepPtr& sweep, quint64 ticket);
+  // `failed_lines`: lines of the batch recorded in its errors file (0 when only loading).
+  void corpusLoaded(const attnscope::ui::CorpusPtr& corpus, int failed_lines, quint64 ticket);
   void cancelled(quint64 ticket);
   void failed(const QString& message, int error_kind, quint64 ticket);
   // A run refused before allocating because its outputs exceed the memory budget.

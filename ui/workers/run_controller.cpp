@@ -37,6 +37,15 @@ RunController::RunController(QObject* parent) : QObject(parent), worker_(new Inf
     setBusy(false);
     emit costMeasured(c);
   });
+  qRegisterMetaType<CorpusPtr>("attnscope::ui::CorpusPtr");
+  qRegisterMetaType<attnscope::CorpusBatchOptions>("attnscope::CorpusBatchOptions");
+  connect(this, &RunController::requestCorpus, worker_, &InferenceWorker::loadCorpus, Qt::QueuedConnection);
+  connect(this, &RunController::requestCorpusBatch, worker_, &InferenceWorker::runCorpusBatch, Qt::QueuedConnection);
+  connect(worker_, &InferenceWorker::corpusLoaded, this, [this](const CorpusPtr& c, int failed_lines, quint64 t) {
+    if (!deliverable(t)) return;
+    setBusy(false);
+    emit corpusLoaded(c, failed_lines);
+  });
   connect(this, &RunController::requestFlow, worker_, &InferenceWorker::computeFlow, Qt::QueuedConnection);
   connect(worker_, &InferenceWorker::flowFinished, this, [this](const MatrixPtr& f, const QString& key, quint64 t) {
     if (!deliverable(t)) return;
@@ -111,6 +120,18 @@ void RunController::measureCost(const AnalyzerPtr& analyzer, const CostSweepOpti
   cancel_ticket_ = ticket_;
   setBusy(true);
   emit requestCost(analyzer, options, ++ticket_);
+}
+
+void RunController::loadCorpus(const QStringList& paths) {
+  cancel_ticket_ = ticket_;
+  setBusy(true);
+  emit requestCorpus(paths, ++ticket_);
+}
+
+void RunController::runCorpusBatch(const AnalyzerPtr& analyzer, const CorpusBatchOptions& options) {
+  cancel_ticket_ = ticket_;
+  setBusy(true);
+  emit requestCorpusBatch(analyzer, options, ++ticket_);
 }
 
 void RunController::computeFlow(const AnalysisPtr& analysis, const FlowOptions& options, const QString& key) {

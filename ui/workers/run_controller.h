@@ -24,6 +24,8 @@ class RunController : public QObject {
   void captureInternals(const AnalyzerPtr& analyzer, const attnscope::AnalysisRequest& request);
   void measureCost(const AnalyzerPtr& analyzer, const attnscope::CostSweepOptions& options);
   void computeFlow(const AnalysisPtr& analysis, const attnscope::FlowOptions& options, const QString& key);
+  void loadCorpus(const QStringList& paths);
+  void runCorpusBatch(const AnalyzerPtr& analyzer, const attnscope::CorpusBatchOptions& options);
   void cancel();
   bool busy() const { return busy_; }
 
@@ -34,6 +36,7 @@ class RunController : public QObject {
   void inductionFinished(const std::vector<int>& layers, const std::vector<float>& scores);
   void internalsCaptured(const attnscope::ui::InternalsPtr& internals);
   void costMeasured(const attnscope::ui::CostSweepPtr& sweep);
+  void corpusLoaded(const attnscope::ui::CorpusPtr& corpus, int failed_lines);
   void cancelled();
   void failed(const QString& message, int error_kind);
   void overBudget(const QString& message, quint64 needed, quint64 budget, int seq_len);
@@ -46,6 +49,8 @@ class RunController : public QObject {
   void requestInduction(const attnscope::ui::AnalyzerPtr& analyzer, quint64 ticket);
   void requestInternals(const attnscope::ui::AnalyzerPtr& analyzer, const attnscope::AnalysisRequest& request, quint64 ticket);
   void requestCost(const attnscope::ui::AnalyzerPtr& analyzer, const attnscope::CostSweepOptions& options, quint64 ticket);
+  void requestCorpus(const QStringList& paths, quint64 ticket);
+  void requestCorpusBatch(const attnscope::ui::AnalyzerPtr& analyzer, const attnscope::CorpusBatchOptions& options, quint64 ticket);
   void requestFlow(const attnscope::ui::AnalysisPtr& analysis, const attnscope::FlowOptions& options, const QString& key,
                    quint64 ticket);
 
