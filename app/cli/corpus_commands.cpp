@@ -29,6 +29,10 @@ CLI::App* add_batch_command(CLI::App& app, BatchArgs& args) {
   c->add_option("--limit", args.limit, "Stop after this many new results (a re-run continues)")->check(CLI::PositiveNumber);
   c->add_option("--threads", args.threads, "Forward-pass threads (default: all cores)")->check(CLI::NonNegativeNumber);
   c->add_option("--memory-budget", args.memory_budget, "Refuse inputs whose outputs would exceed this size, e.g. 2G (default: half the RAM)");
+  c->add_option("--save", args.save, "attentions: also write each input's attentions, ids and tokens as ID.npz (as `attend` does); none (default)")
+      ->check(CLI::IsMember({"attentions", "none"}));
+  c->add_option("--save-format", args.save_format, "With --save attentions: npz (default) or safetensors")
+      ->check(CLI::IsMember({"npz", "safetensors"}));
   return c;
 }
 
@@ -46,6 +50,7 @@ int cmd_batch(const BatchArgs& args) {
   o.out_dir = args.out;
   o.limit = args.limit;
   o.threads = args.threads;
+  if (args.save == "attentions") o.save_format = args.save_format;
   if (!args.memory_budget.empty()) o.memory_budget = parse_byte_size(args.memory_budget, "--memory-budget");
   if (!args.shard.empty()) {
     const size_t slash = args.shard.find('/');

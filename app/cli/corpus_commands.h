@@ -17,6 +17,8 @@ struct BatchArgs {
   int limit = 0;
   int threads = 0;
   std::string memory_budget;
+  std::string save = "none";      // attentions | none
+  std::string save_format = "npz";
 };
 
 struct MergeArgs {

@@ -9,6 +9,7 @@
 
 #include "core/analysis/head_stats.h"
 #include "core/common/error.h"
+#include "core/export/analysis_export.h"
 #include "core/io/atomic_file.h"
 #include "core/io/json_file.h"
 #include "core/pipeline/analyzer.h"
@@ -81,7 +82,7 @@ std::string model_name(const ModelInfo& info) {
   return dir.empty() ? info.model_type : dir;
 }
 
-nlohmann::ordered_json analyse(const Analyzer& analyzer, const CorpusInput& in, const CorpusBatchOptions& o) {
+nlohmann::ordered_json analyse(const Analyzer& analyzer, const CorpusInput& in, const CorpusBatchOptions& o, const fs::path& target) {
   const ModelInfo& info = analyzer.info();
   AnalysisRequest req;
   if (info.modality == Modality::Image) {
@@ -96,6 +97,8 @@ nlohmann::ordered_json analyse(const Analyzer& analyzer, const CorpusInput& in, 
   req.forward.logits = LogitsMode::None;
   req.memory_budget = o.memory_budget;
   const Analysis a = analyzer.run(req);
+  // Before the result that marks the input done; a file left by an interrupted run is replaced.
+  if (!o.save_format.empty()) export_analysis(a, fs::path(target).replace_extension("." + o.save_format), /*overwrite=*/true);
   const std::vector<HeadStats> stats = head_statistics(a.forward.attentions, token_roles(a));
   nlohmann::ordered_json r;
   r["id"] = in.id;
@@ -115,6 +118,8 @@ nlohmann::ordered_json analyse(const Analyzer& analyzer, const CorpusInput& in, 
 }  // namespace
 
 CorpusBatchReport run_corpus_batch(const Analyzer& analyzer, const CorpusBatchOptions& o, const ProgressFn& progress) {
+  if (!o.save_format.empty() && o.save_format != "npz" && o.save_format != "safetensors")
+    fail(ErrorKind::Usage, "save format '" + o.save_format + "': use npz or safetensors");
   if (o.shards < 1 || o.shard < 0 || o.shard >= o.shards)
     fail(ErrorKind::Usage, "shard " + std::to_string(o.shard) + "/" + std::to_string(o.shards) + ": need 0 <= I < N");
   std::ifstream file(o.inputs);
@@ -173,7 +178,7 @@ CorpusBatchReport run_corpus_batch(const Analyzer& analyzer, const CorpusBatchOp
         }
         taken(in.id);
       }
-      const std::string json = analyse(analyzer, in, o).dump() + "\n";
+      const std::string json = analyse(analyzer, in, o, target).dump() + "\n";
       try {
         AtomicFile out(target, /*overwrite=*/false);
         out.write(json);

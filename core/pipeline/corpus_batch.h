@@ -41,6 +41,9 @@ struct CorpusBatchOptions {
   int limit = 0;                  // > 0: stop after this many new results (a time-boxed job); a re-run goes on
   int threads = 0;                // forward-pass threads; 0 = all cores
   uint64_t memory_budget = 0;     // per input (memory_budget.h); 0 = half the RAM
+  // Also write each input's attentions (and ids, tokens, offsets: export_analysis) as
+  // <name>.npz or <name>.safetensors beside its result; empty = no.
+  std::string save_format;
 };
 
 struct CorpusBatchReport {

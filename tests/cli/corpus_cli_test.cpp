@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/io/safetensors.h"
 #include "tests/support/csv.h"
 #include "tests/support/run_process.h"
 #include "tests/support/shared_data.h"
@@ -222,4 +223,28 @@ TEST(CorpusCli, IdsStayInsideTheFolderAndMergeRefusesConflicts) {
     auto bad = cli({"batch", "--model", kModel, "--inputs", inputs.string(), "--out", out.string(), "--shard", s});
     EXPECT_EQ(bad.exit_code, 2) << s << ": " << bad.err;
   }
+}
+
+TEST(CorpusCli, SavedAttentionsAreWhatAttendWrites) {
+  const fs::path dir = test::scratch_dir("corpus_save");
+  const fs::path inputs = dir / "inputs.jsonl";
+  std::ofstream(inputs) << R"({"id": "a", "text": "Once upon a time there was a cat"})" "\n";
+  auto r = cli({"batch", "--model", kModel, "--inputs", inputs.string(), "--out", (dir / "r").string(), "--save", "attentions",
+                "--save-format", "safetensors"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_TRUE(fs::exists(dir / "r" / "a.json"));
+  auto at = cli({"attend", "--model", kModel, "--text", "Once upon a time there was a cat", "--out", (dir / "attend.safetensors").string()});
+  ASSERT_EQ(at.exit_code, 0) << at.err;
+  SafetensorsFile saved((dir / "r" / "a.safetensors").string()), attend((dir / "attend.safetensors").string());
+  for (const char* name : {"attentions", "input_ids"}) {
+    const TensorInfo *x = saved.find(name), *y = attend.find(name);
+    ASSERT_TRUE(x && y) << name;
+    EXPECT_EQ(x->shape, y->shape) << name;
+    if (std::string(name) == "input_ids") EXPECT_EQ(saved.read_ints(*x), attend.read_ints(*y));
+    else EXPECT_EQ(saved.read_floats(*x), attend.read_floats(*y)) << name;
+  }
+  // The statistics' file is written after the attentions: a re-run skips the input.
+  auto again = cli({"batch", "--model", kModel, "--inputs", inputs.string(), "--out", (dir / "r").string(), "--save", "attentions"});
+  EXPECT_NE(again.err.find("0 done, 1 already done"), std::string::npos) << again.err;
+  EXPECT_EQ(cli({"batch", "--model", kModel, "--inputs", inputs.string(), "--out", (dir / "r").string(), "--save", "weights"}).exit_code, 2);
 }
