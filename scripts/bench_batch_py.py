@@ -2,7 +2,7 @@
 the from-scratch PyTorch references in ../shared/reference (bert_ref.py, vit_ref.py): the model
 is loaded once, then for every JSONL line the input is tokenised (or the image preprocessed),
 run with its attention kept, and the same six per-head statistics as core/analysis/head_stats
-(entropy, entropy_normalized, mean_distance in tokens, special_mass on the first and last token,
+(entropy, entropy_normalized, mean_distance in tokens, special_mass on the first and last token, sink_mass,
 previous_token, self) are written to OUT/<id>.json. Vectorised with torch; no transformers.
 
 Usage: /usr/bin/python3 scripts/bench_batch_py.py REFERENCE_DIR MODEL_DIR INPUTS.jsonl OUT_DIR --threads N
@@ -30,13 +30,14 @@ def head_stats(a, image):
     idx = torch.arange(S, dtype=torch.float64)
     dist = (p * (idx[None, :] - idx[:, None]).abs()).sum(-1).mean(-1)
     special = p[..., [0, S - 1]].sum(-1).mean(-1) if not image else p[..., 0].mean(-1)
+    sink = p[..., 1:, 0].mean(-1) if S > 1 else torch.zeros(L, H)
     prev = torch.diagonal(p, offset=-1, dim1=-2, dim2=-1).mean(-1) if S > 1 else torch.zeros(L, H)
     self_ = torch.diagonal(p, dim1=-2, dim2=-1).mean(-1)
     rows = []
     for l in range(L):
         for h in range(H):
             rows.append({"layer": l, "head": h, "entropy": float(ent[l, h].mean()), "entropy_normalized": float(norm[l, h].mean()),
-                         "mean_distance": float(dist[l, h]), "special_mass": float(special[l, h]),
+                         "mean_distance": float(dist[l, h]), "special_mass": float(special[l, h]), "sink_mass": float(sink[l, h]),
                          "previous_token": float(prev[l, h]), "self": float(self_[l, h])})
     return rows
 

@@ -30,13 +30,13 @@ HeadStats one_head(ConstMatrixMap a, const TokenRoles& roles) {
     }
     s.special_mass += special;
     s.self += a(i, i);
-    if (i > 0) s.previous_token += a(i, i - 1);
+    if (i > 0) s.previous_token += a(i, i - 1), s.sink_mass += a(i, 0);
   }
   s.entropy /= S;
   s.special_mass /= S;
   s.self /= S;
   if (normalized_rows > 0) s.entropy_normalized /= normalized_rows;
-  if (S > 1) s.previous_token /= S - 1;
+  if (S > 1) s.previous_token /= S - 1, s.sink_mass /= S - 1;
 
   if (roles.patches) {
     const PatchGrid& g = *roles.patches;
@@ -67,6 +67,7 @@ double head_stat_value(const HeadStats& s, std::string_view name) {
   if (name == "entropy_normalized") return s.entropy_normalized;
   if (name == "mean_distance") return s.mean_distance;
   if (name == "special_mass") return s.special_mass;
+  if (name == "sink_mass") return s.sink_mass;
   if (name == "previous_token") return s.previous_token;
   if (name == "self") return s.self;
   if (name == "induction" && s.induction) return *s.induction;
@@ -103,10 +104,10 @@ void set_induction_scores(std::vector<HeadStats>& stats, const std::vector<int>&
 }
 
 std::string head_stats_csv(const std::vector<HeadStats>& stats) {
-  std::string out = "layer,head,entropy,entropy_normalized,mean_distance,special_mass,previous_token,self,induction\n";
+  std::string out = "layer,head,entropy,entropy_normalized,mean_distance,special_mass,sink_mass,previous_token,self,induction\n";
   for (const auto& s : stats) {
     out += std::to_string(s.layer) + "," + std::to_string(s.head);
-    for (double v : {s.entropy, s.entropy_normalized, s.mean_distance, s.special_mass, s.previous_token, s.self}) {
+    for (double v : {s.entropy, s.entropy_normalized, s.mean_distance, s.special_mass, s.sink_mass, s.previous_token, s.self}) {
       out += ",";
       out += shortest_number(v);
     }
@@ -126,6 +127,7 @@ nlohmann::ordered_json head_stats_json(const std::vector<HeadStats>& stats) {
                                 {"entropy_normalized", s.entropy_normalized},
                                 {"mean_distance", s.mean_distance},
                                 {"special_mass", s.special_mass},
+                                {"sink_mass", s.sink_mass},
                                 {"previous_token", s.previous_token},
                                 {"self", s.self}};
     r["induction"] = s.induction ? nlohmann::ordered_json(*s.induction) : nlohmann::ordered_json(nullptr);

@@ -22,6 +22,10 @@ namespace attnscope {
 //                       centres in pixels of the model input -- the "mean attention distance" of
 //                       Dosovitskiy et al. 2021 (ViT), §4.5 / Fig. 7
 //   special_mass        Σ_{j special} p_j (roles.special: [CLS], [SEP], BOS, <s>, </s>, image prefix)
+//   sink_mass           p_0, over rows i >= 1: the first token, which collects weight whatever it is
+//                       (the "attention sink" of Xiao et al. 2024, StreamingLLM); differs from
+//                       special_mass where the first token is not special (GPT-2 without BOS) or
+//                       other tokens are
 //   previous_token      p_{i-1}, over rows i >= 1 (Elhage et al. 2021, "A Mathematical Framework
 //                       for Transformer Circuits": previous-token heads)
 //   self                p_i (the diagonal)
@@ -33,13 +37,14 @@ struct HeadStats {
   double entropy_normalized = 0;
   double mean_distance = 0;
   double special_mass = 0;
+  double sink_mass = 0;
   double previous_token = 0;
   double self = 0;
   std::optional<double> induction;
 };
 
 // The statistic called `name` (entropy, entropy_normalized, mean_distance, special_mass,
-// previous_token, self, induction) of `s`: NaN for an unknown name or an induction score not computed.
+// sink_mass, previous_token, self, induction) of `s`: NaN for an unknown name or an induction score not computed.
 double head_stat_value(const HeadStats& s, std::string_view name);
 
 // One entry per captured (layer, head), layer-major. roles.special must have one entry per token.
@@ -50,7 +55,7 @@ void set_induction_scores(std::vector<HeadStats>& stats, const std::vector<int>&
                           int num_heads);
 
 // CSV with the header layer,head,entropy,entropy_normalized,mean_distance,special_mass,
-// previous_token,self,induction (induction empty when not computed); numbers in shortest
+// sink_mass,previous_token,self,induction (induction empty when not computed); numbers in shortest
 // round-trip form.
 std::string head_stats_csv(const std::vector<HeadStats>& stats);
 // The same rows as an array of objects (induction null when not computed).

@@ -16,7 +16,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const char* const kStatistics[] = {"entropy", "entropy_normalized", "mean_distance", "special_mass", "previous_token", "self"};
+const char* const kStatistics[] = {"entropy", "entropy_normalized", "mean_distance", "special_mass", "sink_mass", "previous_token", "self"};
 
 struct Result {
   nlohmann::json json;
@@ -89,6 +89,7 @@ CorpusResults load_corpus_results(const std::vector<fs::path>& dirs, const Progr
         h.entropy_normalized = row.at("entropy_normalized").get<double>();
         h.mean_distance = row.at("mean_distance").get<double>();
         h.special_mass = row.at("special_mass").get<double>();
+        h.sink_mass = row.value("sink_mass", 0.0);  // results of an earlier batch have none
         h.previous_token = row.at("previous_token").get<double>();
         h.self = row.at("self").get<double>();
         c.stats.push_back(h);

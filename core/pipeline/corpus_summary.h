@@ -18,7 +18,7 @@ namespace attnscope {
 struct CorpusStatistic {
   int layer = 0;
   int head = 0;
-  std::string statistic;  // entropy, entropy_normalized, mean_distance, special_mass, previous_token, self
+  std::string statistic;  // entropy, entropy_normalized, mean_distance, special_mass, sink_mass, previous_token, self
   int64_t inputs = 0;
   int64_t tokens = 0;     // summed over the inputs
   double mean = 0, std = 0;  // std: population standard deviation over the inputs

@@ -1992,6 +1992,10 @@ largest weight %2: %3 → %4</source>
         <source>mean over the inputs</source>
         <translation>各输入上的均值</translation>
     </message>
+    <message>
+        <source>attention on the first token (sink)</source>
+        <translation>首词元上的注意力（注意力汇）</translation>
+    </message>
 </context>
 <context>
     <name>Samples</name>

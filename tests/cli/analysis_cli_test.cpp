@@ -267,27 +267,29 @@ TEST(AnalysisCli, StatsCsvMatchesTheGoldenAttentions) {
   const auto rows = read_csv(dir / "s.csv");
   ASSERT_EQ(rows.size(), 41u);
   EXPECT_EQ(rows[0], (std::vector<std::string>{"layer", "head", "entropy", "entropy_normalized", "mean_distance", "special_mass",
-                                               "previous_token", "self", "induction"}));
+                                               "sink_mass", "previous_token", "self", "induction"}));
   const int64_t H = att.dim(1), S = att.dim(2);
   for (size_t k = 1; k < rows.size(); ++k) {
-    ASSERT_EQ(rows[k].size(), 9u) << k;
+    ASSERT_EQ(rows[k].size(), 10u) << k;
     const int l = std::stoi(rows[k][0]), h = std::stoi(rows[k][1]);
     EXPECT_EQ(l * 8 + h, static_cast<int>(k - 1));
-    double entropy = 0, distance = 0, bos = 0;
+    double entropy = 0, distance = 0, bos = 0, sink = 0;
     for (int64_t i = 0; i < S; ++i)
       for (int64_t j = 0; j <= i; ++j) {
         const double p = att.data[static_cast<size_t>(((l * H + h) * S + i) * S + j)];
         if (p > 0) entropy -= p * std::log(p);
         distance += p * static_cast<double>(i - j);
         if (j == 0) bos += p;  // <s>, the only special token
+        if (j == 0 && i > 0) sink += p;
       }
     // the golden attentions and ours differ by <= 1e-5 (cli_test), so the statistics by far less than 1e-4
     EXPECT_NEAR(std::stod(rows[k][2]), entropy / S, 1e-4) << k;
     EXPECT_NEAR(std::stod(rows[k][4]), distance / S, 1e-4) << k;
     EXPECT_NEAR(std::stod(rows[k][5]), bos / S, 1e-4) << k;
-    ASSERT_FALSE(rows[k][8].empty()) << "a causal model gets an induction score";
-    EXPECT_GE(std::stod(rows[k][8]), 0.0);
-    EXPECT_LE(std::stod(rows[k][8]), 1.0);
+    EXPECT_NEAR(std::stod(rows[k][6]), sink / (S - 1), 1e-4) << k;
+    ASSERT_FALSE(rows[k][9].empty()) << "a causal model gets an induction score";
+    EXPECT_GE(std::stod(rows[k][9]), 0.0);
+    EXPECT_LE(std::stod(rows[k][9]), 1.0);
   }
 
   r = cli({"stats", "--model", builtin_model("stories260K").string(), "--text", g.metadata().at("text"), "--out",
@@ -319,7 +321,9 @@ TEST(AnalysisCli, StatsOfEncoderAndImageModelsHaveNoInductionScore) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto rows = read_csv(dir / "b.csv");
   ASSERT_EQ(rows.size(), 1u + 2 * 2);  // 2 layers x 2 heads
-  for (size_t k = 1; k < rows.size(); ++k) EXPECT_EQ(rows[k][8], "") << k;
+  const size_t induction = static_cast<size_t>(std::find(rows[0].begin(), rows[0].end(), "induction") - rows[0].begin());
+  ASSERT_LT(induction, rows[0].size());
+  for (size_t k = 1; k < rows.size(); ++k) EXPECT_EQ(rows[k][induction], "") << k;
 
   r = cli({"stats", "--model", shared("models/dino-random").string(), "--image", shared("golden/dino-random/chelsea_input.png").string(),
            "--out", (dir / "d.csv").string()});
@@ -330,7 +334,7 @@ TEST(AnalysisCli, StatsOfEncoderAndImageModelsHaveNoInductionScore) {
     const double d = std::stod(rows[k][4]);  // pixels between 16-pixel patch centres on a 14 x 14 grid
     EXPECT_GT(d, 0.0);
     EXPECT_LT(d, 13 * 16 * std::sqrt(2.0));
-    EXPECT_EQ(rows[k][8], "");
+    EXPECT_EQ(rows[k][induction], "");
   }
 
   r = cli({"attend", "--model", shared("models/dino-random").string(), "--image", shared("golden/dino-random/chelsea_input.png").string(),

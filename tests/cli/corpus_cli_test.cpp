@@ -160,7 +160,7 @@ TEST(CorpusCli, ShardsUnderGnuParallelMergeToTheSameSummaryAndBadLinesAreRecorde
   const auto alone = nlohmann::json::parse(read(stats))["heads"];
   ASSERT_EQ(alone.size(), first["stats"].size());
   for (size_t i = 0; i < alone.size(); ++i)
-    for (const char* k : {"entropy", "mean_distance", "special_mass", "previous_token", "self"})
+    for (const char* k : {"entropy", "mean_distance", "special_mass", "sink_mass", "previous_token", "self"})
       EXPECT_EQ(alone[i][k].get<double>(), first["stats"][i][k].get<double>()) << k;
 }
 

@@ -117,14 +117,21 @@ TEST(AnalysisStats, HandBuiltHeads) {
   EXPECT_NEAR(s[0].entropy, 0, 1e-12);
   EXPECT_NEAR(s[0].mean_distance, .75, 1e-12);   // (0 + 1 + 1 + 1) / 4
   EXPECT_NEAR(s[0].special_mass, .5, 1e-12);     // rows 0 and 1 attend to token 0
+  EXPECT_NEAR(s[0].sink_mass, 1.0 / 3, 1e-12);   // of rows 1..3 only row 1 attends to token 0
   EXPECT_NEAR(s[1].entropy, std::log(4.0), 1e-6);
   EXPECT_NEAR(s[1].entropy_normalized, 1.0, 1e-6);
   EXPECT_NEAR(s[1].mean_distance, 1.25, 1e-6);   // rows' Σ|i-j| = 6, 4, 4, 6, each / 4, mean over 4 rows
   EXPECT_NEAR(s[1].special_mass, .25, 1e-6);
+  EXPECT_NEAR(s[1].sink_mass, .25, 1e-6);
+  // Not the special mass when the first token is not special.
+  roles.special = {0, 0, 0, 1};
+  EXPECT_NEAR(head_statistics(m, roles)[0].special_mass, 0, 1e-12);
+  EXPECT_NEAR(head_statistics(m, roles)[0].sink_mass, 1.0 / 3, 1e-12);
+  roles.special = {1, 0, 0, 0};
   EXPECT_NEAR(s[1].previous_token, .25, 1e-6);
 
   const std::string csv = head_stats_csv(s);
-  EXPECT_EQ(csv.substr(0, csv.find('\n')), "layer,head,entropy,entropy_normalized,mean_distance,special_mass,previous_token,self,induction");
+  EXPECT_EQ(csv.substr(0, csv.find('\n')), "layer,head,entropy,entropy_normalized,mean_distance,special_mass,sink_mass,previous_token,self,induction");
   EXPECT_EQ(csv.substr(csv.find('\n') + 1, 4), "0,0,");
   EXPECT_EQ(csv.back(), '\n');
   EXPECT_EQ(csv[csv.size() - 2], ',');  // no induction score: empty last column

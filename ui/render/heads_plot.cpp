@@ -10,7 +10,7 @@
 namespace attnscope::ui {
 
 QStringList head_statistic_names(bool causal, bool image) {
-  QStringList names{"entropy", "entropy_normalized", "mean_distance", "special_mass", "previous_token", "self"};
+  QStringList names{"entropy", "entropy_normalized", "mean_distance", "special_mass", "sink_mass", "previous_token", "self"};
   if (image) names.removeAll("previous_token");
   if (causal) names << "induction";
   return names;
@@ -22,6 +22,7 @@ QString head_statistic_title(const QString& name, bool image) {
   if (name == "mean_distance")
     return image ? QObject::tr("mean attention distance (pixels of the model input)") : QObject::tr("mean attention distance (tokens)");
   if (name == "special_mass") return QObject::tr("attention on special tokens");
+  if (name == "sink_mass") return QObject::tr("attention on the first token (sink)");
   if (name == "previous_token") return QObject::tr("previous-token score");
   if (name == "self") return QObject::tr("self (diagonal) score");
   if (name == "induction") return QObject::tr("induction score");
@@ -61,6 +62,7 @@ std::vector<HeadStats> corpus_head_stats(const CorpusSummary& summary, CorpusQua
     else if (c.statistic == "entropy_normalized") h.entropy_normalized = v;
     else if (c.statistic == "mean_distance") h.mean_distance = v;
     else if (c.statistic == "special_mass") h.special_mass = v;
+    else if (c.statistic == "sink_mass") h.sink_mass = v;
     else if (c.statistic == "previous_token") h.previous_token = v;
     else if (c.statistic == "self") h.self = v;
   }
