@@ -2,6 +2,8 @@
 // shows each head's mean, spread and quantiles over the inputs, lists the inputs where a head is
 // most extreme and opens one in the normal views; a summary file of `merge` opens too.
 #include <QComboBox>
+#include <QDateTime>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTreeWidget>
 
@@ -63,6 +65,7 @@ class CorpusTest : public QObject {
   void headsViewShowsTheCorpusAndItsExtremes();
   void aCorpusRequestedDuringARunIsNotLost();
   void summaryFilesOpenWithoutPerInputResults();
+  void aBatchRunsOnTheWorkerAndResumes();
 };
 
 void CorpusTest::headsViewShowsTheCorpusAndItsExtremes() {
@@ -186,6 +189,35 @@ void CorpusTest::summaryFilesOpenWithoutPerInputResults() {
     }
     QVERIFY(std::abs(cell(view.plot(), 2, 1) - find_statistic(summary, 1, 2, "entropy")->mean) < 1e-12);
   }
+}
+
+void CorpusTest::aBatchRunsOnTheWorkerAndResumes() {
+  QTemporaryDir tmp;
+  const QString jsonl = tmp.filePath("in.jsonl");
+  {
+    std::ofstream f(jsonl.toStdString());
+    for (int i = 0; i < 12; ++i) f << "{\"id\": \"s" << i << "\", \"text\": \"" << kTexts[i % std::size(kTexts)] << "\"}\n";
+    f << "{\"id\": \"bad\", \"text\": \"\"}\n";
+  }
+  Session session;
+  QSignalSpy messages(&session, &Session::message);
+  session.runCorpusBatch(jsonl, tmp.filePath("out"));  // no model open: says so
+  QCOMPARE(messages.count(), 1);
+  QVERIFY(test::openModel(session, test::builtinPath("stories260K")));
+  QSignalSpy progress(&session, &Session::progress);
+  session.runCorpusBatch(jsonl, tmp.filePath("out"));
+  QVERIFY(waitCorpus(session));
+  QCOMPARE(session.document()->corpus()->results.inputs.size(), size_t(12));
+  QVERIFY(progress.count() >= 12);  // one step per line at least
+  QVERIFY(messages.count() == 2 && messages.last().at(0).toString().contains("1 line"));  // the bad line, as a warning
+  QVERIFY(QFileInfo::exists(tmp.filePath("out/s0.json")));
+  // Again: nothing is recomputed (the files keep their times), the corpus is the same.
+  const QDateTime written = QFileInfo(tmp.filePath("out/s0.json")).lastModified();
+  QSignalSpy again(session.document(), &AnalysisDocument::corpusChanged);
+  session.runCorpusBatch(jsonl, tmp.filePath("out"));
+  QVERIFY(again.wait(30000));
+  QCOMPARE(QFileInfo(tmp.filePath("out/s0.json")).lastModified(), written);
+  QCOMPARE(session.document()->corpus()->summary.inputs, int64_t(12));
 }
 
 QTEST_MAIN(CorpusTest)
