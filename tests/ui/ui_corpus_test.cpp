@@ -188,6 +188,19 @@ void CorpusTest::summaryFilesOpenWithoutPerInputResults() {
       QCOMPARE(a.p95, b.p95);
     }
     QVERIFY(std::abs(cell(view.plot(), 2, 1) - find_statistic(summary, 1, 2, "entropy")->mean) < 1e-12);
+    // No model is open, yet heads and statistics can be chosen.
+    view.plot()->replot();
+    const QPoint at(qRound(view.plot()->xAxis->coordToPixel(6)), qRound(view.plot()->yAxis->coordToPixel(3)));
+    QTest::mouseClick(view.plot(), Qt::LeftButton, {}, at);
+    QCOMPARE(d->state().layer, 3);
+    QCOMPARE(d->state().head, 6);
+    auto* statistic = view.findChild<QComboBox*>("statisticCombo");
+    const int sink = statistic->findData("sink_mass");
+    QVERIFY(sink >= 0);
+    statistic->setCurrentIndex(sink);
+    statistic->activated(sink);
+    QCOMPARE(d->state().statistic, QString("sink_mass"));
+    QVERIFY(std::abs(cell(view.plot(), 6, 3) - find_statistic(summary, 3, 6, "sink_mass")->mean) < 1e-12);
   }
 }
 

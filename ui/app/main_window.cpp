@@ -157,8 +157,12 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
     progress_->setFormat(stage.isEmpty() ? QString("%v/%m") : stage);
   });
   connect(doc, &AnalysisDocument::analysisChanged, this, [this, doc] {
-    center_->setCurrentWidget(doc->hasAnalysis() ? static_cast<QWidget*>(tabs_) : welcome_);
+    center_->setCurrentWidget(doc->hasAnalysis() || doc->corpus() ? static_cast<QWidget*>(tabs_) : welcome_);
     if (doc->hasAnalysis()) message_bar_->hide();
+  });
+  connect(doc, &AnalysisDocument::corpusChanged, this, [this, doc] {
+    // A corpus is shown in the Heads view even before any model has run.
+    if (doc->corpus()) center_->setCurrentWidget(tabs_);
   });
   connect(doc, &AnalysisDocument::analyzerChanged, this, [this, doc] {
     const QString name = doc->modelName();

@@ -89,7 +89,13 @@ int AnalysisDocument::numHeads() const {
 int AnalysisDocument::seqLen() const { return analysis_ ? analysis_->seq_len() : 0; }
 
 ViewState AnalysisDocument::clamped(ViewState s) const {
-  const int layers = numLayers(), heads = numHeads(), seq = seqLen();
+  int layers = numLayers(), heads = numHeads();
+  const int seq = seqLen();
+  if (layers == 0 && corpus_)  // no model yet: the corpus' heads can still be chosen in the Heads view
+    for (const CorpusStatistic& c : corpus_->summary.rows) {
+      layers = std::max(layers, c.layer + 1);
+      heads = std::max(heads, c.head + 1);
+    }
   s.layer = layers > 0 ? std::clamp(s.layer, 0, layers - 1) : 0;
   s.head = heads > 0 ? std::clamp(s.head, 0, heads - 1) : 0;
   QList<int> subset;
