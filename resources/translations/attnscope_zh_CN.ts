@@ -1996,6 +1996,14 @@ largest weight %2: %3 → %4</source>
         <source>attention on the first token (sink)</source>
         <translation>首词元上的注意力（注意力汇）</translation>
     </message>
+    <message>
+        <source> · the rollout after each layer is not drawn at %1 tokens (too costly here): see the Image view</source>
+        <translation> · %1 个词元时不绘制逐层注意力汇聚（此处开销过大）：请看图像视图</translation>
+    </message>
+    <message>
+        <source>Raw weights of each head · the rollout after each layer is not drawn at %1 tokens (too costly here): see the Matrix view</source>
+        <translation>各头的原始权重 · %1 个词元时不绘制逐层注意力汇聚（此处开销过大）：请看矩阵视图</translation>
+    </message>
 </context>
 <context>
     <name>Samples</name>

@@ -521,6 +521,17 @@ void ImageViewTest::overviewFillsTheWindowAndFollowsTheMethod() {
   QCOMPARE(r->heads, 3);
   QVERIFY2(r->caption.contains("flow"), qPrintable(r->caption));
 
+  // At 1025 tokens (512 x 512) the rollout after each layer would cost 2.6e10 multiply-adds on the
+  // UI thread: the grid keeps the raw heads and says why.
+  {
+    Session big;
+    QVERIFY(runChelsea(big, ImageSize{512, 512}));
+    ViewState bs = big.document()->state();
+    bs.method = Method::Rollout;
+    auto br = OverviewView::makeRenderer(*big.document(), bs);
+    QCOMPARE(br->heads, 3);
+    QVERIFY2(br->caption.contains("not drawn at 1025 tokens"), qPrintable(br->caption));
+  }
   // Text models follow the method too.
   Session text;
   QVERIFY(test::openModel(text, test::builtinPath("stories260K")));

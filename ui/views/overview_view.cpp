@@ -36,11 +36,20 @@ QString fused_label(const ViewState& s) {
 // through the stack (vit-explain's per-layer figure; its last map is the one the other views show).
 // Flow is one max-flow solve through the whole stack, not a per-layer quantity: its grid shows the
 // raw heads and the caption says so. `cell(row, column, weights)` gets each map, row-major.
+// The rollout after each layer costs L products of [S, S] matrices on the UI thread: past about
+// 2e10 multiply-adds (12 layers at ~900 tokens, under a second here) the grid shows the raw heads.
+bool rollout_by_layer(const AnalysisDocument& doc, const ViewState& state) {
+  if (state.method != Method::Rollout) return false;
+  const AttentionMaps& att = doc.analysis()->forward.attentions;
+  const double S = att.seq_len;
+  return 2.0 * static_cast<double>(att.layers.size()) * S * S * S <= 2e10;
+}
+
 template <typename Cell>
 void visit_cells(const AnalysisDocument& doc, const ViewState& state, OverviewRenderer& r, Cell&& cell) {
   const Analysis& a = *doc.analysis();
   const AttentionMaps& att = a.forward.attentions;
-  if (state.method == Method::Rollout) {
+  if (rollout_by_layer(doc, state)) {
     r.heads = 1;
     r.head_labels = QStringList{QObject::tr("rollout")};
     attention_rollout_steps(att, rollout_options_for(state), [&](int layer, const RowMatrix& rollout) {
@@ -142,7 +151,7 @@ void fillImageThumbnails(OverviewRenderer& r, const AnalysisDocument& doc, const
   }
   const QString who = doc.tokenLabels().value(query);
   QString what;
-  if (state.method == Method::Rollout) {
+  if (rollout_by_layer(doc, state)) {
     r.title = QObject::tr("Rollout after each layer: %1 \u2192 patches over the photo").arg(who);
     what = QObject::tr("%1; the last map is the Image view's").arg(describe(state));
   } else {
@@ -153,6 +162,8 @@ void fillImageThumbnails(OverviewRenderer& r, const AnalysisDocument& doc, const
   r.caption = QObject::tr("%1 · %2 · opacity %3").arg(what, scale).arg(state.overlay_opacity, 0, 'f', 2);
   if (!state.excluded_patches.isEmpty()) r.caption += QObject::tr(" · %1 patches excluded, the rest renormalised").arg(state.excluded_patches.size());
   if (state.method == Method::Flow) r.caption += QObject::tr(" · attention flow is one map through every layer: see the Image view");
+  if (state.method == Method::Rollout && !rollout_by_layer(doc, state))
+    r.caption += QObject::tr(" · the rollout after each layer is not drawn at %1 tokens (too costly here): see the Image view").arg(doc.seqLen());
 }
 
 void fillTextThumbnails(OverviewRenderer& r, const AnalysisDocument& doc, const ViewState& state, int side) {
@@ -160,7 +171,7 @@ void fillTextThumbnails(OverviewRenderer& r, const AnalysisDocument& doc, const 
   const QStringList labels = doc.tokenLabels();
   visit_cells(doc, state, r, [&](int row, int column, const RowMatrix& weights) {
     ViewState s = state;
-    if (state.method != Method::Rollout) {
+    if (!rollout_by_layer(doc, state)) {
       s.method = Method::Raw;  // flow shows the raw heads
       s.layer = r.layer_ids[static_cast<size_t>(row)];
       const bool fused_column = column >= doc.analysis()->forward.attentions.num_heads;
@@ -176,11 +187,14 @@ void fillTextThumbnails(OverviewRenderer& r, const AnalysisDocument& doc, const 
     const DisplayMap m = display_map_of(doc, s, weights);
     r.thumbnails.push_back(m.empty() ? QImage() : shade_image(m.shade, cmap, side));
   });
-  if (state.method == Method::Rollout) {
+  if (rollout_by_layer(doc, state)) {
     r.title = QObject::tr("Rollout after each layer (%1)").arg(to_string(state.normalization));
     r.caption = QObject::tr("%1; the last map is the Matrix view's").arg(describe(state));
   } else if (state.method == Method::Flow) {
     r.caption = QObject::tr("Raw weights of each head · attention flow is one map through every layer: see the Matrix view");
+  } else if (state.method == Method::Rollout) {
+    r.caption = QObject::tr("Raw weights of each head · the rollout after each layer is not drawn at %1 tokens (too costly here): see the Matrix view")
+                    .arg(doc.seqLen());
   }
 }
 
@@ -248,7 +262,7 @@ void OverviewView::reselect() {
   const auto it = std::find(ids.begin(), ids.end(), s.layer);
   const int row = it != ids.end() ? static_cast<int>(it - ids.begin()) : -1;
   r->selected_layer = r->selected_head = -1;
-  if (s.method == Method::Rollout) {
+  if (document_->hasAnalysis() && rollout_by_layer(*document_, s)) {
     r->selected_layer = r->layers - 1;  // the rollout through every layer: what the other views show
     r->selected_head = 0;
   } else if (s.method == Method::Raw && row >= 0) {
@@ -275,7 +289,7 @@ void OverviewView::mousePressEvent(QMouseEvent* event) {
   const auto* r = static_cast<const OverviewRenderer*>(renderer());
   if (!r || event->button() != Qt::LeftButton) return RendererView::mousePressEvent(event);
   const auto [row, column] = r->cellAt(rect(), toFigure(event->position()));
-  if (row < 0 || document_->state().method == Method::Rollout) return RendererView::mousePressEvent(event);
+  if (row < 0 || (document_->hasAnalysis() && rollout_by_layer(*document_, document_->state()))) return RendererView::mousePressEvent(event);
   ViewState s = document_->state();
   s.layer = r->layer_ids[static_cast<size_t>(row)];
   if (column < document_->numHeads()) {
