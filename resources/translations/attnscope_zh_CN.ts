@@ -1422,6 +1422,22 @@ Longer runs ask to capture fewer layers. Empty: half the machine&apos;s RAM.</so
         <source>Folder for the results (a re-run resumes there)</source>
         <translation>结果文件夹（再次运行会从中断处继续）</translation>
     </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;About Attnscope</source>
+        <translation>关于 Attnscope(&amp;A)</translation>
+    </message>
+    <message>
+        <source>About Attnscope</source>
+        <translation>关于 Attnscope</translation>
+    </message>
+    <message>
+        <source>About &amp;Qt</source>
+        <translation>关于 Qt(&amp;Q)</translation>
+    </message>
 </context>
 <context>
     <name>MatrixView</name>
@@ -2003,6 +2019,18 @@ largest weight %2: %3 → %4</source>
     <message>
         <source>Raw weights of each head · the rollout after each layer is not drawn at %1 tokens (too costly here): see the Matrix view</source>
         <translation>各头的原始权重 · %1 个词元时不绘制逐层注意力汇聚（此处开销过大）：请看矩阵视图</translation>
+    </message>
+    <message>
+        <source>see its SOURCE.md</source>
+        <translation>见其 SOURCE.md</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Attnscope %1&lt;/h3&gt;&lt;p&gt;A native attention visualizer: Hugging Face checkpoints on the CPU, offline.&lt;/p&gt;&lt;p&gt;Built with Qt %2 (running %3), Eigen %4, OpenCV %5, QCustomPlot %6.&lt;/p&gt;&lt;p&gt;Built-in models:&lt;/p&gt;&lt;ul&gt;%7&lt;/ul&gt;&lt;p&gt;Documentation: README.md and docs/ in the source repository, &lt;tt&gt;attnscope-cli --help&lt;/tt&gt; for the command line; the licences of everything shipped: share/doc/attnscope/copyright.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Attnscope %1&lt;/h3&gt;&lt;p&gt;原生的注意力可视化工具：在 CPU 上离线运行 Hugging Face 检查点。&lt;/p&gt;&lt;p&gt;构建所用：Qt %2（运行时 %3）、Eigen %4、OpenCV %5、QCustomPlot %6。&lt;/p&gt;&lt;p&gt;内置模型：&lt;/p&gt;&lt;ul&gt;%7&lt;/ul&gt;&lt;p&gt;文档：源代码仓库中的 README.md 和 docs/；命令行见 &lt;tt&gt;attnscope-cli --help&lt;/tt&gt;；随附内容的许可证：share/doc/attnscope/copyright。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;li&gt;none found&lt;/li&gt;</source>
+        <translation>&lt;li&gt;未找到&lt;/li&gt;</translation>
     </message>
 </context>
 <context>

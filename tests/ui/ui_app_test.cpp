@@ -13,6 +13,7 @@
 #include <QTreeWidget>
 
 #include "tests/ui/ui_test_support.h"
+#include "ui/app/app_identity.h"
 #include "ui/app/language.h"
 #include "ui/app/main_window.h"
 #include "ui/app/message_bar.h"
@@ -26,6 +27,7 @@ class AppTest : public QObject {
   Q_OBJECT
 
  private slots:
+  void aboutNamesVersionsAndModelLicences();
   void runSampleAndStepThroughHeadsWithTheKeyboard();
   void rerunKeepsLayerHeadAndView();
   void cancelKeepsThePreviousResult_data();
@@ -273,6 +275,19 @@ void AppTest::samplesAreThere() {
     chinese = chinese || QString::fromUtf8(f.readAll()).contains(QChar(0x6CE8));  // 注
   }
   QVERIFY(chinese);
+}
+
+void AppTest::aboutNamesVersionsAndModelLicences() {
+  const QString about = about_text();
+  QVERIFY2(about.contains(QStringLiteral(ATTNSCOPE_VERSION)) && about.contains(QStringLiteral("Qt " QT_VERSION_STR)), qPrintable(about));
+  // The licences come from the built-in models' SOURCE.md files.
+  QVERIFY2(about.contains("<b>stories260K</b>: MIT") && about.contains("<b>vit-tiny</b>: Apache-2.0"), qPrintable(about));
+  QVERIFY(about.contains("Eigen 3.") && about.contains("OpenCV 4."));
+  Session session;
+  MainWindow w(&session);
+  QStringList menus;
+  for (QAction* a : w.menuBar()->actions()) menus << a->text();
+  QVERIFY2(menus.contains("&Help"), qPrintable(menus.join(" ")));
 }
 
 QTEST_MAIN(AppTest)

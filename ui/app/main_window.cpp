@@ -27,6 +27,7 @@
 #include <QProgressDialog>
 #include <QStandardPaths>
 
+#include "ui/app/app_identity.h"
 #include "ui/app/language.h"
 #include "ui/app/message_bar.h"
 #include "ui/dialogs/batch_export_dialog.h"
@@ -326,6 +327,10 @@ void MainWindow::buildMenus() {
   view_menu->addSeparator();
   view_menu->addAction(findChild<QDockWidget*>("modelsDock")->toggleViewAction());
   view_menu->addAction(findChild<QDockWidget*>("inputDock")->toggleViewAction());
+
+  QMenu* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("&About Attnscope"), this, [this] { QMessageBox::about(this, tr("About Attnscope"), about_text()); });
+  help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
 
   // Language: names in their own language, so that either can be found in the other.
   QMenu* language = view_menu->addMenu(tr("&Language"));
