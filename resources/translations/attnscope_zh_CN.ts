@@ -240,6 +240,10 @@
         <source>clip top 2% of values</source>
         <translation>裁掉最大的 2% 数值</translation>
     </message>
+    <message>
+        <source>mean of H%1</source>
+        <translation>H%1 的平均</translation>
+    </message>
 </context>
 <context>
     <name>CostView</name>

@@ -122,6 +122,12 @@ void DocumentTest::rolloutFollowsStartLayerAndDiscardRatio() {
   QCOMPARE(back.discard_ratio, 0.5);
   d->setMethod(Method::Flow);
   QVERIFY(!start->isHidden() && discard->isHidden());
+  // A subset is named by its heads, not "subset…".
+  d->setSubset({0, 2});
+  d->setHeadMode(HeadMode::Subset);
+  QCOMPARE(head->currentText(), QString("mean of H0,2"));
+  d->setHeadMode(HeadMode::Mean);
+  QCOMPARE(head->itemText(head->count() - 1), QString::fromUtf8("subset\u2026"));
 }
 
 void DocumentTest::hidingSpecialTokensRenormalisesRows() {

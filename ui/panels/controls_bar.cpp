@@ -166,6 +166,12 @@ void ControlsBar::syncFromDocument() {
   if (auto* model = qobject_cast<QStandardItemModel*>(head_->model()))
     for (int i = 0; i < head_->count(); ++i)
       if (head_->itemData(i).toInt() >= 0) model->item(i)->setEnabled(!aggregate);
+  // The subset entry names the chosen heads once there are some ("mean of H0,2,5"), not "subset…".
+  QStringList chosen;
+  for (int h : s.subset) chosen << QString::number(h);
+  head_->setItemText(head_->findData(kSubset), s.head_mode == HeadMode::Subset && !chosen.isEmpty()
+                                                   ? tr("mean of H%1").arg(chosen.join(","))
+                                                   : tr("subset…"));
   head_->setCurrentIndex(head_->findData(want));
   head_->setToolTip(aggregate ? tr("%1 fuses the heads of every layer: mean (as the paper), max, min or a subset")
                                     .arg(display_name(s.method))
