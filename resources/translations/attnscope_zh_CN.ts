@@ -1442,6 +1442,14 @@ Longer runs ask to capture fewer layers. Empty: half the machine&apos;s RAM.</so
         <source>About &amp;Qt</source>
         <translation>关于 Qt(&amp;Q)</translation>
     </message>
+    <message>
+        <source>--layer %1: the model has %2 layers, layer %3 is shown</source>
+        <translation>--layer %1：该模型只有 %2 层，显示的是第 %3 层</translation>
+    </message>
+    <message>
+        <source>--head %1: the model has %2 heads, head %3 is shown</source>
+        <translation>--head %1：该模型只有 %2 个注意力头，显示的是第 %3 个头</translation>
+    </message>
 </context>
 <context>
     <name>MatrixView</name>

@@ -15,6 +15,7 @@
 #include "tests/ui/ui_test_support.h"
 #include "ui/app/app_identity.h"
 #include "ui/app/language.h"
+#include "ui/app/launch_options.h"
 #include "ui/app/main_window.h"
 #include "ui/app/message_bar.h"
 #include "ui/app/samples.h"
@@ -28,6 +29,7 @@ class AppTest : public QObject {
 
  private slots:
   void aboutNamesVersionsAndModelLicences();
+  void launchSelectionOutsideTheModelIsReported();
   void runSampleAndStepThroughHeadsWithTheKeyboard();
   void rerunKeepsLayerHeadAndView();
   void cancelKeepsThePreviousResult_data();
@@ -288,6 +290,27 @@ void AppTest::aboutNamesVersionsAndModelLicences() {
   QStringList menus;
   for (QAction* a : w.menuBar()->actions()) menus << a->text();
   QVERIFY2(menus.contains("&Help"), qPrintable(menus.join(" ")));
+}
+
+void AppTest::launchSelectionOutsideTheModelIsReported() {
+  Session session;
+  MainWindow w(&session);
+  w.show();
+  LaunchOptions o;
+  o.model = test::builtinPath("stories260K");
+  o.text = "Once upon a time";
+  o.run = true;
+  o.layer = 9;  // stories260K: 5 layers x 8 heads
+  o.head = 7;
+  QSignalSpy finished(&session, &Session::runFinished);
+  w.applyLaunchOptions(o);
+  QVERIFY(finished.wait(30000));
+  QCOMPARE(session.document()->state().layer, 4);
+  QCOMPARE(session.document()->state().head, 7);
+  auto* bar = w.findChild<MessageBar*>();
+  QVERIFY(bar && bar->isVisible());
+  QVERIFY2(bar->text().contains("--layer 9: the model has 5 layers, layer 4 is shown") && !bar->text().contains("--head"),
+           qPrintable(bar->text()));
 }
 
 QTEST_MAIN(AppTest)

@@ -513,9 +513,17 @@ void MainWindow::applyLaunchOptions(const LaunchOptions& o) {
   doc->setState(s);
   if (o.layer || o.head || o.view) {
     auto connection = std::make_shared<QMetaObject::Connection>();
-    *connection = connect(doc, &AnalysisDocument::analysisChanged, this, [doc, s, connection] {
+    *connection = connect(doc, &AnalysisDocument::analysisChanged, this, [this, doc, s, o, connection] {
+      if (!doc->hasAnalysis()) return;  // the model's opening clears the result: wait for the run's
       doc->setState(s);
       QObject::disconnect(*connection);
+      // The document clamps what the model does not have; say so rather than show another head.
+      QStringList clamped;
+      if (o.layer && *o.layer >= doc->numLayers())
+        clamped << tr("--layer %1: the model has %2 layers, layer %3 is shown").arg(*o.layer).arg(doc->numLayers()).arg(doc->state().layer);
+      if (o.head && *o.head >= doc->numHeads())
+        clamped << tr("--head %1: the model has %2 heads, head %3 is shown").arg(*o.head).arg(doc->numHeads()).arg(doc->state().head);
+      if (!clamped.isEmpty()) message_bar_->showMessage(clamped.join("; "), Severity::Warning);
     });
   }
   if (o.view) showView(*o.view);
