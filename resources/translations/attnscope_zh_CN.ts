@@ -2254,6 +2254,10 @@ largest weight %2: %3 → %4</source>
         <source>The result of &quot;%1&quot; does not record its input (made by an older attnscope-cli).</source>
         <translation>“%1”的结果没有记录其输入（由旧版 attnscope-cli 生成）。</translation>
     </message>
+    <message>
+        <source>%1: see the message above</source>
+        <translation>%1：见上方的消息</translation>
+    </message>
 </context>
 <context>
     <name>ViewState</name>

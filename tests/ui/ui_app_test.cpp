@@ -5,6 +5,7 @@
 #include <QAction>
 #include <QFile>
 #include <QFileInfo>
+#include <QLabel>
 #include <QPushButton>
 #include <QTabWidget>
 #include <QThread>
@@ -257,6 +258,8 @@ void AppTest::brokenModelShowsTheCoreErrorInTheWindow() {
   QVERIFY(window.messageBar()->isVisibleTo(&window));
   QCOMPARE(window.messageBar()->severity(), Severity::Error);
   QVERIFY2(window.messageBar()->text().contains("unsupported model_type 'mamba'"), qPrintable(window.messageBar()->text()));
+  auto* status = window.findChild<QLabel*>("statusText");
+  QVERIFY2(status && !status->text().startsWith("Opening"), qPrintable(status ? status->text() : QString()));  // not stale
   // The open model and its result are untouched.
   QCOMPARE(session.document()->analysis(), before);
 

@@ -138,6 +138,7 @@ Session::Session(QObject* parent) : QObject(parent) {
     if (!flow_key_.isEmpty()) document_.setFlowStatus(m, flow_key_);
     flow_key_.clear();
     emit message(kind_title(kind) + ": " + m, Severity::Error);
+    emit status(tr("%1: see the message above").arg(kind_title(kind)));  // not a stale "Opening …"
   });
 }
 
