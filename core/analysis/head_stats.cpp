@@ -62,16 +62,33 @@ HeadStats one_head(ConstMatrixMap a, const TokenRoles& roles) {
 
 }  // namespace
 
+namespace {
+
+// The field of the statistic `name`, or null (induction is optional and kept apart).
+template <typename Stats>
+auto stat_field(Stats& s, std::string_view name) -> decltype(&s.entropy) {
+  if (name == "entropy") return &s.entropy;
+  if (name == "entropy_normalized") return &s.entropy_normalized;
+  if (name == "mean_distance") return &s.mean_distance;
+  if (name == "special_mass") return &s.special_mass;
+  if (name == "sink_mass") return &s.sink_mass;
+  if (name == "previous_token") return &s.previous_token;
+  if (name == "self") return &s.self;
+  return nullptr;
+}
+
+}  // namespace
+
 double head_stat_value(const HeadStats& s, std::string_view name) {
-  if (name == "entropy") return s.entropy;
-  if (name == "entropy_normalized") return s.entropy_normalized;
-  if (name == "mean_distance") return s.mean_distance;
-  if (name == "special_mass") return s.special_mass;
-  if (name == "sink_mass") return s.sink_mass;
-  if (name == "previous_token") return s.previous_token;
-  if (name == "self") return s.self;
+  if (const double* v = stat_field(s, name)) return *v;
   if (name == "induction" && s.induction) return *s.induction;
   return std::numeric_limits<double>::quiet_NaN();
+}
+
+bool set_head_stat_value(HeadStats& s, std::string_view name, double value) {
+  double* v = stat_field(s, name);
+  if (v) *v = value;
+  return v != nullptr;
 }
 
 std::vector<HeadStats> head_statistics(const AttentionMaps& maps, const TokenRoles& roles) {

@@ -46,6 +46,12 @@ struct HeadStats {
 // The statistic called `name` (entropy, entropy_normalized, mean_distance, special_mass,
 // sink_mass, previous_token, self, induction) of `s`: NaN for an unknown name or an induction score not computed.
 double head_stat_value(const HeadStats& s, std::string_view name);
+// Sets the statistic `name` (not induction) of `s`; false for an unknown name.
+bool set_head_stat_value(HeadStats& s, std::string_view name, double value);
+// The statistics of one input, by name, in the order of the CSV columns (induction, a property of
+// the model rather than of an input, is not among them).
+inline constexpr const char* kInputStatistics[] = {"entropy",   "entropy_normalized", "mean_distance", "special_mass",
+                                                   "sink_mass", "previous_token",     "self"};
 
 // One entry per captured (layer, head), layer-major. roles.special must have one entry per token.
 std::vector<HeadStats> head_statistics(const AttentionMaps& maps, const TokenRoles& roles);

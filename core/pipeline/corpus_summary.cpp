@@ -16,7 +16,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const char* const kStatistics[] = {"entropy", "entropy_normalized", "mean_distance", "special_mass", "sink_mass", "previous_token", "self"};
 
 struct Result {
   nlohmann::json json;
@@ -85,13 +84,8 @@ CorpusResults load_corpus_results(const std::vector<fs::path>& dirs, const Progr
         HeadStats h;
         h.layer = row.at("layer").get<int>();
         h.head = row.at("head").get<int>();
-        h.entropy = row.at("entropy").get<double>();
-        h.entropy_normalized = row.at("entropy_normalized").get<double>();
-        h.mean_distance = row.at("mean_distance").get<double>();
-        h.special_mass = row.at("special_mass").get<double>();
-        h.sink_mass = row.value("sink_mass", 0.0);  // results of an earlier batch have none
-        h.previous_token = row.at("previous_token").get<double>();
-        h.self = row.at("self").get<double>();
+        for (const char* name : kInputStatistics)  // sink_mass: results of an earlier batch have none
+          set_head_stat_value(h, name, std::string_view(name) == "sink_mass" ? row.value(name, 0.0) : row.at(name).get<double>());
         c.stats.push_back(h);
       }
     } catch (const nlohmann::json::exception& e) {
@@ -114,11 +108,11 @@ CorpusSummary summarize_corpus(const CorpusResults& results) {
     for (const HeadStats& h : r.stats) {
       const std::pair<int, int> key{h.layer, h.head};
       tokens[key] += r.tokens;
-      for (const char* name : kStatistics) values[key][name].push_back(head_stat_value(h, name));
+      for (const char* name : kInputStatistics) values[key][name].push_back(head_stat_value(h, name));
     }
   }
   for (const auto& [key, stats] : values)
-    for (const char* name : kStatistics) {
+    for (const char* name : kInputStatistics) {
       std::vector<double> v = stats.at(name);
       CorpusStatistic c;
       c.layer = key.first;

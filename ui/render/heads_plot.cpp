@@ -57,14 +57,7 @@ std::vector<HeadStats> corpus_head_stats(const CorpusSummary& summary, CorpusQua
     HeadStats& h = by_head[{c.layer, c.head}];
     h.layer = c.layer;
     h.head = c.head;
-    const double v = corpus_quantity(c, q);
-    if (c.statistic == "entropy") h.entropy = v;
-    else if (c.statistic == "entropy_normalized") h.entropy_normalized = v;
-    else if (c.statistic == "mean_distance") h.mean_distance = v;
-    else if (c.statistic == "special_mass") h.special_mass = v;
-    else if (c.statistic == "sink_mass") h.sink_mass = v;
-    else if (c.statistic == "previous_token") h.previous_token = v;
-    else if (c.statistic == "self") h.self = v;
+    set_head_stat_value(h, c.statistic, corpus_quantity(c, q));
   }
   std::vector<HeadStats> out;
   std::set<int> seen;
