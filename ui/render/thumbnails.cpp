@@ -54,4 +54,13 @@ QImage overlay_thumbnail(const QImage& photo, const RowMatrix& shade, const Colo
   return out;
 }
 
+QImage patches_photo(const QImage& photo, const ImageGeometry& geometry, int long_side) {
+  const RectF box = geometry.patches_box();
+  const QRectF region(box.x, box.y, box.width, box.height);
+  const double aspect = region.width() / std::max(region.height(), 1.0);
+  const QSize size = aspect >= 1 ? QSize(long_side, std::max(1, static_cast<int>(std::lround(long_side / aspect))))
+                                 : QSize(std::max(1, static_cast<int>(std::lround(long_side * aspect))), long_side);
+  return photo.copy(region.toAlignedRect()).scaled(size, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
+}
+
 }  // namespace attnscope::ui

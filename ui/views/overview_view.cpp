@@ -84,18 +84,11 @@ void fillImageThumbnails(OverviewRenderer& r, const AnalysisDocument& doc, const
   const PatchGrid grid = patch_grid(a);
   const int query = doc.effectiveQuery(state);
   const ColorMap cmap(state.color_map);
-  // The part of the photo the patches cover (a centre crop's, or all of a resized photo).
   const RectF box = a.geometry.patches_box();
-  const QRectF region(box.x, box.y, box.width, box.height);
-  r.cell_aspect = region.width() / region.height();
+  r.cell_aspect = box.width / box.height;
   r.photo_thumbnails = true;
-  const int long_side = std::max(2 * side, 192);
-  const QSize size = r.cell_aspect >= 1 ? QSize(long_side, std::max(1, static_cast<int>(std::lround(long_side / r.cell_aspect))))
-                                        : QSize(std::max(1, static_cast<int>(std::lround(long_side * r.cell_aspect))), long_side);
-  const QImage base = doc.photo()
-                         .copy(region.toAlignedRect())
-                         .scaled(size, Qt::IgnoreAspectRatio, Qt::SmoothTransformation)
-                         .convertToFormat(QImage::Format_RGB32);  // once, not in each of the L x H overlay_thumbnail() calls
+  // Converted once, not in each of the L x H overlay_thumbnail() calls.
+  const QImage base = patches_photo(doc.photo(), a.geometry, std::max(2 * side, 192)).convertToFormat(QImage::Format_RGB32);
 
   std::vector<RowMatrix> maps;  // [rows, cols] per cell
   float global = 0;

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ui/render/thumbnails.h"
+
 namespace attnscope::ui {
 
 namespace {
@@ -32,13 +34,8 @@ void PatchLocator::setPhoto(const QImage& photo, const ImageGeometry& geometry) 
     hide();
     return;
   }
-  const RectF box = geometry.patches_box();
-  const QRectF region(box.x, box.y, box.width, box.height);
-  const double aspect = region.width() / std::max(region.height(), 1.0);
-  const QSize size = aspect >= 1 ? QSize(kLongSide, std::max(1, static_cast<int>(std::lround(kLongSide / aspect))))
-                                 : QSize(std::max(1, static_cast<int>(std::lround(kLongSide * aspect))), kLongSide);
-  thumb_ = photo.copy(region.toAlignedRect()).scaled(size, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
-  resize(size.width() + 2 * kMargin, size.height() + 2 * kMargin + kCaptionHeight);
+  thumb_ = patches_photo(photo, geometry, kLongSide);
+  resize(thumb_.width() + 2 * kMargin, thumb_.height() + 2 * kMargin + kCaptionHeight);
 }
 
 int PatchLocator::patchOf(int token) const {
