@@ -119,8 +119,7 @@ HeadsView::HeadsView(AnalysisDocument* document, QWidget* parent)
     s.head = head;
     s.head_mode = HeadMode::Single;
     s.method = Method::Raw;
-    document_->setState(s);
-    if (showsCorpus()) fillExtremes(layer, head, statistic_->currentData().toString());  // also without a result to select in
+    document_->setState(s);  // refresh() lists the extremes of the newly selected head
   });
   connect(document_, &AnalysisDocument::analysisChanged, this, &HeadsView::refresh);
   connect(document_, &AnalysisDocument::stateChanged, this, &HeadsView::refresh);
