@@ -11,6 +11,7 @@
 #include "core/common/error.h"
 #include "core/export/analysis_export.h"
 #include "core/io/atomic_file.h"
+#include "core/io/bounded_read.h"
 #include "core/io/json_file.h"
 #include "core/pipeline/analyzer.h"
 #include "core/pipeline/derived_maps.h"
@@ -67,11 +68,10 @@ namespace {
 // The line a result file was written for, or 0 if it is unreadable (an interrupted write never
 // leaves one: AtomicFile renames only complete files).
 int result_line(const fs::path& file) {
-  std::ifstream in(file);
   nlohmann::json j;
   try {
-    j = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception&) {
+    j = parse_json_bounded(read_file_bounded(file, file.string(), kMaxConfigJsonBytes, ErrorKind::Input), file.string(), ErrorKind::Input);
+  } catch (const Error&) {
     return 0;
   }
   return j.is_object() && j.contains("line") && j["line"].is_number_integer() ? j["line"].get<int>() : 0;
@@ -122,6 +122,10 @@ CorpusBatchReport run_corpus_batch(const Analyzer& analyzer, const CorpusBatchOp
     fail(ErrorKind::Usage, "save format '" + o.save_format + "': use npz or safetensors");
   if (o.shards < 1 || o.shard < 0 || o.shard >= o.shards)
     fail(ErrorKind::Usage, "shard " + std::to_string(o.shard) + "/" + std::to_string(o.shards) + ": need 0 <= I < N");
+  // Every shard reads the whole file (ids are decided from all of it): a regular file, not a FIFO.
+  std::error_code ec;
+  if (!fs::is_regular_file(o.inputs, ec))
+    fail(ErrorKind::Input, o.inputs.string() + ": is " + describe_path_kind(o.inputs) + ", not a regular JSONL file");
   std::ifstream file(o.inputs);
   if (!file) fail(ErrorKind::Input, o.inputs.string() + ": cannot be read");
   std::vector<std::pair<int, std::string>> lines;  // this shard's non-blank lines
@@ -141,7 +145,6 @@ CorpusBatchReport run_corpus_batch(const Analyzer& analyzer, const CorpusBatchOp
   }
   if (file.bad()) fail(ErrorKind::Input, o.inputs.string() + ": read error");
 
-  std::error_code ec;
   fs::create_directories(o.out_dir, ec);
   if (ec) fail(ErrorKind::Output, o.out_dir.string() + ": cannot create the folder: " + ec.message());
   CorpusBatchReport rep;

@@ -2,12 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <map>
 #include <sstream>
 
 #include "core/common/error.h"
 #include "core/common/text.h"
+#include "core/io/bounded_read.h"
 #include "core/io/json_file.h"
 
 namespace attnscope {
@@ -50,8 +50,7 @@ CorpusResults load_corpus_results(const std::vector<fs::path>& dirs, const Progr
       r.cancelled = true;
       return r;
     }
-    std::ifstream in(f);
-    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string text = read_file_bounded(f, f.string(), kMaxConfigJsonBytes, ErrorKind::Input);
     nlohmann::json j = parse_json_bounded(text, f.string(), ErrorKind::Input);
     if (!j.is_object() || !j.contains("id") || !j["id"].is_string() || !j.contains("stats") || !j["stats"].is_array() ||
         !j.contains("tokens") || !j["tokens"].is_number_integer())
@@ -142,9 +141,7 @@ CorpusSummary summarize_corpus(const CorpusResults& results) {
 CorpusSummary merge_corpus_results(const std::vector<fs::path>& dirs) { return summarize_corpus(load_corpus_results(dirs)); }
 
 CorpusSummary read_corpus_summary(const fs::path& file) {
-  std::ifstream in(file);
-  if (!in) fail(ErrorKind::Input, file.string() + ": cannot be read");
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string text = read_file_bounded(file, file.string(), kMaxTokenizerFileBytes, ErrorKind::Input);
   CorpusSummary s;
   auto bad = [&](const std::string& what) { fail(ErrorKind::Input, file.string() + ": not a summary of `attnscope-cli merge`: " + what); };
   if (file.extension() == ".json") {
