@@ -13,7 +13,7 @@ build=(
   libboost-graph-dev libopenblas-dev libcurl4-openssl-dev libssl-dev
 )
 test=(
-  libgtest-dev python3-numpy python3-networkx time parallel
+  libgtest-dev python3-numpy python3-networkx python3-torch time parallel
   xvfb xauth imagemagick poppler-utils xdotool
   clang libclang-rt-14-dev libomp-dev
 )

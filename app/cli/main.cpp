@@ -34,6 +34,7 @@
 #include "core/pipeline/model_summary.h"
 #include "core/tokenizers/tokenizer.h"
 #include "app/cli/corpus_commands.h"
+#include "app/cli/generate_command.h"
 #include "app/cli/pull_command.h"
 #ifdef ATTNSCOPE_WITH_UI
 #include "ui/export/render_command.h"
@@ -710,6 +711,8 @@ int main(int argc, char** argv) {
   cli::PullArgs pull;
   auto* cp = cli::add_pull_command(app, pull);
   cli::BatchArgs batch;
+  cli::GenerateArgs generate;
+  auto* cg = cli::add_generate_command(app, generate);
   auto* cbt = cli::add_batch_command(app, batch);
   cli::MergeArgs merge;
   auto* cm = cli::add_merge_command(app, merge);
@@ -724,6 +727,7 @@ int main(int argc, char** argv) {
     if (ci->parsed()) return cmd_info(info);
     if (cp->parsed()) return cli::cmd_pull(pull);
     if (cbt->parsed()) return cli::cmd_batch(batch);
+    if (cg->parsed()) return cli::cmd_generate(generate);
     if (cm->parsed()) return cli::cmd_merge(merge);
     if (ct->parsed()) return cmd_tokenize(tokenize);
     if (ca->parsed()) return cmd_attend(attend);

@@ -350,4 +350,30 @@ const char* to_string(MlpKind kind) {
   return "?";
 }
 
+std::vector<int64_t> read_eos_ids(const JsonObject& config, const std::filesystem::path& dir, int64_t vocab_size) {
+  const auto ids_of = [vocab_size](const nlohmann::json& j, const std::string& label) {
+    std::vector<int64_t> ids;
+    const auto one = [&](const nlohmann::json& v) {
+      if (!v.is_number_integer() || v.get<int64_t>() < 0 || v.get<int64_t>() >= vocab_size)
+        fail(ErrorKind::Model, label + ": 'eos_token_id' must be a token id in [0, " + std::to_string(vocab_size) +
+                                   ") or a list of them, got " + json_excerpt(v));
+      ids.push_back(v.get<int64_t>());
+    };
+    if (j.is_array())
+      for (const auto& v : j) one(v);
+    else if (!j.is_null())
+      one(j);
+    return ids;
+  };
+  const std::filesystem::path gen = dir.empty() ? dir : dir / "generation_config.json";
+  std::error_code ec;
+  if (!gen.empty() && std::filesystem::is_regular_file(gen, ec)) {
+    const nlohmann::json g = read_json_file(gen, "generation_config.json");
+    if (g.is_object() && g.contains("eos_token_id") && !g["eos_token_id"].is_null())
+      return ids_of(g["eos_token_id"], "generation_config.json");
+  }
+  const auto it = config.json().find("eos_token_id");
+  return it == config.json().end() ? std::vector<int64_t>{} : ids_of(*it, config.label());
+}
+
 }  // namespace attnscope

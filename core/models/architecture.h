@@ -1,6 +1,7 @@
 #pragma once
 
 #include <optional>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -95,6 +96,11 @@ bool is_decoder_family(const std::string& model_type);
 // Reads the descriptor of a decoder LLM from its config.json (both the classic top-level rope keys
 // and transformers v5's rope_parameters). Throws Error(Model) naming the key at fault.
 Architecture read_decoder_architecture(const JsonObject& config);
+
+// The ids generation stops after: generation_config.json's eos_token_id in `dir` when it has one
+// (chat models list several there), else config.json's; one id or a list, ids in [0, vocab).
+// Empty when neither says. Throws Error(Model) naming the file and key for anything else.
+std::vector<int64_t> read_eos_ids(const JsonObject& config, const std::filesystem::path& dir, int64_t vocab_size);
 
 const char* to_string(MlpKind kind);
 

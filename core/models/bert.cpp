@@ -262,6 +262,7 @@ std::vector<int64_t> EncoderModel::positions(const std::vector<int64_t>& ids) co
 }
 
 ForwardResult EncoderModel::forward(const ForwardInput& in, const ForwardOptions& opt, const ProgressFn& progress) const {
+  refuse_kv_cache(in, info_);
   const int S = static_cast<int>(in.input_ids.size());
   // DistilBERT takes no token types (its tokenizer does not return them): they are ignored.
   const bool use_types = hp_.n_types > 0 && !in.token_type_ids.empty();

@@ -103,6 +103,8 @@ DecoderModel::DecoderModel(const CheckpointFiles& files, const JsonObject& c)
 
   info_.set_architecture(a_);
   info_.head = HeadKind::LanguageModel;
+  info_.kv_cache = true;
+  info_.eos_ids = read_eos_ids(c, files.dir, a_.vocab_size);
   info_.parameter_count = store_.parameter_count();
   info_.weights_bytes = store_.file_bytes();
   for (const auto& n : store_.nonfinite()) info_.warnings.push_back("weight '" + n + "' contains NaN or Inf");
@@ -110,7 +112,9 @@ DecoderModel::DecoderModel(const CheckpointFiles& files, const JsonObject& c)
 
 ForwardResult DecoderModel::forward(const ForwardInput& in, const ForwardOptions& opt, const ProgressFn& progress) const {
   const int S = static_cast<int>(in.input_ids.size());
-  ForwardRun run(info_, S, opt, progress, "max_position_embeddings");
+  KvCache* cache = in.cache;
+  const int past = cache ? cache->length : 0;  // tokens read before these
+  ForwardRun run(info_, S, opt, progress, "max_position_embeddings", past);
   const int H = a_.num_heads, Hkv = a_.num_kv_heads, d = a_.head_dim;
   const float eps = a_.norm_eps, off = a_.norm_offset;
   const layers::Activation act = a_.mlp == MlpKind::GeGlu ? layers::Activation::GeluTanh : layers::Activation::Silu;
@@ -120,6 +124,7 @@ ForwardResult DecoderModel::forward(const ForwardInput& in, const ForwardOptions
   RowMatrix qkv;        // [S, (H + 2 Hkv) d] (fused projection)
   RowMatrix q;          // [S, H d]
   RowMatrix k, v;       // [S, Hkv d]
+  // With a cache, attention reads the layer's cached keys and values [past + S, Hkv d].
   RowMatrix ctx;        // [S, H d]
   RowMatrix tmp, out;   // [S, D]
   RowMatrix gate, up;   // [S, F] (gate_up: [S, 2F])
@@ -127,8 +132,8 @@ ForwardResult DecoderModel::forward(const ForwardInput& in, const ForwardOptions
   if (a_.embedding_scale != 1) x *= a_.embedding_scale;
   run.cb(x, Tap::Hidden, -1);
 
-  const layers::RopeTable rope_global(inv_freq_global_, S);
-  const layers::RopeTable rope_local(inv_freq_local_, a_.local_rope ? S : 0);  // Gemma 3's sliding layers
+  const layers::RopeTable rope_global(inv_freq_global_, past + S);
+  const layers::RopeTable rope_local(inv_freq_local_, a_.local_rope ? past + S : 0);  // Gemma 3's sliding layers
 
   layers::AttentionParams ap;
   ap.num_heads = H;
@@ -161,12 +166,17 @@ ForwardResult DecoderModel::forward(const ForwardInput& in, const ForwardOptions
         layers::head_rms_norm(k, Hkv, d, L.k_norm, eps, off);
       }
       const layers::RopeTable& table = a_.local_rope && a_.sliding(il) ? rope_local : rope_global;
-      layers::rope(q, H, d, table);
-      layers::rope(k, Hkv, d, table);
+      layers::rope(q, H, d, table, past);
+      layers::rope(k, Hkv, d, table, past);
       run.cb(q, Tap::Q, il);
       run.cb(k, Tap::K, il);
       ap.window = a_.window[static_cast<size_t>(il)];
-      run.attend(q, k, v, ap, il, ctx);
+      if (cache) {
+        cache->append(il, k, v);
+        run.attend(q, cache->k[static_cast<size_t>(il)], cache->v[static_cast<size_t>(il)], ap, il, ctx);
+      } else {
+        run.attend(q, k, v, ap, il, ctx);
+      }
       layers::linear(ctx, L.wo, L.bo, tmp);
       if (L.post_attn_norm) {
         layers::rms_norm(tmp, L.post_attn_norm, eps, out, off);
@@ -200,8 +210,12 @@ ForwardResult DecoderModel::forward(const ForwardInput& in, const ForwardOptions
       x += tmp;
     }
     // }
-    if (!run.end_layer(x, il)) return cancelled_result();
+    if (!run.end_layer(x, il)) {
+      if (cache) cache->clear();  // some layers hold the new tokens, others not
+      return cancelled_result();
+    }
   }
+  if (cache) cache->advance(S);
 
   RowMatrix last;  // [S, D]
   layers::rms_norm(x, norm_, eps, last, off);

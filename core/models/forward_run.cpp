@@ -21,21 +21,24 @@ LayerPart part_ending_at(Tap tap) {
 }  // namespace
 
 ForwardRun::ForwardRun(const ModelInfo& info, int seq_len, const ForwardOptions& opt, const ProgressFn& progress,
-                       const std::string& limit_key)
+                       const std::string& limit_key, int past)
     : info_(info),
       opt_(opt),
       progress_(progress),
       seq_len_(seq_len),
+      past_(past),
       threads_(opt.threads),
       clock_(opt.profile ? &res_.profile : nullptr, info.num_layers, seq_len, threads_.threads()),
       profiling_(opt.profile) {
   const int S = seq_len, L = info.num_layers;
   if (S == 0) fail(ErrorKind::Input, "no tokens to run");
-  if (info.max_positions > 0 && S > info.max_positions)
-    fail(ErrorKind::Input, std::to_string(S) + " tokens exceed " +
+  if (past > 0 && !opt.capture_internals.empty())
+    fail(ErrorKind::Usage, "attention internals cannot be captured after a KV cache (run the whole sequence)");
+  if (info.max_positions > 0 && int64_t(past) + S > info.max_positions)
+    fail(ErrorKind::Input, std::to_string(int64_t(past) + S) + " tokens exceed " +
                                (limit_key.empty() ? "the model's limit of " + std::to_string(info.max_positions) + " positions"
                                                   : limit_key + " (" + std::to_string(info.max_positions) + ")"));
-  res_.attentions.allocate(L, info.num_heads, S, opt.layers, opt.attention_f16);
+  res_.attentions.allocate(L, info.num_heads, S, opt.layers, opt.attention_f16, past > 0 ? past + S : 0);
   res_.internals.select(opt.capture_internals, L);
   if (opt.hidden_states) res_.hidden_states = Tensor({L + 1, S, info.hidden_size});
   for (auto& w : wanted_) w.assign(static_cast<size_t>(L + 1), 0);
@@ -70,17 +73,18 @@ void ForwardRun::begin_layer(int il) { clock_.begin_layer(il); }
 
 void ForwardRun::attend(const RowMatrix& q, const RowMatrix& k, const RowMatrix& v, layers::AttentionParams ap, int il,
                         RowMatrix& ctx) {
-  const int64_t H = info_.num_heads, S = seq_len_;
+  const int64_t H = info_.num_heads, S = seq_len_, Sk = int64_t(past_) + seq_len_;  // queries, keys
+  ap.query_offset = past_;
   ap.timing = clock_.attention_timing();
   ap.capture = res_.internals.find(il);
-  AttentionSink probs = res_.attentions.layer_sink(il);  // [H, S, S] or none
+  AttentionSink probs = res_.attentions.layer_sink(il);  // [H, S, Sk] or none
   const bool tap_probs = wanted(Tap::AttnProbs, il), tap_scores = wanted(Tap::AttnScores, il);
   size_t probs_slot = 0;
   if (tap_probs) {
     probs_slot = res_.tapped.size();
-    tapped_slot(Tap::AttnProbs, il, {H, S, S});
+    tapped_slot(Tap::AttnProbs, il, {H, S, Sk});
   }
-  if (tap_scores) ap.scores = tapped_slot(Tap::AttnScores, il, {H, S, S})->data.data();
+  if (tap_scores) ap.scores = tapped_slot(Tap::AttnScores, il, {H, S, Sk})->data.data();
   Tensor* tapped_probs = tap_probs ? &res_.tapped[probs_slot].value : nullptr;
   if (tapped_probs && probs.empty()) probs.f32 = tapped_probs->data.data();
   layers::self_attention(q, k, v, ap, probs, ctx);

@@ -23,12 +23,15 @@ class ForwardRun {
  public:
   // Checks the length against info.max_positions ("N tokens exceed <limit_key> (M)", or "the
   // model's limit of M positions" without a key), sets the threads and allocates the captures.
+  // `past`: tokens already in a KV cache before these seq_len (the limit counts both; the maps
+  // get past + seq_len keys; internals cannot be captured).
   ForwardRun(const ModelInfo& info, int seq_len, const ForwardOptions& options, const ProgressFn& progress,
-             const std::string& limit_key = "");
+             const std::string& limit_key = "", int past = 0);
   ForwardRun(const ForwardRun&) = delete;
   ForwardRun& operator=(const ForwardRun&) = delete;
 
   int seq_len() const { return seq_len_; }
+  int past() const { return past_; }
   ForwardResult& result() { return res_; }
 
   // Announces `t` as capture point `tap` of layer `il` (hidden: -1 = embeddings).
@@ -51,6 +54,7 @@ class ForwardRun {
   const ForwardOptions& opt_;
   const ProgressFn& progress_;
   int seq_len_;
+  int past_;
   layers::ThreadScope threads_;
   ForwardResult res_;
   ForwardClock clock_;

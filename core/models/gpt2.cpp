@@ -113,6 +113,8 @@ Gpt2Model::Gpt2Model(const CheckpointFiles& files, const JsonObject& c) : store_
   a.tied_output = output_.data == wte_.data;
   info_.set_architecture(a);
   info_.head = hp_.lm_head ? HeadKind::LanguageModel : HeadKind::None;
+  info_.kv_cache = true;
+  info_.eos_ids = read_eos_ids(c, files.dir, hp_.n_vocab);
   info_.token_types = false;
   info_.parameter_count = store_.parameter_count();
   info_.weights_bytes = store_.file_bytes();
@@ -122,7 +124,10 @@ Gpt2Model::Gpt2Model(const CheckpointFiles& files, const JsonObject& c) : store_
 // token_type_ids are ignored: GPT-2 tokenizers do not return them.
 ForwardResult Gpt2Model::forward(const ForwardInput& in, const ForwardOptions& opt, const ProgressFn& progress) const {
   const int S = static_cast<int>(in.input_ids.size());
-  ForwardRun run(info_, S, opt, progress, "n_positions");
+  KvCache* cache = in.cache;
+  const int past = cache ? cache->length : 0;  // tokens read before these
+  if (cache && !in.attention_mask.empty()) fail(ErrorKind::Usage, "an attention_mask cannot be combined with a KV cache");
+  ForwardRun run(info_, S, opt, progress, "n_positions", past);
   layers::AttentionParams ap;
   ap.num_heads = hp_.n_head;
   ap.num_kv_heads = hp_.n_head;
@@ -140,7 +145,7 @@ ForwardResult Gpt2Model::forward(const ForwardInput& in, const ForwardOptions& o
   RowMatrix ff;       // [S, n_ff]
   {
     std::vector<int64_t> pos(in.input_ids.size());
-    for (size_t i = 0; i < pos.size(); ++i) pos[i] = static_cast<int64_t>(i);
+    for (size_t i = 0; i < pos.size(); ++i) pos[i] = past + static_cast<int64_t>(i);
     layers::embed(wte_, in.input_ids, x, "token");
     layers::embed(wpe_, pos, tmp, "position");
     x += tmp;
@@ -163,7 +168,12 @@ ForwardResult Gpt2Model::forward(const ForwardInput& in, const ForwardOptions& o
       run.cb(k, Tap::K, il);
       ap.scale_divisor = (hp_.scale_attn_weights ? std::sqrt(static_cast<float>(hp_.head_dim)) : 1.0f) *
                          (hp_.scale_by_inverse_layer ? static_cast<float>(il + 1) : 1.0f);
-      run.attend(q, k, v, ap, il, ctx);
+      if (cache) {
+        cache->append(il, k, v);
+        run.attend(q, cache->k[static_cast<size_t>(il)], cache->v[static_cast<size_t>(il)], ap, il, ctx);
+      } else {
+        run.attend(q, k, v, ap, il, ctx);
+      }
       layers::conv1d(ctx, L.c_proj, L.c_proj_b, tmp);
       run.cb(tmp, Tap::AttnOut, il);
       x += tmp;
@@ -181,8 +191,12 @@ ForwardResult Gpt2Model::forward(const ForwardInput& in, const ForwardOptions& o
       x += tmp;
     }
     // }
-    if (!run.end_layer(x, il)) return cancelled_result();
+    if (!run.end_layer(x, il)) {
+      if (cache) cache->clear();  // some layers hold the new tokens, others not
+      return cancelled_result();
+    }
   }
+  if (cache) cache->advance(S);
 
   RowMatrix last;  // [S, n_embd]
   layers::layer_norm(x, ln_f_, ln_f_b_, hp_.ln_eps, last);

@@ -171,11 +171,14 @@ RopeTable::RopeTable(const std::vector<float>& inv_freq, Index seq_len) {
     }
 }
 
-void rope(RowMatrix& x, int n_heads, int head_dim, const RopeTable& table) {
+void rope(RowMatrix& x, int n_heads, int head_dim, const RopeTable& table, Index first) {
   const Index half = table.cos.cols();
+  if (first + x.rows() > table.cos.rows())
+    fail(ErrorKind::Usage, "rotary table of " + std::to_string(table.cos.rows()) + " positions used up to position " +
+                               std::to_string(first + x.rows()));
   for (Index pos = 0; pos < x.rows(); ++pos) {
-    const float* c = table.cos.data() + pos * half;
-    const float* s = table.sin.data() + pos * half;
+    const float* c = table.cos.data() + (first + pos) * half;
+    const float* s = table.sin.data() + (first + pos) * half;
     float* row = x.data() + pos * x.cols();
     for (int h = 0; h < n_heads; ++h) {
       float* v = row + h * head_dim;
@@ -315,7 +318,11 @@ void softmax_row(float* row, int64_t S, int64_t begin, int64_t end, float diviso
 void self_attention(const RowMatrix& q, const RowMatrix& k, const RowMatrix& v, const AttentionParams& p,
                     const AttentionSink& probs, RowMatrix& ctx) {
   const Index S = q.rows(), Sk = k.rows();  // queries, keys
-  if (Sk != S && p.causal) fail(ErrorKind::Usage, "causal attention needs as many keys as queries");
+  const Index past = p.query_offset;         // keys before the first query (a KV cache)
+  if (p.causal ? Sk != past + S : past != 0)
+    fail(ErrorKind::Usage, "causal attention needs as many keys as cached tokens and queries (got " + std::to_string(Sk) +
+                               " keys for " + std::to_string(past) + " + " + std::to_string(S) + ")");
+  if (past > 0 && p.bias) fail(ErrorKind::Usage, "a position bias cannot follow a KV cache");
   const int hd = p.head_dim;
   const int group = p.num_heads / p.num_kv_heads;
   ctx.resize(S, static_cast<Index>(p.num_heads) * hd);
@@ -352,9 +359,9 @@ void self_attention(const RowMatrix& q, const RowMatrix& k, const RowMatrix& v, 
     if (timed) t0 = Clock::now();
     const int h = static_cast<int>(item / blocks);
     const Index i0 = (item % blocks) * block, rows = std::min(block, S - i0);
-    const Index keys = p.causal ? i0 + rows : Sk;
+    const Index keys = p.causal ? past + i0 + rows : Sk;
     // A sliding window: no row of the block sees keys before the first row's window.
-    const Index first = p.window > 0 ? std::max<Index>(0, i0 - p.window + 1) : 0;
+    const Index first = p.window > 0 ? std::max<Index>(0, past + i0 - p.window + 1) : 0;
 #ifdef _OPENMP
     const size_t thread = static_cast<size_t>(omp_get_thread_num());
 #else
@@ -384,7 +391,8 @@ void self_attention(const RowMatrix& q, const RowMatrix& k, const RowMatrix& v, 
     }
     if (timed) t1 = Clock::now();
     for (Index r = 0; r < rows; ++r) {
-      const Index i = i0 + r, end = p.causal ? i + 1 : Sk, begin = p.window > 0 ? std::max<Index>(0, i - p.window + 1) : 0;
+      const Index i = i0 + r, at = past + i;  // query row, its key position
+      const Index end = p.causal ? at + 1 : Sk, begin = p.window > 0 ? std::max<Index>(0, at - p.window + 1) : 0;
       float* row = pd + r * Sk;
       float row_divisor = divisor;
       if (p.bias) {  // T5 divides by nothing: the bias goes on the raw products

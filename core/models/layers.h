@@ -28,10 +28,10 @@ struct RopeTable {
   RowMatrix cos, sin;
   RopeTable(const std::vector<float>& inv_freq, Eigen::Index seq_len);
 };
-// Rotary embeddings of positions 0..S-1 on x [S, n_heads*head_dim], in place, in Hugging Face's
-// rotate_half convention over the first 2 * half features of each head (the rest, with a
-// partial_rotary_factor, pass through).
-void rope(RowMatrix& x, int n_heads, int head_dim, const RopeTable& table);
+// Rotary embeddings of positions first..first+S-1 on x [S, n_heads*head_dim], in place, in Hugging
+// Face's rotate_half convention over the first 2 * half features of each head (the rest, with a
+// partial_rotary_factor, pass through). `first` > 0: the tokens after a KV cache of that length.
+void rope(RowMatrix& x, int n_heads, int head_dim, const RopeTable& table, Eigen::Index first = 0);
 
 // out = x W^T + b for a torch.nn.Linear weight W [out_features, in_features]; b may be empty.
 void linear(const RowMatrix& x, const Weight& w, const Weight& b, RowMatrix& out);
@@ -53,6 +53,9 @@ struct AttentionParams {
   float scale_divisor = 1; // scores = q.k / scale_divisor (usually sqrt(head_dim))
   bool scale_query_first = false;  // DistilBERT order: (q / d) . k
   bool causal = false;     // key > query excluded (weight exactly 0)
+  // Causal only: the queries are the tokens after this many cached keys, so query i sits at key
+  // position query_offset + i and there are query_offset + Sq keys.
+  int query_offset = 0;
   int window = 0;          // > 0 (causal only): keys <= query - window excluded as well
   float softcap = 0;       // > 0: scores = softcap * tanh(scores / softcap) before the mask (Gemma 2)
   float* scores = nullptr; // if set: receives the scaled, capped scores [num_heads, S, S]; masked -inf
@@ -73,8 +76,8 @@ void softmax_row(float* row, int64_t S, int64_t begin, int64_t end, float diviso
 // cap * tanh(s / cap), in float32, the same scalar code wherever it is called.
 float softcap_score(float s, float cap);
 
-// q: [Sq, num_heads*head_dim], k and v: [Sk, num_kv_heads*head_dim]; Sk = Sq for self-attention,
-// the encoder's length for cross-attention (which is never causal).
+// q: [Sq, num_heads*head_dim], k and v: [Sk, num_kv_heads*head_dim]; Sk = Sq for self-attention
+// (query_offset + Sq after a KV cache), the encoder's length for cross-attention (never causal).
 // ctx: [Sq, num_heads*head_dim], the per-head context concatenated (before the output projection).
 // probs: unless empty, receives the attention weights [num_heads, Sq(query), Sk(key)], row-major,
 // as float32 or rounded to float16.

@@ -122,4 +122,9 @@ std::unique_ptr<Model> load_model(const CheckpointFiles& files, const JsonObject
   return model;
 }
 
+void refuse_kv_cache(const ForwardInput& input, const ModelInfo& info) {
+  if (input.cache)
+    fail(ErrorKind::Usage, "model_type '" + info.model_type + "' does not run with a KV cache (causal language models only)");
+}
+
 }  // namespace attnscope

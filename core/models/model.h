@@ -13,6 +13,7 @@
 #include "core/models/attention_maps.h"
 #include "core/models/architecture.h"
 #include "core/models/capture.h"
+#include "core/models/kv_cache.h"
 #include "core/models/profile.h"
 
 namespace attnscope {
@@ -50,6 +51,9 @@ struct ModelInfo {
   int num_decoder_layers = 0;
   int64_t decoder_start_id = 0;  // decoding starts from this id (T5: the pad id, 0)
   int64_t eos_id = -1;           // greedy generation stops after it
+  // Causal LMs: config.json's eos_token_id (one id or a list); generation stops after one of them.
+  std::vector<int64_t> eos_ids;
+  bool kv_cache = false;         // forward() takes ForwardInput::cache
 
   int64_t parameter_count = 0;
   uint64_t weights_bytes = 0;  // size of the safetensors file(s)
@@ -81,6 +85,11 @@ struct ForwardInput {
   // runs on [start] + generated[:-1].
   std::vector<int64_t> decoder_input_ids;
   int generate = 0;
+  // Causal LMs only (ModelInfo::kv_cache): input_ids are the tokens after the cache->length tokens
+  // already read; positions continue from there, attention runs over the cached keys and the new
+  // ones, and the cache grows by input_ids.size(). The captured maps are then [L, H, S, length + S]
+  // (AttentionMaps::key_len). Empty cache: an ordinary run that fills it.
+  KvCache* cache = nullptr;
 };
 
 enum class LogitsMode { All, Last, None };  // LM logits for every position, the last, or none
@@ -162,6 +171,9 @@ std::unique_ptr<Model> load_model(const std::filesystem::path& dir);
 // The same from files already located (or synthetic weights, see checkpoint.h) and their parsed
 // config.json; ModelInfo::dir is files.dir.
 std::unique_ptr<Model> load_model(const CheckpointFiles& files, const JsonObject& config);
+
+// For models without ModelInfo::kv_cache: Error(Usage) if `input` brings a cache.
+void refuse_kv_cache(const ForwardInput& input, const ModelInfo& info);
 
 // The model types load_model() understands, sorted.
 std::vector<std::string> supported_model_types();

@@ -332,6 +332,7 @@ ForwardResult T5Model::decode(const std::vector<int64_t>& ids, const RowMatrix& 
 }
 
 ForwardResult T5Model::forward(const ForwardInput& in, const ForwardOptions& opt, const ProgressFn& progress) const {
+  refuse_kv_cache(in, info_);
   if (!hp_.decoder && (!in.decoder_input_ids.empty() || in.generate > 0))
     fail(ErrorKind::Usage, "this T5 checkpoint has no decoder (" + info_.architecture + "): give a source text only");
   if (hp_.decoder && in.decoder_input_ids.empty() && in.generate <= 0)

@@ -213,6 +213,7 @@ RowMatrix VitModel::positions(int gh, int gw, int H, int W, bool& interpolated) 
 }
 
 ForwardResult VitModel::forward(const ForwardInput& in, const ForwardOptions& opt, const ProgressFn& progress) const {
+  refuse_kv_cache(in, info_);
   const Tensor& px = in.pixel_values;
   if (px.shape.size() != 3 || px.shape[0] != hp_.n_channels)
     fail(ErrorKind::Input, "pixel_values must have shape [" + std::to_string(hp_.n_channels) + ", H, W], got " + shape_to_string(px.shape));

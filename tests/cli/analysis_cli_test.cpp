@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/io/safetensors.h"
+#include "tests/support/python.h"
 #include "tests/support/run_process.h"
 #include "tests/support/csv.h"
 #include "tests/support/shared_data.h"
@@ -32,27 +33,6 @@ nlohmann::json attend_json(std::vector<std::string> args, const std::filesystem:
   return nlohmann::json::parse(in);
 }
 
-// Skips (or fails, when the shared data is required) if /usr/bin/python3 lacks `modules`.
-bool have_python(const std::string& modules, std::string& why) {
-  if (!std::filesystem::exists("/usr/bin/python3")) {
-    why = "no /usr/bin/python3";
-    return false;
-  }
-  if (test::run_process("/usr/bin/python3", {"-c", "import " + modules}).exit_code != 0) {
-    why = modules + " not installed for /usr/bin/python3";
-    return false;
-  }
-  return true;
-}
-
-#define REQUIRE_PYTHON(modules)                                          \
-  do {                                                                   \
-    std::string why;                                                     \
-    if (!have_python(modules, why)) {                                    \
-      if (test::shared_required()) FAIL() << why;                        \
-      GTEST_SKIP() << why;                                               \
-    }                                                                    \
-  } while (0)
 
 // Numpy: the exported attentions -> mean/max of the chosen heads, rollout from a start layer.
 const char* kNumpyCheck = R"(
