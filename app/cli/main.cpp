@@ -34,6 +34,7 @@
 #include "core/pipeline/model_summary.h"
 #include "core/tokenizers/tokenizer.h"
 #include "app/cli/corpus_commands.h"
+#include "app/cli/compare_command.h"
 #include "app/cli/generate_command.h"
 #include "app/cli/pull_command.h"
 #ifdef ATTNSCOPE_WITH_UI
@@ -711,6 +712,8 @@ int main(int argc, char** argv) {
   cli::PullArgs pull;
   auto* cp = cli::add_pull_command(app, pull);
   cli::BatchArgs batch;
+  cli::CompareArgs compare;
+  auto* ccmp = cli::add_compare_command(app, compare);
   cli::GenerateArgs generate;
   auto* cg = cli::add_generate_command(app, generate);
   auto* cbt = cli::add_batch_command(app, batch);
@@ -728,6 +731,7 @@ int main(int argc, char** argv) {
     if (cp->parsed()) return cli::cmd_pull(pull);
     if (cbt->parsed()) return cli::cmd_batch(batch);
     if (cg->parsed()) return cli::cmd_generate(generate);
+    if (ccmp->parsed()) return cli::cmd_compare(compare);
     if (cm->parsed()) return cli::cmd_merge(merge);
     if (ct->parsed()) return cmd_tokenize(tokenize);
     if (ca->parsed()) return cmd_attend(attend);
