@@ -658,6 +658,113 @@ row max %6 at “%7”%8</source>
     </message>
 </context>
 <context>
+    <name>GenerationView</name>
+    <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>The text to continue (Enter generates)</source>
+        <translation>要续写的文本（按 Enter 生成）</translation>
+    </message>
+    <message>
+        <source>new tokens: </source>
+        <translation>新词元数：</translation>
+    </message>
+    <message>
+        <source>Tokens to generate at most; generation stops earlier at an end-of-sequence token</source>
+        <translation>最多生成的词元数；遇到序列结束词元时提前停止</translation>
+    </message>
+    <message>
+        <source>greedy</source>
+        <translation>贪心</translation>
+    </message>
+    <message>
+        <source>T </source>
+        <translation>T </translation>
+    </message>
+    <message>
+        <source>Temperature: 0 takes the most probable token (greedy); above 0 samples from softmax(logits / T)</source>
+        <translation>温度：0 取概率最高的词元（贪心）；大于 0 时从 softmax(logits / T) 中采样</translation>
+    </message>
+    <message>
+        <source>top-k off</source>
+        <translation>top-k 关闭</translation>
+    </message>
+    <message>
+        <source>top-k </source>
+        <translation>top-k </translation>
+    </message>
+    <message>
+        <source>Sample among the k most probable tokens only (sampling only)</source>
+        <translation>只在概率最高的 k 个词元中采样（仅采样时）</translation>
+    </message>
+    <message>
+        <source>top-p </source>
+        <translation>top-p </translation>
+    </message>
+    <message>
+        <source>Sample among the most probable tokens whose probability reaches p (sampling only)</source>
+        <translation>只在累计概率达到 p 的最可能词元中采样（仅采样时）</translation>
+    </message>
+    <message>
+        <source>seed </source>
+        <translation>种子 </translation>
+    </message>
+    <message>
+        <source>The same seed draws the same tokens</source>
+        <translation>相同的种子抽出相同的词元</translation>
+    </message>
+    <message>
+        <source>Generate</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <source>Generate with a KV cache, one token&apos;s work per step (Ctrl+G); Esc stops and keeps the tokens so far</source>
+        <translation>使用 KV 缓存生成，每步只算一个词元（Ctrl+G）；Esc 停止并保留已生成的词元</translation>
+    </message>
+    <message>
+        <source>Step through the generated tokens (Left / Right, Home / End)</source>
+        <translation>逐步查看生成的词元（← / →，Home / End）</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>步骤</translation>
+    </message>
+    <message>
+        <source>Open a causal language model to generate.</source>
+        <translation>打开一个因果语言模型来生成。</translation>
+    </message>
+    <message>
+        <source>%1 is not a causal language model: generation needs GPT-2 or a Llama-family model.</source>
+        <translation>%1 不是因果语言模型：生成需要 GPT-2 或 Llama 系列模型。</translation>
+    </message>
+    <message>
+        <source>Type a prompt and press Generate</source>
+        <translation>输入提示词并点击“生成”</translation>
+    </message>
+    <message>
+        <source>%1/%2: “%3”, p = %4%</source>
+        <translation>%1/%2：“%3”，p = %4%</translation>
+    </message>
+    <message>
+        <source>“%1” (token %2%3): weight %4</source>
+        <translation>“%1”（词元 %2%3）：权重 %4</translation>
+    </message>
+    <message>
+        <source>, prompt</source>
+        <translation>，提示词</translation>
+    </message>
+    <message>
+        <source>“%1” (token %2): the token this step chose</source>
+        <translation>“%1”（词元 %2）：本步选出的词元</translation>
+    </message>
+    <message>
+        <source>“%1”: probability %2</source>
+        <translation>“%1”：概率 %2</translation>
+    </message>
+</context>
+<context>
     <name>HeadsView</name>
     <message>
         <source>Statistic:</source>
@@ -1101,6 +1208,13 @@ or open or paste one.</source>
     </message>
 </context>
 <context>
+    <name>JobRunner</name>
+    <message>
+        <source>out of memory</source>
+        <translation>内存不足</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Attnscope</source>
@@ -1449,6 +1563,10 @@ Longer runs ask to capture fewer layers. Empty: half the machine&apos;s RAM.</so
     <message>
         <source>--head %1: the model has %2 heads, head %3 is shown</source>
         <translation>--head %1：该模型只有 %2 个注意力头，显示的是第 %3 个头</translation>
+    </message>
+    <message>
+        <source>Generation</source>
+        <translation>生成</translation>
     </message>
 </context>
 <context>
@@ -2044,6 +2162,26 @@ largest weight %2: %3 → %4</source>
         <source>&lt;li&gt;none found&lt;/li&gt;</source>
         <translation>&lt;li&gt;未找到&lt;/li&gt;</translation>
     </message>
+    <message>
+        <source>Next-token candidates</source>
+        <translation>下一个词元的候选</translation>
+    </message>
+    <message>
+        <source>Generation</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <source>the prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>step %1/%2 · layer %3 · %4 · query “%5” → “%6”</source>
+        <translation>第 %1/%2 步 · 第 %3 层 · %4 · 查询“%5”→“%6”</translation>
+    </message>
+    <message>
+        <source>attention weight (raw)</source>
+        <translation>注意力权重（原始）</translation>
+    </message>
 </context>
 <context>
     <name>Samples</name>
@@ -2257,6 +2395,40 @@ largest weight %2: %3 → %4</source>
     <message>
         <source>%1: see the message above</source>
         <translation>%1：见上方的消息</translation>
+    </message>
+    <message numerus="yes">
+        <source>Generated %n token(s) in %1 ms (%2)</source>
+        <translation>
+            <numerusform>已生成 %n 个词元，用时 %1 毫秒（%2）</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Generation stopped after %n token(s)</source>
+        <translation>
+            <numerusform>生成在 %n 个词元后停止</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Generation cancelled</source>
+        <translation>生成已取消</translation>
+    </message>
+    <message>
+        <source>Generation failed: %1</source>
+        <translation>生成失败：%1</translation>
+    </message>
+    <message>
+        <source>Generation needs a causal language model (GPT-2, Llama, Qwen, Mistral, Gemma, Phi-3).</source>
+        <translation>生成需要因果语言模型（GPT-2、Llama、Qwen、Mistral、Gemma、Phi-3）。</translation>
+    </message>
+    <message>
+        <source>Type a prompt to generate from.</source>
+        <translation>请输入要续写的提示词。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Generating up to %n token(s)…</source>
+        <translation>
+            <numerusform>正在生成最多 %n 个词元…</numerusform>
+        </translation>
     </message>
 </context>
 <context>

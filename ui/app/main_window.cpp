@@ -41,6 +41,7 @@
 #include "ui/panels/model_panel.h"
 #include "ui/views/cost_view.h"
 #include "ui/views/cross_view.h"
+#include "ui/views/generation_view.h"
 #include "ui/views/heads_view.h"
 #include "ui/views/inside_head_view.h"
 #include "ui/views/image_view.h"
@@ -80,6 +81,8 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
     o.max_seq = max_length;
     session_->measureCost(o);
   });
+  auto* generation = new GenerationView(doc);
+  connect(generation, &GenerationView::generateRequested, session_, &Session::generate);
   const std::pair<ViewKind, std::pair<QWidget*, QString>> views[] = {
       {ViewKind::Matrix, {matrix_, tr("Matrix")}},
       {ViewKind::Lines, {new LinesView(doc), tr("Lines")}},
@@ -91,6 +94,7 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
       {ViewKind::Inside, {inside, tr("Inside the head")}},
       {ViewKind::Cost, {cost, tr("Cost")}},
       {ViewKind::Cross, {new CrossView(doc), tr("Cross-attention")}},
+      {ViewKind::Generation, {generation, tr("Generation")}},
   };
   for (const auto& [kind, view] : views) {
     view.first->setProperty("viewKind", int(kind));

@@ -36,8 +36,33 @@ QString kind_title(int kind) {
 Session::Session(QObject* parent) : QObject(parent) {
   recent_ = QSettings().value(kRecentKey).toStringList();
   memory_budget_ = QSettings().value(kMemoryBudgetKey, 0).toULongLong();
-  connect(&controller_, &RunController::busyChanged, this, &Session::busyChanged);
+  connect(&controller_, &RunController::busyChanged, this, [this] { emit busyChanged(busy()); });
   connect(&controller_, &RunController::progress, this, &Session::progress);
+  connect(&jobs_, &JobRunner::busyChanged, this, [this] { emit busyChanged(busy()); });
+  connect(&jobs_, &JobRunner::progress, this, [this](const QString&, int done, int total, const QString& stage) {
+    emit progress(done, total, stage);
+  });
+  connect(&jobs_, &JobRunner::finished, this, [this](const QString& key, const std::any& result) {
+    if (key != "generate") return;
+    auto g = std::any_cast<std::shared_ptr<const GenerationData>>(result);
+    document_.setGeneration(g);
+    emit status(tr("Generated %n token(s) in %1 ms (%2)", nullptr, g->steps())
+                    .arg(static_cast<int>(g->generation.seconds * 1000 + 0.5))
+                    .arg(QString::fromUtf8(to_string(g->generation.stop))));
+  });
+  connect(&jobs_, &JobRunner::cancelled, this, [this](const QString& key, const std::any& partial) {
+    if (key != "generate") return;
+    if (partial.has_value()) {
+      auto g = std::any_cast<std::shared_ptr<const GenerationData>>(partial);
+      if (g->steps() > 0) document_.setGeneration(g);
+      emit status(tr("Generation stopped after %n token(s)", nullptr, g->steps()));
+    } else {
+      emit status(tr("Generation cancelled"));
+    }
+  });
+  connect(&jobs_, &JobRunner::failed, this, [this](const QString&, const QString& what, int) {
+    emit message(tr("Generation failed: %1").arg(what), Severity::Error);
+  });
   connect(&controller_, &RunController::modelOpened, this, [this](const AnalyzerPtr& a, const QString& dir) {
     document_.setAnalyzer(a, dir);
     rememberModel(dir);
@@ -233,7 +258,38 @@ void Session::setMemoryBudget(quint64 bytes) {
                     : tr("Memory budget: half the machine's RAM (%1)").arg(QString::fromStdString(format_bytes(default_memory_budget()))));
 }
 
-void Session::cancel() { controller_.cancel(); }
+void Session::cancel() {
+  controller_.cancel();
+  jobs_.cancel();
+}
+
+void Session::generate(const QString& prompt, const GenerationOptions& options) {
+  const AnalyzerPtr analyzer = document_.analyzer();
+  if (!analyzer || !analyzer->info().kv_cache || !analyzer->tokenizer()) {
+    emit message(tr("Generation needs a causal language model (GPT-2, Llama, Qwen, Mistral, Gemma, Phi-3)."), Severity::Warning);
+    return;
+  }
+  if (prompt.trimmed().isEmpty()) {
+    emit message(tr("Type a prompt to generate from."), Severity::Warning);
+    return;
+  }
+  emit status(tr("Generating up to %n token(s)…", nullptr, options.max_new_tokens));
+  jobs_.submit("generate", [analyzer, prompt, options](const ProgressFn& progress) -> std::any {
+    const Tokenizer& tok = *analyzer->tokenizer();
+    auto data = std::make_shared<GenerationData>();
+    data->prompt = prompt;
+    const Encoding enc = tok.encode(prompt.toStdString());
+    data->generation = attnscope::generate(analyzer->model(), enc.ids(), options, progress);
+    for (const std::string& l : tok.display_tokens(enc.tokens)) data->labels << QString::fromStdString(l);
+    for (int64_t id : data->generation.generated) data->labels << QString::fromStdString(tok.display(id));
+    for (const GenerationStep& st : data->generation.steps) {
+      QStringList c;
+      for (const Prediction& p : st.candidates) c << QString::fromStdString(tok.display(p.id));
+      data->candidates.push_back(c);
+    }
+    return std::shared_ptr<const GenerationData>(data);
+  });
+}
 
 void Session::openSidecar(const QString& path) {
   try {

@@ -9,6 +9,7 @@
 #include "ui/document/analysis_document.h"
 #include "ui/export/export_controller.h"
 #include "ui/export/provenance.h"
+#include "ui/workers/job_runner.h"
 #include "ui/workers/run_controller.h"
 
 namespace attnscope::ui {
@@ -40,7 +41,7 @@ class Session : public QObject {
 
   AnalysisDocument* document() { return &document_; }
   const AnalysisDocument* document() const { return &document_; }
-  bool busy() const { return controller_.busy(); }
+  bool busy() const { return controller_.busy() || jobs_.busy(); }
   quint64 memoryBudget() const { return memory_budget_; }  // 0: the default, half the RAM
   ExportController* exports() { return &exports_; }
   QStringList recentModels() const { return recent_; }
@@ -78,6 +79,9 @@ class Session : public QObject {
   void runCorpusBatch(const QString& inputs, const QString& out_dir);
   // Runs input `index` of the corpus' results (as the Heads view lists them) in the normal views.
   void openCorpusInput(int index);
+  // Generates after `prompt` with the open causal LM on the worker (progress per token; Esc stops
+  // it and keeps the tokens made so far) into the document's generation.
+  void generate(const QString& prompt, const attnscope::GenerationOptions& options);
   // The same as text ("4G", "512M"; empty = the default); a message if it cannot be read.
   void setMemoryBudgetText(const QString& text);
   QString memoryBudgetText() const;
@@ -105,6 +109,7 @@ class Session : public QObject {
 
   AnalysisDocument document_;
   RunController controller_;
+  JobRunner jobs_;  // jobs that need no model switch: generation
   ExportController exports_{&document_};
   std::optional<Sidecar> restore_;  // a sidecar being restored
   attnscope::AnalysisRequest pending_request_;  // the run under way

@@ -14,7 +14,10 @@ void AnalysisDocument::setAnalyzer(const AnalyzerPtr& analyzer, const QString& d
   analyzer_ = analyzer;
   model_dir_ = dir;
   cost_sweep_.reset();
+  generation_.reset();
+  generation_step_ = 0;
   emit analyzerChanged();
+  emit generationChanged();
   emit costSweepChanged();
   setAnalysis(nullptr);  // results of another model no longer apply
 }
@@ -32,6 +35,19 @@ void AnalysisDocument::setCostSweep(std::shared_ptr<const CostSweep> sweep) {
 void AnalysisDocument::setCorpus(std::shared_ptr<const CorpusData> corpus) {
   corpus_ = std::move(corpus);
   emit corpusChanged();
+}
+
+void AnalysisDocument::setGeneration(std::shared_ptr<const GenerationData> generation) {
+  generation_ = std::move(generation);
+  generation_step_ = generation_ ? generation_->steps() : 0;  // the last token first
+  emit generationChanged();
+}
+
+void AnalysisDocument::setGenerationStep(int step) {
+  step = std::clamp(step, 0, generation_ ? generation_->steps() : 0);
+  if (step == generation_step_) return;
+  generation_step_ = step;
+  emit generationStepChanged();
 }
 
 void AnalysisDocument::setMatrixZoom(const std::optional<QRectF>& zoom, bool notify) {

@@ -16,6 +16,7 @@
 #include "core/hub/hub_cache.h"
 #include "core/analysis/head_stats.h"
 #include "core/models/attention_internals.h"
+#include "ui/document/generation_data.h"
 #include "ui/document/view_state.h"
 #include "ui/workers/inference_worker.h"
 
@@ -135,6 +136,12 @@ class AnalysisDocument : public QObject {
   // Heads view can show instead of the current input's. Independent of the open model and input.
   std::shared_ptr<const CorpusData> corpus() const { return corpus_; }
   void setCorpus(std::shared_ptr<const CorpusData> corpus);
+  // The last generation of the open causal LM (Session::generate) and the step the Generation
+  // view shows (1-based; 0 = the prompt). Independent of the last run; a new model drops it.
+  std::shared_ptr<const GenerationData> generation() const { return generation_; }
+  void setGeneration(std::shared_ptr<const GenerationData> generation);
+  int generationStep() const { return generation_step_; }
+  void setGenerationStep(int step);
 
  signals:
   void analyzerChanged();
@@ -145,6 +152,8 @@ class AnalysisDocument : public QObject {
   void internalsChanged();
   void costSweepChanged();
   void corpusChanged();
+  void generationChanged();
+  void generationStepChanged();
 
  private:
   ViewState clamped(ViewState s) const;
@@ -177,6 +186,8 @@ class AnalysisDocument : public QObject {
   std::shared_ptr<const attnscope::AttentionInternals> internals_;
   std::shared_ptr<const attnscope::CostSweep> cost_sweep_;
   std::shared_ptr<const CorpusData> corpus_;
+  std::shared_ptr<const GenerationData> generation_;
+  int generation_step_ = 0;
 };
 
 // A stable key for a head fusion ("mean", "max", "mean:0,2").

@@ -27,6 +27,7 @@ bool view_applies(ViewKind view, const ModelInfo& model) {
     case ViewKind::Text: case ViewKind::Lines: return model.modality == Modality::Text;
     case ViewKind::Image: return model.modality == Modality::Image;
     case ViewKind::Cross: return model.encoder_decoder;
+    case ViewKind::Generation: return model.kv_cache;
     default: return true;
   }
 }
@@ -88,6 +89,7 @@ QString to_string(ViewKind v) {
     case ViewKind::Inside: return "inside";
     case ViewKind::Cost: return "cost";
     case ViewKind::Cross: return "cross";
+    case ViewKind::Generation: return "generation";
   }
   return {};
 }
@@ -118,7 +120,8 @@ bool parse(const QString& s, ColorMapId& out) {
 }
 bool parse(const QString& s, ViewKind& out) {
   static const ViewKind all[] = {ViewKind::Matrix, ViewKind::Lines,      ViewKind::Overview, ViewKind::Text, ViewKind::Image,
-                                 ViewKind::Heads,  ViewKind::Prediction, ViewKind::Inside,   ViewKind::Cost, ViewKind::Cross};
+                                 ViewKind::Heads,  ViewKind::Prediction, ViewKind::Inside,   ViewKind::Cost, ViewKind::Cross,
+                                 ViewKind::Generation};
   return parse_in(s, all, out);
 }
 bool parse(const QString& s, HeadMode& out) {

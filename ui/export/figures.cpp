@@ -20,6 +20,8 @@
 #include "ui/render/widget_figure.h"
 #include "ui/views/cost_view.h"
 #include "ui/views/cross_view.h"
+#include "ui/render/generation_renderer.h"
+#include "ui/views/generation_view.h"
 #include "ui/render/cross_renderer.h"
 #include "ui/views/image_view.h"
 #include "ui/views/inside_head_view.h"
@@ -163,6 +165,13 @@ std::unique_ptr<FigureRenderer> make_figure(const AnalysisDocument& doc, const F
       if (req.view == ViewKind::Inside) w = std::make_unique<InsideHeadView>(d);
       else w = std::make_unique<CostView>(d);
       return std::make_unique<WidgetFigure>(std::move(w), QSizeF(1100, 860));
+    }
+    case ViewKind::Generation: {
+      if (!doc.generation()) fail(ErrorKind::Usage, "nothing has been generated yet");
+      auto r = GenerationView::makeRenderer(*doc.generation(), doc.generationStep(), s);
+      if (req.title) r->title = doc.modelName() + QString::fromUtf8(" \u00b7 ") + r->title;
+      else r->title.clear();
+      return r;
     }
     case ViewKind::Prediction: {
       auto r = PredictionView::makeRenderer(doc, s);

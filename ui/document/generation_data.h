@@ -1,0 +1,22 @@
+#pragma once
+
+#include <vector>
+
+#include <QString>
+#include <QStringList>
+
+#include "core/pipeline/generation.h"
+
+namespace attnscope::ui {
+
+// A generation of the open causal LM with what the views show of it, made on the worker.
+struct GenerationData {
+  attnscope::Generation generation;
+  QString prompt;
+  QStringList labels;                     // display label of every token of generation.sequence()
+  std::vector<QStringList> candidates;    // per step: the labels of its candidates
+  int promptTokens() const { return static_cast<int>(generation.prompt_ids.size()); }
+  int steps() const { return static_cast<int>(generation.steps.size()); }
+};
+
+}  // namespace attnscope::ui
