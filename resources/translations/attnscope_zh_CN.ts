@@ -87,6 +87,51 @@
     </message>
 </context>
 <context>
+    <name>CompareView</name>
+    <message>
+        <source>Keep as reference</source>
+        <translation>设为参照</translation>
+    </message>
+    <message>
+        <source>Keep the current result as A; then run another input, or the same input on another model, as B (Ctrl+Shift+K)</source>
+        <translation>把当前结果设为 A；再运行另一个输入，或在另一个模型上运行同一输入，作为 B（Ctrl+Shift+K）</translation>
+    </message>
+    <message>
+        <source>Clear reference</source>
+        <translation>清除参照</translation>
+    </message>
+    <message>
+        <source>Head</source>
+        <translation>注意力头</translation>
+    </message>
+    <message>
+        <source>JS divergence</source>
+        <translation>JS 散度</translation>
+    </message>
+    <message>
+        <source>Heads by the mean Jensen–Shannon divergence (bits) of their aligned rows; click one to show it in both</source>
+        <translation>按对齐行的平均 Jensen–Shannon 散度（比特）排列的注意力头；点击一个即在两边显示它</translation>
+    </message>
+    <message>
+        <source>No reference yet: Keep as reference stores the current result as A.</source>
+        <translation>还没有参照：“设为参照”会把当前结果存为 A。</translation>
+    </message>
+    <message>
+        <source>A = reference (%1, %2 tokens); B = the current result. Same colour scale for both; A − B in red (A higher) and blue (B higher).</source>
+        <translation>A = 参照（%1，%2 个词元）；B = 当前结果。两者使用同一颜色刻度；A − B 中红色表示 A 更高，蓝色表示 B 更高。</translation>
+    </message>
+    <message>
+        <source>%1 H%2: mean JS divergence %3 bits (click to show)</source>
+        <translation>%1 H%2：平均 JS 散度 %3 比特（点击显示）</translation>
+    </message>
+    <message>
+        <source>“%1” → “%2”
+A %3 · B %4 · A − B %5</source>
+        <translation>“%1”→“%2”
+A %3 · B %4 · A − B %5</translation>
+    </message>
+</context>
+<context>
     <name>ControlsBar</name>
     <message>
         <source>Layer (↑/↓ in a view)</source>
@@ -1568,6 +1613,22 @@ Longer runs ask to capture fewer layers. Empty: half the machine&apos;s RAM.</so
         <source>Generation</source>
         <translation>生成</translation>
     </message>
+    <message>
+        <source>Compare</source>
+        <translation>比较</translation>
+    </message>
+    <message>
+        <source>&amp;Keep as reference for Compare</source>
+        <translation>设为比较的参照(&amp;K)</translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+K</source>
+        <translation>Ctrl+Shift+K</translation>
+    </message>
+    <message>
+        <source>C&amp;lear the reference</source>
+        <translation>清除参照(&amp;L)</translation>
+    </message>
 </context>
 <context>
     <name>MatrixView</name>
@@ -2182,6 +2243,62 @@ largest weight %2: %3 → %4</source>
         <source>attention weight (raw)</source>
         <translation>注意力权重（原始）</translation>
     </message>
+    <message>
+        <source>JS divergence per head</source>
+        <translation>每个头的 JS 散度</translation>
+    </message>
+    <message>
+        <source>JS divergence (bits)</source>
+        <translation>JS 散度（比特）</translation>
+    </message>
+    <message>
+        <source>A − B</source>
+        <translation>A − B</translation>
+    </message>
+    <message>
+        <source>attention weight (A and B)</source>
+        <translation>注意力权重（A 与 B）</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>比较</translation>
+    </message>
+    <message>
+        <source>Keep a result as the reference (A), then run another input, or the same input on another model (B).</source>
+        <translation>把一个结果设为参照（A），再运行另一个输入，或在另一个模型上运行同一输入（B）。</translation>
+    </message>
+    <message>
+        <source>Comparing…</source>
+        <translation>正在比较…</translation>
+    </message>
+    <message>
+        <source>Run another input, or open another model and run, to compare with the reference.</source>
+        <translation>运行另一个输入，或打开另一个模型并运行，以便与参照比较。</translation>
+    </message>
+    <message>
+        <source> · JS %1 bits</source>
+        <translation> · JS %1 比特</translation>
+    </message>
+    <message>
+        <source>A: %1 “%2”</source>
+        <translation>A：%1“%2”</translation>
+    </message>
+    <message>
+        <source>B: %1 “%2”</source>
+        <translation>B：%1“%2”</translation>
+    </message>
+    <message>
+        <source>Every token has a partner (%1 aligned).</source>
+        <translation>每个词元都有对应（%1 个已对齐）。</translation>
+    </message>
+    <message>
+        <source>%1 tokens aligned; without a partner: A %2; B %3</source>
+        <translation>已对齐 %1 个词元；没有对应的：A %2；B %3</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
 </context>
 <context>
     <name>Samples</name>
@@ -2429,6 +2546,22 @@ largest weight %2: %3 → %4</source>
         <translation>
             <numerusform>正在生成最多 %n 个词元…</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Cannot compare with the reference: %1</source>
+        <translation>无法与参照比较：%1</translation>
+    </message>
+    <message>
+        <source>Run an input first: its result becomes the reference.</source>
+        <translation>请先运行一个输入：它的结果将成为参照。</translation>
+    </message>
+    <message>
+        <source>Reference kept: run another input (or the same input on another model) to compare</source>
+        <translation>已设为参照：运行另一个输入（或在另一个模型上运行同一输入）即可比较</translation>
+    </message>
+    <message>
+        <source>Compare shows text inputs; the reference or the current result is an image.</source>
+        <translation>比较只支持文本输入；参照或当前结果是图像。</translation>
     </message>
 </context>
 <context>

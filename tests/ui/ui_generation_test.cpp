@@ -1,7 +1,9 @@
 // Generation step-through in the GUI (issue 20, item 4) and the keyed job runner it runs on: the
 // Generation view asks the session, the tokens come back from the worker into the document, the
 // slider walks the steps and the figure shows each step's row; Esc keeps the tokens made so far.
+#include <QFileInfo>
 #include <QLabel>
+#include <QTemporaryDir>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSlider>
@@ -13,6 +15,8 @@
 #include "core/common/error.h"
 #include "core/pipeline/generation.h"
 #include "tests/ui/ui_test_support.h"
+#include "ui/export/figure_writer.h"
+#include "ui/export/figures.h"
 #include "ui/render/generation_renderer.h"
 #include "ui/views/generation_view.h"
 #include "ui/views/renderer_view.h"
@@ -95,6 +99,22 @@ void GenerationTest::stepsThroughAGreedyGeneration() {
   QTest::keyClick(figure, Qt::Key_Home);
   QCOMPARE(d->generationStep(), 1);
   QCOMPARE(slider->value(), 1);
+  // Exported as on screen, without a widget.
+  {
+    FigureRequest req;
+    req.view = ViewKind::Generation;
+    req.state = d->state();
+    const auto fig = make_figure(*d, req);
+    const auto* gr = dynamic_cast<const GenerationRenderer*>(fig.get());
+    QVERIFY(gr);
+    QCOMPARE(gr->weights, r->weights);
+    QTemporaryDir tmp;
+    const QString path = qEnvironmentVariable("ATTNSCOPE_FIGURE_DIR", tmp.path()) + "/generation.pdf";
+    FigureFileOptions fo;
+    fo.overwrite = true;
+    write_figure(*fig, path, fo);
+    QVERIFY(QFileInfo(path).size() > 2000);
+  }
   // Mean of heads: the mean of the eight rows.
   d->setHeadMode(HeadMode::Mean);
   r = dynamic_cast<const GenerationRenderer*>(figure->renderer());

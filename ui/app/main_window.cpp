@@ -40,6 +40,7 @@
 #include "ui/panels/input_panel.h"
 #include "ui/panels/model_panel.h"
 #include "ui/views/cost_view.h"
+#include "ui/views/compare_view.h"
 #include "ui/views/cross_view.h"
 #include "ui/views/generation_view.h"
 #include "ui/views/heads_view.h"
@@ -83,6 +84,9 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
   });
   auto* generation = new GenerationView(doc);
   connect(generation, &GenerationView::generateRequested, session_, &Session::generate);
+  auto* compare = new CompareView(doc);
+  connect(compare, &CompareView::keepRequested, session_, &Session::keepAsReference);
+  connect(compare, &CompareView::clearRequested, session_, &Session::clearReference);
   const std::pair<ViewKind, std::pair<QWidget*, QString>> views[] = {
       {ViewKind::Matrix, {matrix_, tr("Matrix")}},
       {ViewKind::Lines, {new LinesView(doc), tr("Lines")}},
@@ -95,6 +99,7 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
       {ViewKind::Cost, {cost, tr("Cost")}},
       {ViewKind::Cross, {new CrossView(doc), tr("Cross-attention")}},
       {ViewKind::Generation, {generation, tr("Generation")}},
+      {ViewKind::Compare, {compare, tr("Compare")}},
   };
   for (const auto& [kind, view] : views) {
     view.first->setProperty("viewKind", int(kind));
@@ -293,6 +298,11 @@ void MainWindow::buildMenus() {
   run_action->setShortcut(QKeySequence(tr("Ctrl+R")));
   QAction* cancel = run->addAction(tr("&Cancel"), session_, &Session::cancel);
   cancel->setShortcut(QKeySequence(Qt::Key_Escape));
+  run->addSeparator();
+  QAction* keep = run->addAction(tr("&Keep as reference for Compare"), session_, &Session::keepAsReference);
+  keep->setObjectName("keepReferenceAction");
+  keep->setShortcut(QKeySequence(tr("Ctrl+Shift+K")));
+  run->addAction(tr("C&lear the reference"), session_, &Session::clearReference);
   run->addSeparator();
   run->addAction(tr("&Memory budget…"), this, [this] {
     bool ok = false;

@@ -42,7 +42,13 @@ Session::Session(QObject* parent) : QObject(parent) {
   connect(&jobs_, &JobRunner::progress, this, [this](const QString&, int done, int total, const QString& stage) {
     emit progress(done, total, stage);
   });
+  connect(&document_, &AnalysisDocument::analysisChanged, this, &Session::compareIfBoth);
+  connect(&document_, &AnalysisDocument::referenceChanged, this, &Session::compareIfBoth);
   connect(&jobs_, &JobRunner::finished, this, [this](const QString& key, const std::any& result) {
+    if (key == "compare") {
+      document_.setComparison(std::any_cast<std::shared_ptr<const AttentionComparison>>(result));
+      return;
+    }
     if (key != "generate") return;
     auto g = std::any_cast<std::shared_ptr<const GenerationData>>(result);
     document_.setGeneration(g);
@@ -60,8 +66,9 @@ Session::Session(QObject* parent) : QObject(parent) {
       emit status(tr("Generation cancelled"));
     }
   });
-  connect(&jobs_, &JobRunner::failed, this, [this](const QString&, const QString& what, int) {
-    emit message(tr("Generation failed: %1").arg(what), Severity::Error);
+  connect(&jobs_, &JobRunner::failed, this, [this](const QString& key, const QString& what, int) {
+    if (key == "compare") emit message(tr("Cannot compare with the reference: %1").arg(what), Severity::Warning);
+    else emit message(tr("Generation failed: %1").arg(what), Severity::Error);
   });
   connect(&controller_, &RunController::modelOpened, this, [this](const AnalyzerPtr& a, const QString& dir) {
     document_.setAnalyzer(a, dir);
@@ -263,6 +270,33 @@ void Session::cancel() {
   jobs_.cancel();
 }
 
+void Session::keepAsReference() {
+  if (!document_.hasAnalysis()) {
+    emit message(tr("Run an input first: its result becomes the reference."), Severity::Warning);
+    return;
+  }
+  document_.setReference(document_.analysis(), document_.modelName());
+  emit status(tr("Reference kept: run another input (or the same input on another model) to compare"));
+}
+
+void Session::clearReference() {
+  jobs_.cancel("compare");
+  document_.setReference(nullptr, QString());
+}
+
+void Session::compareIfBoth() {
+  const AnalysisPtr a = document_.reference(), b = document_.analysis();
+  if (!a || !b || a == b) return;
+  if (a->model.modality != Modality::Text || b->model.modality != Modality::Text) {
+    emit message(tr("Compare shows text inputs; the reference or the current result is an image."), Severity::Warning);
+    return;
+  }
+  jobs_.submit("compare", [a, b](const ProgressFn& progress) -> std::any {
+    const TokenAlignment al = align_tokens(a->encoding.ids(), b->encoding.ids());
+    return std::make_shared<const AttentionComparison>(compare_attentions(a->forward.attentions, b->forward.attentions, al, progress));
+  });
+}
+
 void Session::generate(const QString& prompt, const GenerationOptions& options) {
   const AnalyzerPtr analyzer = document_.analyzer();
   if (!analyzer || !analyzer->info().kv_cache || !analyzer->tokenizer()) {
@@ -278,6 +312,7 @@ void Session::generate(const QString& prompt, const GenerationOptions& options) 
     const Tokenizer& tok = *analyzer->tokenizer();
     auto data = std::make_shared<GenerationData>();
     data->prompt = prompt;
+    data->options = options;
     const Encoding enc = tok.encode(prompt.toStdString());
     data->generation = attnscope::generate(analyzer->model(), enc.ids(), options, progress);
     for (const std::string& l : tok.display_tokens(enc.tokens)) data->labels << QString::fromStdString(l);

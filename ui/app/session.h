@@ -82,6 +82,10 @@ class Session : public QObject {
   // Generates after `prompt` with the open causal LM on the worker (progress per token; Esc stops
   // it and keeps the tokens made so far) into the document's generation.
   void generate(const QString& prompt, const attnscope::GenerationOptions& options);
+  // Keeps the current result as the reference the next ones are compared with (Compare view);
+  // clearReference() ends the comparison.
+  void keepAsReference();
+  void clearReference();
   // The same as text ("4G", "512M"; empty = the default); a message if it cannot be read.
   void setMemoryBudgetText(const QString& text);
   QString memoryBudgetText() const;
@@ -106,6 +110,7 @@ class Session : public QObject {
   void rememberModel(const QString& dir);
 
   void runRestore();
+  void compareIfBoth();  // the reference and the current result on the worker, into the document
 
   AnalysisDocument document_;
   RunController controller_;

@@ -43,6 +43,19 @@ void AnalysisDocument::setGeneration(std::shared_ptr<const GenerationData> gener
   emit generationChanged();
 }
 
+void AnalysisDocument::setReference(const AnalysisPtr& reference, const QString& model_name) {
+  reference_ = reference;
+  reference_model_ = reference ? model_name : QString();
+  comparison_.reset();
+  emit referenceChanged();
+  emit comparisonChanged();
+}
+
+void AnalysisDocument::setComparison(std::shared_ptr<const AttentionComparison> comparison) {
+  comparison_ = std::move(comparison);
+  emit comparisonChanged();
+}
+
 void AnalysisDocument::setGenerationStep(int step) {
   step = std::clamp(step, 0, generation_ ? generation_->steps() : 0);
   if (step == generation_step_) return;
@@ -70,6 +83,10 @@ void AnalysisDocument::setAnalysis(const AnalysisPtr& analysis) {
   result_ = analysis;
   analysis_ = analysis;
   shown_stack_ = Stack::Encoder;
+  if (comparison_) {  // it compared the previous result
+    comparison_.reset();
+    emit comparisonChanged();
+  }
   clearDerived();
   internals_.reset();
   if (result_ && result_->has_decoder() && state_.stack == Stack::Decoder) showStack(Stack::Decoder);

@@ -10,6 +10,7 @@
 #include <QString>
 #include <QStringList>
 
+#include "core/analysis/compare.h"
 #include "core/analysis/fusion.h"
 #include "core/analysis/rollout.h"
 #include "core/analysis/cost_model.h"
@@ -142,6 +143,14 @@ class AnalysisDocument : public QObject {
   void setGeneration(std::shared_ptr<const GenerationData> generation);
   int generationStep() const { return generation_step_; }
   void setGenerationStep(int step);
+  // Compare: a result kept as the reference (A) that the current one (B) is compared with, of any
+  // model; it stays across runs and models until cleared. The comparison of the two (computed on
+  // the worker, Session) is null while it is being made or when either is missing.
+  const AnalysisPtr& reference() const { return reference_; }
+  QString referenceModel() const { return reference_model_; }
+  void setReference(const AnalysisPtr& reference, const QString& model_name);
+  std::shared_ptr<const attnscope::AttentionComparison> comparison() const { return comparison_; }
+  void setComparison(std::shared_ptr<const attnscope::AttentionComparison> comparison);
 
  signals:
   void analyzerChanged();
@@ -154,6 +163,8 @@ class AnalysisDocument : public QObject {
   void corpusChanged();
   void generationChanged();
   void generationStepChanged();
+  void referenceChanged();
+  void comparisonChanged();
 
  private:
   ViewState clamped(ViewState s) const;
@@ -188,6 +199,9 @@ class AnalysisDocument : public QObject {
   std::shared_ptr<const CorpusData> corpus_;
   std::shared_ptr<const GenerationData> generation_;
   int generation_step_ = 0;
+  AnalysisPtr reference_;
+  QString reference_model_;
+  std::shared_ptr<const attnscope::AttentionComparison> comparison_;
 };
 
 // A stable key for a head fusion ("mean", "max", "mean:0,2").

@@ -13,6 +13,7 @@ namespace attnscope::ui {
 struct GenerationData {
   attnscope::Generation generation;
   QString prompt;
+  attnscope::GenerationOptions options;   // what was asked for
   QStringList labels;                     // display label of every token of generation.sequence()
   std::vector<QStringList> candidates;    // per step: the labels of its candidates
   int promptTokens() const { return static_cast<int>(generation.prompt_ids.size()); }

@@ -28,6 +28,7 @@ bool view_applies(ViewKind view, const ModelInfo& model) {
     case ViewKind::Image: return model.modality == Modality::Image;
     case ViewKind::Cross: return model.encoder_decoder;
     case ViewKind::Generation: return model.kv_cache;
+    case ViewKind::Compare: return model.modality == Modality::Text && !model.encoder_decoder;
     default: return true;
   }
 }
@@ -73,6 +74,7 @@ QString to_string(ColorMapId c) {
     case ColorMapId::Inferno: return "inferno";
     case ColorMapId::Cividis: return "cividis";
     case ColorMapId::Greys: return "greys";
+    case ColorMapId::Diverging: return "diverging";
   }
   return {};
 }
@@ -90,6 +92,7 @@ QString to_string(ViewKind v) {
     case ViewKind::Cost: return "cost";
     case ViewKind::Cross: return "cross";
     case ViewKind::Generation: return "generation";
+    case ViewKind::Compare: return "compare";
   }
   return {};
 }
@@ -121,7 +124,7 @@ bool parse(const QString& s, ColorMapId& out) {
 bool parse(const QString& s, ViewKind& out) {
   static const ViewKind all[] = {ViewKind::Matrix, ViewKind::Lines,      ViewKind::Overview, ViewKind::Text, ViewKind::Image,
                                  ViewKind::Heads,  ViewKind::Prediction, ViewKind::Inside,   ViewKind::Cost, ViewKind::Cross,
-                                 ViewKind::Generation};
+                                 ViewKind::Generation, ViewKind::Compare};
   return parse_in(s, all, out);
 }
 bool parse(const QString& s, HeadMode& out) {

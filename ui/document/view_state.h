@@ -15,8 +15,9 @@ enum class HeadMode { Single, Mean, Max, Min, Subset };
 enum class Method { Raw, Rollout, Flow };  // Raw: the chosen layer's heads as they are (or fused)
 // Percentile: Captum's clip of the top p% of the mass; ValuePercentile: of the top p% of the values.
 enum class Normalization { Row, Matrix, Global, Log, Percentile, ValuePercentile };
-enum class ColorMapId { Viridis, Magma, Inferno, Cividis, Greys };
-enum class ViewKind { Matrix, Lines, Overview, Text, Image, Heads, Prediction, Inside, Cost, Cross, Generation };
+// Diverging: blue (negative) through white to red (positive), for differences; not a selection choice.
+enum class ColorMapId { Viridis, Magma, Inferno, Cividis, Greys, Diverging };
+enum class ViewKind { Matrix, Lines, Overview, Text, Image, Heads, Prediction, Inside, Cost, Cross, Generation, Compare };
 // Encoder-decoder models: which self-attention stack the single-stack views show (the Cross view
 // shows the cross-attention between them).
 enum class Stack { Encoder, Decoder };

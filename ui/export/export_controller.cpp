@@ -15,7 +15,6 @@ namespace attnscope::ui {
 ExportController::ExportController(AnalysisDocument* document, QObject* parent) : QObject(parent), document_(document) {}
 
 QSizeF ExportController::naturalSizeInches(ViewKind view) const {
-  if (!document_->hasAnalysis()) return {};
   try {
     FigureRequest req;
     req.view = view;

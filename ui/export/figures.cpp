@@ -20,7 +20,9 @@
 #include "ui/render/widget_figure.h"
 #include "ui/views/cost_view.h"
 #include "ui/views/cross_view.h"
+#include "ui/render/compare_renderer.h"
 #include "ui/render/generation_renderer.h"
+#include "ui/views/compare_view.h"
 #include "ui/views/generation_view.h"
 #include "ui/render/cross_renderer.h"
 #include "ui/views/image_view.h"
@@ -88,7 +90,9 @@ QSizeF matrix_size(int tokens) {
 }  // namespace
 
 std::unique_ptr<FigureRenderer> make_figure(const AnalysisDocument& doc, const FigureRequest& req) {
-  if (!doc.hasAnalysis()) fail(ErrorKind::Usage, "nothing to export yet: run an input first");
+  // A generation stands on its own: it needs no run of an input.
+  if (!doc.hasAnalysis() && !(req.view == ViewKind::Generation && doc.generation()))
+    fail(ErrorKind::Usage, "nothing to export yet: run an input first");
   const ViewState& s = req.state;
   const QString title = req.title ? figure_title(doc, s, req.view) : QString();
   switch (req.view) {
@@ -165,6 +169,13 @@ std::unique_ptr<FigureRenderer> make_figure(const AnalysisDocument& doc, const F
       if (req.view == ViewKind::Inside) w = std::make_unique<InsideHeadView>(d);
       else w = std::make_unique<CostView>(d);
       return std::make_unique<WidgetFigure>(std::move(w), QSizeF(1100, 860));
+    }
+    case ViewKind::Compare: {
+      auto r = CompareView::makeRenderer(doc, s);
+      if (r->tokens.isEmpty()) fail(ErrorKind::Usage, "nothing to compare: keep a reference result and run another input");
+      if (req.title) r->title = doc.modelName() + QString::fromUtf8(" \u00b7 ") + r->title;
+      else r->title.clear();
+      return r;
     }
     case ViewKind::Generation: {
       if (!doc.generation()) fail(ErrorKind::Usage, "nothing has been generated yet");

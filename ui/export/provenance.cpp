@@ -46,15 +46,44 @@ QJsonObject provenance_json(const AnalysisDocument& doc, const ViewState& state,
   if (fig.dpi > 0) figure["dpi"] = fig.dpi;
   j["figure"] = figure;
 
-  const Analysis& a = *doc.result();  // the whole run, whichever stack the view shows
+  const ModelInfo& info = doc.result() ? doc.result()->model : doc.analyzer()->info();
   QJsonObject model{{"folder", QFileInfo(doc.modelDir()).absoluteFilePath()},
-                    {"model_type", QString::fromStdString(a.model.model_type)},
-                    {"architecture", QString::fromStdString(a.model.architecture)}};
+                    {"model_type", QString::fromStdString(info.model_type)},
+                    {"architecture", QString::fromStdString(info.architecture)}};
   QJsonArray weights;
   for (const QString& name : QDir(doc.modelDir()).entryList({"*.safetensors"}, QDir::Files, QDir::Name))
     weights.append(QJsonObject{{"file", name}, {"sha256", file_sha256(QDir(doc.modelDir()).filePath(name))}});
   model["weights"] = weights;
   j["model"] = model;
+  if (fig.view == ViewKind::Generation && doc.generation()) {
+    const GenerationData& g = *doc.generation();
+    QJsonArray ids;
+    for (int64_t id : g.generation.generated) ids.append(static_cast<qint64>(id));
+    j["generation"] = QJsonObject{{"prompt", g.prompt},
+                                  {"max_new_tokens", g.options.max_new_tokens},
+                                  {"temperature", g.options.sampling.temperature},
+                                  {"top_k", g.options.sampling.top_k},
+                                  {"top_p", g.options.sampling.top_p},
+                                  {"seed", QString::number(g.options.sampling.seed)},
+                                  {"stop_at_eos", g.options.stop_at_eos},
+                                  {"generated_ids", ids},
+                                  {"stop_reason", QString::fromUtf8(to_string(g.generation.stop))},
+                                  {"step", doc.generationStep()}};
+  }
+  if (fig.view == ViewKind::Compare && doc.reference()) {
+    const Analysis& r = *doc.reference();
+    j["reference"] = QJsonObject{{"model", doc.referenceModel()},
+                                 {"folder", QString::fromStdString(r.model.dir.string())},
+                                 {"text", QString::fromStdString(r.text)},
+                                 {"tokens", r.seq_len()}};
+  }
+  if (!doc.result()) {  // a generation alone: no input was run
+    QJsonObject view = to_json(state);
+    view["view"] = to_string(fig.view);
+    j["view"] = view;
+    return j;
+  }
+  const Analysis& a = *doc.result();  // the whole run, whichever stack the view shows
 
   QJsonObject input;
   QJsonObject pre;
