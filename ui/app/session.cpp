@@ -107,6 +107,11 @@ Session::Session(QObject* parent) : QObject(parent) {
     emit status(tr("Attention flow computed"));
   });
   connect(&document_, &AnalysisDocument::stateChanged, this, &Session::computeFlowIfNeeded);
+  // A new result keeps the selected method: flow starts again once the run's job has ended (the
+  // selection itself did not change, so stateChanged says nothing).
+  connect(&controller_, &RunController::busyChanged, this, [this](bool busy) {
+    if (!busy) QTimer::singleShot(0, this, &Session::computeFlowIfNeeded);
+  });
   connect(&controller_, &RunController::internalsCaptured, this, [this](const InternalsPtr& i) {
     if (!document_.hasAnalysis()) return;
     document_.setInternals(i);

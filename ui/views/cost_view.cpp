@@ -14,6 +14,7 @@
 
 #include "core/analysis/cost_model.h"
 #include "ui/document/analysis_document.h"
+#include "ui/views/lazy_refresh.h"
 #include "ui/render/lines_renderer.h"
 
 namespace attnscope::ui {
@@ -129,9 +130,9 @@ CostView::CostView(AnalysisDocument* document, QWidget* parent) : QWidget(parent
   grid->setRowStretch(1, 3);
   outer->addLayout(grid, 1);
   connect(measure_, &QPushButton::clicked, this, [this] { emit measureRequested(max_length_->value()); });
-  connect(document_, &AnalysisDocument::analysisChanged, this, &CostView::refresh);
-  connect(document_, &AnalysisDocument::analyzerChanged, this, &CostView::refresh);
-  connect(document_, &AnalysisDocument::costSweepChanged, this, &CostView::refresh);
+  auto* lazy = new LazyRefresh(this, [this] { refresh(); });
+  for (auto signal : {&AnalysisDocument::analysisChanged, &AnalysisDocument::analyzerChanged, &AnalysisDocument::costSweepChanged})
+    connect(document_, signal, lazy, &LazyRefresh::request);
   refresh();
 }
 

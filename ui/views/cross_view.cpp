@@ -10,6 +10,7 @@
 #include <QVBoxLayout>
 
 #include "ui/document/analysis_document.h"
+#include "ui/views/lazy_refresh.h"
 #include "ui/render/cross_renderer.h"
 #include "ui/views/renderer_view.h"
 
@@ -46,8 +47,9 @@ CrossView::CrossView(AnalysisDocument* document, QWidget* parent) : QWidget(pare
   connect(mode_, qOverload<int>(&QComboBox::currentIndexChanged), this,
           [this, edit](int) { edit([this](ViewState& s) { s.cross_mode = CrossMode(mode_->currentData().toInt()); }); });
   connect(argmax_, &QCheckBox::toggled, this, [edit](bool on) { edit([on](ViewState& s) { s.cross_argmax = on; }); });
-  connect(document_, &AnalysisDocument::analysisChanged, this, &CrossView::rebuild);
-  connect(document_, &AnalysisDocument::stateChanged, this, &CrossView::rebuild);
+  auto* lazy = new LazyRefresh(this, [this] { rebuild(); });
+  connect(document_, &AnalysisDocument::analysisChanged, lazy, &LazyRefresh::request);
+  connect(document_, &AnalysisDocument::stateChanged, lazy, &LazyRefresh::request);
   rebuild();
 }
 

@@ -12,6 +12,7 @@
 #include <qcustomplot.h>
 
 #include "ui/document/analysis_document.h"
+#include "ui/views/lazy_refresh.h"
 #include "ui/render/axis_labels.h"
 #include "ui/render/heads_plot.h"
 
@@ -121,8 +122,9 @@ HeadsView::HeadsView(AnalysisDocument* document, QWidget* parent)
     s.method = Method::Raw;
     document_->setState(s);  // refresh() lists the extremes of the newly selected head
   });
-  connect(document_, &AnalysisDocument::analysisChanged, this, &HeadsView::refresh);
-  connect(document_, &AnalysisDocument::stateChanged, this, &HeadsView::refresh);
+  auto* lazy = new LazyRefresh(this, [this] { refresh(); });
+  connect(document_, &AnalysisDocument::analysisChanged, lazy, &LazyRefresh::request);
+  connect(document_, &AnalysisDocument::stateChanged, lazy, &LazyRefresh::request);
   connect(document_, &AnalysisDocument::corpusChanged, this, [this] {
     refresh();
     if (document_->corpus()) {  // just opened: show it

@@ -17,6 +17,7 @@
 #include "core/analysis/token_roles.h"
 #include "core/pipeline/derived_maps.h"
 #include "ui/document/analysis_document.h"
+#include "ui/views/lazy_refresh.h"
 #include "ui/document/map_builder.h"
 #include "ui/render/image_overlay_renderer.h"
 #include "ui/views/renderer_view.h"
@@ -77,8 +78,9 @@ ImageView::ImageView(AnalysisDocument* document, QWidget* parent) : QWidget(pare
     const int token = query_->itemData(i).toInt();
     if (token >= 0) document_->setQuery(token);
   });
-  connect(document_, &AnalysisDocument::analysisChanged, this, &ImageView::refresh);
-  connect(document_, &AnalysisDocument::stateChanged, this, &ImageView::refresh);
+  auto* lazy = new LazyRefresh(this, [this] { refresh(); });
+  connect(document_, &AnalysisDocument::analysisChanged, lazy, &LazyRefresh::request);
+  connect(document_, &AnalysisDocument::stateChanged, lazy, &LazyRefresh::request);
   refresh();
 }
 

@@ -16,6 +16,7 @@
 #include "core/analysis/head_steps.h"
 #include "core/common/error.h"
 #include "ui/document/analysis_document.h"
+#include "ui/views/lazy_refresh.h"
 #include "ui/render/color_map.h"
 #include "ui/render/matrix_plot.h"
 
@@ -177,9 +178,9 @@ InsideHeadView::InsideHeadView(AnalysisDocument* document, QWidget* parent) : QW
     s.temperature = 1.0;
     document_->setState(s);
   });
-  connect(document_, &AnalysisDocument::analysisChanged, this, &InsideHeadView::refresh);
-  connect(document_, &AnalysisDocument::stateChanged, this, &InsideHeadView::refresh);
-  connect(document_, &AnalysisDocument::internalsChanged, this, &InsideHeadView::refresh);
+  auto* lazy = new LazyRefresh(this, [this] { refresh(); });
+  for (auto signal : {&AnalysisDocument::analysisChanged, &AnalysisDocument::stateChanged, &AnalysisDocument::internalsChanged})
+    connect(document_, signal, lazy, &LazyRefresh::request);
 }
 
 void InsideHeadView::showEvent(QShowEvent* event) {

@@ -5,6 +5,7 @@
 #include <QToolTip>
 
 #include "ui/document/analysis_document.h"
+#include "ui/views/lazy_refresh.h"
 #include "ui/document/map_builder.h"
 #include "ui/render/lines_renderer.h"
 #include "ui/views/renderer_view.h"
@@ -17,8 +18,9 @@ LinesView::LinesView(AnalysisDocument* document, QWidget* parent) : QScrollArea(
   setBackgroundRole(QPalette::Base);
   canvas_->setMouseTracking(true);
   canvas_->installEventFilter(this);
-  connect(document_, &AnalysisDocument::analysisChanged, this, &LinesView::rebuild);
-  connect(document_, &AnalysisDocument::stateChanged, this, &LinesView::rebuild);
+  auto* lazy = new LazyRefresh(this, [this] { rebuild(); });
+  connect(document_, &AnalysisDocument::analysisChanged, lazy, &LazyRefresh::request);
+  connect(document_, &AnalysisDocument::stateChanged, lazy, &LazyRefresh::request);
   rebuild();
 }
 

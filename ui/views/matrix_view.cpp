@@ -9,6 +9,7 @@
 #include <qcustomplot.h>
 
 #include "ui/document/analysis_document.h"
+#include "ui/views/lazy_refresh.h"
 #include "ui/document/map_builder.h"
 #include "ui/render/matrix_plot.h"
 #include "ui/views/patch_locator.h"
@@ -62,9 +63,9 @@ MatrixView::MatrixView(AnalysisDocument* document, QWidget* parent)
   };
   connect(document_, &AnalysisDocument::analysisChanged, this, locate_in);
   locate_in();
-  connect(document_, &AnalysisDocument::analysisChanged, this, &MatrixView::refresh);
-  connect(document_, &AnalysisDocument::zoomChanged, this, &MatrixView::refresh);
-  connect(document_, &AnalysisDocument::stateChanged, this, &MatrixView::refresh);
+  auto* lazy = new LazyRefresh(this, [this] { refresh(); });
+  for (auto signal : {&AnalysisDocument::analysisChanged, &AnalysisDocument::zoomChanged, &AnalysisDocument::stateChanged})
+    connect(document_, signal, lazy, &LazyRefresh::request);
   refresh();
 }
 

@@ -13,6 +13,7 @@
 #include "core/analysis/token_roles.h"
 #include "core/pipeline/derived_maps.h"
 #include "ui/document/analysis_document.h"
+#include "ui/views/lazy_refresh.h"
 #include "ui/document/map_builder.h"
 #include "ui/render/axis_labels.h"
 #include "ui/render/overview_renderer.h"
@@ -195,8 +196,14 @@ void fillTextThumbnails(OverviewRenderer& r, const AnalysisDocument& doc, const 
 
 OverviewView::OverviewView(AnalysisDocument* document, QWidget* parent) : RendererView(parent), document_(document) {
   setMouseTracking(true);
-  connect(document_, &AnalysisDocument::analysisChanged, this, &OverviewView::rebuild);
-  connect(document_, &AnalysisDocument::stateChanged, this, [this] {
+  // A new result rebuilds; a new selection may only move the outline (below). Either waits while hidden.
+  auto new_result = std::make_shared<bool>(false);
+  auto* lazy = new LazyRefresh(this, [this, new_result] {
+    if (*new_result) {
+      *new_result = false;
+      rebuild();
+      return;
+    }
     // A new head only moves the outline, unless the grid shows a fusion of the heads or the rollout.
     const ViewState& s = document_->state();
     const bool image = document_->hasAnalysis() && document_->analysis()->model.modality == Modality::Image;
@@ -216,6 +223,11 @@ OverviewView::OverviewView(AnalysisDocument* document, QWidget* parent) : Render
     else
       reselect();
   });
+  connect(document_, &AnalysisDocument::analysisChanged, lazy, [lazy, new_result] {
+    *new_result = true;
+    lazy->request();
+  });
+  connect(document_, &AnalysisDocument::stateChanged, lazy, &LazyRefresh::request);
   rebuild();
 }
 

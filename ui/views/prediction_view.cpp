@@ -1,6 +1,7 @@
 #include "ui/views/prediction_view.h"
 
 #include "ui/document/analysis_document.h"
+#include "ui/views/lazy_refresh.h"
 #include "ui/render/color_map.h"
 #include "ui/render/prediction_renderer.h"
 
@@ -8,8 +9,9 @@ namespace attnscope::ui {
 
 PredictionView::PredictionView(AnalysisDocument* document, QWidget* parent) : RendererView(parent), document_(document) {
   auto refresh = [this] { setRenderer(makeRenderer(*document_, document_->state())); };
-  connect(document_, &AnalysisDocument::analysisChanged, this, refresh);
-  connect(document_, &AnalysisDocument::stateChanged, this, refresh);
+  auto* lazy = new LazyRefresh(this, refresh);
+  connect(document_, &AnalysisDocument::analysisChanged, lazy, &LazyRefresh::request);
+  connect(document_, &AnalysisDocument::stateChanged, lazy, &LazyRefresh::request);
   refresh();
 }
 

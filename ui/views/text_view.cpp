@@ -5,6 +5,7 @@
 #include <QToolTip>
 
 #include "ui/document/analysis_document.h"
+#include "ui/views/lazy_refresh.h"
 #include "ui/document/map_builder.h"
 #include "ui/render/matrix_plot.h"
 #include "ui/render/text_renderer.h"
@@ -13,8 +14,9 @@ namespace attnscope::ui {
 
 TextView::TextView(AnalysisDocument* document, QWidget* parent) : RendererView(parent), document_(document) {
   auto refresh = [this] { setRenderer(makeRenderer(*document_, document_->state())); };
-  connect(document_, &AnalysisDocument::analysisChanged, this, refresh);
-  connect(document_, &AnalysisDocument::stateChanged, this, refresh);
+  auto* lazy = new LazyRefresh(this, refresh);
+  connect(document_, &AnalysisDocument::analysisChanged, lazy, &LazyRefresh::request);
+  connect(document_, &AnalysisDocument::stateChanged, lazy, &LazyRefresh::request);
   refresh();
 }
 

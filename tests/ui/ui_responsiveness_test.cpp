@@ -1,0 +1,90 @@
+// The document and its views under load (issue 20, item 1): a selection change rebuilds only the
+// view that can be seen, hidden views catch up when shown, and a re-run keeps the selected method
+// (attention flow starts again for the new result).
+#include <QTabWidget>
+
+#include "tests/ui/ui_test_support.h"
+#include "ui/app/main_window.h"
+#include "ui/views/lazy_refresh.h"
+
+using namespace attnscope;
+using namespace attnscope::ui;
+
+namespace {
+
+bool runAndWait(Session& s, const QString& text) {
+  QSignalSpy done(s.document(), &AnalysisDocument::analysisChanged);
+  s.runText(text);
+  return done.wait(30000) && test::waitIdle(s);
+}
+
+}  // namespace
+
+class ResponsivenessTest : public QObject {
+  Q_OBJECT
+ private slots:
+  void aSelectionChangeRebuildsOnlyTheVisibleView();
+  void flowSurvivesARerun();
+};
+
+void ResponsivenessTest::aSelectionChangeRebuildsOnlyTheVisibleView() {
+  Session session;
+  MainWindow window(&session);
+  window.resize(1300, 800);
+  window.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&window));
+  QVERIFY(test::openModel(session, test::builtinPath("stories260K")));
+  QVERIFY(runAndWait(session, "Once upon a time there was a girl named Lily."));
+  auto* tabs = window.findChild<QTabWidget*>("views");
+  QVERIFY(tabs);
+  // Every view with a lazy rebuild, by tab.
+  QList<LazyRefresh*> lazies;
+  for (int i = 0; i < tabs->count(); ++i)
+    if (auto* l = tabs->widget(i)->findChild<LazyRefresh*>("lazyRefresh", Qt::FindDirectChildrenOnly)) lazies << l;
+  QVERIFY2(lazies.size() >= 9, qPrintable(QString::number(lazies.size())));
+  tabs->setCurrentIndex(0);  // Matrix
+  const QWidget* visible = tabs->currentWidget();
+  QList<int> before;
+  for (auto* l : lazies) before << l->rebuilds();
+  AnalysisDocument* d = session.document();
+  d->setLayer(2);
+  d->setHead(3);
+  d->setLayer(3);
+  for (int i = 0; i < lazies.size(); ++i) {
+    const bool shown = lazies[i]->parent() == visible;
+    if (shown) QCOMPARE(lazies[i]->rebuilds(), before[i] + 3);
+    else QCOMPARE(lazies[i]->rebuilds(), before[i]);  // hidden: nothing rebuilt
+    QCOMPARE(lazies[i]->stale(), !shown);
+  }
+  // A hidden view catches up once, when it is shown.
+  const int lines = 1;  // Lines
+  auto* l1 = tabs->widget(lines)->findChild<LazyRefresh*>("lazyRefresh", Qt::FindDirectChildrenOnly);
+  QVERIFY(l1);
+  const int n = l1->rebuilds();
+  tabs->setCurrentIndex(lines);
+  QTRY_VERIFY(!l1->stale());
+  QTest::qWait(20);
+  QCOMPARE(l1->rebuilds(), n + 1);
+  QVERIFY(!l1->stale());
+}
+
+void ResponsivenessTest::flowSurvivesARerun() {
+  Session session;
+  QVERIFY(test::openModel(session, test::builtinPath("stories260K")));
+  AnalysisDocument* d = session.document();
+  QVERIFY(runAndWait(session, "the cat sat on the mat."));
+  QSignalSpy flow(d, &AnalysisDocument::flowChanged);
+  d->setMethod(Method::Flow);
+  QTRY_VERIFY_WITH_TIMEOUT(d->flow() != nullptr, 60000);
+  const int first_len = d->seqLen();
+  QCOMPARE(int(d->flow()->rows()), first_len);
+  // A new input: the method stays Flow and its map is computed again for the new result.
+  QVERIFY(runAndWait(session, "Once upon a time, there was a little girl named Lily."));
+  QCOMPARE(d->state().method, Method::Flow);
+  QTRY_VERIFY_WITH_TIMEOUT(d->flow() != nullptr, 60000);
+  QVERIFY(d->seqLen() != first_len);
+  QCOMPARE(int(d->flow()->rows()), d->seqLen());
+}
+
+QTEST_MAIN(ResponsivenessTest)
+#include "ui_responsiveness_test.moc"
