@@ -2563,6 +2563,14 @@ largest weight %2: %3 → %4</source>
         <source>Compare shows text inputs; the reference or the current result is an image.</source>
         <translation>比较只支持文本输入；参照或当前结果是图像。</translation>
     </message>
+    <message>
+        <source>The run that waited for the model was not started.</source>
+        <translation>等待该模型的运行没有开始。</translation>
+    </message>
+    <message>
+        <source>The run starts when the model has opened</source>
+        <translation>模型打开后即开始运行</translation>
+    </message>
 </context>
 <context>
     <name>ViewState</name>

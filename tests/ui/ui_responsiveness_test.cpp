@@ -25,7 +25,30 @@ class ResponsivenessTest : public QObject {
  private slots:
   void aSelectionChangeRebuildsOnlyTheVisibleView();
   void flowSurvivesARerun();
+  void aRunAskedForWhileAModelOpensIsNotLost();
 };
+
+void ResponsivenessTest::aRunAskedForWhileAModelOpensIsNotLost() {
+  Session session;
+  AnalysisDocument* d = session.document();
+  QVERIFY(test::openModel(session, test::builtinPath("vit-tiny")));
+  // Open another model and, before it has opened, run a text: the open is not cancelled and the
+  // text runs on the new model.
+  QSignalSpy opened(d, &AnalysisDocument::analyzerChanged);
+  QSignalSpy done(d, &AnalysisDocument::analysisChanged);
+  session.openModel(test::builtinPath("stories260K"));
+  session.runText("Once upon a time");
+  QVERIFY(opened.count() > 0 || opened.wait(30000));
+  QTRY_VERIFY_WITH_TIMEOUT(d->hasAnalysis(), 30000);
+  QCOMPARE(QString::fromStdString(d->analyzer()->info().model_type), QString("llama"));
+  QCOMPARE(QString::fromStdString(d->analysis()->text), QString("Once upon a time"));
+  QCOMPARE(d->analysis()->model.model_type, std::string("llama"));
+  // A run while another run computes supersedes it: the newer input is what is shown.
+  session.runText("the cat sat on the mat.");
+  session.runText("Lily saw a big red ball.");
+  QVERIFY(test::waitIdle(session));
+  QTRY_COMPARE_WITH_TIMEOUT(QString::fromStdString(d->analysis()->text), QString("Lily saw a big red ball."), 30000);
+}
 
 void ResponsivenessTest::aSelectionChangeRebuildsOnlyTheVisibleView() {
   Session session;

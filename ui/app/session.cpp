@@ -71,8 +71,14 @@ Session::Session(QObject* parent) : QObject(parent) {
     else emit message(tr("Generation failed: %1").arg(what), Severity::Error);
   });
   connect(&controller_, &RunController::modelOpened, this, [this](const AnalyzerPtr& a, const QString& dir) {
+    opening_ = false;
     document_.setAnalyzer(a, dir);
     rememberModel(dir);
+    if (queued_run_) {
+      const QueuedRun q = *queued_run_;
+      queued_run_.reset();
+      if (canRun(q.modality)) QTimer::singleShot(0, this, [this, q] { startRun(q.request, q.text, q.image); });
+    }
     if (restore_) runRestore();
     const auto& i = a->info();
     emit status(tr("Opened %1: %2, %3 layers × %4 heads").arg(QFileInfo(dir).fileName(), QString::fromStdString(i.architecture))
@@ -144,6 +150,8 @@ Session::Session(QObject* parent) : QObject(parent) {
     emit status(tr("Induction scores computed"));
   });
   connect(&controller_, &RunController::cancelled, this, [this] {
+    opening_ = false;
+    queued_run_.reset();
     if (!flow_key_.isEmpty() && !document_.flow())
       document_.setFlowStatus(tr("Attention flow was cancelled. Choose the flow method again to restart it."), flow_key_);
     flow_key_.clear();
@@ -171,6 +179,9 @@ Session::Session(QObject* parent) : QObject(parent) {
     emit memoryChoiceNeeded(q);
   });
   connect(&controller_, &RunController::failed, this, [this](const QString& m, int kind) {
+    if (opening_ && queued_run_) emit message(tr("The run that waited for the model was not started."), Severity::Warning);
+    opening_ = false;
+    queued_run_.reset();
     restore_.reset();
     if (!flow_key_.isEmpty()) document_.setFlowStatus(m, flow_key_);
     flow_key_.clear();
@@ -189,6 +200,7 @@ void Session::openModel(const QString& reference) {
     return;
   }
   emit status(tr("Opening %1…").arg(QDir::toNativeSeparators(dir)));
+  opening_ = true;
   controller_.openModel(dir);
 }
 
@@ -205,21 +217,28 @@ bool Session::canRun(Modality input) {
   return false;
 }
 
+bool Session::queueIfOpening(const AnalysisRequest& request, const QString& text, const QString& image, Modality modality) {
+  if (!opening_) return false;
+  queued_run_ = QueuedRun{request, text, image, modality};
+  emit status(tr("The run starts when the model has opened"));
+  return true;
+}
+
 void Session::runText(const QString& text, const QString& text_pair, const QString& target, int generate) {
-  if (!canRun(Modality::Text)) return;
   AnalysisRequest r;
   r.text = text.toStdString();
   if (!text_pair.isEmpty()) r.text_pair = text_pair.toStdString();
   if (!target.isEmpty()) r.target = target.toStdString();
   else r.generate = generate;
+  if (queueIfOpening(r, text, QString(), Modality::Text) || !canRun(Modality::Text)) return;
   startRun(r, text, QString());
 }
 
 void Session::runImage(const QString& path, std::optional<ImageSize> size) {
-  if (!canRun(Modality::Image)) return;
   AnalysisRequest r;
   r.image = path.toStdString();
   r.image_size = size;
+  if (queueIfOpening(r, QString(), path, Modality::Image) || !canRun(Modality::Image)) return;
   startRun(r, QString(), path);
 }
 

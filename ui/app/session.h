@@ -125,6 +125,16 @@ class Session : public QObject {
   quint64 memory_budget_ = 0;
   std::optional<attnscope::AnalysisRequest> refused_;  // the run memoryChoiceNeeded is about
   QStringList pending_corpus_;  // openCorpus() while a job ran: loaded when the worker is free
+  // A run asked for while a model opens waits for it (and then runs on it) instead of cancelling it.
+  bool opening_ = false;
+  struct QueuedRun {
+    attnscope::AnalysisRequest request;
+    QString text, image;
+    attnscope::Modality modality;
+  };
+  std::optional<QueuedRun> queued_run_;
+  bool queueIfOpening(const attnscope::AnalysisRequest& request, const QString& text, const QString& image,
+                      attnscope::Modality modality);
 };
 
 }  // namespace attnscope::ui
