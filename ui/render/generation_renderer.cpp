@@ -28,7 +28,14 @@ QString shown(const QString& t) {
 
 }  // namespace
 
-QSizeF GenerationRenderer::naturalSize() const { return {900, 420}; }
+QSizeF GenerationRenderer::naturalSize() const {
+  // As tall as the wrapped tokens, the candidates or the colour bar need at 900 px wide.
+  const Layout l = layout(QRectF(0, 0, 900, 100000));
+  double bottom = 270;  // the colour bar
+  if (!l.boxes.empty()) bottom = std::max(bottom, l.boxes.back().bottom() + kPad);
+  if (!l.rows.empty()) bottom = std::max(bottom, l.rows.back().bottom() + kPad);
+  return {900, bottom + kPad};
+}
 
 GenerationRenderer::Layout GenerationRenderer::layout(const QRectF& area) const {
   Layout l;
