@@ -17,6 +17,7 @@
 #include "tests/ui/ui_test_support.h"
 #include "ui/export/figure_writer.h"
 #include "ui/export/figures.h"
+#include "ui/export/provenance.h"
 #include "ui/render/generation_renderer.h"
 #include "ui/views/generation_view.h"
 #include "ui/views/renderer_view.h"
@@ -31,6 +32,7 @@ class GenerationTest : public QObject {
   void stepsThroughAGreedyGeneration();
   void escapeKeepsTheTokensMadeSoFar();
   void encodersCannotGenerate();
+  void aSidecarGeneratesAgainAtTheSameStep();
   void jobsOfOtherKeysQueueAndTheSameKeySupersedes();
 };
 
@@ -143,6 +145,47 @@ void GenerationTest::escapeKeepsTheTokensMadeSoFar() {
   QVERIFY(d->generation()->steps() > 0);
   QVERIFY(d->generation()->steps() < 400);
   QCOMPARE(d->generation()->generation.stop, StopReason::Cancelled);
+}
+
+void GenerationTest::aSidecarGeneratesAgainAtTheSameStep() {
+  QTemporaryDir tmp;
+  const QString figure = tmp.filePath("generation.png");
+  std::vector<int64_t> tokens;
+  {
+    Session session;
+    QVERIFY(test::openModel(session, test::builtinPath("stories260K")));
+    QSignalSpy ran(session.document(), &AnalysisDocument::analysisChanged);
+    session.runText("Lily went to the park.");
+    QVERIFY(ran.wait(30000));
+    QVERIFY(test::waitIdle(session));
+    GenerationOptions o;
+    o.max_new_tokens = 9;
+    o.sampling.temperature = 0.9;
+    o.sampling.top_p = 0.95;
+    o.sampling.seed = 77;
+    QSignalSpy done(session.document(), &AnalysisDocument::generationChanged);
+    session.generate("Once upon a time", o);
+    QVERIFY(done.wait(30000));
+    session.document()->setGenerationStep(4);
+    session.document()->setView(ViewKind::Generation);
+    FigureInfo info;
+    info.file = figure;
+    info.format = "png";
+    info.view = ViewKind::Generation;
+    write_sidecar(*session.document(), session.document()->state(), info, true);
+    tokens = session.document()->generation()->generation.generated;
+  }
+  Session session;
+  session.openSidecar(sidecar_path(figure));
+  // Opening the model clears any generation first; then the run, then the generation.
+  QTRY_VERIFY_WITH_TIMEOUT(session.document()->generation() != nullptr, 60000);
+  const auto g = session.document()->generation();
+  QVERIFY(g);
+  QCOMPARE(g->prompt, QString("Once upon a time"));
+  QCOMPARE(g->generation.generated, tokens);  // the same seed: the same tokens
+  QCOMPARE(g->options.sampling.seed, uint64_t(77));
+  QCOMPARE(session.document()->generationStep(), 4);
+  QCOMPARE(session.document()->state().view, ViewKind::Generation);
 }
 
 void GenerationTest::encodersCannotGenerate() {

@@ -52,6 +52,8 @@ Session::Session(QObject* parent) : QObject(parent) {
     if (key != "generate") return;
     auto g = std::any_cast<std::shared_ptr<const GenerationData>>(result);
     document_.setGeneration(g);
+    if (restore_generation_step_ >= 0) document_.setGenerationStep(restore_generation_step_);
+    restore_generation_step_ = -1;
     emit status(tr("Generated %n token(s) in %1 ms (%2)", nullptr, g->steps())
                     .arg(static_cast<int>(g->generation.seconds * 1000 + 0.5))
                     .arg(QString::fromUtf8(to_string(g->generation.stop))));
@@ -103,6 +105,10 @@ Session::Session(QObject* parent) : QObject(parent) {
         emit message(tr("The weights in %1 differ from those the figure was made with (sha256 changed); the view is restored, "
                         "the numbers may differ.").arg(document_.modelDir()),
                      Severity::Warning);
+      if (restore_->generation) {
+        restore_generation_step_ = restore_->generation->step;
+        generate(restore_->generation->prompt, restore_->generation->options);
+      }
       restore_.reset();
     }
     emit runFinished();

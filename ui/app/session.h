@@ -127,6 +127,7 @@ class Session : public QObject {
   QStringList pending_corpus_;  // openCorpus() while a job ran: loaded when the worker is free
   // A run asked for while a model opens waits for it (and then runs on it) instead of cancelling it.
   bool opening_ = false;
+  int restore_generation_step_ = -1;  // a restored Generation figure's step, applied when its tokens come
   struct QueuedRun {
     attnscope::AnalysisRequest request;
     QString text, image;

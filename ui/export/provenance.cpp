@@ -1,5 +1,7 @@
 #include "ui/export/provenance.h"
 
+#include <algorithm>
+
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QDir>
@@ -147,6 +149,20 @@ Sidecar read_sidecar(const QString& path) {
   s.image = input["image"].toString();
   s.target = input["target"].toString();
   s.generate = input["generate"].toInt(0);
+  if (s.json["generation"].isObject()) {
+    const QJsonObject g = s.json["generation"].toObject();
+    Sidecar::Generation r;
+    r.prompt = g["prompt"].toString();
+    r.options.max_new_tokens = std::clamp(g["max_new_tokens"].toInt(20), 1, 100000);
+    r.options.sampling.temperature = std::max(0.0, g["temperature"].toDouble(0));
+    r.options.sampling.top_k = std::max(0, g["top_k"].toInt(0));
+    r.options.sampling.top_p = std::clamp(g["top_p"].toDouble(1), 1e-9, 1.0);
+    r.options.sampling.seed = g["seed"].toString().toULongLong();
+    r.options.stop_at_eos = g["stop_at_eos"].toBool(true);
+    r.options.candidates = 10;
+    r.step = g["step"].toInt(0);
+    s.generation = r;
+  }
   if (input.contains("image_size")) {
     const QJsonArray size = input["image_size"].toArray();
     const int w = size.size() == 2 ? size[0].toInt(0) : 0, h = size.size() == 2 ? size[1].toInt(0) : 0;

@@ -8,6 +8,7 @@
 #include <QString>
 
 #include "core/image/preprocess.h"
+#include "core/pipeline/generation.h"
 #include "ui/document/view_state.h"
 
 namespace attnscope::ui {
@@ -46,6 +47,14 @@ struct Sidecar {
   int generate = 0;  // ... or greedy generation of up to this many tokens
   ViewState state;
   std::optional<QRectF> zoom;
+  // A Generation figure: what was generated, to generate again (same prompt, settings and seed
+  // give the same tokens) and show at the same step.
+  struct Generation {
+    QString prompt;
+    attnscope::GenerationOptions options;
+    int step = 0;
+  };
+  std::optional<Generation> generation;
   QJsonObject json;
 };
 Sidecar read_sidecar(const QString& path);
