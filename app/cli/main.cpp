@@ -477,17 +477,27 @@ struct RenderArgs {
   bool nearest = false;
   std::string exclude;                // --exclude-patches
   bool bare = false;                  // --bare: the overlay alone at the photo's resolution, or the map as .npy
+  int step = 0;                       // --view generation
+  std::string compare_text, compare_model;  // --view compare
 };
 
 int cmd_render(const RenderArgs& args) {
   using namespace attnscope::ui;
   RenderRequest r;
   r.model = args.input.model;
-  auto analyzer_for_input = Analyzer::open(args.input.model);  // the input checks need the modality
-  r.input = input_request(args.input, *analyzer_for_input);
-  analyzer_for_input.reset();
   if (!parse(QString::fromStdString(args.view), r.view) || r.view == ViewKind::Prediction)
-    fail(ErrorKind::Usage, "--view: unknown view '" + args.view + "' (matrix, lines, overview, text, image, heads, cross)");
+    fail(ErrorKind::Usage, "--view: unknown view '" + args.view + "' (matrix, lines, overview, text, image, heads, cross, generation, compare)");
+  auto analyzer_for_input = Analyzer::open(args.input.model);  // the input checks need the modality
+  AttendArgs input = args.input;
+  if (r.view == ViewKind::Generation && !analyzer_for_input->info().encoder_decoder) {
+    r.generation_tokens = input.generate;  // the new tokens of a causal LM, not T5's decoding
+    input.generate = 0;
+  }
+  r.input = input_request(input, *analyzer_for_input);
+  analyzer_for_input.reset();
+  r.generation_step = args.step;
+  r.compare_text = args.compare_text;
+  r.compare_model = args.compare_model;
   ViewState& s = r.state;
   s.view = r.view;
   if (!parse(QString::fromStdString(args.stack), s.stack)) fail(ErrorKind::Usage, "--stack: encoder or decoder");
@@ -545,7 +555,9 @@ void add_input_options(CLI::App* c, AttendArgs& in) {
       ->excludes(c->add_option("--text-file", in.text_file, "Read the input text from a file (UTF-8)"));
   c->add_option("--text-b", in.text_b, "Second segment of a sentence pair (BERT-style models)");
   c->add_option("--target", in.target, "Encoder-decoder models (T5): the target text, run with teacher forcing");
-  c->add_option("--generate", in.generate, "Encoder-decoder models (T5): decode greedily up to N tokens instead of a target")
+  c->add_option("--generate", in.generate,
+                "Encoder-decoder models (T5): decode greedily up to N tokens instead of a target; render --view generation: "
+                "N new tokens of a causal LM")
       ->check(kPositive);
   c->add_option("--image", in.image, "Input image (image models): PNG, JPEG, BMP, TIFF or WebP");
   c->add_option("--size", in.size, "Image models: resize straight to WxH, e.g. 320x240, instead of the preprocessor's resize and crop");
@@ -667,7 +679,13 @@ int main(int argc, char** argv) {
   RenderArgs render;
   auto* cr = app.add_subcommand("render", "Draw a view's figure (PNG, SVG, PDF) offscreen with the GUI's renderers");
   add_input_options(cr, render.input);
-  cr->add_option("--view", render.view, "matrix, lines, overview, text, image, heads or cross (T5's cross-attention) (default matrix)");
+  cr->add_option("--view", render.view,
+                 "matrix, lines, overview, text, image, heads, cross (T5's cross-attention), generation (causal LMs: "
+                 "--generate N tokens after --text, shown at --step) or compare (--text against --compare-text and/or "
+                 "--compare-model) (default matrix)");
+  cr->add_option("--step", render.step, "--view generation: the step shown, from 1 (default: the last)")->check(kNonNegative);
+  cr->add_option("--compare-text", render.compare_text, "--view compare: input B (default: --text)");
+  cr->add_option("--compare-model", render.compare_model, "--view compare: the model B runs on (default: --model; same tokenizer)");
   cr->add_option("--stack", render.stack, "Encoder-decoder models: the self-attention stack the view shows, encoder or decoder (default encoder)");
   cr->add_option("--cross-mode", render.cross_mode, "--view cross: matrix or lines (default matrix)");
   cr->add_flag("--argmax", render.argmax, "--view cross: draw the hard alignment (the argmax of every target row)");

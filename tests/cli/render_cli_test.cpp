@@ -238,3 +238,41 @@ TEST(RenderCli, ImageViewOptionsReachTheFigureAndTheSidecar) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--contour"), std::string::npos) << r.err;
 }
+
+// --view generation draws a causal LM's generation at a step, the same tokens as `generate`;
+// --view compare draws A against B; both sidecars say what was drawn.
+TEST(RenderCli, GenerationAndCompareFigures) {
+  ATTNSCOPE_REQUIRE_SHARED();
+  const auto dir = test::scratch_dir("render-generation");
+  const std::string m = test::builtin_model("stories260K").string();
+  auto r = cli({"render", "--model", m, "--text", "Once upon a time", "--view", "generation", "--generate", "12", "--step", "5",
+                "--out", (dir / "g.pdf").string(), "--force"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream in(dir / "g.pdf.attnscope.json");
+  const auto side = nlohmann::json::parse(in);
+  r = cli({"generate", "--model", m, "--text", "Once upon a time", "--max-new-tokens", "12", "--out", (dir / "g.json").string(),
+           "--force"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream gin(dir / "g.json");
+  const auto gen = nlohmann::json::parse(gin);
+  EXPECT_EQ(side["generation"]["generated_ids"], gen["generated_ids"]);
+  EXPECT_EQ(side["generation"]["step"], 5);
+  EXPECT_EQ(side["figure"]["view"], "generation");
+  EXPECT_GT(std::filesystem::file_size(dir / "g.pdf"), 2000u);
+  r = cli({"render", "--model", m, "--text", "Once upon a time", "--view", "generation", "--generate", "4", "--step", "9",
+           "--out", (dir / "bad.pdf").string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--step"), std::string::npos) << r.err;
+
+  r = cli({"render", "--model", test::shared("models/bert-random").string(), "--text", "The trophy did not fit because it was too big.",
+           "--view", "compare", "--compare-text", "The trophy did not fit because it was too small.", "--out",
+           (dir / "c.png").string(), "--dpi", "60", "--force"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream cin(dir / "c.png.attnscope.json");
+  const auto cside = nlohmann::json::parse(cin);
+  EXPECT_EQ(cside["reference"]["text"], "The trophy did not fit because it was too big.");
+  EXPECT_EQ(cside["input"]["text"], "The trophy did not fit because it was too small.");
+  r = cli({"render", "--model", m, "--text", "x", "--view", "compare", "--out", (dir / "d.png").string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--compare-text"), std::string::npos) << r.err;
+}

@@ -10,7 +10,9 @@
 #include "core/common/error.h"
 #include "core/export/tensor_bundle.h"
 #include "core/io/atomic_file.h"
+#include "core/analysis/compare.h"
 #include "core/pipeline/derived_maps.h"
+#include "core/pipeline/generation.h"
 #include "core/pipeline/install_paths.h"
 #include "ui/document/analysis_document.h"
 #include "ui/export/batch_export.h"
@@ -65,6 +67,10 @@ QStringList render_figures(const RenderRequest& req, const ProgressFn& progress)
   if (req.state.method != Method::Raw) check_range("start-layer", req.state.start_layer, info.num_layers);
   if (req.view == ViewKind::Image && info.modality != Modality::Image) fail(ErrorKind::Usage, "--view image needs an image model");
   if (req.view == ViewKind::Text && info.modality != Modality::Text) fail(ErrorKind::Usage, "--view text needs a text model");
+  if (req.view == ViewKind::Generation && !(info.kv_cache && analyzer->tokenizer()))
+    fail(ErrorKind::Usage, "--view generation needs a causal language model; this is " + info.model_type);
+  if (req.view == ViewKind::Compare && (info.modality != Modality::Text || info.encoder_decoder))
+    fail(ErrorKind::Usage, "--view compare needs a text encoder or causal LM; this is " + info.model_type);
 
   auto analysis = std::make_shared<Analysis>(analyzer->run(req.input, progress));
   if (analysis->cancelled) fail(ErrorKind::Usage, "cancelled");
@@ -76,6 +82,50 @@ QStringList render_figures(const RenderRequest& req, const ProgressFn& progress)
   doc.setAnalyzer(analyzer, QString::fromStdString(model_dir.string()));
   doc.setAnalysis(analysis);
   doc.setState(req.state);
+  if (req.view == ViewKind::Generation) {
+    GenerationOptions o;
+    o.max_new_tokens = req.generation_tokens > 0 ? req.generation_tokens : 20;
+    o.threads = req.input.forward.threads;
+    const Tokenizer& tok = *analyzer->tokenizer();
+    auto g = std::make_shared<GenerationData>();
+    g->prompt = QString::fromStdString(req.input.text);
+    g->options = o;
+    const Encoding enc = tok.encode(req.input.text);
+    g->generation = generate(analyzer->model(), enc.ids(), o, progress);
+    if (g->generation.cancelled()) fail(ErrorKind::Usage, "cancelled");
+    for (const std::string& l : tok.display_tokens(enc.tokens)) g->labels << QString::fromStdString(l);
+    for (int64_t id : g->generation.generated) g->labels << QString::fromStdString(tok.display(id));
+    for (const GenerationStep& st : g->generation.steps) {
+      QStringList c;
+      for (const Prediction& p : st.candidates) c << QString::fromStdString(tok.display(p.id));
+      g->candidates.push_back(c);
+    }
+    const int steps = g->steps();
+    if (req.generation_step > steps)
+      fail(ErrorKind::Usage, "--step: " + std::to_string(req.generation_step) + " is past the " + std::to_string(steps) + " generated tokens");
+    doc.setGeneration(g);
+    doc.setGenerationStep(req.generation_step > 0 ? req.generation_step : steps);
+  }
+  if (req.view == ViewKind::Compare) {
+    // A is the input on the model; B the other text and/or model, run the same way.
+    doc.setReference(analysis, doc.modelName());
+    std::shared_ptr<const Analyzer> other = analyzer;
+    std::filesystem::path other_dir = model_dir;
+    if (!req.compare_model.empty()) {
+      other_dir = resolve_model_reference(req.compare_model);
+      other.reset(Analyzer::open(other_dir).release());
+    }
+    AnalysisRequest rb = req.input;
+    if (!req.compare_text.empty()) rb.text = req.compare_text;
+    if (req.compare_model.empty() && req.compare_text.empty()) fail(ErrorKind::Usage, "--view compare needs --compare-text or --compare-model");
+    auto b = std::make_shared<Analysis>(other->run(rb, progress));
+    if (b->cancelled) fail(ErrorKind::Usage, "cancelled");
+    if (other != analyzer) doc.setAnalyzer(other, QString::fromStdString(other_dir.string()));
+    doc.setAnalysis(b);
+    doc.setState(req.state);
+    doc.setComparison(std::make_shared<const AttentionComparison>(
+        compare_attentions(analysis->forward.attentions, b->forward.attentions, align_tokens(analysis->encoding.ids(), b->encoding.ids()))));
+  }
   if (req.state.method == Method::Flow) {
     DerivedMapOptions d;
     d.method = MapMethod::Flow;

@@ -25,6 +25,14 @@ struct RenderRequest {
   bool title = true;
   bool sidecar = true;
   bool bare = false;            // Image view: the overlay at the photo's resolution (.png) or the map (.npy), nothing else
+  // --view generation (causal LMs): greedy generation of this many tokens after the input text,
+  // drawn at step `generation_step` (0 = the last).
+  int generation_tokens = 0;
+  int generation_step = 0;
+  // --view compare: the input is A (the reference); B is `compare_text` (default: the same text)
+  // on `compare_model` (default: the same model).
+  std::string compare_model;
+  std::string compare_text;
 };
 
 // Writes the figures and returns their paths. Validates layer/head/query against the model
