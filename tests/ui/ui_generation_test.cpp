@@ -109,6 +109,8 @@ void GenerationTest::stepsThroughAGreedyGeneration() {
     const auto fig = make_figure(*d, req);
     const auto* gr = dynamic_cast<const GenerationRenderer*>(fig.get());
     QVERIFY(gr);
+    r = dynamic_cast<const GenerationRenderer*>(figure->renderer());  // the view's renderer of this step
+    QVERIFY(r);
     QCOMPARE(gr->weights, r->weights);
     QTemporaryDir tmp;
     const QString path = qEnvironmentVariable("ATTNSCOPE_FIGURE_DIR", tmp.path()) + "/generation.pdf";
