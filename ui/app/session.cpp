@@ -339,20 +339,7 @@ void Session::generate(const QString& prompt, const GenerationOptions& options) 
   }
   emit status(tr("Generating up to %n token(s)…", nullptr, options.max_new_tokens));
   jobs_.submit("generate", [analyzer, prompt, options](const ProgressFn& progress) -> std::any {
-    const Tokenizer& tok = *analyzer->tokenizer();
-    auto data = std::make_shared<GenerationData>();
-    data->prompt = prompt;
-    data->options = options;
-    const Encoding enc = tok.encode(prompt.toStdString());
-    data->generation = attnscope::generate(analyzer->model(), enc.ids(), options, progress);
-    for (const std::string& l : tok.display_tokens(enc.tokens)) data->labels << QString::fromStdString(l);
-    for (int64_t id : data->generation.generated) data->labels << QString::fromStdString(tok.display(id));
-    for (const GenerationStep& st : data->generation.steps) {
-      QStringList c;
-      for (const Prediction& p : st.candidates) c << QString::fromStdString(tok.display(p.id));
-      data->candidates.push_back(c);
-    }
-    return std::shared_ptr<const GenerationData>(data);
+    return make_generation(*analyzer, prompt, options, progress);
   });
 }
 

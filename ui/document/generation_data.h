@@ -5,6 +5,10 @@
 #include <QString>
 #include <QStringList>
 
+#include <memory>
+
+#include "core/common/progress.h"
+#include "core/pipeline/analyzer.h"
 #include "core/pipeline/generation.h"
 
 namespace attnscope::ui {
@@ -19,5 +23,11 @@ struct GenerationData {
   int promptTokens() const { return static_cast<int>(generation.prompt_ids.size()); }
   int steps() const { return static_cast<int>(generation.steps.size()); }
 };
+
+// Tokenizes `prompt`, generates (core generate()) and labels every token and candidate. Throws
+// what generate() throws; a cancelled generation comes back with the steps made so far.
+std::shared_ptr<const GenerationData> make_generation(const attnscope::Analyzer& analyzer, const QString& prompt,
+                                                      const attnscope::GenerationOptions& options,
+                                                      const attnscope::ProgressFn& progress = {});
 
 }  // namespace attnscope::ui

@@ -86,20 +86,8 @@ QStringList render_figures(const RenderRequest& req, const ProgressFn& progress)
     GenerationOptions o;
     o.max_new_tokens = req.generation_tokens > 0 ? req.generation_tokens : 20;
     o.threads = req.input.forward.threads;
-    const Tokenizer& tok = *analyzer->tokenizer();
-    auto g = std::make_shared<GenerationData>();
-    g->prompt = QString::fromStdString(req.input.text);
-    g->options = o;
-    const Encoding enc = tok.encode(req.input.text);
-    g->generation = generate(analyzer->model(), enc.ids(), o, progress);
+    const auto g = make_generation(*analyzer, QString::fromStdString(req.input.text), o, progress);
     if (g->generation.cancelled()) fail(ErrorKind::Usage, "cancelled");
-    for (const std::string& l : tok.display_tokens(enc.tokens)) g->labels << QString::fromStdString(l);
-    for (int64_t id : g->generation.generated) g->labels << QString::fromStdString(tok.display(id));
-    for (const GenerationStep& st : g->generation.steps) {
-      QStringList c;
-      for (const Prediction& p : st.candidates) c << QString::fromStdString(tok.display(p.id));
-      g->candidates.push_back(c);
-    }
     const int steps = g->steps();
     if (req.generation_step > steps)
       fail(ErrorKind::Usage, "--step: " + std::to_string(req.generation_step) + " is past the " + std::to_string(steps) + " generated tokens");
