@@ -11,6 +11,7 @@
 #include "tests/ui/ui_test_support.h"
 #include "ui/export/figure_writer.h"
 #include "ui/export/figures.h"
+#include "ui/figures/compare_figure.h"
 #include "ui/render/compare_renderer.h"
 #include "ui/views/compare_view.h"
 #include "ui/views/renderer_view.h"
@@ -139,7 +140,7 @@ void CompareTest::oneInputOnTwoModels() {
   const auto c = d->comparison();
   QCOMPARE(int(c->alignment.pairs.size()), d->seqLen());  // one tokenizer: every token paired
   QVERIFY(*std::max_element(c->divergence.data.begin(), c->divergence.data.end()) > 0.01f);  // two different models
-  auto r = CompareView::makeRenderer(*d, d->state());
+  auto r = compare_figure(*d, d->state());
   QVERIFY(r->label_a.contains("qwen2-random") && r->label_b.contains("qwen3-random"));
 }
 

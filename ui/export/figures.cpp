@@ -20,10 +20,8 @@
 #include "ui/render/widget_figure.h"
 #include "ui/views/cost_view.h"
 #include "ui/views/cross_view.h"
-#include "ui/render/compare_renderer.h"
-#include "ui/render/generation_renderer.h"
-#include "ui/views/compare_view.h"
-#include "ui/views/generation_view.h"
+#include "ui/figures/compare_figure.h"
+#include "ui/figures/generation_figure.h"
 #include "ui/render/cross_renderer.h"
 #include "ui/views/image_view.h"
 #include "ui/views/inside_head_view.h"
@@ -171,7 +169,7 @@ std::unique_ptr<FigureRenderer> make_figure(const AnalysisDocument& doc, const F
       return std::make_unique<WidgetFigure>(std::move(w), QSizeF(1100, 860));
     }
     case ViewKind::Compare: {
-      auto r = CompareView::makeRenderer(doc, s);
+      auto r = compare_figure(doc, s);
       if (r->tokens.isEmpty()) fail(ErrorKind::Usage, "nothing to compare: keep a reference result and run another input");
       if (req.title) r->title = doc.modelName() + QString::fromUtf8(" \u00b7 ") + r->title;
       else r->title.clear();
@@ -179,7 +177,7 @@ std::unique_ptr<FigureRenderer> make_figure(const AnalysisDocument& doc, const F
     }
     case ViewKind::Generation: {
       if (!doc.generation()) fail(ErrorKind::Usage, "nothing has been generated yet");
-      auto r = GenerationView::makeRenderer(*doc.generation(), doc.generationStep(), s);
+      auto r = generation_figure(*doc.generation(), doc.generationStep(), s);
       if (req.title) r->title = doc.modelName() + QString::fromUtf8(" \u00b7 ") + r->title;
       else r->title.clear();
       return r;

@@ -23,7 +23,6 @@ class CompareView : public QWidget {
   Q_OBJECT
  public:
   explicit CompareView(AnalysisDocument* document, QWidget* parent = nullptr);
-  static std::unique_ptr<CompareRenderer> makeRenderer(const AnalysisDocument& document, const ViewState& state);
 
  signals:
   void keepRequested();

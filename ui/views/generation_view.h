@@ -28,8 +28,6 @@ class GenerationView : public QWidget {
   Q_OBJECT
  public:
   explicit GenerationView(AnalysisDocument* document, QWidget* parent = nullptr);
-  // The figure of step `step` of `data` (1-based) under the selection `state`.
-  static std::unique_ptr<GenerationRenderer> makeRenderer(const GenerationData& data, int step, const ViewState& state);
   attnscope::GenerationOptions options() const;
 
  signals:
