@@ -21,11 +21,6 @@ using namespace attnscope::ui;
 
 namespace {
 
-bool runAndWait(Session& s, const QString& text) {
-  QSignalSpy done(s.document(), &AnalysisDocument::analysisChanged);
-  s.runText(text);
-  return done.wait(30000) && test::waitIdle(s);
-}
 
 bool waitComparison(AnalysisDocument* d) {
   if (d->comparison()) return true;
@@ -57,11 +52,11 @@ void CompareTest::twoInputsOnOneModel() {
   view.resize(1300, 700);
   view.show();
   QVERIFY(QTest::qWaitForWindowExposed(&view));
-  QVERIFY(runAndWait(session, kBig));
+  QVERIFY(test::runTextAndWait(session, kBig));
   QTest::mouseClick(view.findChild<QPushButton*>("keepReference"), Qt::LeftButton);
   QVERIFY(d->reference());
   const AnalysisPtr a = d->reference();
-  QVERIFY(runAndWait(session, kSmall));
+  QVERIFY(test::runTextAndWait(session, kSmall));
   QVERIFY(waitComparison(d));
   const auto c = d->comparison();
   // What the worker computed is the core's comparison of the two results.
@@ -116,7 +111,7 @@ void CompareTest::twoInputsOnOneModel() {
     QVERIFY(QFileInfo(path).size() > 2000);
   }
   // A new run replaces the comparison; clearing the reference ends it.
-  QVERIFY(runAndWait(session, kBig));
+  QVERIFY(test::runTextAndWait(session, kBig));
   QVERIFY(waitComparison(d));
   QVERIFY(d->comparison() != c);
   QCOMPARE(d->comparison()->alignment.unpaired_a.size(), size_t(0));
@@ -130,12 +125,12 @@ void CompareTest::oneInputOnTwoModels() {
   Session session;
   AnalysisDocument* d = session.document();
   QVERIFY(test::openModel(session, test::sharedPath("models/qwen2-random")));
-  QVERIFY(runAndWait(session, kBig));
+  QVERIFY(test::runTextAndWait(session, kBig));
   session.keepAsReference();
   QCOMPARE(d->referenceModel(), QString("qwen2-random"));
   QVERIFY(test::openModel(session, test::sharedPath("models/qwen3-random")));
   QVERIFY(d->reference());  // kept across models
-  QVERIFY(runAndWait(session, kBig));
+  QVERIFY(test::runTextAndWait(session, kBig));
   QVERIFY(waitComparison(d));
   const auto c = d->comparison();
   QCOMPARE(int(c->alignment.pairs.size()), d->seqLen());  // one tokenizer: every token paired

@@ -10,16 +10,6 @@
 using namespace attnscope;
 using namespace attnscope::ui;
 
-namespace {
-
-bool runAndWait(Session& s, const QString& text) {
-  QSignalSpy done(s.document(), &AnalysisDocument::analysisChanged);
-  s.runText(text);
-  return done.wait(30000) && test::waitIdle(s);
-}
-
-}  // namespace
-
 class ResponsivenessTest : public QObject {
   Q_OBJECT
  private slots:
@@ -57,7 +47,7 @@ void ResponsivenessTest::aSelectionChangeRebuildsOnlyTheVisibleView() {
   window.show();
   QVERIFY(QTest::qWaitForWindowExposed(&window));
   QVERIFY(test::openModel(session, test::builtinPath("stories260K")));
-  QVERIFY(runAndWait(session, "Once upon a time there was a girl named Lily."));
+  QVERIFY(test::runTextAndWait(session, "Once upon a time there was a girl named Lily."));
   auto* tabs = window.findChild<QTabWidget*>("views");
   QVERIFY(tabs);
   // Every view with a lazy rebuild, by tab.
@@ -95,14 +85,14 @@ void ResponsivenessTest::flowSurvivesARerun() {
   Session session;
   QVERIFY(test::openModel(session, test::builtinPath("stories260K")));
   AnalysisDocument* d = session.document();
-  QVERIFY(runAndWait(session, "the cat sat on the mat."));
+  QVERIFY(test::runTextAndWait(session, "the cat sat on the mat."));
   QSignalSpy flow(d, &AnalysisDocument::flowChanged);
   d->setMethod(Method::Flow);
   QTRY_VERIFY_WITH_TIMEOUT(d->flow() != nullptr, 60000);
   const int first_len = d->seqLen();
   QCOMPARE(int(d->flow()->rows()), first_len);
   // A new input: the method stays Flow and its map is computed again for the new result.
-  QVERIFY(runAndWait(session, "Once upon a time, there was a little girl named Lily."));
+  QVERIFY(test::runTextAndWait(session, "Once upon a time, there was a little girl named Lily."));
   QCOMPARE(d->state().method, Method::Flow);
   QTRY_VERIFY_WITH_TIMEOUT(d->flow() != nullptr, 60000);
   QVERIFY(d->seqLen() != first_len);

@@ -37,4 +37,11 @@ inline bool waitIdle(ui::Session& session, int ms = 60000) {
   return true;
 }
 
+// Runs a text through the session and waits for its result and for the session to be idle.
+inline bool runTextAndWait(ui::Session& session, const QString& text) {
+  QSignalSpy done(session.document(), &ui::AnalysisDocument::analysisChanged);
+  session.runText(text);
+  return done.wait(30000) && waitIdle(session);
+}
+
 }  // namespace attnscope::test

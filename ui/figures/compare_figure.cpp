@@ -13,22 +13,17 @@ QString excerpt(const std::string& text, int n = 48) {
   return t.size() > n ? t.left(n - 1) + QChar(0x2026) : t;
 }
 
-// The selected head's map, or the mean of the heads, of `a`'s layer `layer`, on the aligned tokens.
+// The selected head's map, or the heads fused as the selection says (fusion_for: mean, max, min or
+// a subset's mean, as every other view fuses them), on the aligned tokens.
 RowMatrix aligned(const AttentionMaps& maps, int layer, const ViewState& s, const std::vector<int>& index) {
-  const int K = static_cast<int>(index.size());
-  RowMatrix out = RowMatrix::Zero(K, K);
-  std::vector<int> heads;
-  if (s.head_mode == HeadMode::Single) heads = {std::clamp(s.head, 0, maps.num_heads - 1)};
-  else if (s.head_mode == HeadMode::Subset)
-    for (int h : s.subset) heads.push_back(h);
-  if (heads.empty())
-    for (int h = 0; h < maps.num_heads; ++h) heads.push_back(h);
   RowMatrix scratch;
-  for (int h : heads) {
-    const ConstMatrixMap m = maps.head_f32(layer, h, scratch);
-    for (int i = 0; i < K; ++i)
-      for (int j = 0; j < K; ++j) out(i, j) += m(index[size_t(i)], index[size_t(j)]) / static_cast<float>(heads.size());
-  }
+  const RowMatrix full = s.head_mode == HeadMode::Single
+                             ? RowMatrix(maps.head_f32(layer, std::clamp(s.head, 0, maps.num_heads - 1), scratch))
+                             : fuse_heads(maps, layer, fusion_for(s));
+  const int K = static_cast<int>(index.size());
+  RowMatrix out(K, K);
+  for (int i = 0; i < K; ++i)
+    for (int j = 0; j < K; ++j) out(i, j) = full(index[size_t(i)], index[size_t(j)]);
   return out;
 }
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "ui/document/analysis_document.h"
+
 namespace attnscope::ui {
 
 namespace {
@@ -14,10 +16,9 @@ std::vector<double> selected_row(const attnscope::Generation& g, size_t s, int l
   std::vector<double> row(static_cast<size_t>(context), 0.0);
   if (it == g.layers.end()) return row;
   const int slot = static_cast<int>(it - g.layers.begin());
-  std::vector<int> heads;
-  if (state.head_mode == HeadMode::Single) heads = {std::clamp(state.head, 0, g.num_heads - 1)};
-  else if (state.head_mode == HeadMode::Subset)
-    for (int h : state.subset) heads.push_back(h);
+  // The heads the selection fuses, as fusion_for() names them for the other views.
+  std::vector<int> heads = state.head_mode == HeadMode::Single ? std::vector<int>{std::clamp(state.head, 0, g.num_heads - 1)}
+                                                               : fusion_for(state).heads;
   if (heads.empty())
     for (int h = 0; h < g.num_heads; ++h) heads.push_back(h);
   const bool mx = state.head_mode == HeadMode::Max, mn = state.head_mode == HeadMode::Min;
