@@ -9,6 +9,7 @@
 #include "tests/ui/ui_test_support.h"
 #include "ui/export/figure_writer.h"
 #include "ui/render/image_overlay_renderer.h"
+#include "ui/figures/image_figure.h"
 #include "ui/views/image_view.h"
 
 using namespace attnscope;
@@ -42,7 +43,7 @@ void ContourTest::outlineHoldsExactlyTheThresholdSet() {
       s.show_threshold = true;
       s.threshold = fraction;
       doc->setState(s);
-      const auto r = ImageView::makeRenderer(*doc, doc->state());
+      const auto r = image_figure(*doc, doc->state());
       QVERIFY(r->threshold_keep.has_value());
 
       // The threshold set straight from the captured attention row.

@@ -13,6 +13,8 @@
 #include "ui/export/figures.h"
 #include "ui/export/provenance.h"
 #include "ui/render/cross_renderer.h"
+#include "ui/figures/cross_figure.h"
+#include "ui/figures/image_figure.h"
 #include "ui/views/cross_view.h"
 #include "ui/views/image_view.h"
 #include "ui/render/image_overlay_renderer.h"
@@ -90,7 +92,7 @@ void CrossTest::crossViewDrawsTheCoreMaps() {
   s.layer = 1;
   s.head = 2;
   s.head_mode = HeadMode::Single;
-  auto r = CrossView::makeRenderer(*d, s);
+  auto r = cross_figure(*d, s);
   QCOMPARE(r->weights.rows(), 5);
   QCOMPARE(r->weights.cols(), 9);
   QCOMPARE(r->targets.size(), 5);
@@ -106,7 +108,7 @@ void CrossTest::crossViewDrawsTheCoreMaps() {
   }
   // Mean of heads: the average of the four maps, rows still summing to 1.
   s.head_mode = HeadMode::Mean;
-  r = CrossView::makeRenderer(*d, s);
+  r = cross_figure(*d, s);
   RowMatrix mean = RowMatrix::Zero(5, 9);
   for (int h = 0; h < 4; ++h) mean += cross.head(1, h);
   mean /= 4.0f;
@@ -224,7 +226,7 @@ void CrossTest::imageViewShowsTheRegisters() {
   s.head_mode = HeadMode::Single;
   s.query = 0;
   d->setState(s);
-  auto r = ImageView::makeRenderer(*d, d->state());
+  auto r = image_figure(*d, d->state());
   const ConstMatrixMap row = d->analysis()->forward.attentions.head(1, 1);
   QCOMPARE(r->register_weights.size(), size_t(4));
   float top = 0;
@@ -240,7 +242,7 @@ void CrossTest::imageViewShowsTheRegisters() {
   QVERIFY(std::abs(brightest - 1.0) < 1e-6);
   s.show_registers = false;
   d->setState(s);
-  r = ImageView::makeRenderer(*d, d->state());
+  r = image_figure(*d, d->state());
   QVERIFY(r->register_weights.empty());
 }
 

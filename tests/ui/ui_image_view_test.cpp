@@ -27,6 +27,8 @@
 #include "ui/export/figures.h"
 #include "ui/render/heads_plot.h"
 #include "ui/render/overview_renderer.h"
+#include "ui/figures/image_figure.h"
+#include "ui/figures/overview_figure.h"
 #include "ui/views/image_view.h"
 #include "ui/views/matrix_view.h"
 #include "ui/views/patch_locator.h"
@@ -89,7 +91,7 @@ void ImageViewTest::flowIsSolvedForTheQueryRowOnly() {
     const RowMatrix shown = selected_weights(*d, d->state());
     QVERIFY((shown.row(query) - all.flow.row(query)).cwiseAbs().maxCoeff() < 1e-6);
     // The Image view draws that row over the patches.
-    const auto r = ImageView::makeRenderer(*d, d->state());
+    const auto r = image_figure(*d, d->state());
     QCOMPARE(r->patch_shade.size(), Eigen::Index(16));
     QVERIFY2(r->title.contains("flow"), qPrintable(r->title));
   }
@@ -206,7 +208,7 @@ void ImageViewTest::partsOutsideTheCentreCropAreDimmed() {
   QVERIFY(d->hasAnalysis());
   ViewState s = d->state();
   s.overlay_opacity = 0;  // the photo alone, to read its pixels back
-  auto r = ImageView::makeRenderer(*d, s);
+  auto r = image_figure(*d, s);
   QVERIFY2(r->caption.contains("centre crop (26% of the photo)"), qPrintable(r->caption));
   const QSize size = r->naturalSize().toSize();
   QImage out(size, QImage::Format_RGB32);
@@ -223,7 +225,7 @@ void ImageViewTest::partsOutsideTheCentreCropAreDimmed() {
   // Without a crop (the ViT resizes the whole photo) nothing is dimmed and nothing said.
   Session vit;
   QVERIFY(runChelsea(vit, std::nullopt));
-  QVERIFY(!ImageView::makeRenderer(*vit.document(), vit.document()->state())->caption.contains("crop"));
+  QVERIFY(!image_figure(*vit.document(), vit.document()->state())->caption.contains("crop"));
 }
 
 void ImageViewTest::overviewShowsEachHeadOverThePhoto() {
@@ -231,7 +233,7 @@ void ImageViewTest::overviewShowsEachHeadOverThePhoto() {
   QVERIFY(runChelsea(session, std::nullopt));
   AnalysisDocument* d = session.document();
   ViewState s = d->state();
-  auto r = OverviewView::makeRenderer(*d, s);
+  auto r = overview_figure(*d, s);
   QCOMPARE(int(r->thumbnails.size()), 12 * 3);
   // chelsea is 451 x 300 and the ViT resizes all of it: cells in its aspect ratio, not square.
   QVERIFY(std::abs(r->cell_aspect - 451.0 / 300.0) < 0.01);
@@ -239,7 +241,7 @@ void ImageViewTest::overviewShowsEachHeadOverThePhoto() {
   QVERIFY2(r->title.contains("[CLS]") && r->caption.contains("each map to its max"), qPrintable(r->title + " | " + r->caption));
   // The photo shows through: with opacity 0 a thumbnail is the photo itself, scaled.
   s.overlay_opacity = 0;
-  const QImage bare = OverviewView::makeRenderer(*d, s)->thumbnails[5];
+  const QImage bare = overview_figure(*d, s)->thumbnails[5];
   const QImage photo = d->photo().scaled(bare.size(), Qt::IgnoreAspectRatio, Qt::SmoothTransformation).convertToFormat(QImage::Format_RGB32);
   int worst = 0;
   for (int y = 0; y < bare.height(); y += 7)
@@ -247,9 +249,9 @@ void ImageViewTest::overviewShowsEachHeadOverThePhoto() {
   QVERIFY2(worst <= 2, qPrintable(QString::number(worst)));
   // It follows the Scale box: one scale for every head gives another bar and other thumbnails.
   s.overlay_opacity = 1;
-  const QImage own = OverviewView::makeRenderer(*d, s)->thumbnails[5];
+  const QImage own = overview_figure(*d, s)->thumbnails[5];
   s.normalization = Normalization::Global;
-  auto g = OverviewView::makeRenderer(*d, s);
+  auto g = overview_figure(*d, s);
   QVERIFY(g->bar && g->bar->upper < 1.0 && g->caption.contains("one scale for every map"));
   QVERIFY(g->thumbnails[5] != own);
   // Figures name the photo.
@@ -327,7 +329,7 @@ void ImageViewTest::imageModelsShowImageThings() {
   QVERIFY(query->isEnabled());
   query->activated(1);
   QCOMPARE(d->effectiveQuery(), 1);
-  QVERIFY(ImageView::makeRenderer(*d, d->state())->title.startsWith("[DIST]"));
+  QVERIFY(image_figure(*d, d->state())->title.startsWith("[DIST]"));
   // No previous token among patches; distances in pixels.
   QVERIFY(!head_statistic_names(false, true).contains("previous_token"));
   QVERIFY(head_statistic_names(false, false).contains("previous_token"));
@@ -360,7 +362,7 @@ void ImageViewTest::outliersCanBeClippedByValueOrExcluded() {
   const int top_patch = static_cast<int>(top_r * 14 + top_c);
   // Clipping the top 2% of the values: the colour range ends at their 98th percentile, so the 4 largest saturate.
   s.normalization = Normalization::ValuePercentile;
-  auto r = ImageView::makeRenderer(*d, s);
+  auto r = image_figure(*d, s);
   const float t = value_percentile(row.data(), 196, 98);
   QVERIFY(t < top);
   QCOMPARE(r->bar->upper, double(t));
@@ -369,7 +371,7 @@ void ImageViewTest::outliersCanBeClippedByValueOrExcluded() {
   // Excluding the top patch: it leaves the map, the rest sums to 1 and is shaded against its own max.
   s.normalization = Normalization::Row;
   s.excluded_patches = {top_patch};
-  r = ImageView::makeRenderer(*d, s);
+  r = image_figure(*d, s);
   QCOMPARE(r->patch_values(top_r, top_c), 0.0f);
   QVERIFY(std::abs(r->patch_values.sum() - 1.0f) < 1e-5);
   const double rest = row.sum() - top;
@@ -430,7 +432,7 @@ void ImageViewTest::overviewFillsTheWindowAndFollowsTheMethod() {
   QVERIFY(runChelsea(session, std::nullopt));
   AnalysisDocument* d = session.document();
   ViewState s = d->state();
-  auto r = OverviewView::makeRenderer(*d, s);
+  auto r = overview_figure(*d, s);
   QCOMPARE(r->layers, 12);
   QCOMPARE(r->heads, 3);
   // A wide window wraps the 12 layers into blocks side by side; a tall one keeps one column of rows.
@@ -459,7 +461,7 @@ void ImageViewTest::overviewFillsTheWindowAndFollowsTheMethod() {
 
   // Rollout: one map per layer, the rollout after it; the last is the Image view's map, the first is layer 0's Â.
   s.method = Method::Rollout;
-  r = OverviewView::makeRenderer(*d, s);
+  r = overview_figure(*d, s);
   QCOMPARE(r->layers, 12);
   QCOMPARE(r->heads, 1);
   QCOMPARE(int(r->thumbnails.size()), 12);
@@ -467,29 +469,29 @@ void ImageViewTest::overviewFillsTheWindowAndFollowsTheMethod() {
   const PatchGrid grid = patch_grid(*d->analysis());
   ViewState image = s;
   image.view = ViewKind::Image;
-  QCOMPARE(tipPatch(r->tips.last()), argmaxPatch(ImageView::makeRenderer(*d, image)->patch_values));
+  QCOMPARE(tipPatch(r->tips.last()), argmaxPatch(image_figure(*d, image)->patch_values));
   const RowMatrix first = add_residual(fuse_heads(d->analysis()->forward.attentions, 0, FusionOptions{}), 0.5);
   QCOMPARE(tipPatch(r->tips.first()), argmaxPatch(patch_map(first, 0, grid)));
   QVERIFY(tipPatch(r->tips.first()) != tipPatch(r->tips.last()));  // the maps do differ along the stack
   QVERIFY(figure_title(*d, s, ViewKind::Overview).contains("rollout after each layer"));
   QCOMPARE(figure_stem(s, ViewKind::Overview), QString("overview_rollout"));  // not written over the heads' overview
   s.start_layer = 6;
-  QCOMPARE(OverviewView::makeRenderer(*d, s)->layers, 6);
+  QCOMPARE(overview_figure(*d, s)->layers, 6);
 
   // Raw with a fusion of heads: the fusion is one more column, which the Image view shows.
   s = d->state();
   s.head_mode = HeadMode::Max;
   s.layer = 8;
-  r = OverviewView::makeRenderer(*d, s);
+  r = overview_figure(*d, s);
   QCOMPARE(r->heads, 4);
   QVERIFY2(r->head_labels.last().contains(display_name(HeadMode::Max)), qPrintable(r->head_labels.last()));
   image = s;
   image.view = ViewKind::Image;
-  QCOMPARE(tipPatch(r->tips[8 * 4 + 3]), argmaxPatch(ImageView::makeRenderer(*d, image)->patch_values));
+  QCOMPARE(tipPatch(r->tips[8 * 4 + 3]), argmaxPatch(image_figure(*d, image)->patch_values));
   // Excluding the fused map's hottest patch moves every tip's maximum off it.
   const QPoint hot = tipPatch(r->tips[8 * 4 + 3]);
   s.excluded_patches = {hot.y() * grid.cols + hot.x()};
-  QVERIFY(tipPatch(OverviewView::makeRenderer(*d, s)->tips[8 * 4 + 3]) != hot);
+  QVERIFY(tipPatch(overview_figure(*d, s)->tips[8 * 4 + 3]) != hot);
 
   // Clicking: a head selects it alone; the fused column keeps the fusion and takes the layer.
   d->setState(s);
@@ -517,7 +519,7 @@ void ImageViewTest::overviewFillsTheWindowAndFollowsTheMethod() {
   // Flow is one map through the stack: the grid keeps the raw heads and says so.
   s = d->state();
   s.method = Method::Flow;
-  r = OverviewView::makeRenderer(*d, s);
+  r = overview_figure(*d, s);
   QCOMPARE(r->heads, 3);
   QVERIFY2(r->caption.contains("flow"), qPrintable(r->caption));
 
@@ -528,7 +530,7 @@ void ImageViewTest::overviewFillsTheWindowAndFollowsTheMethod() {
     QVERIFY(runChelsea(big, ImageSize{512, 512}));
     ViewState bs = big.document()->state();
     bs.method = Method::Rollout;
-    auto br = OverviewView::makeRenderer(*big.document(), bs);
+    auto br = overview_figure(*big.document(), bs);
     QCOMPARE(br->heads, 3);
     QVERIFY2(br->caption.contains("not drawn at 1025 tokens"), qPrintable(br->caption));
   }
@@ -539,7 +541,7 @@ void ImageViewTest::overviewFillsTheWindowAndFollowsTheMethod() {
   QVERIFY(test::waitIdle(text));
   ViewState ts = text.document()->state();
   ts.method = Method::Rollout;
-  r = OverviewView::makeRenderer(*text.document(), ts);
+  r = overview_figure(*text.document(), ts);
   QCOMPARE(r->layers, text.document()->analysis()->forward.attentions.num_layers);
   QCOMPARE(r->heads, 1);
   QVERIFY(!r->thumbnails.back().isNull());

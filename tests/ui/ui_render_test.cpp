@@ -9,6 +9,7 @@
 #include "ui/render/axis_labels.h"
 #include "ui/render/color_map.h"
 #include "ui/render/image_overlay_renderer.h"
+#include "ui/figures/image_figure.h"
 #include "ui/views/image_view.h"
 #include "ui/views/matrix_view.h"
 
@@ -109,7 +110,7 @@ void RenderTest::imageOverlayPutsTheStrongestPatchWhereItIsInTheOriginalPhoto() 
     if (cls[1 + p] > cls[1 + best]) best = p;
   const int weak = (best + 98) % 196;
 
-  auto renderer = ImageView::makeRenderer(*doc, doc->state());
+  auto renderer = image_figure(*doc, doc->state());
   const QRectF area(0, 0, 1000, 760);
   QImage out(area.size().toSize(), QImage::Format_RGB32);
   {

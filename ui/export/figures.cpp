@@ -8,27 +8,21 @@
 #include "core/common/error.h"
 #include "ui/document/analysis_document.h"
 #include "ui/document/map_builder.h"
+#include "ui/figures/compare_figure.h"
+#include "ui/figures/cross_figure.h"
+#include "ui/figures/generation_figure.h"
+#include "ui/figures/image_figure.h"
+#include "ui/figures/lines_figure.h"
+#include "ui/figures/overview_figure.h"
+#include "ui/figures/prediction_figure.h"
+#include "ui/figures/text_figure.h"
 #include "ui/render/axis_labels.h"
 #include "ui/render/heads_plot.h"
-#include "ui/render/image_overlay_renderer.h"
-#include "ui/render/lines_renderer.h"
 #include "ui/render/matrix_plot.h"
-#include "ui/render/overview_renderer.h"
-#include "ui/render/prediction_renderer.h"
 #include "ui/render/qcp_figure.h"
-#include "ui/render/text_renderer.h"
 #include "ui/render/widget_figure.h"
 #include "ui/views/cost_view.h"
-#include "ui/views/cross_view.h"
-#include "ui/figures/compare_figure.h"
-#include "ui/figures/generation_figure.h"
-#include "ui/render/cross_renderer.h"
-#include "ui/views/image_view.h"
 #include "ui/views/inside_head_view.h"
-#include "ui/views/lines_view.h"
-#include "ui/views/overview_view.h"
-#include "ui/views/prediction_view.h"
-#include "ui/views/text_view.h"
 
 namespace attnscope::ui {
 
@@ -130,31 +124,31 @@ std::unique_ptr<FigureRenderer> make_figure(const AnalysisDocument& doc, const F
       return std::make_unique<QcpFigure>(setup, QSizeF(std::max(480, 120 + 70 * heads), std::max(360, 100 + 40 * static_cast<int>(layers.size()))));
     }
     case ViewKind::Cross: {
-      auto r = CrossView::makeRenderer(doc, s);
+      auto r = cross_figure(doc, s);
       if (r->weights.size() == 0) fail(ErrorKind::Usage, r->title.isEmpty() ? "no cross-attention to draw" : r->title.toStdString());
       if (req.title) r->title = doc.modelName() + QString::fromUtf8(" \u00b7 ") + r->title;
       else r->title.clear();
       return r;
     }
     case ViewKind::Lines: {
-      auto r = LinesView::makeRenderer(doc, s);
+      auto r = lines_figure(doc, s);
       r->title = title;
       return r;
     }
     case ViewKind::Overview: {
-      auto r = OverviewView::makeRenderer(doc, s, 128);
+      auto r = overview_figure(doc, s, 128);
       r->selected_layer = r->selected_head = -1;
       r->title = title;
       return r;
     }
     case ViewKind::Text: {
-      auto r = TextView::makeRenderer(doc, s);
+      auto r = text_figure(doc, s);
       if (req.title) r->title = title + QString::fromUtf8(" \u00b7 ") + r->subject;
       else r->title.clear();
       return r;
     }
     case ViewKind::Image: {
-      auto r = ImageView::makeRenderer(doc, s);
+      auto r = image_figure(doc, s);
       if (req.title) r->title = title + QString::fromUtf8(" \u00b7 ") + r->subject;
       else r->title.clear();
       return r;
@@ -183,7 +177,7 @@ std::unique_ptr<FigureRenderer> make_figure(const AnalysisDocument& doc, const F
       return r;
     }
     case ViewKind::Prediction: {
-      auto r = PredictionView::makeRenderer(doc, s);
+      auto r = prediction_figure(doc, s);
       if (req.title) r->title = title;
       return r;
     }

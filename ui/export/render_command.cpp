@@ -19,7 +19,7 @@
 #include "ui/export/figures.h"
 #include "ui/export/provenance.h"
 #include "ui/render/image_overlay_renderer.h"
-#include "ui/views/image_view.h"
+#include "ui/figures/image_figure.h"
 
 namespace attnscope::ui {
 
@@ -135,7 +135,7 @@ QStringList render_figures(const RenderRequest& req, const ProgressFn& progress)
   }
   if (req.bare) {
     if (req.view != ViewKind::Image) fail(ErrorKind::Usage, "--bare needs --view image");
-    auto r = ImageView::makeRenderer(doc, doc.state());
+    auto r = image_figure(doc, doc.state());
     if (r->patch_values.size() == 0) fail(ErrorKind::Usage, "nothing to draw: " + r->title.toStdString());
     if (req.out.endsWith(".npy", Qt::CaseInsensitive)) {
       BundleArray a;

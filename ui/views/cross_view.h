@@ -23,7 +23,6 @@ class CrossView : public QWidget {
   Q_OBJECT
  public:
   explicit CrossView(AnalysisDocument* document, QWidget* parent = nullptr);
-  static std::unique_ptr<CrossAttentionRenderer> makeRenderer(const AnalysisDocument& document, const ViewState& state);
   const CrossAttentionRenderer* renderer() const;
 
  protected:

@@ -24,7 +24,6 @@ class ImageView : public QWidget {
   Q_OBJECT
  public:
   explicit ImageView(AnalysisDocument* document, QWidget* parent = nullptr);
-  static std::unique_ptr<ImageOverlayRenderer> makeRenderer(const AnalysisDocument& document, const ViewState& state);
   RendererView* canvas() const { return canvas_; }
 
  protected:

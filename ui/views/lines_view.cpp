@@ -5,6 +5,7 @@
 #include <QToolTip>
 
 #include "ui/document/analysis_document.h"
+#include "ui/figures/lines_figure.h"
 #include "ui/views/lazy_refresh.h"
 #include "ui/document/map_builder.h"
 #include "ui/render/lines_renderer.h"
@@ -26,35 +27,8 @@ LinesView::LinesView(AnalysisDocument* document, QWidget* parent) : QScrollArea(
 
 const LinesRenderer* LinesView::renderer() const { return static_cast<const LinesRenderer*>(canvas_->renderer()); }
 
-std::unique_ptr<LinesRenderer> LinesView::makeRenderer(const AnalysisDocument& doc, const ViewState& s) {
-  auto r = std::make_unique<LinesRenderer>();
-  if (!doc.hasAnalysis()) return r;
-  const QStringList labels = doc.tokenLabels();
-  auto add = [&](const ViewState& vs, const QColor& color, const QString& name) {
-    const DisplayMap m = build_display_map(doc, vs);
-    if (m.empty()) return;
-    if (r->labels.isEmpty())
-      for (int t : m.row_tokens) r->labels << labels.value(t);
-    r->heads.push_back({color, name, m.values});
-  };
-  if (s.method == Method::Raw && s.head_mode == HeadMode::Subset) {
-    for (int h : s.subset) {
-      ViewState one = s;
-      one.head_mode = HeadMode::Single;
-      one.head = h;
-      add(one, LinesRenderer::headColor(h), QString("H%1").arg(h));
-    }
-    r->title = QObject::tr("Layer %1, heads overlaid").arg(s.layer);
-  } else {
-    const int color = s.head_mode == HeadMode::Single ? s.head : 0;
-    add(s, LinesRenderer::headColor(color), describe(s));
-    r->title = describe(s);
-  }
-  return r;
-}
-
 void LinesView::rebuild() {
-  auto r = makeRenderer(*document_, document_->state());
+  auto r = lines_figure(*document_, document_->state());
   tokens_.clear();
   if (document_->hasAnalysis()) {
     const DisplayMap m = build_display_map(*document_);

@@ -17,7 +17,6 @@ class LinesView : public QScrollArea {
   Q_OBJECT
  public:
   explicit LinesView(AnalysisDocument* document, QWidget* parent = nullptr);
-  static std::unique_ptr<LinesRenderer> makeRenderer(const AnalysisDocument& document, const ViewState& state);
   const LinesRenderer* renderer() const;
 
  protected:

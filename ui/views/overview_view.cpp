@@ -4,195 +4,15 @@
 #include <QMouseEvent>
 #include <QToolTip>
 
-#include <cmath>
 #include <tuple>
 
-#include "core/analysis/display_norm.h"
-#include "core/analysis/rollout.h"
-#include "core/common/error.h"
-#include "core/analysis/token_roles.h"
-#include "core/pipeline/derived_maps.h"
 #include "ui/document/analysis_document.h"
+#include "ui/figures/overview_figure.h"
 #include "ui/views/lazy_refresh.h"
-#include "ui/document/map_builder.h"
-#include "ui/render/axis_labels.h"
 #include "ui/render/overview_renderer.h"
-#include "ui/render/thumbnails.h"
 
 namespace attnscope::ui {
 
-namespace {
-
-QString fused_label(const ViewState& s) {
-  if (s.head_mode == HeadMode::Subset) {
-    QStringList hs;
-    for (int h : s.subset) hs << QString::number(h);
-    return QObject::tr("mean of H%1").arg(hs.join(","));
-  }
-  return QObject::tr("%1 of heads").arg(display_name(s.head_mode));
-}
-
-// The grid follows the Method: every head of every layer (and, when the selection fuses heads, that
-// fusion as one more column), or for rollout one map per layer, the rollout as it builds up
-// through the stack (vit-explain's per-layer figure; its last map is the one the other views show).
-// Flow is one max-flow solve through the whole stack, not a per-layer quantity: its grid shows the
-// raw heads and the caption says so. `cell(row, column, weights)` gets each map, row-major.
-// The rollout after each layer costs L products of [S, S] matrices on the UI thread: past about
-// 2e10 multiply-adds (12 layers at ~900 tokens, under a second here) the grid shows the raw heads.
-bool rollout_by_layer(const AnalysisDocument& doc, const ViewState& state) {
-  if (state.method != Method::Rollout) return false;
-  const AttentionMaps& att = doc.analysis()->forward.attentions;
-  const double S = att.seq_len;
-  return 2.0 * static_cast<double>(att.layers.size()) * S * S * S <= 2e10;
-}
-
-template <typename Cell>
-void visit_cells(const AnalysisDocument& doc, const ViewState& state, OverviewRenderer& r, Cell&& cell) {
-  const Analysis& a = *doc.analysis();
-  const AttentionMaps& att = a.forward.attentions;
-  if (rollout_by_layer(doc, state)) {
-    r.heads = 1;
-    r.head_labels = QStringList{QObject::tr("rollout")};
-    attention_rollout_steps(att, rollout_options_for(state), [&](int layer, const RowMatrix& rollout) {
-      r.layer_ids.push_back(layer);
-      r.layer_labels << QObject::tr("to %1").arg(layer_label(a.model, layer));
-      cell(r.layers++, 0, rollout);
-    });
-    return;
-  }
-  const bool fused = state.method == Method::Raw && state.head_mode != HeadMode::Single;
-  r.heads = att.num_heads + (fused ? 1 : 0);
-  for (int h = 0; h < att.num_heads; ++h) r.head_labels << head_label(a.model, h);
-  if (fused) r.head_labels << fused_label(state);
-  RowMatrix scratch;
-  for (int layer : att.layers) {
-    r.layer_ids.push_back(layer);
-    r.layer_labels << layer_label(a.model, layer);
-    for (int h = 0; h < att.num_heads; ++h) cell(r.layers, h, RowMatrix(att.head_f32(layer, h, scratch)));
-    if (fused) cell(r.layers, att.num_heads, fuse_heads(att, layer, fusion_for(state)));
-    ++r.layers;
-  }
-}
-
-QString cell_name(const OverviewRenderer& r, int row, int column) {
-  return r.layer_labels.value(row) + QString::fromUtf8(" \u00b7 ") + r.head_labels.value(column);
-}
-
-// As the DINO paper shows them: each head's map of the query row over the photo, in the photo's
-// aspect ratio, on the scale the Scale box chooses, with the Image view's excluded patches.
-void fillImageThumbnails(OverviewRenderer& r, const AnalysisDocument& doc, const ViewState& state, int side) {
-  const Analysis& a = *doc.analysis();
-  const PatchGrid grid = patch_grid(a);
-  const int query = doc.effectiveQuery(state);
-  const ColorMap cmap(state.color_map);
-  const RectF box = a.geometry.patches_box();
-  r.cell_aspect = box.width / box.height;
-  r.photo_thumbnails = true;
-  // Converted once, not in each of the L x H overlay_thumbnail() calls.
-  const QImage base = patches_photo(doc.photo(), a.geometry, std::max(2 * side, 192)).convertToFormat(QImage::Format_RGB32);
-
-  std::vector<RowMatrix> maps;  // [rows, cols] per cell
-  float global = 0;
-  visit_cells(doc, state, r, [&](int row, int column, const RowMatrix& weights) {
-    RowMatrix m = patch_map(weights, query, grid);
-    const double mass = m.sum();
-    bool excluded = false;
-    for (int p : state.excluded_patches)
-      if (p >= 0 && p < m.size()) m.data()[p] = 0, excluded = true;
-    if (excluded && m.sum() > 0) m /= m.sum();
-    Eigen::Index pr = 0, pc = 0;
-    const float top = m.maxCoeff(&pr, &pc);
-    r.tips << QObject::tr("%1\nmax %2 at patch (%3, %4) · patch mass %5 of the row")
-                  .arg(cell_name(r, row, column))
-                  .arg(top, 0, 'g', 4)
-                  .arg(pr)
-                  .arg(pc)
-                  .arg(mass, 0, 'f', 3);
-    global = std::max(global, top);
-    maps.push_back(std::move(m));
-  });
-  DisplayOptions o;
-  o.clip_percent = state.clip_percent;
-  QString scale;
-  switch (state.normalization) {
-    case Normalization::Global:
-      r.bar = ColorBar{cmap, 0.0, global, false, QObject::tr("weight, one scale for every map")};
-      scale = QObject::tr("one scale for every map");
-      break;
-    case Normalization::Log:
-      o.scale = DisplayScale::Log;
-      r.bar = ColorBar{cmap, std::pow(10.0, -o.log_decades), 1.0, true, QObject::tr("weight / each map's max (log)")};
-      scale = QObject::tr("log, %1 decades below each map's max").arg(o.log_decades);
-      break;
-    case Normalization::ValuePercentile:
-      o.scale = DisplayScale::ValuePercentile;
-      r.bar = ColorBar{cmap, 0.0, 1.0, false, QObject::tr("weight / each map's clip level")};
-      scale = QObject::tr("each map's top %1% of values saturates").arg(state.clip_percent);
-      break;
-    case Normalization::Percentile:
-      o.scale = DisplayScale::Percentile;
-      r.bar = ColorBar{cmap, 0.0, 1.0, false, QObject::tr("weight / each map's clip level")};
-      scale = QObject::tr("each map's top %1% of mass saturates").arg(state.clip_percent);
-      break;
-    default:
-      o.scale = DisplayScale::MatrixMax;
-      r.bar = ColorBar{cmap, 0.0, 1.0, false, QObject::tr("weight / each map's max")};
-      scale = QObject::tr("each map to its max");
-  }
-  for (const RowMatrix& m : maps) {
-    const RowMatrix shade = state.normalization == Normalization::Global ? RowMatrix(m / std::max(global, 1e-12f)) : normalize_for_display(m, o);
-    r.thumbnails.push_back(overlay_thumbnail(base, shade, cmap, state.overlay_opacity, state.smooth_overlay));
-  }
-  const QString who = doc.tokenLabels().value(query);
-  QString what;
-  if (rollout_by_layer(doc, state)) {
-    r.title = QObject::tr("Rollout after each layer: %1 \u2192 patches over the photo").arg(who);
-    what = QObject::tr("%1; the last map is the Image view's").arg(describe(state));
-  } else {
-    r.title = QObject::tr("All heads: %1 \u2192 patches over the photo").arg(who);
-    what = state.method == Method::Raw && state.head_mode != HeadMode::Single ? QObject::tr("Raw weights of each head and their %1").arg(r.head_labels.last())
-                                                                           : QObject::tr("Raw weights of each head");
-  }
-  r.caption = QObject::tr("%1 · %2 · opacity %3").arg(what, scale).arg(state.overlay_opacity, 0, 'f', 2);
-  if (!state.excluded_patches.isEmpty()) r.caption += QObject::tr(" · %1 patches excluded, the rest renormalised").arg(state.excluded_patches.size());
-  if (state.method == Method::Flow) r.caption += QObject::tr(" · attention flow is one map through every layer: see the Image view");
-  if (state.method == Method::Rollout && !rollout_by_layer(doc, state))
-    r.caption += QObject::tr(" · the rollout after each layer is not drawn at %1 tokens (too costly here): see the Image view").arg(doc.seqLen());
-}
-
-void fillTextThumbnails(OverviewRenderer& r, const AnalysisDocument& doc, const ViewState& state, int side) {
-  const ColorMap cmap(state.color_map);
-  const QStringList labels = doc.tokenLabels();
-  visit_cells(doc, state, r, [&](int row, int column, const RowMatrix& weights) {
-    ViewState s = state;
-    if (!rollout_by_layer(doc, state)) {
-      s.method = Method::Raw;  // flow shows the raw heads
-      s.layer = r.layer_ids[static_cast<size_t>(row)];
-      const bool fused_column = column >= doc.analysis()->forward.attentions.num_heads;
-      s.head_mode = fused_column ? state.head_mode : HeadMode::Single;
-      s.head = column;
-    }
-    Eigen::Index q = 0, k = 0;
-    const float top = weights.maxCoeff(&q, &k);
-    r.tips << QObject::tr("%1\nlargest weight %2: %3 \u2192 %4")
-                  .arg(cell_name(r, row, column))
-                  .arg(top, 0, 'g', 4)
-                  .arg(labels.value(static_cast<int>(q)), labels.value(static_cast<int>(k)));
-    const DisplayMap m = display_map_of(doc, s, weights);
-    r.thumbnails.push_back(m.empty() ? QImage() : shade_image(m.shade, cmap, side));
-  });
-  if (rollout_by_layer(doc, state)) {
-    r.title = QObject::tr("Rollout after each layer (%1)").arg(to_string(state.normalization));
-    r.caption = QObject::tr("%1; the last map is the Matrix view's").arg(describe(state));
-  } else if (state.method == Method::Flow) {
-    r.caption = QObject::tr("Raw weights of each head · attention flow is one map through every layer: see the Matrix view");
-  } else if (state.method == Method::Rollout) {
-    r.caption = QObject::tr("Raw weights of each head · the rollout after each layer is not drawn at %1 tokens (too costly here): see the Matrix view")
-                    .arg(doc.seqLen());
-  }
-}
-
-}  // namespace
 
 OverviewView::OverviewView(AnalysisDocument* document, QWidget* parent) : RendererView(parent), document_(document) {
   setMouseTracking(true);
@@ -231,31 +51,9 @@ OverviewView::OverviewView(AnalysisDocument* document, QWidget* parent) : Render
   rebuild();
 }
 
-std::unique_ptr<OverviewRenderer> OverviewView::makeRenderer(const AnalysisDocument& doc, const ViewState& state, int side) {
-  auto r = std::make_unique<OverviewRenderer>();
-  if (!doc.hasAnalysis()) return r;
-  const Analysis& a = *doc.analysis();
-  r->title = QObject::tr("All heads (%1)").arg(to_string(state.normalization));
-  const ColorMap cmap(state.color_map);
-  switch (state.normalization) {
-    case Normalization::Row: r->bar = ColorBar{cmap, 0.0, 1.0, false, QObject::tr("attention weight")}; break;
-    case Normalization::Global: r->bar = ColorBar{cmap, 0.0, doc.globalMax(state), false, QObject::tr("attention weight")}; break;
-    default: r->bar = ColorBar{cmap, 0.0, 1.0, false, QObject::tr("weight relative to each map (%1)").arg(to_string(state.normalization))};
-  }
-  try {
-    if (a.model.modality == Modality::Image && !a.geometry.empty()) fillImageThumbnails(*r, doc, state, side);
-    else fillTextThumbnails(*r, doc, state, side);
-  } catch (const Error& e) {  // rollout from a layer that was not captured
-    auto failed = std::make_unique<OverviewRenderer>();
-    failed->title = QString::fromStdString(e.what());
-    return failed;
-  }
-  return r;
-}
-
 void OverviewView::rebuild() {
   drawn_ = document_->state();
-  setRenderer(makeRenderer(*document_, drawn_));
+  setRenderer(overview_figure(*document_, drawn_));
   reselect();
 }
 

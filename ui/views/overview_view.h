@@ -14,8 +14,6 @@ class OverviewView : public RendererView {
   Q_OBJECT
  public:
   explicit OverviewView(AnalysisDocument* document, QWidget* parent = nullptr);
-  static std::unique_ptr<OverviewRenderer> makeRenderer(const AnalysisDocument& document, const ViewState& state,
-                                                        int thumbnail_side = 96);
 
  protected:
   bool event(QEvent* event) override;  // tooltips: the cell's largest weight and where it is

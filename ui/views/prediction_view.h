@@ -14,7 +14,6 @@ class PredictionView : public RendererView {
   Q_OBJECT
  public:
   explicit PredictionView(AnalysisDocument* document, QWidget* parent = nullptr);
-  static std::unique_ptr<PredictionRenderer> makeRenderer(const AnalysisDocument& document, const ViewState& state);
 
  private:
   AnalysisDocument* document_;

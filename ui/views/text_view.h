@@ -15,7 +15,6 @@ class TextView : public RendererView {
   Q_OBJECT
  public:
   explicit TextView(AnalysisDocument* document, QWidget* parent = nullptr);
-  static std::unique_ptr<TextRenderer> makeRenderer(const AnalysisDocument& document, const ViewState& state);
 
  protected:
   void mousePressEvent(QMouseEvent* event) override;

@@ -1,0 +1,76 @@
+#include "ui/figures/text_figure.h"
+
+#include "ui/document/analysis_document.h"
+#include "ui/document/map_builder.h"
+#include "ui/render/matrix_plot.h"
+
+namespace attnscope::ui {
+
+std::unique_ptr<TextRenderer> text_figure(const AnalysisDocument& doc, const ViewState& s) {
+  auto r = std::make_unique<TextRenderer>();
+  r->cmap = ColorMap(s.color_map);
+  if (!doc.hasAnalysis()) {
+    r->title = QObject::tr("Run a text model to see its attention over the text.");
+    return r;
+  }
+  const Analysis& a = *doc.analysis();
+  if (a.model.modality != Modality::Text) {
+    r->title = QObject::tr("The Text view is for text models; see the Image view.");
+    return r;
+  }
+  const DisplayMap m = build_display_map(doc, s);
+  if (m.empty()) {
+    r->title = m.unavailable;
+    return r;
+  }
+  int query = doc.effectiveQuery(s);
+  auto row_it = std::find(m.row_tokens.begin(), m.row_tokens.end(), query);
+  if (row_it == m.row_tokens.end()) row_it = m.row_tokens.begin();
+  query = *row_it;
+  const int row = static_cast<int>(row_it - m.row_tokens.begin());
+  const QStringList labels = doc.tokenLabels();
+  r->query = query;
+  double row_max = 0;
+  for (int c = 0; c < m.values.cols(); ++c) row_max = std::max<double>(row_max, m.values(row, c));
+  const bool per_row = s.normalization == Normalization::Row;
+  r->subject = QObject::tr("attention from \u201c%1\u201d (token %2)").arg(MatrixPlot::displayLabel(labels.value(query)).trimmed()).arg(query);
+  r->title = r->subject + QString::fromUtf8(" \u00b7 ") + m.title;
+
+  r->bar = per_row ? ColorBar{r->cmap, 0.0, row_max, false, QObject::tr("attention weight (relative to the row max)")}
+                  : ColorBar{r->cmap, m.scale_lower, m.scale_upper, m.log_scale, m.scale_label};
+  const std::string* texts[2] = {&a.text, &a.text_pair};
+  std::vector<int> pos[2] = {utf16_positions(a.text), utf16_positions(a.text_pair)};
+  size_t last_end[2] = {0, 0};
+  std::vector<std::vector<TextRenderer::Span>> spans(2);
+  for (int c = 0; c < m.values.cols(); ++c) {
+    const int t = m.col_tokens[static_cast<size_t>(c)];
+    const Token& tok = a.encoding.tokens[static_cast<size_t>(t)];
+    const double w = m.values(row, c);
+    const double shade = per_row ? (row_max > 0 ? w / row_max : 0) : m.masked(row, c) ? 0.0 : m.shade(row, c);
+    if (tok.sequence < 0 || tok.begin == tok.end) {
+      r->chips.push_back({MatrixPlot::displayLabel(labels.value(t)), t, shade, w});
+      continue;
+    }
+    const int seq = tok.sequence == 1 ? 1 : 0;
+    const auto& p = pos[seq];
+    spans[static_cast<size_t>(seq)].push_back({p[std::min(tok.begin, p.size() - 1)], p[std::min(tok.end, p.size() - 1)], t, shade, w});
+    last_end[seq] = std::max(last_end[seq], tok.end);
+  }
+  for (int seq = 0; seq < 2; ++seq) {
+    if (texts[seq]->empty()) continue;
+    // Show the text up to the last token the model read (plus a little), not a whole 10 MB file.
+    size_t end = std::min(texts[seq]->size(), last_end[seq] + 200);
+    while (end < texts[seq]->size() && (static_cast<unsigned char>((*texts[seq])[end]) & 0xC0) == 0x80) ++end;
+    TextRenderer::Paragraph para;
+    para.text = QString::fromUtf8(texts[seq]->data(), static_cast<qsizetype>(end));
+    para.spans = spans[static_cast<size_t>(seq)];
+    if (end < texts[seq]->size()) {
+      para.text += QString::fromUtf8(" \u2026");
+      r->note = QObject::tr("The model read the first %n token(s); the rest of the text is not shown.", nullptr, a.seq_len());
+    }
+    r->paragraphs.push_back(std::move(para));
+  }
+  return r;
+}
+
+}  // namespace attnscope::ui
