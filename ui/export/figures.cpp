@@ -3,23 +3,20 @@
 #include <QCoreApplication>
 #include <QFileInfo>
 
-#include <qcustomplot.h>
 
 #include "core/common/error.h"
 #include "ui/document/analysis_document.h"
-#include "ui/document/map_builder.h"
 #include "ui/figures/compare_figure.h"
 #include "ui/figures/cross_figure.h"
 #include "ui/figures/generation_figure.h"
+#include "ui/figures/heads_figure.h"
 #include "ui/figures/image_figure.h"
 #include "ui/figures/lines_figure.h"
+#include "ui/figures/matrix_figure.h"
 #include "ui/figures/overview_figure.h"
 #include "ui/figures/prediction_figure.h"
 #include "ui/figures/text_figure.h"
 #include "ui/render/axis_labels.h"
-#include "ui/render/heads_plot.h"
-#include "ui/render/matrix_plot.h"
-#include "ui/render/qcp_figure.h"
 #include "ui/render/widget_figure.h"
 #include "ui/views/cost_view.h"
 #include "ui/views/inside_head_view.h"
@@ -72,15 +69,6 @@ QString figure_stem(const ViewState& s, ViewKind view) {
   return QString("%1_L%2_%3").arg(name).arg(s.layer, 2, 10, QChar('0')).arg(head);
 }
 
-namespace {
-
-QSizeF matrix_size(int tokens) {
-  const double side = std::clamp(260.0 + 16.0 * tokens, 480.0, 1400.0);
-  return QSizeF(side + 90, side);
-}
-
-}  // namespace
-
 std::unique_ptr<FigureRenderer> make_figure(const AnalysisDocument& doc, const FigureRequest& req) {
   // A generation stands on its own: it needs no run of an input.
   if (!doc.hasAnalysis() && !(req.view == ViewKind::Generation && doc.generation()))
@@ -88,41 +76,8 @@ std::unique_ptr<FigureRenderer> make_figure(const AnalysisDocument& doc, const F
   const ViewState& s = req.state;
   const QString title = req.title ? figure_title(doc, s, req.view) : QString();
   switch (req.view) {
-    case ViewKind::Matrix: {
-      const DisplayMap map = build_display_map(doc, s);
-      if (map.empty()) fail(ErrorKind::Usage, map.unavailable.toStdString());
-      const QStringList labels = doc.tokenLabels();
-      const ColorMap cmap(s.color_map);
-      const std::optional<QRectF> zoom = req.zoom;
-      auto setup = [map, labels, cmap, title, zoom](QCustomPlot* plot) {
-        MatrixPlot::Options o;
-        o.title = title;
-        MatrixPlot::setup(plot, map, labels, cmap, o);
-        if (zoom) {
-          plot->xAxis->setRange(zoom->left(), zoom->right());
-          plot->yAxis->setRange(zoom->top(), zoom->bottom());
-        }
-      };
-      auto thin = [map, labels](QCustomPlot* plot) { MatrixPlot::updateTickLabels(plot, map, labels); };
-      return std::make_unique<QcpFigure>(setup, matrix_size(static_cast<int>(map.values.rows())), thin);
-    }
-    case ViewKind::Heads: {
-      const AttentionMaps& att = doc.analysis()->forward.attentions;
-      const auto stats = doc.headStats();
-      const std::vector<int> layers = att.layers;
-      const int heads = att.num_heads;
-      const ColorMap cmap(s.color_map);
-      const bool single = s.method == Method::Raw && s.head_mode == HeadMode::Single;
-      const ModelInfo& model = doc.analysis()->model;
-      QStringList layer_labels, head_labels;
-      for (int l : layers) layer_labels << layer_label(model, l);
-      for (int h = 0; h < heads; ++h) head_labels << head_label(model, h);
-      auto setup = [=](QCustomPlot* plot) {
-        HeadsPlot::setup(plot, stats, layers, heads, s.statistic, cmap, single ? s.layer : -1, single ? s.head : -1, title,
-                         layer_labels, head_labels, model.modality == Modality::Image);
-      };
-      return std::make_unique<QcpFigure>(setup, QSizeF(std::max(480, 120 + 70 * heads), std::max(360, 100 + 40 * static_cast<int>(layers.size()))));
-    }
+    case ViewKind::Matrix: return matrix_figure(doc, s, title, req.zoom);
+    case ViewKind::Heads: return heads_figure(doc, s, title);
     case ViewKind::Cross: {
       auto r = cross_figure(doc, s);
       if (r->weights.size() == 0) fail(ErrorKind::Usage, r->title.isEmpty() ? "no cross-attention to draw" : r->title.toStdString());
