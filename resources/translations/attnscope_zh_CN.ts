@@ -408,6 +408,14 @@ A %3 · B %4 · A − B %5</translation>
         <source> That is a global layer: %1 of the %2 layers slide with a window of %3 keys, so past n = %3 their attention grows as %3·n, not n².</source>
         <translation>以上是全局层的数字：%2 层中有 %1 层使用 %3 个键的滑动窗口，n 超过 %3 之后，它们的注意力开销按 %3·n 增长，而不是 n²。</translation>
     </message>
+    <message>
+        <source>%1 · cost</source>
+        <translation>%1 · 计算开销</translation>
+    </message>
+    <message>
+        <source> (run an input)</source>
+        <translation>（请先运行一个输入）</translation>
+    </message>
 </context>
 <context>
     <name>CrossView</name>
@@ -1250,6 +1258,10 @@ or open or paste one.</source>
     <message>
         <source>softmax(q·k + b) — the model%1</source>
         <translation>softmax(q·k + b) —— 模型%1</translation>
+    </message>
+    <message>
+        <source>%1 · inside layer %2, head %3 · query %4 (token %5) · T = %6</source>
+        <translation>%1 · 第 %2 层第 %3 个头的内部 · 查询 %4（词元 %5）· T = %6</translation>
     </message>
 </context>
 <context>

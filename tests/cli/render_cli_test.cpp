@@ -276,3 +276,27 @@ TEST(RenderCli, GenerationAndCompareFigures) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--compare-text"), std::string::npos) << r.err;
 }
+
+// Inside and Cost are drawn from the run alone (no view widget): render captures Q, K and V of the
+// layer for Inside and profiles the run for Cost, so their figures show the numbers, not a
+// "capturing…" or "run an input" placeholder.
+TEST(RenderCli, InsideAndCostFigures) {
+  const auto dir = test::scratch_dir("render-inside");
+  const std::string m = test::builtin_model("stories260K").string();
+  const std::string text = "Once upon a time, there was a little girl named Lily.";
+  auto r = cli({"render", "--model", m, "--text", text, "--view", "inside", "--layer", "2", "--head", "5", "--query", "6", "--out",
+                (dir / "inside.svg").string(), "--force"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string inside = read(dir / "inside.svg");
+  for (const char* expected : {"3. Softmax", "4. Output", "reads key/value head 2", "(token 6)"})
+    EXPECT_NE(inside.find(expected), std::string::npos) << expected;
+  EXPECT_EQ(inside.find("Capturing"), std::string::npos);
+  EXPECT_EQ(nlohmann::json::parse(read(dir / "inside.svg.attnscope.json"))["figure"]["view"], "inside");
+
+  r = cli({"render", "--model", m, "--text", text, "--view", "cost", "--out", (dir / "cost.svg").string(), "--force"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string cost = read(dir / "cost.svg");
+  for (const char* expected : {"Last run: time per layer", "qkv_projection", "measured", "Compute per forward pass"})
+    EXPECT_NE(cost.find(expected), std::string::npos) << expected;
+  EXPECT_EQ(cost.find("(run an input)"), std::string::npos);
+}

@@ -4,11 +4,14 @@
 
 #include <QTabWidget>
 
-#include <qcustomplot.h>
-
 #include "tests/ui/ui_test_support.h"
 #include "ui/app/main_window.h"
+#include "ui/export/figures.h"
+#include "ui/figures/cost_figure.h"
+#include "ui/figures/inside_figure.h"
 #include "ui/panels/input_panel.h"
+#include "ui/views/cost_view.h"
+#include "ui/views/inside_head_view.h"
 
 using namespace attnscope;
 using namespace attnscope::ui;
@@ -36,9 +39,32 @@ bool showWindow(MainWindow& window) {
   return QTest::qWaitForWindowExposed(&window);
 }
 
-QCPBars* bars(QWidget& window, const char* plot, int index = 0) {
-  auto* p = window.findChild<QCustomPlot*>(plot);
-  return p && p->plottableCount() > index ? qobject_cast<QCPBars*>(p->plottable(index)) : nullptr;
+// The model's weights as the Inside view draws them: the first series of its softmax chart.
+const ChartSeries* weights(QWidget& window) {
+  auto* view = window.findChild<InsideHeadView*>();
+  const ChartsRenderer* r = view ? view->renderer() : nullptr;
+  const Chart* c = r ? r->chart(kInsideWeights) : nullptr;
+  return c && !c->series.empty() && c->series.front().kind == ChartSeries::Kind::Bars ? &c->series.front() : nullptr;
+}
+
+// The view's picture and the exported figure are one drawing: render both at one size and compare.
+bool exportEqualsView(const AnalysisDocument& doc, ViewKind view, const FigureRenderer& shown) {
+  FigureRequest req;
+  req.view = view;
+  req.state = doc.state();
+  req.title = false;
+  const auto exported = make_figure(doc, req);
+  const QSize size(900, 700);
+  QImage a(size, QImage::Format_ARGB32), b(size, QImage::Format_ARGB32);
+  {
+    QPainter p(&a);
+    shown.paint(p, QRectF(QPointF(0, 0), size));
+  }
+  {
+    QPainter p(&b);
+    exported->paint(p, QRectF(QPointF(0, 0), size));
+  }
+  return a == b;
 }
 
 }  // namespace
@@ -65,32 +91,34 @@ void InsideCostTest::insideViewPlotsTheMatrixRowAndSharpensWithTemperature() {
   QVERIFY(test::waitIdle(session));
   QVERIFY(doc->internals() && doc->internals()->has_layer(2));
 
-  QCPBars* weights = bars(window, "insideWeights");
-  QVERIFY(weights);
+  const ChartSeries* w = nullptr;
+  QTRY_VERIFY((w = weights(window)));
   const int S = doc->seqLen();
-  QCOMPARE(weights->data()->size(), S);
+  QCOMPARE(w->y.size(), S);
   const ConstMatrixMap row = doc->analysis()->forward.attentions.head(2, 5);
   std::vector<double> w1(static_cast<size_t>(S));
   double worst = 0;
   for (int j = 0; j < S; ++j) {
-    w1[j] = (weights->data()->constBegin() + j)->value;
+    QCOMPARE(w->x[j], double(j));
+    w1[j] = w->y[j];
     worst = std::max(worst, std::abs(w1[j] - row(6, j)));
   }
   QVERIFY2(worst <= 1e-6, qPrintable(QString("plotted weights differ from the attention row by %1").arg(worst)));
   for (int j = 7; j < S; ++j) QCOMPARE(w1[j], 0.0);  // causal: keys after the query are masked
+  // The export draws what the view shows, and builds no widget for it.
+  QVERIFY(exportEqualsView(*doc, ViewKind::Inside, *window.findChild<InsideHeadView*>()->renderer()));
 
   // Temperature T: softmax(s / T) is proportional to softmax(s)^(1/T).
   s = doc->state();
   s.temperature = 0.5;
   doc->setState(s);
-  weights = bars(window, "insideWeights");
-  QVERIFY(weights);
+  QTRY_VERIFY((w = weights(window)) && w->name.contains("at T"));
   double z = 0;
   for (double w : w1) z += w * w;
   worst = 0;
   double top_t = 0, top_1 = 0;
   for (int j = 0; j < S; ++j) {
-    const double wt = (weights->data()->constBegin() + j)->value;
+    const double wt = w->y[j];
     worst = std::max(worst, std::abs(wt - w1[j] * w1[j] / z));
     top_t = std::max(top_t, wt);
     top_1 = std::max(top_1, w1[j]);
@@ -112,16 +140,18 @@ void InsideCostTest::costViewShowsTheLastRunAndMeasuredLengths() {
   // The last run's profile: one stacked bar per part, one value per layer, in milliseconds.
   const ForwardProfile& prof = doc->analysis()->forward.profile;
   QCOMPARE(static_cast<int>(prof.layers.size()), doc->numLayers());
-  auto* layers = window.findChild<QCustomPlot*>("costLayers");
-  QVERIFY(layers);
+  auto* view = window.findChild<CostView*>();
+  QVERIFY(view);
   // A hidden view rebuilds once it is shown (on the next turn of the event loop).
-  QTRY_COMPARE(layers->plottableCount(), static_cast<int>(std::size(kLayerParts)));
+  QTRY_VERIFY(view->renderer() && view->renderer()->chart(kCostLayers) &&
+              view->renderer()->chart(kCostLayers)->series.size() == std::size(kLayerParts));
+  const Chart& layers = *view->renderer()->chart(kCostLayers);
+  QCOMPARE(layers.bars, BarLayout::Stacked);
   double plotted = 0;
-  for (int p = 0; p < layers->plottableCount(); ++p) {
-    auto* b = qobject_cast<QCPBars*>(layers->plottable(p));
-    QVERIFY(b);
-    QCOMPARE(b->data()->size(), doc->numLayers());
-    for (auto it = b->data()->constBegin(); it != b->data()->constEnd(); ++it) plotted += it->value;
+  for (const ChartSeries& b : layers.series) {
+    QCOMPARE(b.kind, ChartSeries::Kind::Bars);
+    QCOMPARE(b.y.size(), doc->numLayers());
+    for (double v : b.y) plotted += v;
   }
   double measured = 0;
   for (const auto& l : prof.layers) {
@@ -142,19 +172,17 @@ void InsideCostTest::costViewShowsTheLastRunAndMeasuredLengths() {
   const auto sweep = doc->costSweep();
   QVERIFY(sweep && !sweep->cancelled);
   QCOMPARE(static_cast<int>(sweep->lengths.size()), 4);
-  auto* flops = window.findChild<QCustomPlot*>("costFlops");
-  QVERIFY(flops);
-  QCPGraph* points = nullptr;
-  for (int g = 0; g < flops->graphCount(); ++g)
-    if (flops->graph(g)->name().startsWith("measured")) points = flops->graph(g);
-  QVERIFY(points);
-  QCOMPARE(points->data()->size(), 4);
-  int k = 0;
-  for (auto it = points->data()->constBegin(); it != points->data()->constEnd(); ++it, ++k) {
-    QCOMPARE(it->key, double(8 << k));
-    QCOMPARE(it->value, sweep->lengths[k].profile.total_seconds);
-    QVERIFY(it->value > 0);
+  const ChartSeries* points = nullptr;
+  QTRY_VERIFY(view->renderer()->chart(kCostCurves, 0) &&
+              (points = view->renderer()->chart(kCostCurves, 0)->find("measured time (right axis)")));
+  QVERIFY(points->right_axis && points->dots);
+  QCOMPARE(points->y.size(), 4);
+  for (int k = 0; k < 4; ++k) {
+    QCOMPARE(points->x[k], double(8 << k));
+    QCOMPARE(points->y[k], sweep->lengths[size_t(k)].profile.total_seconds);
+    QVERIFY(points->y[k] > 0);
   }
+  QVERIFY(exportEqualsView(*doc, ViewKind::Cost, *view->renderer()));
 }
 
 QTEST_MAIN(InsideCostTest)

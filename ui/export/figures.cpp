@@ -3,23 +3,21 @@
 #include <QCoreApplication>
 #include <QFileInfo>
 
-
 #include "core/common/error.h"
 #include "ui/document/analysis_document.h"
 #include "ui/figures/compare_figure.h"
+#include "ui/figures/cost_figure.h"
 #include "ui/figures/cross_figure.h"
 #include "ui/figures/generation_figure.h"
 #include "ui/figures/heads_figure.h"
 #include "ui/figures/image_figure.h"
+#include "ui/figures/inside_figure.h"
 #include "ui/figures/lines_figure.h"
 #include "ui/figures/matrix_figure.h"
 #include "ui/figures/overview_figure.h"
 #include "ui/figures/prediction_figure.h"
 #include "ui/figures/text_figure.h"
 #include "ui/render/axis_labels.h"
-#include "ui/render/widget_figure.h"
-#include "ui/views/cost_view.h"
-#include "ui/views/inside_head_view.h"
 
 namespace attnscope::ui {
 
@@ -108,14 +106,19 @@ std::unique_ptr<FigureRenderer> make_figure(const AnalysisDocument& doc, const F
       else r->title.clear();
       return r;
     }
-    case ViewKind::Inside:
+    case ViewKind::Inside: {
+      int missing = -1;
+      auto r = inside_figure(doc, s, &missing);
+      if (missing >= 0)
+        fail(ErrorKind::Usage, "the Inside figure needs Q, K and V of layer " + std::to_string(missing) +
+                                   ": open the Inside view first (it captures them), or use attnscope-cli render --view inside");
+      if (!req.title) r->title.clear();
+      return r;
+    }
     case ViewKind::Cost: {
-      // The figure is the view itself, built offscreen over the same document (it only reads it).
-      auto* d = const_cast<AnalysisDocument*>(&doc);
-      std::unique_ptr<QWidget> w;
-      if (req.view == ViewKind::Inside) w = std::make_unique<InsideHeadView>(d);
-      else w = std::make_unique<CostView>(d);
-      return std::make_unique<WidgetFigure>(std::move(w), QSizeF(1100, 860));
+      auto r = cost_figure(doc);
+      if (!req.title) r->title.clear();
+      return r;
     }
     case ViewKind::Compare: {
       auto r = compare_figure(doc, s);

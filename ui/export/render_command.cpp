@@ -72,7 +72,12 @@ QStringList render_figures(const RenderRequest& req, const ProgressFn& progress)
   if (req.view == ViewKind::Compare && (info.modality != Modality::Text || info.encoder_decoder))
     fail(ErrorKind::Usage, "--view compare needs a text encoder or causal LM; this is " + info.model_type);
 
-  auto analysis = std::make_shared<Analysis>(analyzer->run(req.input, progress));
+  if (req.view == ViewKind::Inside && req.state.stack == Stack::Decoder) fail(ErrorKind::Usage, "--view inside explains the encoder's heads");
+
+  AnalysisRequest input = req.input;
+  if (req.view == ViewKind::Inside) input.forward.capture_internals = {req.state.layer};  // Q, K and V of the layer shown
+  if (req.view == ViewKind::Cost) input.forward.profile = true;                            // time per layer and part
+  auto analysis = std::make_shared<Analysis>(analyzer->run(input, progress));
   if (analysis->cancelled) fail(ErrorKind::Usage, "cancelled");
   if (req.state.query >= 0)
     check_range("query", req.state.query,
@@ -82,6 +87,8 @@ QStringList render_figures(const RenderRequest& req, const ProgressFn& progress)
   doc.setAnalyzer(analyzer, QString::fromStdString(model_dir.string()));
   doc.setAnalysis(analysis);
   doc.setState(req.state);
+  if (req.view == ViewKind::Inside)
+    doc.setInternals(std::shared_ptr<const AttentionInternals>(analysis, &analysis->forward.internals));
   if (req.view == ViewKind::Generation) {
     GenerationOptions o;
     o.max_new_tokens = req.generation_tokens > 0 ? req.generation_tokens : 20;

@@ -2,7 +2,7 @@
 
 #include "ui/document/analysis_document.h"
 #include "ui/document/map_builder.h"
-#include "ui/render/matrix_plot.h"
+#include "ui/render/axis_labels.h"
 
 namespace attnscope::ui {
 
@@ -33,7 +33,7 @@ std::unique_ptr<TextRenderer> text_figure(const AnalysisDocument& doc, const Vie
   double row_max = 0;
   for (int c = 0; c < m.values.cols(); ++c) row_max = std::max<double>(row_max, m.values(row, c));
   const bool per_row = s.normalization == Normalization::Row;
-  r->subject = QObject::tr("attention from \u201c%1\u201d (token %2)").arg(MatrixPlot::displayLabel(labels.value(query)).trimmed()).arg(query);
+  r->subject = QObject::tr("attention from \u201c%1\u201d (token %2)").arg(token_label(labels.value(query)).trimmed()).arg(query);
   r->title = r->subject + QString::fromUtf8(" \u00b7 ") + m.title;
 
   r->bar = per_row ? ColorBar{r->cmap, 0.0, row_max, false, QObject::tr("attention weight (relative to the row max)")}
@@ -48,7 +48,7 @@ std::unique_ptr<TextRenderer> text_figure(const AnalysisDocument& doc, const Vie
     const double w = m.values(row, c);
     const double shade = per_row ? (row_max > 0 ? w / row_max : 0) : m.masked(row, c) ? 0.0 : m.shade(row, c);
     if (tok.sequence < 0 || tok.begin == tok.end) {
-      r->chips.push_back({MatrixPlot::displayLabel(labels.value(t)), t, shade, w});
+      r->chips.push_back({token_label(labels.value(t)), t, shade, w});
       continue;
     }
     const int seq = tok.sequence == 1 ? 1 : 0;

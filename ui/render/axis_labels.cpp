@@ -17,4 +17,14 @@ QString head_label(const attnscope::ModelInfo& model, int head) {
   return QObject::tr("%1 \u00b7 kv%2").arg(h).arg(model.kv_head(head));
 }
 
+QString token_label(const QString& token) {
+  QString s = token;
+  s.replace('\n', QString::fromUtf8("\u21b5"));
+  s.replace('\t', QString::fromUtf8("\u21e5"));
+  if (s.startsWith(' ')) s[0] = QChar(0x2423);  // a leading space ("Ġworld", "▁the")
+  if (s.isEmpty()) s = QString::fromUtf8("\u2205");
+  if (s.size() > 16) s = s.left(15) + QChar(0x2026);
+  return s;
+}
+
 }  // namespace attnscope::ui

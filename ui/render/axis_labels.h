@@ -11,5 +11,8 @@ namespace attnscope::ui {
 QString layer_label(const attnscope::ModelInfo& model, int layer);
 // "H5", or "H5 · kv1" with grouped-query attention: the key/value head this query head reads.
 QString head_label(const attnscope::ModelInfo& model, int head);
+// A token as an axis shows it: whitespace made visible (␣ for a leading space, ↵ for a newline),
+// ∅ for an empty token, long tokens shortened.
+QString token_label(const QString& token);
 
 }  // namespace attnscope::ui

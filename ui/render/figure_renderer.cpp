@@ -25,10 +25,7 @@ void paint_figure_background(QPainter& p, const QRectF& area, const QString& tit
   p.setFont(font);
 }
 
-namespace {
-
-// Tick values between lower and upper: 1-2-5 steps, or decades on a log scale.
-std::vector<double> ticks(double lower, double upper, bool log) {
+std::vector<double> axis_ticks(double lower, double upper, bool log) {
   std::vector<double> out;
   if (!(upper > lower)) return {lower};
   if (log && lower > 0) {
@@ -41,8 +38,6 @@ std::vector<double> ticks(double lower, double upper, bool log) {
   for (double v = std::ceil(lower / step - 1e-9) * step; v <= upper + step * 1e-6; v += step) out.push_back(std::abs(v) < step * 1e-9 ? 0 : v);
   return out;
 }
-
-}  // namespace
 
 void paint_color_bar(QPainter& p, const QRectF& area, const ColorBar& bar) {
   p.save();
@@ -69,7 +64,7 @@ void paint_color_bar(QPainter& p, const QRectF& area, const ColorBar& bar) {
                                         : (v - bar.lower) / (bar.upper - bar.lower);
     return strip.bottom() - std::clamp(t, 0.0, 1.0) * strip.height();
   };
-  for (double v : ticks(bar.lower, bar.upper, bar.log)) {
+  for (double v : axis_ticks(bar.lower, bar.upper, bar.log)) {
     const double y = y_of(v);
     p.drawLine(QPointF(strip.right(), y), QPointF(strip.right() + 3, y));
     p.drawText(QRectF(strip.right() + 5, y - fm.height() / 2, area.width() - strip_w - 24, fm.height()), Qt::AlignLeft | Qt::AlignVCenter,

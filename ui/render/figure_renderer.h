@@ -5,6 +5,8 @@
 #include <QSizeF>
 #include <QString>
 
+#include <vector>
+
 #include "ui/render/color_map.h"
 
 class QPaintDevice;
@@ -43,5 +45,8 @@ void paint_figure_background(QPainter& painter, const QRectF& area, const QStrin
 // the label written upwards at the right edge. kColorBarWidth is the room it needs.
 inline constexpr double kColorBarWidth = 78.0;
 void paint_color_bar(QPainter& painter, const QRectF& area, const ColorBar& bar);
+
+// Tick values between lower and upper: about five 1-2-5 steps, or the decades on a log scale.
+std::vector<double> axis_ticks(double lower, double upper, bool log);
 
 }  // namespace attnscope::ui

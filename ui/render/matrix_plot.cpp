@@ -1,5 +1,7 @@
 #include "ui/render/matrix_plot.h"
 
+#include "ui/render/axis_labels.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -9,15 +11,7 @@
 
 namespace attnscope::ui {
 
-QString MatrixPlot::displayLabel(const QString& token) {
-  QString s = token;
-  s.replace('\n', QString::fromUtf8("\u21b5"));
-  s.replace('\t', QString::fromUtf8("\u21e5"));
-  if (s.startsWith(' ')) s[0] = QChar(0x2423);  // ␣ marks a leading space ("Ġworld", "▁the")
-  if (s.isEmpty()) s = QString::fromUtf8("\u2205");
-  if (s.size() > 16) s = s.left(15) + QChar(0x2026);
-  return s;
-}
+QString MatrixPlot::displayLabel(const QString& token) { return token_label(token); }
 
 QCPColorMap* MatrixPlot::setup(QCustomPlot* plot, const DisplayMap& map, const QStringList& labels, const ColorMap& cmap,
                                const Options& options) {

@@ -2,23 +2,22 @@
 
 #include <QWidget>
 
-class QCustomPlot;
-class QLabel;
 class QPushButton;
 class QSpinBox;
 
 namespace attnscope::ui {
 
 class AnalysisDocument;
+class ChartsRenderer;
+class RendererView;
 
-// What attention costs on the loaded model: the last run's measured time per layer, split into
-// its parts, and a log-log view of compute (analytic FLOPs: the linear part, the n² part and
-// their sum) and memory against sequence length, with measured runs at increasing generated
-// lengths, the current input and the length where the n² part overtakes the linear part marked.
+// What attention costs on the loaded model (ui/figures/cost_figure), with the button that measures
+// runs at increasing lengths.
 class CostView : public QWidget {
   Q_OBJECT
  public:
   explicit CostView(AnalysisDocument* document, QWidget* parent = nullptr);
+  const ChartsRenderer* renderer() const;
 
  signals:
   void measureRequested(int max_length);
@@ -26,12 +25,9 @@ class CostView : public QWidget {
  private:
   void refresh();
   AnalysisDocument* document_;
-  QLabel* summary_;
   QSpinBox* max_length_;
   QPushButton* measure_;
-  QCustomPlot* layers_plot_;
-  QCustomPlot* flops_plot_;
-  QCustomPlot* memory_plot_;
+  RendererView* canvas_;
 };
 
 }  // namespace attnscope::ui
