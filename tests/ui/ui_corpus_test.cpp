@@ -9,14 +9,14 @@
 
 #include <fstream>
 
-#include <qcustomplot.h>
-
 #include "core/pipeline/analyzer.h"
 #include "core/pipeline/corpus_batch.h"
 #include "core/pipeline/corpus_summary.h"
 #include "tests/ui/ui_test_support.h"
-#include "ui/render/heads_plot.h"
+#include "ui/render/head_statistics.h"
+#include "ui/render/heads_renderer.h"
 #include "ui/views/heads_view.h"
+#include "ui/views/renderer_view.h"
 
 using namespace attnscope;
 using namespace attnscope::ui;
@@ -47,9 +47,14 @@ QString makeResults(const QTemporaryDir& tmp) {
   return tmp.filePath("results");
 }
 
-double cell(QCustomPlot* plot, int head, int row) {
-  auto* cm = qobject_cast<QCPColorMap*>(plot->plottable(0));
-  return cm ? cm->data()->cell(head, row) : std::nan("");
+// What the Heads figure shows for (row, head), and a click on that cell.
+double cell(const HeadsView& view, int head, int row) {
+  const HeadsRenderer* r = view.renderer();
+  return r && row < r->values.rows() && head < r->values.cols() ? r->values(row, head) : std::nan("");
+}
+void clickCell(HeadsView& view, int head, int row) {
+  const QPointF at = view.renderer()->cellCenter(view.canvas()->rect(), row, head);
+  QTest::mouseClick(view.canvas(), Qt::LeftButton, {}, at.toPoint());
 }
 
 bool waitCorpus(Session& session) {
@@ -98,16 +103,15 @@ void CorpusTest::headsViewShowsTheCorpusAndItsExtremes() {
   ViewState s = d->state();
   s.statistic = "entropy";
   d->setState(s);
-  QVERIFY(std::abs(cell(view.plot(), 5, 3) - mean_of(3, 5, "entropy")) < 1e-12);
+  QVERIFY(std::abs(cell(view, 5, 3) - mean_of(3, 5, "entropy")) < 1e-12);
   auto* quantity = view.findChild<QComboBox*>("corpusQuantityCombo");
   QVERIFY(quantity && quantity->isVisible());
   quantity->setCurrentIndex(quantity->findData(static_cast<int>(CorpusQuantity::Std)));
   quantity->activated(quantity->currentIndex());
-  QCOMPARE(cell(view.plot(), 5, 3), find_statistic(summary, 3, 5, "entropy")->std);
+  QCOMPARE(cell(view, 5, 3), find_statistic(summary, 3, 5, "entropy")->std);
 
   // Clicking a head lists the inputs at both ends, most extreme first.
-  const QPoint at(qRound(view.plot()->xAxis->coordToPixel(5)), qRound(view.plot()->yAxis->coordToPixel(3)));
-  QTest::mouseClick(view.plot(), Qt::LeftButton, {}, at);
+  clickCell(view, 5, 3);
   QCOMPARE(d->state().layer, 3);
   QCOMPARE(d->state().head, 5);
   QTreeWidget* list = view.extremes();
@@ -187,11 +191,9 @@ void CorpusTest::summaryFilesOpenWithoutPerInputResults() {
       QCOMPARE(a.mean, b.mean);  // shortest round-trip numbers read back exactly
       QCOMPARE(a.p95, b.p95);
     }
-    QVERIFY(std::abs(cell(view.plot(), 2, 1) - find_statistic(summary, 1, 2, "entropy")->mean) < 1e-12);
+    QVERIFY(std::abs(cell(view, 2, 1) - find_statistic(summary, 1, 2, "entropy")->mean) < 1e-12);
     // No model is open, yet heads and statistics can be chosen.
-    view.plot()->replot();
-    const QPoint at(qRound(view.plot()->xAxis->coordToPixel(6)), qRound(view.plot()->yAxis->coordToPixel(3)));
-    QTest::mouseClick(view.plot(), Qt::LeftButton, {}, at);
+    clickCell(view, 6, 3);
     QCOMPARE(d->state().layer, 3);
     QCOMPARE(d->state().head, 6);
     auto* statistic = view.findChild<QComboBox*>("statisticCombo");
@@ -200,7 +202,7 @@ void CorpusTest::summaryFilesOpenWithoutPerInputResults() {
     statistic->setCurrentIndex(sink);
     statistic->activated(sink);
     QCOMPARE(d->state().statistic, QString("sink_mass"));
-    QVERIFY(std::abs(cell(view.plot(), 6, 3) - find_statistic(summary, 3, 6, "sink_mass")->mean) < 1e-12);
+    QVERIFY(std::abs(cell(view, 6, 3) - find_statistic(summary, 3, 6, "sink_mass")->mean) < 1e-12);
   }
 }
 

@@ -25,7 +25,7 @@
 #include "ui/panels/input_panel.h"
 #include "ui/render/image_overlay_renderer.h"
 #include "ui/export/figures.h"
-#include "ui/render/heads_plot.h"
+#include "ui/render/head_statistics.h"
 #include "ui/render/overview_renderer.h"
 #include "ui/figures/image_figure.h"
 #include "ui/figures/overview_figure.h"

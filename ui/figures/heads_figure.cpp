@@ -1,32 +1,57 @@
 #include "ui/figures/heads_figure.h"
 
 #include <algorithm>
-
-#include <qcustomplot.h>
+#include <cmath>
 
 #include "ui/document/analysis_document.h"
 #include "ui/render/axis_labels.h"
-#include "ui/render/heads_plot.h"
-#include "ui/render/qcp_figure.h"
 
 namespace attnscope::ui {
 
-std::unique_ptr<FigureRenderer> heads_figure(const AnalysisDocument& doc, const ViewState& s, const QString& title) {
+namespace {
+
+std::unique_ptr<HeadsRenderer> grid(const std::vector<HeadStats>& stats, const std::vector<int>& layers, int heads, const ViewState& s) {
+  auto r = std::make_unique<HeadsRenderer>();
+  r->cmap = ColorMap(s.color_map);
+  r->values.setConstant(static_cast<Eigen::Index>(layers.size()), std::max(heads, 0), std::nan(""));
+  for (const HeadStats& h : stats) {
+    const auto it = std::find(layers.begin(), layers.end(), h.layer);
+    if (it == layers.end() || h.head < 0 || h.head >= heads) continue;
+    r->values(it - layers.begin(), h.head) = head_statistic(h, s.statistic);
+  }
+  if (s.method == Method::Raw && s.head_mode == HeadMode::Single) {
+    const auto it = std::find(layers.begin(), layers.end(), s.layer);
+    if (it != layers.end()) r->selected_row = static_cast<int>(it - layers.begin()), r->selected_head = s.head;
+  }
+  return r;
+}
+
+}  // namespace
+
+std::unique_ptr<HeadsRenderer> heads_figure(const AnalysisDocument& doc, const ViewState& s, const QString& title) {
+  if (!doc.hasAnalysis()) return std::make_unique<HeadsRenderer>();
   const AttentionMaps& att = doc.analysis()->forward.attentions;
-  const auto stats = doc.headStats();
-  const std::vector<int> layers = att.layers;
-  const int heads = att.num_heads;
-  const ColorMap cmap(s.color_map);
-  const bool single = s.method == Method::Raw && s.head_mode == HeadMode::Single;
   const ModelInfo& model = doc.analysis()->model;
-  QStringList layer_labels, head_labels;
-  for (int l : layers) layer_labels << layer_label(model, l);
-  for (int h = 0; h < heads; ++h) head_labels << head_label(model, h);
-  auto setup = [=](QCustomPlot* plot) {
-    HeadsPlot::setup(plot, stats, layers, heads, s.statistic, cmap, single ? s.layer : -1, single ? s.head : -1, title,
-                     layer_labels, head_labels, model.modality == Modality::Image);
-  };
-  return std::make_unique<QcpFigure>(setup, QSizeF(std::max(480, 120 + 70 * heads), std::max(360, 100 + 40 * static_cast<int>(layers.size()))));
+  auto r = grid(doc.headStats(), att.layers, att.num_heads, s);
+  for (int l : att.layers) r->layer_labels << layer_label(model, l);
+  for (int h = 0; h < att.num_heads; ++h) r->head_labels << head_label(model, h);
+  r->title = title;
+  r->scale_label = head_statistic_title(s.statistic, model.modality == Modality::Image);
+  return r;
+}
+
+std::unique_ptr<HeadsRenderer> corpus_heads_figure(const AnalysisDocument& doc, const ViewState& s, CorpusQuantity quantity,
+                                                   const QString& title) {
+  if (!doc.corpus()) return std::make_unique<HeadsRenderer>();
+  std::vector<int> layers;
+  int heads = 0;
+  const std::vector<HeadStats> stats = corpus_head_stats(doc.corpus()->summary, quantity, &layers, &heads);
+  auto r = grid(stats, layers, heads, s);
+  for (int l : layers) r->layer_labels << QString("L%1").arg(l);
+  for (int h = 0; h < heads; ++h) r->head_labels << QString("H%1").arg(h);
+  r->title = title;
+  r->scale_label = head_statistic_title(s.statistic) + ", " + corpus_quantity_title(quantity);
+  return r;
 }
 
 }  // namespace attnscope::ui

@@ -144,7 +144,7 @@ void paint_chart(QPainter& p, const QRectF& area, const Chart& c) {
   };
   double legend_w = 0;
   if (c.legend == ChartLegend::Right)
-    for (const ChartSeries& s : c.series) legend_w = std::max(legend_w, lfm.horizontalAdvance(s.name) + 30);
+    for (const ChartSeries& s : c.series) legend_w = std::max(legend_w, lfm.horizontalAdvance(s.name) + 46);
   const double heat_w = c.heat ? kColorBarWidth - 20 : 0;
   const double y_w = label_width(c.y) + 6 + (c.y.label.isEmpty() ? 0 : fm.height() + 4);
   const double y2_w = c.right_axis ? label_width(c.y2) + 8 + (c.y2.label.isEmpty() ? 0 : fm.height() + 4) : 0;

@@ -2,6 +2,8 @@
 
 #include <QComboBox>
 #include <QHBoxLayout>
+#include <QHelpEvent>
+#include <QMouseEvent>
 #include <QHeaderView>
 #include <QLabel>
 #include <QSplitter>
@@ -9,12 +11,10 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
-#include <qcustomplot.h>
-
 #include "ui/document/analysis_document.h"
+#include "ui/figures/heads_figure.h"
 #include "ui/views/lazy_refresh.h"
-#include "ui/render/axis_labels.h"
-#include "ui/render/heads_plot.h"
+#include "ui/views/renderer_view.h"
 
 namespace attnscope::ui {
 
@@ -29,7 +29,7 @@ HeadsView::HeadsView(AnalysisDocument* document, QWidget* parent)
       source_(new QComboBox),
       quantity_(new QComboBox),
       note_(new QLabel),
-      plot_(new QCustomPlot),
+      canvas_(new RendererView),
       side_(new QWidget),
       side_title_(new QLabel),
       extremes_(new QTreeWidget) {
@@ -51,7 +51,7 @@ HeadsView::HeadsView(AnalysisDocument* document, QWidget* parent)
   l->addLayout(top);
 
   auto* split = new QSplitter(Qt::Horizontal);
-  split->addWidget(plot_);
+  split->addWidget(canvas_);
   auto* side = new QVBoxLayout(side_);
   side->setContentsMargins(4, 0, 0, 0);
   side_title_->setWordWrap(true);
@@ -66,7 +66,7 @@ HeadsView::HeadsView(AnalysisDocument* document, QWidget* parent)
   split->setStretchFactor(0, 3);
   split->setStretchFactor(1, 2);
   l->addWidget(split, 1);
-  plot_->setFocusPolicy(Qt::NoFocus);
+  canvas_->setObjectName("headsFigure");
 
   connect(statistic_, qOverload<int>(&QComboBox::activated), this, [this](int i) {
     ViewState s = document_->state();
@@ -80,48 +80,8 @@ HeadsView::HeadsView(AnalysisDocument* document, QWidget* parent)
     const QVariant index = item->data(0, Qt::UserRole);
     if (index.isValid()) emit corpusInputRequested(index.toInt());
   });
-  plot_->setMouseTracking(true);
-  connect(plot_, &QCustomPlot::mouseMove, this, [this](QMouseEvent* e) {
-    // The number under the cursor, with its unit (and for a corpus, its spread).
-    const auto [layers, heads] = grid();
-    const auto [layer, head] = HeadsPlot::cellAt(plot_, layers, heads, e->position());
-    if (layer < 0) return QToolTip::hideText();
-    const QString stat = statistic_->currentData().toString();
-    const QString name = tr("L%1 H%2 · %3").arg(layer).arg(head).arg(statistic_->currentText());
-    if (showsCorpus()) {
-      const CorpusStatistic* c = find_statistic(document_->corpus()->summary, layer, head, stat.toStdString());
-      if (!c) return QToolTip::hideText();
-      QToolTip::showText(e->globalPosition().toPoint(),
-                         name + "\n" +
-                             tr("mean %1 ± %2 (std) over %3 inputs\nmedian %4 · 5–95%: %5 – %6\nmin %7 · max %8")
-                                 .arg(c->mean, 0, 'g', 4)
-                                 .arg(c->std, 0, 'g', 3)
-                                 .arg(c->inputs)
-                                 .arg(c->p50, 0, 'g', 4)
-                                 .arg(c->p05, 0, 'g', 4)
-                                 .arg(c->p95, 0, 'g', 4)
-                                 .arg(c->min, 0, 'g', 4)
-                                 .arg(c->max, 0, 'g', 4),
-                         plot_);
-      return;
-    }
-    for (const HeadStats& hs : document_->headStats())
-      if (hs.layer == layer && hs.head == head) {
-        QToolTip::showText(e->globalPosition().toPoint(), name + ": " + QString::number(head_statistic(hs, stat), 'g', 4), plot_);
-        return;
-      }
-  });
-  connect(plot_, &QCustomPlot::mousePress, this, [this](QMouseEvent* e) {
-    const auto [layers, heads] = grid();
-    const auto [layer, head] = HeadsPlot::cellAt(plot_, layers, heads, e->position());
-    if (layer < 0) return;
-    ViewState s = document_->state();
-    s.layer = layer;
-    s.head = head;
-    s.head_mode = HeadMode::Single;
-    s.method = Method::Raw;
-    document_->setState(s);  // refresh() lists the extremes of the newly selected head
-  });
+  canvas_->setMouseTracking(true);
+  canvas_->installEventFilter(this);
   auto* lazy = new LazyRefresh(this, [this] { refresh(); });
   connect(document_, &AnalysisDocument::analysisChanged, lazy, &LazyRefresh::request);
   connect(document_, &AnalysisDocument::stateChanged, lazy, &LazyRefresh::request);
@@ -133,6 +93,70 @@ HeadsView::HeadsView(AnalysisDocument* document, QWidget* parent)
     }
   });
   refresh();
+}
+
+const HeadsRenderer* HeadsView::renderer() const { return static_cast<const HeadsRenderer*>(canvas_->renderer()); }
+
+std::pair<int, int> HeadsView::headAt(const QPointF& pos) const {
+  const HeadsRenderer* r = renderer();
+  const auto [row, head] = r ? r->cellAt(canvas_->rect(), pos) : std::pair{-1, -1};
+  const auto [layers, heads] = grid();
+  if (row < 0 || row >= static_cast<int>(layers.size()) || head >= heads) return {-1, -1};
+  return {layers[static_cast<size_t>(row)], head};
+}
+
+bool HeadsView::eventFilter(QObject* watched, QEvent* event) {
+  if (watched != canvas_) return QWidget::eventFilter(watched, event);
+  if (event->type() == QEvent::ToolTip) {
+    // The number under the cursor, with its unit (and for a corpus, its spread).
+    auto* help = static_cast<QHelpEvent*>(event);
+    const auto [layer, head] = headAt(help->pos());
+    if (layer < 0) {
+      QToolTip::hideText();
+      return true;
+    }
+    const QString stat = statistic_->currentData().toString();
+    const QString name = tr("L%1 H%2 · %3").arg(layer).arg(head).arg(statistic_->currentText());
+    if (showsCorpus()) {
+      const CorpusStatistic* c = find_statistic(document_->corpus()->summary, layer, head, stat.toStdString());
+      if (!c) {
+        QToolTip::hideText();
+        return true;
+      }
+      QToolTip::showText(help->globalPos(),
+                         name + "\n" +
+                             tr("mean %1 ± %2 (std) over %3 inputs\nmedian %4 · 5–95%: %5 – %6\nmin %7 · max %8")
+                                 .arg(c->mean, 0, 'g', 4)
+                                 .arg(c->std, 0, 'g', 3)
+                                 .arg(c->inputs)
+                                 .arg(c->p50, 0, 'g', 4)
+                                 .arg(c->p05, 0, 'g', 4)
+                                 .arg(c->p95, 0, 'g', 4)
+                                 .arg(c->min, 0, 'g', 4)
+                                 .arg(c->max, 0, 'g', 4),
+                         canvas_);
+      return true;
+    }
+    for (const HeadStats& hs : document_->headStats())
+      if (hs.layer == layer && hs.head == head) {
+        QToolTip::showText(help->globalPos(), name + ": " + QString::number(head_statistic(hs, stat), 'g', 4), canvas_);
+        return true;
+      }
+    QToolTip::hideText();
+    return true;
+  }
+  if (event->type() == QEvent::MouseButtonPress && static_cast<QMouseEvent*>(event)->button() == Qt::LeftButton) {
+    const auto [layer, head] = headAt(static_cast<QMouseEvent*>(event)->position());
+    if (layer < 0) return false;
+    ViewState s = document_->state();
+    s.layer = layer;
+    s.head = head;
+    s.head_mode = HeadMode::Single;
+    s.method = Method::Raw;
+    document_->setState(s);  // refresh() lists the extremes of the newly selected head
+    return true;
+  }
+  return QWidget::eventFilter(watched, event);
 }
 
 bool HeadsView::showsCorpus() const { return document_->corpus() && source_->currentIndex() == 1; }
@@ -185,34 +209,25 @@ void HeadsView::refresh() {
 
   if (from_corpus) {
     const auto q = static_cast<CorpusQuantity>(quantity_->currentData().toInt());
-    std::vector<int> layers;
-    int heads = 0;
-    const std::vector<HeadStats> stats = corpus_head_stats(corpus->summary, q, &layers, &heads);
     note_->setText(tr("%n input(s), %1 tokens; hover a head for its spread", nullptr, static_cast<int>(corpus->summary.inputs))
                        .arg(corpus->summary.tokens));
-    HeadsPlot::setup(plot_, stats, layers, heads, stat, ColorMap(s.color_map), single ? s.layer : -1, single ? s.head : -1,
-                     tr("Corpus: %1").arg(corpus->source), {}, {}, false, head_statistic_title(stat) + ", " + corpus_quantity_title(q));
-    plot_->replot();
+    ViewState drawn = s;
+    drawn.statistic = stat;
+    canvas_->setRenderer(corpus_heads_figure(*document_, drawn, q, tr("Corpus: %1").arg(corpus->source)));
     fillExtremes(single ? s.layer : -1, single ? s.head : -1, stat);
     return;
   }
   if (!document_->hasAnalysis()) {
     note_->clear();
-    plot_->clearPlottables();
-    plot_->replot();
+    canvas_->setRenderer(nullptr);
     return;
   }
   note_->setText(stat == "induction" && !document_->hasInduction()
                      ? tr("Induction scores need extra runs on a repeated random sequence; computing…")
                      : QString());
-  const AttentionMaps& att = document_->analysis()->forward.attentions;
-  const ModelInfo& model = document_->analysis()->model;
-  QStringList layer_labels, head_labels;
-  for (int l : att.layers) layer_labels << layer_label(model, l);
-  for (int h = 0; h < att.num_heads; ++h) head_labels << head_label(model, h);
-  HeadsPlot::setup(plot_, document_->headStats(), att.layers, att.num_heads, stat, ColorMap(s.color_map), single ? s.layer : -1,
-                   single ? s.head : -1, QString(), layer_labels, head_labels, image);
-  plot_->replot();
+  ViewState drawn = s;
+  drawn.statistic = stat;
+  canvas_->setRenderer(heads_figure(*document_, drawn));
 }
 
 void HeadsView::fillExtremes(int layer, int head, const QString& statistic) {

@@ -5,13 +5,14 @@
 #include <QWidget>
 
 class QComboBox;
-class QCustomPlot;
 class QLabel;
 class QTreeWidget;
 
 namespace attnscope::ui {
 
 class AnalysisDocument;
+class HeadsRenderer;
+class RendererView;
 
 // A layers x heads heat map of one head statistic (entropy, distance, special-token mass, …) of
 // the current input, or of a corpus (its mean, spread or quantiles over the inputs) once one is
@@ -21,9 +22,13 @@ class HeadsView : public QWidget {
   Q_OBJECT
  public:
   explicit HeadsView(AnalysisDocument* document, QWidget* parent = nullptr);
-  QCustomPlot* plot() const { return plot_; }
+  RendererView* canvas() const { return canvas_; }
+  const HeadsRenderer* renderer() const;
   bool showsCorpus() const;
   QTreeWidget* extremes() const { return extremes_; }
+
+ protected:
+  bool eventFilter(QObject* watched, QEvent* event) override;  // the canvas: tooltips and clicks
 
  signals:
   void inductionRequested();
@@ -32,6 +37,8 @@ class HeadsView : public QWidget {
  private:
   void refresh();
   void fillExtremes(int layer, int head, const QString& statistic);
+  // (layer, head) under a canvas position, or (-1, -1).
+  std::pair<int, int> headAt(const QPointF& pos) const;
   // The layers and heads of what the map shows (the input's or the corpus').
   std::pair<std::vector<int>, int> grid() const;
   AnalysisDocument* document_;
@@ -39,7 +46,7 @@ class HeadsView : public QWidget {
   QComboBox* source_;
   QComboBox* quantity_;
   QLabel* note_;
-  QCustomPlot* plot_;
+  RendererView* canvas_;
   QWidget* side_;
   QLabel* side_title_;
   QTreeWidget* extremes_;

@@ -2,14 +2,11 @@
 
 #include <vector>
 
-#include <QPointF>
 #include <QString>
 
 #include "core/analysis/head_stats.h"
 #include "core/pipeline/corpus_summary.h"
 #include "ui/render/color_map.h"
-
-class QCustomPlot;
 
 namespace attnscope::ui {
 
@@ -25,21 +22,9 @@ double head_statistic(const attnscope::HeadStats& s, const QString& name);
 enum class CorpusQuantity { Mean, Std, Median, P05, P95 };
 QString corpus_quantity_title(CorpusQuantity q);
 double corpus_quantity(const attnscope::CorpusStatistic& c, CorpusQuantity q);
-// The summary as per-head statistics holding `q` of each (for HeadsPlot), with its layers and
+// The summary as per-head statistics holding `q` of each (for the Heads figure), with its layers and
 // the number of heads.
 std::vector<attnscope::HeadStats> corpus_head_stats(const attnscope::CorpusSummary& summary, CorpusQuantity q, std::vector<int>* layers,
                                                     int* heads);
-
-// A layers x heads heat map of one head statistic, layer 0 at the top, the selected head outlined.
-class HeadsPlot {
- public:
-  // layer_labels / head_labels: one per row / column (axis_labels.h), or empty for "L3" / "H5".
-  static void setup(QCustomPlot* plot, const std::vector<attnscope::HeadStats>& stats, const std::vector<int>& layers, int heads,
-                    const QString& statistic, const ColorMap& cmap, int selected_layer, int selected_head, const QString& title,
-                    const QStringList& layer_labels = {}, const QStringList& head_labels = {}, bool image = false,
-                    const QString& scale_label = {});
-  // (layer, head) under a widget position, or (-1, -1).
-  static std::pair<int, int> cellAt(QCustomPlot* plot, const std::vector<int>& layers, int heads, const QPointF& pos);
-};
 
 }  // namespace attnscope::ui

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <utility>
+
+#include <QStringList>
+
+#include "core/common/tensor.h"
+#include "ui/render/figure_renderer.h"
+
+namespace attnscope::ui {
+
+// A layers x heads heat map of one head statistic, layer 0 at the top, the selected head outlined
+// in red. Cells without a value (NaN: induction not computed) are grey. The colour scale spans the
+// values shown.
+class HeadsRenderer : public FigureRenderer {
+ public:
+  Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> values;  // [L, H], row r = layers[r]; NaN = none
+  QStringList layer_labels, head_labels;
+  QString title;
+  QString scale_label;
+  ColorMap cmap;
+  int selected_row = -1, selected_head = -1;
+
+  QSizeF naturalSize() const override;
+  void paint(QPainter& painter, const QRectF& area) const override;
+  // (row, head) of the cell under `pos` for a figure drawn in `area`, or (-1, -1).
+  std::pair<int, int> cellAt(const QRectF& area, const QPointF& pos) const;
+  QPointF cellCenter(const QRectF& area, int row, int head) const;
+  // The colour scale: the finite values' range.
+  std::pair<double, double> range() const;
+
+ private:
+  QRectF cellsRect(const QRectF& area) const;
+};
+
+}  // namespace attnscope::ui
