@@ -8,8 +8,6 @@
 #include <QStandardPaths>
 #include <QSvgRenderer>
 
-#include <qcustomplot.h>
-
 #include "core/io/safetensors.h"
 #include "tests/ui/ui_test_support.h"
 #include "ui/app/main_window.h"
@@ -17,8 +15,8 @@
 #include "ui/export/figure_writer.h"
 #include "ui/export/figures.h"
 #include "ui/export/provenance.h"
-#include "ui/render/matrix_plot.h"
-#include "ui/render/qcp_figure.h"
+#include "ui/render/axis_labels.h"
+#include "ui/render/matrix_renderer.h"
 #include "ui/views/matrix_view.h"
 
 using namespace attnscope;
@@ -109,7 +107,7 @@ void ExportTest::svgParsesAndHoldsTheTokenLabelsAsText() {
       if (view == ViewKind::Lines) want = labels;
       else want = {labels.first(), labels.last()};
       for (const QString& label : want) {
-        const QString shown = MatrixPlot::displayLabel(label).toHtmlEscaped();
+        const QString shown = token_label(label).toHtmlEscaped();
         QVERIFY2(xml.contains(">" + shown + "</text>"), qPrintable(shown));
       }
       QVERIFY(xml.contains(QString::fromUtf8(">\u2423st</text>")));
@@ -133,8 +131,7 @@ void ExportTest::pdfCellsHaveTheColoursTheWindowShows() {
   view.resize(800, 700);
   view.show();
   QVERIFY(QTest::qWaitForWindowExposed(&view));
-  view.plot()->replot();
-  const QImage screen = view.plot()->grab().toImage();
+  const QImage screen = view.grab().toImage();
   // ... and the PDF of the same figure, 800 x 700 px = 8.333 x 7.292 in, rasterised at 96 dpi.
   FigureRequest req;
   req.view = ViewKind::Matrix;
@@ -152,13 +149,14 @@ void ExportTest::pdfCellsHaveTheColoursTheWindowShows() {
   const QImage raster(QDir(dir_).filePath("cells.png"));
   QCOMPARE(raster.size(), QSize(800, 700));
 
-  const auto* qcp = static_cast<const QcpFigure*>(figure.get());
+  const auto* drawn = dynamic_cast<const MatrixRenderer*>(figure.get());
+  QVERIFY(drawn);
   const RowMatrix w = doc->analysis()->forward.attentions.head(2, 3);
   const ColorMap cmap(doc->state().color_map);
   int compared = 0;
   for (auto [q, k] : {std::pair{0, 0}, {3, 2}, {10, 9}, {20, 17}, {33, 33}, {30, 29}, {33, 5}}) {
-    const QPoint on_screen(qRound(view.plot()->xAxis->coordToPixel(k)), qRound(view.plot()->yAxis->coordToPixel(q)));
-    const QPoint in_pdf(qRound(qcp->plot()->xAxis->coordToPixel(k)), qRound(qcp->plot()->yAxis->coordToPixel(q)));
+    const QPoint on_screen = view.cellCenter(q, k).toPoint();
+    const QPoint in_pdf = drawn->cellCenter(QRectF(0, 0, 800, 700), q, k).toPoint();
     QCOMPARE(in_pdf, on_screen);  // the same layout
     const QRgb want = screen.pixel(on_screen), got = raster.pixel(in_pdf);
     QCOMPARE(want & 0xffffff, cmap.rgb(w(q, k)) & 0xffffff);

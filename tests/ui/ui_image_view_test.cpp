@@ -10,7 +10,6 @@
 #include <QRegularExpression>
 #include <QToolTip>
 
-#include <qcustomplot.h>
 
 #include "core/analysis/display_norm.h"
 #include "core/analysis/flow.h"
@@ -555,14 +554,13 @@ void ImageViewTest::matrixHoverLocatesThePatches() {
   view.resize(900, 800);
   view.show();
   QVERIFY(QTest::qWaitForWindowExposed(&view));
-  QCustomPlot* plot = view.plot();
   PatchLocator* locator = view.patchLocator();
   QVERIFY(locator->hasPhoto());
   QVERIFY(!locator->isVisible());
   auto hover = [&](int query, int key) {
-    const QPointF pos(plot->xAxis->coordToPixel(key), plot->yAxis->coordToPixel(query));
-    QMouseEvent move(QEvent::MouseMove, pos, plot->mapToGlobal(pos), Qt::NoButton, Qt::NoButton, Qt::NoModifier);
-    QApplication::sendEvent(plot, &move);
+    const QPointF pos = view.cellCenter(query, key);
+    QMouseEvent move(QEvent::MouseMove, pos, view.mapToGlobal(pos), Qt::NoButton, Qt::NoButton, Qt::NoModifier);
+    QApplication::sendEvent(&view, &move);
     return pos.toPoint();
   };
   // CLS row, key patch (3, 5): the key is outlined, the CLS query has no place.
@@ -590,7 +588,7 @@ void ImageViewTest::matrixHoverLocatesThePatches() {
   QVERIFY(!locator->geometry().contains(middle));
   // Leaving the matrix hides it.
   QEvent leave(QEvent::Leave);
-  QApplication::sendEvent(plot, &leave);
+  QApplication::sendEvent(&view, &leave);
   QVERIFY(!locator->isVisible());
 
   // A text model has no photo: no picture.
@@ -603,9 +601,9 @@ void ImageViewTest::matrixHoverLocatesThePatches() {
   tv.show();
   QVERIFY(QTest::qWaitForWindowExposed(&tv));
   QVERIFY(!tv.patchLocator()->hasPhoto());
-  const QPointF pos(tv.plot()->xAxis->coordToPixel(0), tv.plot()->yAxis->coordToPixel(2));
-  QMouseEvent move(QEvent::MouseMove, pos, tv.plot()->mapToGlobal(pos), Qt::NoButton, Qt::NoButton, Qt::NoModifier);
-  QApplication::sendEvent(tv.plot(), &move);
+  const QPointF pos = tv.cellCenter(2, 0);
+  QMouseEvent move(QEvent::MouseMove, pos, tv.mapToGlobal(pos), Qt::NoButton, Qt::NoButton, Qt::NoModifier);
+  QApplication::sendEvent(&tv, &move);
   QVERIFY(!tv.patchLocator()->isVisible());
 }
 

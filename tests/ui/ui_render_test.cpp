@@ -1,7 +1,6 @@
 // What the views draw: exact colours of known attention weights, at the right places.
 #include <QImage>
 
-#include <qcustomplot.h>
 
 #include "core/io/safetensors.h"
 #include "tests/ui/ui_test_support.h"
@@ -23,7 +22,6 @@ class RenderTest : public QObject {
   void matrixCellsHaveTheColourOfTheirWeight_data();
   void matrixCellsHaveTheColourOfTheirWeight();
   void imageOverlayPutsTheStrongestPatchWhereItIsInTheOriginalPhoto();
-  void colorMapQuantisesLikeQCustomPlot();
   void slidingWindowLayersShowTheirBandAndAreLabelled();
 };
 
@@ -56,8 +54,7 @@ void RenderTest::matrixCellsHaveTheColourOfTheirWeight() {
   view.resize(900, 700);
   view.show();
   QVERIFY(QTest::qWaitForWindowExposed(&view));
-  view.plot()->replot();
-  const QImage shot = view.plot()->grab().toImage();
+  const QImage shot = view.grab().toImage();
 
   const Tensor g = golden.tensor("attentions");  // [5, 8, 11, 11]
   const int S = 11;
@@ -69,7 +66,7 @@ void RenderTest::matrixCellsHaveTheColourOfTheirWeight() {
     const float want = g.data[((static_cast<size_t>(layer) * 8 + head) * S + q) * S + k];
     QVERIFY(std::abs(ours(q, k) - want) < 1e-5);  // the weight is the reference's
     const double shade = norm == int(Normalization::Row) ? ours(q, k) : ours(q, k) / max;
-    const QPoint px(qRound(view.plot()->xAxis->coordToPixel(k)), qRound(view.plot()->yAxis->coordToPixel(q)));
+    const QPoint px = view.cellCenter(q, k).toPoint();
     const QRgb got = shot.pixel(px);
     const QRgb expected = k > q ? kMaskedColor.rgb() : colors.rgb(shade);  // the causal mask, not a weight
     QVERIFY2((got & 0xffffff) == (expected & 0xffffff),
@@ -78,7 +75,7 @@ void RenderTest::matrixCellsHaveTheColourOfTheirWeight() {
   }
   QCOMPARE(checked, 8);
   // The causal upper triangle is drawn as masked, distinct from a weight of 0.
-  const QPoint upper(qRound(view.plot()->xAxis->coordToPixel(9)), qRound(view.plot()->yAxis->coordToPixel(2)));
+  const QPoint upper = view.cellCenter(2, 9).toPoint();
   QCOMPARE(shot.pixel(upper) & 0xffffff, kMaskedColor.rgb() & 0xffffff);
   QVERIFY((colors.rgb(0.0) & 0xffffff) != (kMaskedColor.rgb() & 0xffffff));
 }
@@ -142,19 +139,6 @@ void RenderTest::imageOverlayPutsTheStrongestPatchWhereItIsInTheOriginalPhoto() 
            best);
 }
 
-void RenderTest::colorMapQuantisesLikeQCustomPlot() {
-  // A QCPColorMap coloured with ColorMap::gradient() gives exactly ColorMap::rgb for every level.
-  const ColorMap colors(ColorMapId::Inferno);
-  QCPColorGradient g = colors.gradient();
-  for (int i = 0; i < 1000; ++i) {
-    const double v = i / 999.0;
-    QRgb line = 0;
-    g.colorize(&v, QCPRange(0, 1), &line, 1);
-    QCOMPARE(line & 0xffffff, colors.rgb(v) & 0xffffff);
-  }
-}
-
-QTEST_MAIN(RenderTest)
 // gemma2-random: layers 0 and 2 slide (W = 8), 1 and 3 are global; 4 query heads on 2 kv heads.
 void RenderTest::slidingWindowLayersShowTheirBandAndAreLabelled() {
   ATTNSCOPE_QREQUIRE_SHARED();
@@ -200,4 +184,5 @@ void RenderTest::slidingWindowLayersShowTheirBandAndAreLabelled() {
   QCOMPARE(head_label(bert.document()->analysis()->model, 1), QString("H1"));
 }
 
+QTEST_MAIN(RenderTest)
 #include "ui_render_test.moc"

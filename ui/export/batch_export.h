@@ -31,8 +31,8 @@ struct BatchItem {
 std::vector<BatchItem> batch_items(const AnalysisDocument& document, BatchScope scope, ViewKind view, const QString& folder,
                                    FigureFormat format, bool overview);
 
-// Writes a batch one figure per event-loop turn on the GUI thread (QCustomPlot figures are
-// widgets), so the window stays responsive and the batch can be cancelled between figures.
+// Writes a batch one figure per event-loop turn on the GUI thread (the figures read the document,
+// which lives there), so the window stays responsive and the batch can be cancelled between figures.
 class BatchExporter : public QObject {
   Q_OBJECT
  public:

@@ -19,9 +19,8 @@ struct FigureRequest {
   std::optional<QRectF> zoom; // Matrix: visible key (x) and query (y) ranges, as on screen
 };
 
-// The figure of one view for a selection: the same renderers the views draw on screen with, or an
-// offscreen QCustomPlot configured like the on-screen one (Matrix, Heads). Throws Error(Usage)
-// when the document has no result.
+// The figure of one view for a selection, built by ui/figures/: the renderer the view draws on
+// screen with, painted here without any widget. Throws Error(Usage) when there is nothing to draw.
 std::unique_ptr<FigureRenderer> make_figure(const AnalysisDocument& document, const FigureRequest& request);
 
 // "stories260K · L2 · H3 · raw · row scale" -- for titles and file names.

@@ -2,7 +2,7 @@
 
 #include <unistd.h>
 
-#include <QApplication>
+#include <QGuiApplication>
 #include <QBuffer>
 #include <QDir>
 #include <QFileInfo>
@@ -24,7 +24,7 @@
 namespace attnscope::ui {
 
 void ensure_offscreen_application() {
-  if (QApplication::instance()) return;
+  if (QCoreApplication::instance()) return;
   if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
   if (qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR")) {
     // Qt wants a private runtime folder and warns on stderr without one.
@@ -35,7 +35,7 @@ void ensure_offscreen_application() {
   static int argc = 1;
   static char name[] = "attnscope-cli";
   static char* argv[] = {name, nullptr};
-  static QApplication app(argc, argv);
+  static QGuiApplication app(argc, argv);
 }
 
 namespace {

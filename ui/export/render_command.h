@@ -39,8 +39,8 @@ struct RenderRequest {
 // (Error(Usage) naming the valid range) instead of clamping. Throws attnscope::Error.
 QStringList render_figures(const RenderRequest& request, const ProgressFn& progress = {});
 
-// A QApplication on the offscreen platform (unless QT_QPA_PLATFORM says otherwise), created on
-// first use, for drawing QCustomPlot figures without a display.
+// A QGuiApplication on the offscreen platform (unless QT_QPA_PLATFORM says otherwise), created on
+// first use: fonts and painting, no widgets, for drawing figures without a display.
 void ensure_offscreen_application();
 
 }  // namespace attnscope::ui

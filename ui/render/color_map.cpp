@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include <qcustomplot.h>
-
 namespace attnscope::ui {
 
 namespace {
@@ -51,18 +49,6 @@ QRgb ColorMap::rgb(double value, double lower, double upper) const {
   const double size = upper - lower;
   const int index = size > 0 ? static_cast<int>((value - lower) * (255.0 / size)) : 0;
   return lut_[std::clamp(index, 0, 255)];
-}
-
-QCPColorGradient ColorMap::gradient() const {
-  QCPColorGradient g;
-  g.clearColorStops();
-  // Stops at i * (1.0 / 255), the exact positions QCPColorGradient gives its 256 levels, so each
-  // level is a stop's colour rather than an interpolation that truncates to the neighbour.
-  const double step = 1.0 / 255.0;
-  for (int i = 0; i < 256; ++i) g.setColorStopAt(i * step, QColor::fromRgb(lut_[i]));
-  g.setLevelCount(256);
-  g.setColorInterpolation(QCPColorGradient::ciRGB);
-  return g;
 }
 
 }  // namespace attnscope::ui

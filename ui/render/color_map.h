@@ -5,24 +5,18 @@
 
 #include "ui/document/view_state.h"
 
-class QCPColorGradient;
-
 namespace attnscope::ui {
 
-// A 256-level colour map. color(t) for t in [0, 1] uses the same quantisation as QCustomPlot's
-// QCPColorGradient (index = int(t * 255), clamped), so a cell drawn by a QCPColorMap and one
-// painted directly get identical colours.
+// A 256-level colour map: color(t) for t in [0, 1] is level int(t * 255), clamped.
 class ColorMap {
  public:
   explicit ColorMap(ColorMapId id = ColorMapId::Viridis);
   ColorMapId id() const { return id_; }
   QRgb rgb(double t) const { return rgb(t, 0.0, 1.0); }
-  // The colour of `value` on a scale from `lower` to `upper`, computed exactly as QCustomPlot does.
+  // The colour of `value` on a scale from `lower` to `upper`.
   QRgb rgb(double value, double lower, double upper) const;
   QColor color(double t) const { return QColor::fromRgb(rgb(t)); }
   QRgb level(int index) const { return lut_[index]; }
-  // A QCustomPlot gradient with exactly these 256 levels.
-  QCPColorGradient gradient() const;
 
  private:
   ColorMapId id_;

@@ -6,7 +6,7 @@
 #include <QFontMetricsF>
 #include <QPainterPath>
 
-#include "ui/render/matrix_plot.h"
+#include "ui/render/axis_labels.h"
 
 namespace attnscope::ui {
 
@@ -16,7 +16,7 @@ constexpr double kMaxColumnLabels = 110;  // matrix: height of the rotated sourc
 
 double max_label_width(const QStringList& labels, const QFontMetricsF& fm) {
   double w = 24;
-  for (const QString& l : labels) w = std::max(w, fm.horizontalAdvance(MatrixPlot::displayLabel(l)));
+  for (const QString& l : labels) w = std::max(w, fm.horizontalAdvance(token_label(l)));
   return std::min(w + 8, 170.0);
 }
 
@@ -111,7 +111,7 @@ void CrossAttentionRenderer::paintMatrix(QPainter& p, const Layout& l) const {
     p.setFont(lf);
     p.setPen(t == selected_target ? QColor(200, 30, 30) : Qt::black);
     p.drawText(QRectF(l.grid.left() - l.label_w, l.grid.top() + t * c, l.label_w - 4, c), Qt::AlignRight | Qt::AlignVCenter,
-               fm.elidedText(MatrixPlot::displayLabel(targets[t]), Qt::ElideRight, l.label_w - 6));
+               fm.elidedText(token_label(targets[t]), Qt::ElideRight, l.label_w - 6));
   }
   for (int s = 0; s < S; ++s) {
     QFont lf = f;
@@ -122,7 +122,7 @@ void CrossAttentionRenderer::paintMatrix(QPainter& p, const Layout& l) const {
     p.translate(l.grid.left() + (s + 0.5) * c, l.grid.top() - 4);
     p.rotate(-60);
     p.drawText(QRectF(0, -c / 2, kMaxColumnLabels, c), Qt::AlignLeft | Qt::AlignVCenter,
-               fm.elidedText(MatrixPlot::displayLabel(sources[s]), Qt::ElideRight, kMaxColumnLabels - 4));
+               fm.elidedText(token_label(sources[s]), Qt::ElideRight, kMaxColumnLabels - 4));
     p.restore();
   }
   p.setFont(QFont(f.family(), f.pointSize()));
@@ -183,7 +183,7 @@ void CrossAttentionRenderer::paintLines(QPainter& p, const Layout& l) const {
     f.setBold(chosen);
     p.setFont(f);
     p.setPen(chosen ? QColor(200, 30, 30) : Qt::black);
-    p.drawText(r, align | Qt::AlignVCenter, fm.elidedText(MatrixPlot::displayLabel(text), Qt::ElideRight, r.width() - 2));
+    p.drawText(r, align | Qt::AlignVCenter, fm.elidedText(token_label(text), Qt::ElideRight, r.width() - 2));
     f.setBold(false);
     p.setFont(f);
   };
@@ -200,7 +200,7 @@ std::vector<QRectF> CrossAttentionRenderer::stripBoxes(const Layout& l, const QF
   const double head_w = 70;  // "source:" / "target:"
   double x = l.strip.left() + head_w, y = l.strip.top();
   for (const QString& t : tokens) {
-    const double w = std::min(fm.horizontalAdvance(MatrixPlot::displayLabel(t)) + 8, 160.0);
+    const double w = std::min(fm.horizontalAdvance(token_label(t)) + 8, 160.0);
     if (x + w > l.strip.right() && x > l.strip.left() + head_w) {
       x = l.strip.left() + head_w;
       y += kStripRow;
@@ -228,7 +228,7 @@ void CrossAttentionRenderer::paintStrip(QPainter& p, const Layout& l) const {
     const QColor bg = selected_target >= 0 || by_source ? QColor::fromRgb(cmap.rgb(w)) : QColor(240, 240, 240);
     p.fillRect(b, bg);
     p.setPen(selected_target >= 0 || by_source ? text_on(bg) : Qt::black);
-    p.drawText(b, Qt::AlignCenter, QFontMetricsF(p.font()).elidedText(MatrixPlot::displayLabel(tokens[i]), Qt::ElideRight, b.width() - 4));
+    p.drawText(b, Qt::AlignCenter, QFontMetricsF(p.font()).elidedText(token_label(tokens[i]), Qt::ElideRight, b.width() - 4));
   }
 }
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "ui/render/matrix_plot.h"
+#include "ui/render/axis_labels.h"
 
 namespace attnscope::ui {
 
@@ -20,7 +20,7 @@ QColor LinesRenderer::headColor(int i) {
 double LinesRenderer::labelWidth(const QFont& font) const {
   const QFontMetricsF fm(font);
   double w = 40;
-  for (const QString& l : labels) w = std::max(w, fm.horizontalAdvance(MatrixPlot::displayLabel(l)));
+  for (const QString& l : labels) w = std::max(w, fm.horizontalAdvance(token_label(l)));
   return std::min(w + 8, 180.0);
 }
 
@@ -71,7 +71,7 @@ void LinesRenderer::paint(QPainter& p, const QRectF& area) const {
     }
   }
   for (int i = 0; i < n; ++i) {
-    const QString text = MatrixPlot::displayLabel(labels[i]);
+    const QString text = token_label(labels[i]);
     for (int side = 0; side < 2; ++side) {
       const QRectF r = side == 0 ? QRectF(x_left - lw, y0 + i * kRowHeight, lw - 4, kRowHeight)
                                  : QRectF(x_right + 4, y0 + i * kRowHeight, lw - 4, kRowHeight);

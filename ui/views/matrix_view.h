@@ -1,52 +1,62 @@
 #pragma once
 
+#include <memory>
+
 #include <QWidget>
 
 #include "ui/document/display_map.h"
-#include "ui/render/matrix_plot.h"
-
-class QCustomPlot;
-class QCPColorMap;
+#include "ui/render/matrix_renderer.h"
 
 namespace attnscope::ui {
 
 class AnalysisDocument;
 class PatchLocator;
 
-// The [query x key] attention matrix of the current selection, with zoom (wheel), pan (drag),
-// reset (double-click), a hover tooltip naming both tokens and the weight, and click-to-select
-// the query row for the Text and Image views. For image models, hovering shows where the cell's
-// patches lie on a small picture of the photo. Long inputs stay fluid: only the visible cells are
-// drawn, pooled into blocks when they are smaller than a pixel (right-click: maximum or mean).
+// The [query x key] attention matrix of the current selection (ui/render/matrix_renderer), with
+// zoom (wheel), pan (drag), reset (double-click), a hover tooltip naming both tokens and the
+// weight, and Ctrl+click to select the query row for the Text and Image views. For image models,
+// hovering shows where the cell's patches lie on a small picture of the photo. Long inputs stay
+// fluid: only the visible cells are drawn, pooled into blocks when they are smaller than a pixel
+// (right-click: maximum or mean).
 class MatrixView : public QWidget {
   Q_OBJECT
  public:
   explicit MatrixView(AnalysisDocument* document, QWidget* parent = nullptr);
-  QCustomPlot* plot() const { return plot_; }
-  const DisplayMap& displayMap() const { return map_; }
-  QCPColorMap* colorMap() const { return color_map_; }
-  int blockSize() const { return block_; }  // cells per drawn block side (1: exact cells)
-  MatrixPlot::Pooling pooling() const { return pooling_; }
-  void setPooling(MatrixPlot::Pooling pooling);
+  const DisplayMap& displayMap() const;
+  const MatrixRenderer* renderer() const { return renderer_.get(); }
+  int blockSize() const;  // cells per drawn block side (1: exact cells)
+  Pooling pooling() const { return pooling_; }
+  void setPooling(Pooling pooling);
+  // The visible cells (x: keys, y: queries, cell i spans i ± 0.5); setting it is what the wheel
+  // and a drag do.
+  QRectF visibleCells() const;
+  void setVisibleCells(const QRectF& cells);
+  void resetZoom();
+  QPointF cellCenter(int row, int col) const;  // in widget pixels
   PatchLocator* patchLocator() const { return locator_; }  // image models: where the hovered cell's patches are
+
+ protected:
+  void paintEvent(QPaintEvent* event) override;
+  void wheelEvent(QWheelEvent* event) override;
+  void mousePressEvent(QMouseEvent* event) override;
+  void mouseMoveEvent(QMouseEvent* event) override;
+  void mouseReleaseEvent(QMouseEvent* event) override;
+  void mouseDoubleClickEvent(QMouseEvent* event) override;
+  void contextMenuEvent(QContextMenuEvent* event) override;
+  void leaveEvent(QEvent* event) override;
 
  private:
   void refresh();
-  void showTip(QMouseEvent* event);
+  void showTip(const QPointF& pos, const QPoint& global);
   void placeLocator(const QPointF& cursor);
-  bool eventFilter(QObject* watched, QEvent* event) override;
-  void updateCells();
+  void zoomChanged();
 
   AnalysisDocument* document_;
-  QCustomPlot* plot_;
-  DisplayMap map_;
-  QStringList labels_;
-  QCPColorMap* color_map_ = nullptr;
+  std::unique_ptr<MatrixRenderer> renderer_;
   PatchLocator* locator_;
-  MatrixPlot::Pooling pooling_ = MatrixPlot::Pooling::Max;
-  int block_ = 1;
-  QSize laid_out_;  // the axis rect size the cells were pooled for
-  bool cells_dirty_ = false;  // map or zoom changed: pool again at the next replot
+  Pooling pooling_ = Pooling::Max;
+  QPointF press_, last_;
+  bool dragging_ = false;
 };
 
 }  // namespace attnscope::ui
