@@ -19,7 +19,7 @@
 #include "core/models/attention_internals.h"
 #include "ui/document/generation_data.h"
 #include "ui/document/view_state.h"
-#include "ui/workers/inference_worker.h"
+#include "ui/document/results.h"
 
 namespace attnscope::ui {
 

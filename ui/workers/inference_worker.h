@@ -6,28 +6,11 @@
 #include <QObject>
 #include <QString>
 
-#include "core/analysis/cost_model.h"
 #include "core/analysis/flow.h"
-#include "core/pipeline/analyzer.h"
-#include "core/pipeline/corpus_batch.h"
-#include "core/pipeline/corpus_summary.h"
+#include "ui/document/results.h"
 
 namespace attnscope::ui {
 
-using AnalyzerPtr = std::shared_ptr<const attnscope::Analyzer>;
-using AnalysisPtr = std::shared_ptr<const attnscope::Analysis>;
-using MatrixPtr = std::shared_ptr<const attnscope::RowMatrix>;
-using InternalsPtr = std::shared_ptr<const attnscope::AttentionInternals>;
-using CostSweepPtr = std::shared_ptr<const attnscope::CostSweep>;
-
-// A corpus as the Heads view shows it: the summary, and the per-input results when they were
-// read from result folders (not from a merged summary file), which name the extreme inputs.
-struct CorpusData {
-  attnscope::CorpusSummary summary;
-  attnscope::CorpusResults results;  // empty for a summary file
-  QString source;                    // the folders or the file, for titles
-};
-using CorpusPtr = std::shared_ptr<const CorpusData>;
 
 // Opens models and runs inputs. Lives on a worker thread (see RunController); every slot is
 // invoked through a queued connection and answers with a signal carrying the job's ticket.
