@@ -26,6 +26,7 @@ void discard_lowest(RowMatrix& fused, double ratio) {
 
 namespace {
 
+// `each(layer, R)` after every layer; it returns false to stop (the loop then returns an empty R).
 template <typename Each>
 RowMatrix rollout_loop(const AttentionMaps& maps, const RolloutOptions& options, Each&& each) {
   check_attention_maps(maps, "rollout");
@@ -35,7 +36,7 @@ RowMatrix rollout_loop(const AttentionMaps& maps, const RolloutOptions& options,
     discard_lowest(fused, options.discard_ratio);
     const RowMatrix a = add_residual(fused, options.residual_weight);
     r = r.size() == 0 ? a : RowMatrix(a * r);
-    each(l, r);
+    if (!each(l, r)) return RowMatrix();
   }
   return r;
 }
@@ -44,11 +45,18 @@ RowMatrix rollout_loop(const AttentionMaps& maps, const RolloutOptions& options,
 
 void attention_rollout_steps(const AttentionMaps& maps, const RolloutOptions& options,
                              const std::function<void(int layer, const RowMatrix& rollout)>& each) {
-  rollout_loop(maps, options, each);
+  rollout_loop(maps, options, [&](int l, const RowMatrix& r) {
+    each(l, r);
+    return true;
+  });
 }
 
-RowMatrix attention_rollout(const AttentionMaps& maps, const RolloutOptions& options) {
-  return rollout_loop(maps, options, [](int, const RowMatrix&) {});
+RowMatrix attention_rollout(const AttentionMaps& maps, const RolloutOptions& options, const ProgressFn& progress) {
+  const int total = static_cast<int>(maps.layers.size());
+  int done = 0;
+  return rollout_loop(maps, options, [&](int l, const RowMatrix&) {
+    return report(progress, ++done, total, "rollout through layer " + std::to_string(l));
+  });
 }
 
 }  // namespace attnscope

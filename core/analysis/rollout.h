@@ -3,6 +3,7 @@
 #include <functional>
 
 #include "core/analysis/fusion.h"
+#include "core/common/progress.h"
 
 namespace attnscope {
 
@@ -27,7 +28,9 @@ struct RolloutOptions {
 };
 
 // Throws Error(Usage) if a needed layer was not captured or an option is out of range.
-RowMatrix attention_rollout(const AttentionMaps& maps, const RolloutOptions& options);
+// `progress` is told after each layer; if it returns false the rollout stops and returns an
+// empty matrix.
+RowMatrix attention_rollout(const AttentionMaps& maps, const RolloutOptions& options, const ProgressFn& progress = {});
 
 // The rollout as it builds up, layer by layer (vit-explain's per-layer figure): `each(layer, R_layer)`
 // with R_layer = Â_layer · ... · Â_start for layer = start .. L-1; the last is attention_rollout().

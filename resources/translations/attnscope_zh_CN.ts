@@ -2311,6 +2311,12 @@ largest weight %2: %3 → %4</source>
         <source>none</source>
         <translation>无</translation>
     </message>
+    <message numerus="yes">
+        <source>Computing the rollout… (%1 tokens through %n layer(s); Esc cancels)</source>
+        <translation>
+            <numerusform>正在计算注意力汇聚…（%1 个词元，经过 %n 层；Esc 取消）</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>Samples</name>
@@ -2582,6 +2588,20 @@ largest weight %2: %3 → %4</source>
     <message>
         <source>The run starts when the model has opened</source>
         <translation>模型打开后即开始运行</translation>
+    </message>
+    <message>
+        <source>Rollout cancelled; choose the method again to restart it</source>
+        <translation>注意力汇聚已取消；再次选择该方法即可重新开始</translation>
+    </message>
+    <message>
+        <source>Rollout failed: %1</source>
+        <translation>注意力汇聚失败：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Computing the rollout on %n token(s)…</source>
+        <translation>
+            <numerusform>正在对 %n 个词元计算注意力汇聚…</numerusform>
+        </translation>
     </message>
 </context>
 <context>

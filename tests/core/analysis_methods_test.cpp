@@ -148,6 +148,19 @@ TEST(AnalysisRollout, PaperExampleByHand) {
   EXPECT_LE(max_diff(attention_rollout(paper_example(), o), mat({{.5, 0, .5}, {.25, .5, .25}, {0, .1, .9}})), 1e-6);
 }
 
+TEST(AnalysisRollout, ProgressIsToldPerLayerAndCanStopIt) {
+  std::vector<int> seen;
+  const RowMatrix full = attention_rollout(paper_example(), RolloutOptions{}, [&](const Progress& p) {
+    seen.push_back(p.done);
+    EXPECT_EQ(p.total, 2);
+    return true;
+  });
+  EXPECT_EQ(seen, (std::vector<int>{1, 2}));
+  EXPECT_LE(max_diff(full, attention_rollout(paper_example(), RolloutOptions{})), 0.0);
+  const RowMatrix stopped = attention_rollout(paper_example(), RolloutOptions{}, [](const Progress&) { return false; });
+  EXPECT_EQ(stopped.size(), 0);
+}
+
 TEST(AnalysisRollout, StepsBuildUpLayerByLayer) {
   // Paper example by hand (above): after layer 0 the rollout is Â_0, after layer 1 it is R.
   std::vector<int> layers;

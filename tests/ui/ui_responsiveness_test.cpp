@@ -3,7 +3,10 @@
 // (attention flow starts again for the new result).
 #include <QTabWidget>
 
+#include "core/analysis/rollout.h"
+#include "tests/ui/synthetic_analysis.h"
 #include "tests/ui/ui_test_support.h"
+#include "ui/document/map_builder.h"
 #include "ui/app/main_window.h"
 #include "ui/views/lazy_refresh.h"
 
@@ -16,6 +19,7 @@ class ResponsivenessTest : public QObject {
   void aSelectionChangeRebuildsOnlyTheVisibleView();
   void flowSurvivesARerun();
   void aRunAskedForWhileAModelOpensIsNotLost();
+  void aDearRolloutIsComputedOffTheUiThread();
 };
 
 void ResponsivenessTest::aRunAskedForWhileAModelOpensIsNotLost() {
@@ -97,6 +101,35 @@ void ResponsivenessTest::flowSurvivesARerun() {
   QTRY_VERIFY_WITH_TIMEOUT(d->flow() != nullptr, 60000);
   QVERIFY(d->seqLen() != first_len);
   QCOMPARE(int(d->flow()->rows()), d->seqLen());
+}
+
+// 4 layers at 512 tokens (5.4e8 multiply-adds) is over the document's budget for the UI thread: the
+// map says the rollout is being computed, the job runner computes it, and then the map is the
+// core's rollout, row-stochastic. A smaller input is computed on the spot.
+void ResponsivenessTest::aDearRolloutIsComputedOffTheUiThread() {
+  Session session;
+  AnalysisDocument* d = session.document();
+  const auto a = test::synthetic_analysis(4, 2, 512);
+  d->setAnalysis(a);
+  const RolloutOptions o = rollout_options_for(d->state());
+  QVERIFY(d->rolloutIsDear(o));
+  QSignalSpy changed(d, &AnalysisDocument::stateChanged);
+  d->setMethod(Method::Rollout);
+  const DisplayMap waiting = build_display_map(*d);
+  QVERIFY(waiting.empty());
+  QVERIFY2(waiting.unavailable.contains("Computing the rollout"), qPrintable(waiting.unavailable));
+  QTRY_VERIFY_WITH_TIMEOUT(d->rollout(o) != nullptr, 60000);
+  const RowMatrix want = attention_rollout(a->forward.attentions, o);
+  QCOMPARE((*d->rollout(o) - want).cwiseAbs().maxCoeff(), 0.0f);
+  const DisplayMap shown = build_display_map(*d);
+  QVERIFY(!shown.empty());
+  QVERIFY(((shown.values.rowwise().sum().array() - 1.0f).abs() < 1e-4f).all());
+  QVERIFY(changed.count() >= 2);  // the method, then the rollout's arrival
+
+  d->setMethod(Method::Raw);
+  d->setAnalysis(test::synthetic_analysis(4, 2, 64));
+  QVERIFY(!d->rolloutIsDear(o));
+  QVERIFY(d->rollout(o) != nullptr);
 }
 
 QTEST_MAIN(ResponsivenessTest)

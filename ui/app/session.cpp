@@ -45,6 +45,11 @@ Session::Session(QObject* parent) : QObject(parent) {
   connect(&document_, &AnalysisDocument::analysisChanged, this, &Session::compareIfBoth);
   connect(&document_, &AnalysisDocument::referenceChanged, this, &Session::compareIfBoth);
   connect(&jobs_, &JobRunner::finished, this, [this](const QString& key, const std::any& result) {
+    if (key == "rollout") {
+      const auto& [analysis, rollout_key, rollout] = std::any_cast<const RolloutResult&>(result);
+      if (analysis == document_.analysis()) document_.setRollout(rollout_key, rollout);  // not a result replaced meanwhile
+      return;
+    }
     if (key == "compare") {
       document_.setComparison(std::any_cast<std::shared_ptr<const AttentionComparison>>(result));
       return;
@@ -59,6 +64,10 @@ Session::Session(QObject* parent) : QObject(parent) {
                     .arg(QString::fromUtf8(to_string(g->generation.stop))));
   });
   connect(&jobs_, &JobRunner::cancelled, this, [this](const QString& key, const std::any& partial) {
+    if (key == "rollout") {
+      rollout_key_.clear();
+      emit status(tr("Rollout cancelled; choose the method again to restart it"));
+    }
     if (key != "generate") return;
     if (partial.has_value()) {
       auto g = std::any_cast<std::shared_ptr<const GenerationData>>(partial);
@@ -70,6 +79,7 @@ Session::Session(QObject* parent) : QObject(parent) {
   });
   connect(&jobs_, &JobRunner::failed, this, [this](const QString& key, const QString& what, int) {
     if (key == "compare") emit message(tr("Cannot compare with the reference: %1").arg(what), Severity::Warning);
+    else if (key == "rollout") emit message(tr("Rollout failed: %1").arg(what), Severity::Error);
     else emit message(tr("Generation failed: %1").arg(what), Severity::Error);
   });
   connect(&controller_, &RunController::modelOpened, this, [this](const AnalyzerPtr& a, const QString& dir) {
@@ -119,6 +129,8 @@ Session::Session(QObject* parent) : QObject(parent) {
     emit status(tr("Attention flow computed"));
   });
   connect(&document_, &AnalysisDocument::stateChanged, this, &Session::computeFlowIfNeeded);
+  connect(&document_, &AnalysisDocument::stateChanged, this, &Session::computeRolloutIfNeeded);
+  connect(&document_, &AnalysisDocument::analysisChanged, this, &Session::computeRolloutIfNeeded);  // a re-run keeps the method
   // A new result keeps the selected method: flow starts again once the run's job has ended (the
   // selection itself did not change, so stateChanged says nothing).
   connect(&controller_, &RunController::busyChanged, this, [this](bool busy) {
@@ -392,6 +404,23 @@ void Session::measureCost(const CostSweepOptions& options) {
 void Session::computeInduction() {
   if (!document_.analyzer() || controller_.busy() || !document_.analyzer()->info().causal) return;
   controller_.computeInduction(document_.analyzer());
+}
+
+void Session::computeRolloutIfNeeded() {
+  if (document_.state().method != Method::Rollout || !document_.hasAnalysis()) return;
+  const RolloutOptions o = rollout_options_for(document_.state());
+  if (!document_.rolloutIsDear(o)) return;  // cheap, or there already
+  const std::string key = document_.rolloutKey(o);
+  const AnalysisPtr a = document_.analysis();
+  if (key == rollout_key_ && a == rollout_of_ && jobs_.pending("rollout")) return;
+  rollout_key_ = key;
+  rollout_of_ = a;
+  emit status(tr("Computing the rollout on %n token(s)…", nullptr, a->seq_len()));
+  jobs_.submit("rollout", [a, o, key](const ProgressFn& progress) -> std::any {
+    RowMatrix r = attention_rollout(a->forward.attentions, o, progress);
+    if (r.size() == 0) fail(ErrorKind::Usage, "cancelled");
+    return RolloutResult{a, key, std::make_shared<const RowMatrix>(std::move(r))};
+  });
 }
 
 void Session::computeFlowIfNeeded() {

@@ -106,6 +106,7 @@ class Session : public QObject {
  private:
   void startRun(const attnscope::AnalysisRequest& request, const QString& text, const QString& image);
   void computeFlowIfNeeded();
+  void computeRolloutIfNeeded();  // a dear rollout (AnalysisDocument::rolloutIsDear) on the job runner
   bool canRun(attnscope::Modality input);  // a model of that modality is open, else a message
   void rememberModel(const QString& dir);
 
@@ -114,7 +115,7 @@ class Session : public QObject {
 
   AnalysisDocument document_;
   RunController controller_;
-  JobRunner jobs_;  // jobs that need no model switch: generation
+  JobRunner jobs_;  // jobs that need no model switch: generation, compare, dear rollouts
   ExportController exports_{&document_};
   std::optional<Sidecar> restore_;  // a sidecar being restored
   attnscope::AnalysisRequest pending_request_;  // the run under way
@@ -122,6 +123,14 @@ class Session : public QObject {
   QStringList recent_;
   QString pending_text_, pending_image_;
   QString flow_key_;  // the attention flow being computed, empty when none
+  // The dear rollout being computed: for which options and which result.
+  std::string rollout_key_;
+  AnalysisPtr rollout_of_;
+  struct RolloutResult {
+    AnalysisPtr analysis;
+    std::string key;
+    MatrixPtr rollout;
+  };
   quint64 memory_budget_ = 0;
   std::optional<attnscope::AnalysisRequest> refused_;  // the run memoryChoiceNeeded is about
   QStringList pending_corpus_;  // openCorpus() while a job ran: loaded when the worker is free

@@ -333,14 +333,30 @@ RolloutOptions rollout_options_for(const ViewState& s) {
   return o;
 }
 
-RowMatrix AnalysisDocument::rollout(const RolloutOptions& o) const {
-  if (!analysis_) return {};
-  const std::string key = fusion_key(o.fusion) + "|from " + std::to_string(o.start_layer) + "|discard " +
-                          std::to_string(o.discard_ratio) + "|residual " + std::to_string(o.residual_weight);
+std::string AnalysisDocument::rolloutKey(const RolloutOptions& o) const {
+  return fusion_key(o.fusion) + "|from " + std::to_string(o.start_layer) + "|discard " + std::to_string(o.discard_ratio) + "|residual " +
+         std::to_string(o.residual_weight);
+}
+
+bool AnalysisDocument::rolloutIsDear(const RolloutOptions& o) const {
+  if (!analysis_) return false;
+  const AttentionMaps& att = analysis_->forward.attentions;
+  const double S = att.seq_len;
+  return static_cast<double>(att.layers.size()) * S * S * S > kSyncRolloutWork && !rollouts_.count(rolloutKey(o));
+}
+
+std::shared_ptr<const RowMatrix> AnalysisDocument::rollout(const RolloutOptions& o) const {
+  if (!analysis_) return nullptr;
+  const std::string key = rolloutKey(o);
   auto it = rollouts_.find(key);
-  if (it == rollouts_.end())
-    it = rollouts_.emplace(key, std::make_shared<const RowMatrix>(attention_rollout(analysis_->forward.attentions, o))).first;
-  return *it->second;
+  if (it != rollouts_.end()) return it->second;
+  if (rolloutIsDear(o)) return nullptr;
+  return rollouts_.emplace(key, std::make_shared<const RowMatrix>(attention_rollout(analysis_->forward.attentions, o))).first->second;
+}
+
+void AnalysisDocument::setRollout(const std::string& key, std::shared_ptr<const RowMatrix> rollout) {
+  rollouts_[key] = std::move(rollout);
+  if (state_.method == Method::Rollout) emit stateChanged();  // views showing the rollout redraw
 }
 
 QImage AnalysisDocument::photo() const {

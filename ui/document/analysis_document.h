@@ -94,8 +94,15 @@ class AnalysisDocument : public QObject {
   int effectiveQuery() const { return effectiveQuery(state_); }
   int effectiveQuery(const ViewState& state) const;
 
-  // Derived maps of the current result, computed on demand and cached until the result changes.
-  attnscope::RowMatrix rollout(const attnscope::RolloutOptions& options) const;  // cached; may throw Error(Usage)
+  // Derived maps of the current result, cached until the result changes. A rollout costs L
+  // products of [S, S] matrices: up to kSyncRolloutWork multiply-adds it is computed here on first
+  // use; a dearer one is computed by Session's job and is null until setRollout() delivers it.
+  // May throw Error(Usage) (a start layer that was not captured).
+  static constexpr double kSyncRolloutWork = 4e8;
+  std::shared_ptr<const attnscope::RowMatrix> rollout(const attnscope::RolloutOptions& options) const;
+  bool rolloutIsDear(const attnscope::RolloutOptions& options) const;
+  std::string rolloutKey(const attnscope::RolloutOptions& options) const;
+  void setRollout(const std::string& key, std::shared_ptr<const attnscope::RowMatrix> rollout);
   // Attention flow is expensive and computed on the worker (Session starts it when the Flow
   // method is chosen); null until it is there. flowKey() names what it must be computed for: the
   // fusion, the start layer and flowRows(). The Image view needs only the query's row (S max-flow

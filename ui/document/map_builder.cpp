@@ -30,9 +30,14 @@ bool selected_weights(const AnalysisDocument& doc, const ViewState& s, RowMatrix
           out = fuse_heads(att, s.layer, fusion_for(s));
         }
         return true;
-      case Method::Rollout:
-        out = doc.rollout(rollout_options_for(s));
+      case Method::Rollout: {
+        const auto rollout = doc.rollout(rollout_options_for(s));
+        if (!rollout) return unavailable(QObject::tr("Computing the rollout… (%1 tokens through %n layer(s); Esc cancels)", nullptr,
+                                                     static_cast<int>(att.layers.size()))
+                                             .arg(att.seq_len));
+        out = *rollout;
         return true;
+      }
       case Method::Flow: {
         const RowMatrix* flow = doc.flow(s);
         if (!flow) {
