@@ -7,6 +7,7 @@
 #include "tests/ui/synthetic_analysis.h"
 #include "tests/ui/ui_test_support.h"
 #include "ui/document/map_builder.h"
+#include "ui/views/prediction_view.h"
 #include "ui/app/main_window.h"
 #include "ui/views/lazy_refresh.h"
 
@@ -20,6 +21,7 @@ class ResponsivenessTest : public QObject {
   void flowSurvivesARerun();
   void aRunAskedForWhileAModelOpensIsNotLost();
   void aDearRolloutIsComputedOffTheUiThread();
+  void viewsRebuildOnlyForWhatTheyShow();
 };
 
 void ResponsivenessTest::aRunAskedForWhileAModelOpensIsNotLost() {
@@ -130,6 +132,42 @@ void ResponsivenessTest::aDearRolloutIsComputedOffTheUiThread() {
   d->setAnalysis(test::synthetic_analysis(4, 2, 64));
   QVERIFY(!d->rolloutIsDear(o));
   QVERIFY(d->rollout(o) != nullptr);
+}
+
+// The document says which parts of the selection changed; the Prediction view, which shows only
+// the result and the colours, keeps its figure when the query or the layer changes.
+void ResponsivenessTest::viewsRebuildOnlyForWhatTheyShow() {
+  ViewState a, b;
+  QCOMPARE(changed_parts(a, b), SelectionParts());
+  b.query = 3;
+  b.layer = 1;
+  QCOMPARE(changed_parts(a, b), SelectionParts(SelectionPart::Query | SelectionPart::Layer));
+  b = a;
+  b.subset = {1, 2};
+  b.overlay_opacity = 0.3;
+  QCOMPARE(changed_parts(a, b), SelectionParts(SelectionPart::Heads | SelectionPart::ImageOptions));
+
+  Session session;
+  QVERIFY(test::openModel(session, test::builtinPath("stories260K")));
+  QVERIFY(test::runTextAndWait(session, "the cat sat on the mat."));
+  AnalysisDocument* d = session.document();
+  PredictionView view(d);
+  view.resize(600, 400);
+  view.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&view));
+  QTRY_VERIFY(view.renderer() != nullptr);
+  const FigureRenderer* before = view.renderer();
+  QSignalSpy edited(d, &AnalysisDocument::selectionEdited);
+  d->setQuery(2);
+  d->setLayer(3);
+  QCOMPARE(edited.count(), 2);
+  QCOMPARE(edited.at(1).at(0).value<SelectionParts>(), SelectionParts(SelectionPart::Layer));
+  QTest::qWait(50);  // LazyRefresh answers on the next turn of the event loop
+  QCOMPARE(view.renderer(), before);
+  ViewState s = d->state();
+  s.color_map = ColorMapId::Magma;
+  d->setState(s);
+  QTRY_VERIFY(view.renderer() != before);
 }
 
 QTEST_MAIN(ResponsivenessTest)

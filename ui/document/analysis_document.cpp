@@ -153,8 +153,10 @@ void AnalysisDocument::setState(const ViewState& state) {
   if (result_ && result_->has_decoder() && state.stack != shown_stack_) showStack(state.stack);
   const ViewState s = clamped(state);
   if (s == state_) return;
+  const SelectionParts parts = changed_parts(state_, s);
   state_ = s;
   emit stateChanged();
+  emit selectionEdited(parts);
 }
 
 void AnalysisDocument::setLayer(int layer) {
@@ -356,7 +358,10 @@ std::shared_ptr<const RowMatrix> AnalysisDocument::rollout(const RolloutOptions&
 
 void AnalysisDocument::setRollout(const std::string& key, std::shared_ptr<const RowMatrix> rollout) {
   rollouts_[key] = std::move(rollout);
-  if (state_.method == Method::Rollout) emit stateChanged();  // views showing the rollout redraw
+  if (state_.method == Method::Rollout) {  // views showing the rollout redraw
+    emit stateChanged();
+    emit selectionEdited(SelectionPart::Method);
+  }
 }
 
 QImage AnalysisDocument::photo() const {
@@ -389,13 +394,17 @@ void AnalysisDocument::setFlow(const QString& key, std::shared_ptr<const RowMatr
   flow_status_.clear();
   emit flowChanged();
   emit stateChanged();  // views showing the flow redraw
+  emit selectionEdited(SelectionPart::Method);
 }
 
 void AnalysisDocument::setFlowStatus(const QString& status, const QString& key) {
   flow_status_ = status;
   flow_status_key_ = key;
   emit flowChanged();
-  if (state_.method == Method::Flow) emit stateChanged();
+  if (state_.method == Method::Flow) {
+    emit stateChanged();
+    emit selectionEdited(SelectionPart::Method);
+  }
 }
 
 double AnalysisDocument::globalMax(const ViewState& s) const {

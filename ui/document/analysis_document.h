@@ -163,6 +163,9 @@ class AnalysisDocument : public QObject {
   void analyzerChanged();
   void analysisChanged();
   void stateChanged();
+  // With stateChanged: which parts of the selection changed (or SelectionPart::Method when a
+  // derived map arrives). Views that show few of them listen to this one.
+  void selectionEdited(attnscope::ui::SelectionParts parts);
   void flowChanged();
   void zoomChanged();
   void internalsChanged();

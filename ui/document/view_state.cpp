@@ -299,4 +299,23 @@ ViewState view_state_from_json(const QJsonObject& j, const ViewState& base) {
   return s;
 }
 
+SelectionParts changed_parts(const ViewState& a, const ViewState& b) {
+  SelectionParts p;
+  if (a.layer != b.layer || a.stack != b.stack) p |= SelectionPart::Layer;
+  if (a.head != b.head || a.head_mode != b.head_mode || a.subset != b.subset) p |= SelectionPart::Heads;
+  if (a.method != b.method || a.start_layer != b.start_layer || a.discard_ratio != b.discard_ratio) p |= SelectionPart::Method;
+  if (a.query != b.query) p |= SelectionPart::Query;
+  if (a.color_map != b.color_map) p |= SelectionPart::Colors;
+  if (a.normalization != b.normalization || a.clip_percent != b.clip_percent || a.hide_special != b.hide_special) p |= SelectionPart::Scale;
+  if (a.threshold != b.threshold || a.show_threshold != b.show_threshold || a.overlay_opacity != b.overlay_opacity ||
+      a.smooth_overlay != b.smooth_overlay || a.excluded_patches != b.excluded_patches || a.show_registers != b.show_registers)
+    p |= SelectionPart::ImageOptions;
+  if (a.statistic != b.statistic) p |= SelectionPart::Statistic;
+  if (a.temperature != b.temperature) p |= SelectionPart::Temperature;
+  if (a.cross_mode != b.cross_mode || a.cross_argmax != b.cross_argmax || a.cross_target != b.cross_target || a.cross_source != b.cross_source)
+    p |= SelectionPart::CrossOptions;
+  if (a.view != b.view) p |= SelectionPart::View;
+  return p;
+}
+
 }  // namespace attnscope::ui

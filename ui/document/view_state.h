@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include <QFlags>
 #include <QJsonObject>
 #include <QList>
 #include <QRectF>
@@ -55,6 +56,25 @@ struct ViewState {
 
   bool operator==(const ViewState&) const = default;
 };
+
+// What a change of the selection touched (AnalysisDocument::selectionEdited), so that a view
+// rebuilds only for what it shows.
+enum class SelectionPart : unsigned {
+  Layer = 1u << 0,        // layer, stack
+  Heads = 1u << 1,        // head, head mode, subset
+  Method = 1u << 2,       // method, start layer, discard ratio; also a derived map arriving
+  Query = 1u << 3,
+  Colors = 1u << 4,
+  Scale = 1u << 5,        // normalisation, clip percentage, hidden special tokens
+  ImageOptions = 1u << 6, // contour, opacity, smoothing, excluded patches, registers
+  Statistic = 1u << 7,    // the Heads view's statistic
+  Temperature = 1u << 8,  // the Inside view's
+  CrossOptions = 1u << 9, // the Cross view's mode, argmax and chosen cells
+  View = 1u << 10,        // which view is shown
+};
+using SelectionParts = QFlags<SelectionPart>;
+Q_DECLARE_OPERATORS_FOR_FLAGS(SelectionParts)
+SelectionParts changed_parts(const ViewState& before, const ViewState& after);
 
 // Whether a view means something for a model: Text and Lines are for text, Image for images,
 // Cross for encoder-decoder models. The window hides the others' tabs.

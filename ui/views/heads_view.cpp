@@ -84,7 +84,11 @@ HeadsView::HeadsView(AnalysisDocument* document, QWidget* parent)
   canvas_->installEventFilter(this);
   auto* lazy = new LazyRefresh(this, [this] { refresh(); });
   connect(document_, &AnalysisDocument::analysisChanged, lazy, &LazyRefresh::request);
-  connect(document_, &AnalysisDocument::stateChanged, lazy, &LazyRefresh::request);
+  // The outlined head, the statistic and the colours; not the query, scale or other views' options.
+  connect(document_, &AnalysisDocument::selectionEdited, lazy, [lazy](SelectionParts parts) {
+    if (parts & (SelectionPart::Layer | SelectionPart::Heads | SelectionPart::Method | SelectionPart::Colors | SelectionPart::Statistic))
+      lazy->request();
+  });
   connect(document_, &AnalysisDocument::corpusChanged, this, [this] {
     refresh();
     if (document_->corpus()) {  // just opened: show it

@@ -59,8 +59,13 @@ InsideHeadView::InsideHeadView(AnalysisDocument* document, QWidget* parent)
     document_->setState(s);
   });
   auto* lazy = new LazyRefresh(this, [this] { refresh(); });
-  for (auto signal : {&AnalysisDocument::analysisChanged, &AnalysisDocument::stateChanged, &AnalysisDocument::internalsChanged})
+  for (auto signal : {&AnalysisDocument::analysisChanged, &AnalysisDocument::internalsChanged})
     connect(document_, signal, lazy, &LazyRefresh::request);
+  connect(document_, &AnalysisDocument::selectionEdited, lazy, [lazy](SelectionParts parts) {
+    if (parts & (SelectionPart::Layer | SelectionPart::Heads | SelectionPart::Method | SelectionPart::Query | SelectionPart::Colors |
+                 SelectionPart::Temperature))
+      lazy->request();
+  });
 }
 
 void InsideHeadView::showEvent(QShowEvent* event) {

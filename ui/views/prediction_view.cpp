@@ -11,7 +11,10 @@ PredictionView::PredictionView(AnalysisDocument* document, QWidget* parent) : Re
   auto refresh = [this] { setRenderer(prediction_figure(*document_, document_->state())); };
   auto* lazy = new LazyRefresh(this, refresh);
   connect(document_, &AnalysisDocument::analysisChanged, lazy, &LazyRefresh::request);
-  connect(document_, &AnalysisDocument::stateChanged, lazy, &LazyRefresh::request);
+  // The predictions depend on the result alone; of the selection only the colours show.
+  connect(document_, &AnalysisDocument::selectionEdited, lazy, [lazy](SelectionParts parts) {
+    if (parts & SelectionPart::Colors) lazy->request();
+  });
   refresh();
 }
 
