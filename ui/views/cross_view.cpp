@@ -50,7 +50,9 @@ CrossView::CrossView(AnalysisDocument* document, QWidget* parent) : QWidget(pare
   connect(argmax_, &QCheckBox::toggled, this, [edit](bool on) { edit([on](ViewState& s) { s.cross_argmax = on; }); });
   auto* lazy = new LazyRefresh(this, [this] { rebuild(); });
   connect(document_, &AnalysisDocument::analysisChanged, lazy, &LazyRefresh::request);
-  connect(document_, &AnalysisDocument::stateChanged, lazy, &LazyRefresh::request);
+  connect(document_, &AnalysisDocument::selectionEdited, lazy, [lazy](SelectionParts parts) {
+    if (parts & (SelectionPart::Layer | SelectionPart::Heads | SelectionPart::Method | SelectionPart::Colors | SelectionPart::Scale | SelectionPart::CrossOptions)) lazy->request();
+  });
   rebuild();
 }
 

@@ -21,7 +21,9 @@ LinesView::LinesView(AnalysisDocument* document, QWidget* parent) : QScrollArea(
   canvas_->installEventFilter(this);
   auto* lazy = new LazyRefresh(this, [this] { rebuild(); });
   connect(document_, &AnalysisDocument::analysisChanged, lazy, &LazyRefresh::request);
-  connect(document_, &AnalysisDocument::stateChanged, lazy, &LazyRefresh::request);
+  connect(document_, &AnalysisDocument::selectionEdited, lazy, [lazy](SelectionParts parts) {
+    if (parts & (SelectionPart::Layer | SelectionPart::Heads | SelectionPart::Method | SelectionPart::Colors | SelectionPart::Scale)) lazy->request();
+  });
   rebuild();
 }
 

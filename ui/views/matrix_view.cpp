@@ -33,8 +33,10 @@ MatrixView::MatrixView(AnalysisDocument* document, QWidget* parent)
   connect(document_, &AnalysisDocument::analysisChanged, this, locate_in);
   locate_in();
   auto* lazy = new LazyRefresh(this, [this] { refresh(); });
-  for (auto signal : {&AnalysisDocument::analysisChanged, &AnalysisDocument::zoomChanged, &AnalysisDocument::stateChanged})
-    connect(document_, signal, lazy, &LazyRefresh::request);
+  for (auto signal : {&AnalysisDocument::analysisChanged, &AnalysisDocument::zoomChanged}) connect(document_, signal, lazy, &LazyRefresh::request);
+  connect(document_, &AnalysisDocument::selectionEdited, lazy, [lazy](SelectionParts parts) {
+    if (parts & (SelectionPart::Layer | SelectionPart::Heads | SelectionPart::Method | SelectionPart::Colors | SelectionPart::Scale)) lazy->request();  // the whole map: not the query
+  });
   refresh();
 }
 

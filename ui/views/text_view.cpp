@@ -15,7 +15,9 @@ TextView::TextView(AnalysisDocument* document, QWidget* parent) : RendererView(p
   auto refresh = [this] { setRenderer(text_figure(*document_, document_->state())); };
   auto* lazy = new LazyRefresh(this, refresh);
   connect(document_, &AnalysisDocument::analysisChanged, lazy, &LazyRefresh::request);
-  connect(document_, &AnalysisDocument::stateChanged, lazy, &LazyRefresh::request);
+  connect(document_, &AnalysisDocument::selectionEdited, lazy, [lazy](SelectionParts parts) {
+    if (parts & (SelectionPart::Layer | SelectionPart::Heads | SelectionPart::Method | SelectionPart::Colors | SelectionPart::Scale | SelectionPart::Query)) lazy->request();
+  });
   refresh();
 }
 
