@@ -2605,6 +2605,13 @@ largest weight %2: %3 → %4</source>
     </message>
 </context>
 <context>
+    <name>TextView</name>
+    <message>
+        <source>weight from token %1: %2</source>
+        <translation>来自词元 %1 的权重：%2</translation>
+    </message>
+</context>
+<context>
     <name>ViewState</name>
     <message>
         <source>single head</source>

@@ -22,6 +22,7 @@ class InsideCostTest : public QObject {
  private slots:
   void insideViewPlotsTheMatrixRowAndSharpensWithTemperature();
   void costViewShowsTheLastRunAndMeasuredLengths();
+  void chartTipsNameTheValuesUnderTheCursor();
 };
 
 namespace {
@@ -183,6 +184,48 @@ void InsideCostTest::costViewShowsTheLastRunAndMeasuredLengths() {
     QVERIFY(points->y[k] > 0);
   }
   QVERIFY(exportEqualsView(*doc, ViewKind::Cost, *view->renderer()));
+}
+
+void InsideCostTest::chartTipsNameTheValuesUnderTheCursor() {
+  // Across a bar chart of three categories, the tips name each category with every series' value
+  // there, in order from left to right, and nothing outside the plot.
+  Chart c;
+  c.x.categories = {"alpha", "beta", "gamma"};
+  c.x.lower = -0.7;
+  c.x.upper = 2.7;
+  ChartSeries a = ChartSeries::make(ChartSeries::Kind::Bars, "A", Qt::red), b = ChartSeries::make(ChartSeries::Kind::Bars, "B", Qt::blue);
+  a.x = b.x = {0, 1, 2};
+  a.y = {0.25, 0.5, 0.125};
+  b.y = {1.5, 2.5, 3.5};
+  c.series = {a, b};
+  fit_axis(c, false);
+  const QRectF area(0, 0, 500, 300);
+  QStringList seen;
+  for (int x = 0; x < 500; x += 2) {
+    const QString tip = chart_tip(area, c, QPointF(x, 150));
+    if (!tip.isEmpty() && (seen.isEmpty() || seen.last() != tip)) seen << tip;
+  }
+  QCOMPARE(seen, QStringList({"alpha\nA: 0.25\nB: 1.5", "beta\nA: 0.5\nB: 2.5", "gamma\nA: 0.125\nB: 3.5"}));
+  QVERIFY(chart_tip(area, c, QPointF(250, 299)).isEmpty());  // under the axis: the tick labels
+  // A heat map: the row label, the column and the value.
+  Chart h;
+  h.heat = ChartHeat{RowMatrix::Constant(2, 3, 0.5f), 1.0};
+  h.heat->values(1, 2) = -0.75f;
+  h.y.categories = {"q", "k"};
+  h.y.reversed = true;
+  h.y.lower = h.x.lower = -0.5;
+  h.y.upper = 1.5;
+  h.x.upper = 2.5;
+  h.x.label = "component";
+  h.legend = ChartLegend::None;
+  QStringList cells;
+  for (int y = 0; y < 300; y += 3)
+    for (int x = 0; x < 500; x += 3) {
+      const QString tip = chart_tip(area, h, QPointF(x, y));
+      if (!tip.isEmpty() && !cells.contains(tip)) cells << tip;
+    }
+  QCOMPARE(cells.size(), 6);
+  QVERIFY2(cells.contains("k · component 2: -0.75"), qPrintable(cells.join(" | ")));
 }
 
 QTEST_MAIN(InsideCostTest)

@@ -58,6 +58,8 @@ namespace attnscope::ui {
 
 MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent), session_(session) {
   setWindowTitle(tr("Attnscope"));
+  // The numbers under the cursor are read while another window (an editor, a paper) has the focus.
+  setAttribute(Qt::WA_AlwaysShowToolTips);
   AnalysisDocument* doc = session_->document();
 
   auto* central = new QWidget;

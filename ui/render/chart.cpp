@@ -111,28 +111,33 @@ void fit_axis(Chart& chart, bool right, double margin) {
   axis.upper = lo + (hi - lo) * margin;
 }
 
-void paint_chart(QPainter& p, const QRectF& area, const Chart& c) {
-  p.save();
-  p.setRenderHint(QPainter::Antialiasing);
-  p.setClipRect(area);
-  QFont font = p.font();
-  font.setPointSizeF(7.5);
-  p.setFont(font);
+namespace {
+
+QFont chart_font() {
+  QFont f;
+  f.setPointSizeF(7.5);
+  return f;
+}
+
+// Where paint_chart() puts the title and the plot for `c` in `area`, with the widths it reserved.
+struct ChartLayout {
+  double title_h = 0;
+  QRectF plot;
+  double y2_w = 0, heat_w = 0, x_tick_h = 0, x_label_h = 0;
+};
+
+ChartLayout chart_layout(const QRectF& area, const Chart& c) {
+  const QFont font = chart_font();
   const QFontMetricsF fm(font);
   QFont legend_font = font;
   legend_font.setPointSizeF(7);
   const QFontMetricsF lfm(legend_font);
-  double top = area.top() + 2;
+  ChartLayout l;
   if (!c.title.isEmpty()) {
     QFont bold = font;
     bold.setPointSizeF(8.5);
     bold.setBold(true);
-    p.setFont(bold);
-    p.setPen(Qt::black);
-    const double h = QFontMetricsF(bold).height() + 4;
-    p.drawText(QRectF(area.left(), top, area.width(), h), Qt::AlignHCenter | Qt::AlignVCenter, c.title);
-    p.setFont(font);
-    top += h;
+    l.title_h = QFontMetricsF(bold).height() + 4;
   }
   auto label_width = [&](const ChartAxis& a) {
     double w = 0;
@@ -145,14 +150,84 @@ void paint_chart(QPainter& p, const QRectF& area, const Chart& c) {
   double legend_w = 0;
   if (c.legend == ChartLegend::Right)
     for (const ChartSeries& s : c.series) legend_w = std::max(legend_w, lfm.horizontalAdvance(s.name) + 46);
-  const double heat_w = c.heat ? kColorBarWidth - 20 : 0;
+  l.heat_w = c.heat ? kColorBarWidth - 20 : 0;
   const double y_w = label_width(c.y) + 6 + (c.y.label.isEmpty() ? 0 : fm.height() + 4);
-  const double y2_w = c.right_axis ? label_width(c.y2) + 8 + (c.y2.label.isEmpty() ? 0 : fm.height() + 4) : 0;
-  const double x_tick_h = c.x.rotate_labels && !c.x.categories.isEmpty() ? label_width(c.x) * 0.87 + fm.height() * 0.5 + 6 : fm.height() + 4;
-  const double x_label_h = c.x.label.isEmpty() ? 0 : fm.height() + 2;
-  QRectF plot(area.left() + 4 + y_w, top + 4, 0, 0);
-  plot.setRight(area.right() - 8 - legend_w - heat_w - y2_w);
-  plot.setBottom(area.bottom() - 2 - x_tick_h - x_label_h);
+  l.y2_w = c.right_axis ? label_width(c.y2) + 8 + (c.y2.label.isEmpty() ? 0 : fm.height() + 4) : 0;
+  l.x_tick_h = c.x.rotate_labels && !c.x.categories.isEmpty() ? label_width(c.x) * 0.87 + fm.height() * 0.5 + 6 : fm.height() + 4;
+  l.x_label_h = c.x.label.isEmpty() ? 0 : fm.height() + 2;
+  l.plot = QRectF(area.left() + 4 + y_w, area.top() + 2 + l.title_h + 4, 0, 0);
+  l.plot.setRight(area.right() - 8 - legend_w - l.heat_w - l.y2_w);
+  l.plot.setBottom(area.bottom() - 2 - l.x_tick_h - l.x_label_h);
+  return l;
+}
+
+}  // namespace
+
+QString chart_tip(const QRectF& area, const Chart& c, const QPointF& pos) {
+  const QRectF plot = chart_layout(area, c).plot;
+  if (plot.width() < 20 || plot.height() < 20 || !plot.contains(pos)) return {};
+  auto value_at = [](const ChartAxis& a, double t) {
+    return a.log ? std::pow(10.0, std::log10(a.lower) + t * (std::log10(a.upper) - std::log10(a.lower))) : a.lower + t * (a.upper - a.lower);
+  };
+  const double x = value_at(c.x, (pos.x() - plot.left()) / plot.width());
+  const double ty = (pos.y() - plot.top()) / plot.height();
+  if (c.heat) {
+    const int col = static_cast<int>(std::lround(x));
+    const int row = static_cast<int>(std::lround(value_at(c.y, c.y.reversed ? ty : 1 - ty)));
+    if (row < 0 || col < 0 || row >= c.heat->values.rows() || col >= c.heat->values.cols()) return {};
+    return QString("%1 · %2 %3: %4").arg(c.y.categories.value(row)).arg(c.x.label.section(' ', 0, 0)).arg(col).arg(c.heat->values(row, col), 0, 'g', 4);
+  }
+  // Categories: every series' value at the category under the cursor. Curves: each series' point
+  // nearest in x.
+  QStringList lines;
+  const bool categories = !c.x.categories.isEmpty();
+  const double at = categories ? std::round(x) : x;
+  if (categories) {
+    const int i = static_cast<int>(at);
+    if (i < 0 || i >= c.x.categories.size()) return {};
+    lines << c.x.categories[i];
+  }
+  for (const ChartSeries& s : c.series) {
+    int best = -1;
+    for (int i = 0; i < s.x.size(); ++i)
+      if (categories ? s.x[i] == at : (best < 0 || std::abs(std::log(s.x[i] / x)) < std::abs(std::log(s.x[best] / x)))) best = i;
+    if (best < 0) continue;
+    if (categories) lines << QString("%1: %2").arg(s.name).arg(s.y[best], 0, 'g', 4);
+    else lines << QString("%1: %2 at %3").arg(s.name).arg(s.y[best], 0, 'g', 4).arg(s.x[best], 0, 'g', 4);
+  }
+  return lines.join('\n');
+}
+
+void paint_chart(QPainter& p, const QRectF& area, const Chart& c) {
+  p.save();
+  p.setRenderHint(QPainter::Antialiasing);
+  p.setClipRect(area);
+  const QFont font = chart_font();
+  p.setFont(font);
+  const QFontMetricsF fm(font);
+  QFont legend_font = font;
+  legend_font.setPointSizeF(7);
+  const QFontMetricsF lfm(legend_font);
+  const ChartLayout layout = chart_layout(area, c);
+  if (!c.title.isEmpty()) {
+    QFont bold = font;
+    bold.setPointSizeF(8.5);
+    bold.setBold(true);
+    p.setFont(bold);
+    p.setPen(Qt::black);
+    p.drawText(QRectF(area.left(), area.top() + 2, area.width(), layout.title_h), Qt::AlignHCenter | Qt::AlignVCenter, c.title);
+    p.setFont(font);
+  }
+  auto label_width = [&](const ChartAxis& a) {
+    double w = 0;
+    if (!a.categories.isEmpty())
+      for (const QString& t : a.categories) w = std::max(w, std::min(fm.horizontalAdvance(t), 90.0));
+    else
+      for (double v : axis_ticks(a.lower, a.upper, a.log)) w = std::max(w, fm.horizontalAdvance(tick_text(a, v)));
+    return w;
+  };
+  const QRectF plot = layout.plot;
+  const double y2_w = layout.y2_w, heat_w = layout.heat_w, x_tick_h = layout.x_tick_h, x_label_h = layout.x_label_h;
   if (plot.width() < 20 || plot.height() < 20) {
     p.restore();
     return;

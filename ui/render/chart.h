@@ -88,5 +88,9 @@ struct Chart {
 void fit_axis(Chart& chart, bool right, double margin = 1.05);
 
 void paint_chart(QPainter& painter, const QRectF& area, const Chart& chart);
+// A tooltip for `pos` in a chart painted in `area`: the category under it with every series'
+// value there, each curve's nearest point, or a heat map's row, column and value. Empty outside
+// the plot.
+QString chart_tip(const QRectF& area, const Chart& chart, const QPointF& pos);
 
 }  // namespace attnscope::ui

@@ -27,10 +27,21 @@ class ChartsRenderer : public FigureRenderer {
   void paint(QPainter& painter, const QRectF& area) const override;
   // The chart at (row, column), or null.
   const Chart* chart(size_t row, size_t column = 0) const;
+  // The numbers under `pos` in a figure drawn in `area` (chart_tip), or empty.
+  QString tipAt(const QRectF& area, const QPointF& pos) const;
+
+ private:
+  struct Placed {
+    std::vector<std::pair<QRectF, const Chart*>> charts;
+    QRectF note;
+    const Row* row = nullptr;
+  };
+  std::vector<Placed> layout(const QRectF& area) const;
 };
 
 // Draws rich text (a QTextDocument's HTML subset) wrapped to `area`'s width, clipped to its height;
 // returns the height it needs.
 double paint_rich_text(QPainter& painter, const QRectF& area, const QString& html, double point_size = 9);
+double rich_text_height(const QString& html, double width, double point_size = 9);
 
 }  // namespace attnscope::ui

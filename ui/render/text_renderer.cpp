@@ -140,4 +140,13 @@ int TextRenderer::tokenAt(const QRectF& area, const QPointF& pos) const {
   return -1;
 }
 
+double TextRenderer::weightOf(int token) const {
+  for (const Chip& c : chips)
+    if (c.token == token) return c.weight;
+  for (const Paragraph& para : paragraphs)
+    for (const Span& sp : para.spans)
+      if (sp.token == token) return sp.weight;
+  return std::nan("");
+}
+
 }  // namespace attnscope::ui

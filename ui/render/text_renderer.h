@@ -45,6 +45,8 @@ class TextRenderer : public FigureRenderer {
   void paint(QPainter& painter, const QRectF& area) const override;
   // The token under `pos`, or -1.
   int tokenAt(const QRectF& area, const QPointF& pos) const;
+  // The query's weight on `token` as drawn, or NaN if the token is not shown.
+  double weightOf(int token) const;
 
  private:
   struct Layout;

@@ -30,6 +30,7 @@ CostView::CostView(AnalysisDocument* document, QWidget* parent) : QWidget(parent
   controls->addStretch();
   outer->addLayout(controls);
   canvas_->setObjectName("costFigure");
+  canvas_->setTips([this](const QRectF& area, const QPointF& pos) { return renderer() ? renderer()->tipAt(area, pos) : QString(); });
   outer->addWidget(canvas_, 1);
   connect(measure_, &QPushButton::clicked, this, [this] { emit measureRequested(max_length_->value()); });
   auto* lazy = new LazyRefresh(this, [this] { refresh(); });

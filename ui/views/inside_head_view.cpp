@@ -44,6 +44,7 @@ InsideHeadView::InsideHeadView(AnalysisDocument* document, QWidget* parent)
   outer->addLayout(controls);
 
   canvas_->setObjectName("insideFigure");
+  canvas_->setTips([this](const QRectF& area, const QPointF& pos) { return renderer() ? renderer()->tipAt(area, pos) : QString(); });
   outer->addWidget(canvas_, 1);
 
   connect(query_, qOverload<int>(&QComboBox::activated), this, [this](int i) { document_->setQuery(query_->itemData(i).toInt()); });

@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <memory>
 
+#include <QHelpEvent>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QToolTip>
 #include <QTransform>
 #include <QWheelEvent>
 
@@ -44,8 +47,19 @@ class RendererView : public QWidget {
   }
   // True between a press and its release when the mouse moved far enough to be a pan, not a click.
   bool panning() const { return panned_; }
+  // Tooltips: `tip(area, pos)` gives the text for a point of the figure drawn in `area` (empty: none).
+  using Tip = std::function<QString(const QRectF& area, const QPointF& pos)>;
+  void setTips(Tip tip) { tip_ = std::move(tip); }
 
  protected:
+  bool event(QEvent* e) override {
+    if (e->type() != QEvent::ToolTip || !tip_) return QWidget::event(e);
+    auto* help = static_cast<QHelpEvent*>(e);
+    const QString text = tip_(rect(), toFigure(help->pos()));
+    if (text.isEmpty()) QToolTip::hideText();
+    else QToolTip::showText(help->globalPos(), text, this);
+    return true;
+  }
   void paintEvent(QPaintEvent*) override {
     QPainter p(this);
     if (!renderer_) {
@@ -93,6 +107,7 @@ class RendererView : public QWidget {
   }
 
   std::unique_ptr<FigureRenderer> renderer_;
+  Tip tip_;
   bool zoomable_ = false;
   QTransform view_;
   QPointF press_, last_;

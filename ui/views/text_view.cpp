@@ -1,5 +1,7 @@
 #include "ui/views/text_view.h"
 
+#include <cmath>
+
 #include <QHelpEvent>
 #include <QMouseEvent>
 #include <QToolTip>
@@ -26,7 +28,12 @@ bool TextView::event(QEvent* event) {
   auto* help = static_cast<QHelpEvent*>(event);
   const auto* r = static_cast<const TextRenderer*>(renderer());
   const int token = r ? r->tokenAt(rect(), help->pos()) : -1;
-  if (token >= 0) QToolTip::showText(help->globalPos(), document_->tokenTip(token), this);
+  if (token >= 0) {
+    const double w = r->weightOf(token);
+    QString tip = document_->tokenTip(token);
+    if (!std::isnan(w)) tip += "\n" + tr("weight from token %1: %2").arg(r->query).arg(w, 0, 'g', 4);
+    QToolTip::showText(help->globalPos(), tip, this);
+  }
   else QToolTip::hideText();
   return true;
 }
