@@ -113,6 +113,16 @@ void fit_axis(Chart& chart, bool right, double margin) {
 
 namespace {
 
+// The widest tick label of an axis (category labels are elided at 90 px).
+double tick_label_width(const QFontMetricsF& fm, const ChartAxis& a) {
+  double w = 0;
+  if (!a.categories.isEmpty())
+    for (const QString& t : a.categories) w = std::max(w, std::min(fm.horizontalAdvance(t), 90.0));
+  else
+    for (double v : axis_ticks(a.lower, a.upper, a.log)) w = std::max(w, fm.horizontalAdvance(tick_text(a, v)));
+  return w;
+}
+
 QFont chart_font() {
   QFont f;
   f.setPointSizeF(7.5);
@@ -139,14 +149,7 @@ ChartLayout chart_layout(const QRectF& area, const Chart& c) {
     bold.setBold(true);
     l.title_h = QFontMetricsF(bold).height() + 4;
   }
-  auto label_width = [&](const ChartAxis& a) {
-    double w = 0;
-    if (!a.categories.isEmpty())
-      for (const QString& t : a.categories) w = std::max(w, std::min(fm.horizontalAdvance(t), 90.0));
-    else
-      for (double v : axis_ticks(a.lower, a.upper, a.log)) w = std::max(w, fm.horizontalAdvance(tick_text(a, v)));
-    return w;
-  };
+  auto label_width = [&](const ChartAxis& a) { return tick_label_width(fm, a); };
   double legend_w = 0;
   if (c.legend == ChartLegend::Right)
     for (const ChartSeries& s : c.series) legend_w = std::max(legend_w, lfm.horizontalAdvance(s.name) + 46);
@@ -218,14 +221,7 @@ void paint_chart(QPainter& p, const QRectF& area, const Chart& c) {
     p.drawText(QRectF(area.left(), area.top() + 2, area.width(), layout.title_h), Qt::AlignHCenter | Qt::AlignVCenter, c.title);
     p.setFont(font);
   }
-  auto label_width = [&](const ChartAxis& a) {
-    double w = 0;
-    if (!a.categories.isEmpty())
-      for (const QString& t : a.categories) w = std::max(w, std::min(fm.horizontalAdvance(t), 90.0));
-    else
-      for (double v : axis_ticks(a.lower, a.upper, a.log)) w = std::max(w, fm.horizontalAdvance(tick_text(a, v)));
-    return w;
-  };
+  auto label_width = [&](const ChartAxis& a) { return tick_label_width(fm, a); };
   const QRectF plot = layout.plot;
   const double y2_w = layout.y2_w, heat_w = layout.heat_w, x_tick_h = layout.x_tick_h, x_label_h = layout.x_label_h;
   if (plot.width() < 20 || plot.height() < 20) {
