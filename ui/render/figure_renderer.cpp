@@ -2,14 +2,7 @@
 
 #include <cmath>
 
-#include <QPaintDevice>
-
 namespace attnscope::ui {
-
-void FigureRenderer::render(QPaintDevice& device, const QRectF& area, bool) const {
-  QPainter p(&device);
-  paint(p, area);
-}
 
 void paint_figure_background(QPainter& p, const QRectF& area, const QString& title, double pad, double height) {
   p.fillRect(area, Qt::white);

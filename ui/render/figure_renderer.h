@@ -9,8 +9,6 @@
 
 #include "ui/render/color_map.h"
 
-class QPaintDevice;
-
 namespace attnscope::ui {
 
 // What a colour bar shows: the colour map from `lower` to `upper` (log-spaced if `log`), and a
@@ -25,16 +23,13 @@ struct ColorBar {
 
 // Something that draws one view's picture: on a widget, into a QImage (PNG), a QSvgGenerator or a
 // QPdfWriter. Renderers hold a snapshot of what to draw, prepared from the document by the view's
-// builder, so the screen and an exported figure come from one drawing routine.
+// builder in ui/figures/, so the screen and an exported figure come from one drawing routine.
 class FigureRenderer {
  public:
   virtual ~FigureRenderer() = default;
   // A natural size in device-independent pixels (1/96 inch), for exports without a window.
   virtual QSizeF naturalSize() const = 0;
   virtual void paint(QPainter& painter, const QRectF& area) const = 0;
-  // Draws onto a whole device. `vector` is true for SVG and PDF. The default opens a QPainter and
-  // calls paint(); QCustomPlot figures draw through their own painter so axes stay vectors.
-  virtual void render(QPaintDevice& device, const QRectF& area, bool vector) const;
 };
 
 // Fills `area` white and draws `title` in bold along its top edge (height `height`, inset `pad`);
