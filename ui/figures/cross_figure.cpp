@@ -22,29 +22,20 @@ std::unique_ptr<CrossAttentionRenderer> cross_figure(const AnalysisDocument& doc
     return r;
   }
   const int layer = cross.has_layer(s.layer) ? s.layer : cross.layers.back();
-  std::vector<int> heads;
-  if (s.head_mode == HeadMode::Single) heads = {std::clamp(s.head, 0, cross.num_heads - 1)};
-  else if (s.head_mode == HeadMode::Subset) heads.assign(s.subset.begin(), s.subset.end());
-  else
-    for (int h = 0; h < cross.num_heads; ++h) heads.push_back(h);
-  RowMatrix scratch;
-  RowMatrix w = cross.head_f32(layer, heads.front(), scratch);  // [T, S]
-  for (size_t i = 1; i < heads.size(); ++i) {
-    const ConstMatrixMap m = cross.head_f32(layer, heads[i], scratch);
-    if (s.head_mode == HeadMode::Max) w = w.cwiseMax(m);
-    else if (s.head_mode == HeadMode::Min) w = w.cwiseMin(m);
-    else w += m;
-  }
-  if (s.head_mode == HeadMode::Mean || s.head_mode == HeadMode::Subset) w /= static_cast<float>(heads.size());
-  r->weights = std::move(w);
+  // The selection's heads fused as every view fuses them (fusion_for), here without renormalising
+  // max and min: the Cross view has always shown them as they are.
+  FusionOptions fusion = fusion_for(s);
+  fusion.renormalize = false;
+  if (s.head_mode == HeadMode::Single) fusion.heads = {std::clamp(s.head, 0, cross.num_heads - 1)};
+  r->weights = fuse_heads(cross, layer, fusion);  // [T, S]
   for (const auto& t : a->decoder_labels) r->targets << QString::fromStdString(t);
   for (const auto& t : a->labels) r->sources << QString::fromStdString(t);
   r->selected_target = s.cross_target;
   r->selected_source = s.cross_source;
-  QString heads_name = s.head_mode == HeadMode::Single ? QObject::tr("H%1").arg(heads.front()) : display_name(s.head_mode);
+  QString heads_name = s.head_mode == HeadMode::Single ? QObject::tr("H%1").arg(fusion.heads.front()) : display_name(s.head_mode);
   if (s.head_mode == HeadMode::Subset) {
     QStringList hs;
-    for (int h : heads) hs << QString::number(h);
+    for (int h : fusion.heads) hs << QString::number(h);
     heads_name = QObject::tr("mean of H%1").arg(hs.join(","));
   }
   r->title = QObject::tr("cross-attention · L%1 · %2").arg(layer).arg(heads_name);
