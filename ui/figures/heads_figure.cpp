@@ -13,6 +13,7 @@ namespace {
 std::unique_ptr<HeadsRenderer> grid(const std::vector<HeadStats>& stats, const std::vector<int>& layers, int heads, const ViewState& s) {
   auto r = std::make_unique<HeadsRenderer>();
   r->cmap = ColorMap(s.color_map);
+  r->layers = layers;
   r->values.setConstant(static_cast<Eigen::Index>(layers.size()), std::max(heads, 0), std::nan(""));
   for (const HeadStats& h : stats) {
     const auto it = std::find(layers.begin(), layers.end(), h.layer);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <utility>
+#include <vector>
 
 #include <QStringList>
 
@@ -15,6 +16,7 @@ namespace attnscope::ui {
 class HeadsRenderer : public FigureRenderer {
  public:
   Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> values;  // [L, H], row r = layers[r]; NaN = none
+  std::vector<int> layers;  // the model layer of each row
   QStringList layer_labels, head_labels;
   QString title;
   QString scale_label;

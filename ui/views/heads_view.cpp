@@ -104,9 +104,8 @@ const HeadsRenderer* HeadsView::renderer() const { return static_cast<const Head
 std::pair<int, int> HeadsView::headAt(const QPointF& pos) const {
   const HeadsRenderer* r = renderer();
   const auto [row, head] = r ? r->cellAt(canvas_->rect(), pos) : std::pair{-1, -1};
-  const auto [layers, heads] = grid();
-  if (row < 0 || row >= static_cast<int>(layers.size()) || head >= heads) return {-1, -1};
-  return {layers[static_cast<size_t>(row)], head};
+  if (row < 0) return {-1, -1};
+  return {r->layers[static_cast<size_t>(row)], head};
 }
 
 bool HeadsView::eventFilter(QObject* watched, QEvent* event) {
@@ -164,18 +163,6 @@ bool HeadsView::eventFilter(QObject* watched, QEvent* event) {
 }
 
 bool HeadsView::showsCorpus() const { return document_->corpus() && source_->currentIndex() == 1; }
-
-std::pair<std::vector<int>, int> HeadsView::grid() const {
-  if (showsCorpus()) {
-    std::vector<int> layers;
-    int heads = 0;
-    corpus_head_stats(document_->corpus()->summary, CorpusQuantity::Mean, &layers, &heads);
-    return {layers, heads};
-  }
-  if (!document_->hasAnalysis()) return {{}, 0};
-  const AttentionMaps& att = document_->analysis()->forward.attentions;
-  return {att.layers, att.num_heads};
-}
 
 void HeadsView::refresh() {
   const CorpusPtr corpus = document_->corpus();

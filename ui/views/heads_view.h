@@ -39,8 +39,6 @@ class HeadsView : public QWidget {
   void fillExtremes(int layer, int head, const QString& statistic);
   // (layer, head) under a canvas position, or (-1, -1).
   std::pair<int, int> headAt(const QPointF& pos) const;
-  // The layers and heads of what the map shows (the input's or the corpus').
-  std::pair<std::vector<int>, int> grid() const;
   AnalysisDocument* document_;
   QComboBox* statistic_;
   QComboBox* source_;
