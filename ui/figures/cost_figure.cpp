@@ -51,6 +51,8 @@ ChartSeries curve(const QString& name, const QColor& color, Qt::PenStyle style, 
 
 }  // namespace
 
+int cost_length_limit(const ModelInfo& model) { return model.max_positions > 0 ? model.max_positions : 1024; }
+
 std::unique_ptr<ChartsRenderer> cost_figure(const AnalysisDocument& doc) {
   auto r = std::make_unique<ChartsRenderer>();
   r->natural = QSizeF(1100, 800);
@@ -62,7 +64,7 @@ std::unique_ptr<ChartsRenderer> cost_figure(const AnalysisDocument& doc) {
   }
   const ModelInfo& info = analyzer->info();
   const CostShape shape = cost_shape(info);
-  const int limit = info.max_positions > 0 ? info.max_positions : 1024;
+  const int limit = cost_length_limit(info);
   const double crossover = quadratic_crossover(shape);
   const int n_now = doc.hasAnalysis() ? doc.seqLen() : 0;
   r->title = Tr::tr("%1 · cost").arg(doc.modelName());

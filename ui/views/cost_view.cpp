@@ -45,7 +45,7 @@ void CostView::refresh() {
   const auto& analyzer = document_->analyzer();
   measure_->setEnabled(analyzer != nullptr);
   if (analyzer) {
-    const int limit = analyzer->info().max_positions > 0 ? analyzer->info().max_positions : 1024;
+    const int limit = cost_length_limit(analyzer->info());
     if (max_length_->maximum() != limit) {
       max_length_->setMaximum(limit);
       max_length_->setValue(std::min(limit, 512));
