@@ -12,8 +12,11 @@ std::unique_ptr<LinesRenderer> lines_figure(const AnalysisDocument& doc, const V
   auto add = [&](const ViewState& vs, const QColor& color, const QString& name) {
     const DisplayMap m = build_display_map(doc, vs);
     if (m.empty()) return;
-    if (r->labels.isEmpty())
+    if (r->labels.isEmpty()) {
       for (int t : m.row_tokens) r->labels << labels.value(t);
+      r->row_tokens = m.row_tokens;
+      r->col_tokens = m.col_tokens;
+    }
     r->heads.push_back({color, name, m.values});
   };
   if (s.method == Method::Raw && s.head_mode == HeadMode::Subset) {

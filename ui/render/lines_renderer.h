@@ -21,6 +21,7 @@ class LinesRenderer : public FigureRenderer {
     attnscope::RowMatrix weights;  // [n, n] over the shown tokens
   };
   QStringList labels;          // one per shown token
+  std::vector<int> row_tokens, col_tokens;  // the token index of each shown query (left) and key (right)
   std::vector<Layer> heads;
   int hover_side = -1;         // 0 left (query), 1 right (key), -1 none
   int hover_index = -1;

@@ -7,7 +7,6 @@
 #include "ui/document/analysis_document.h"
 #include "ui/figures/lines_figure.h"
 #include "ui/views/lazy_refresh.h"
-#include "ui/document/map_builder.h"
 #include "ui/render/lines_renderer.h"
 #include "ui/views/renderer_view.h"
 
@@ -31,12 +30,6 @@ const LinesRenderer* LinesView::renderer() const { return static_cast<const Line
 
 void LinesView::rebuild() {
   auto r = lines_figure(*document_, document_->state());
-  tokens_.clear();
-  if (document_->hasAnalysis()) {
-    const DisplayMap m = build_display_map(*document_);
-    tokens_ = m.row_tokens;
-    key_tokens_ = m.col_tokens;
-  }
   const QSizeF size = r->naturalSize();
   canvas_->resize(std::max(static_cast<int>(size.width()), viewport()->width()), static_cast<int>(size.height()));
   canvas_->setRenderer(std::move(r));
@@ -56,7 +49,7 @@ bool LinesView::eventFilter(QObject* watched, QEvent* event) {
   } else if (event->type() == QEvent::ToolTip) {
     auto* help = static_cast<QHelpEvent*>(event);
     const auto [side, index] = r->tokenAt(canvas_->rect(), help->pos());
-    const auto& tokens = side == 0 ? tokens_ : key_tokens_;
+    const auto& tokens = side == 0 ? r->row_tokens : r->col_tokens;
     if (index >= 0 && index < static_cast<int>(tokens.size())) QToolTip::showText(help->globalPos(), document_->tokenTip(tokens[static_cast<size_t>(index)]), canvas_);
     else QToolTip::hideText();
     return true;
@@ -65,7 +58,7 @@ bool LinesView::eventFilter(QObject* watched, QEvent* event) {
     canvas_->update();
   } else if (event->type() == QEvent::MouseButtonPress) {
     const auto [side, index] = r->tokenAt(canvas_->rect(), static_cast<QMouseEvent*>(event)->position());
-    if (side == 0 && index >= 0 && index < static_cast<int>(tokens_.size())) document_->setQuery(tokens_[static_cast<size_t>(index)]);
+    if (side == 0 && index >= 0 && index < static_cast<int>(r->row_tokens.size())) document_->setQuery(r->row_tokens[static_cast<size_t>(index)]);
   }
   return false;
 }

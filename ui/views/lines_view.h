@@ -26,8 +26,6 @@ class LinesView : public QScrollArea {
   void rebuild();
   AnalysisDocument* document_;
   RendererView* canvas_;
-  std::vector<int> tokens_;  // token index of each shown row
-  std::vector<int> key_tokens_;  // the tokens on the right (keys)
 };
 
 }  // namespace attnscope::ui
