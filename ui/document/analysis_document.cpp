@@ -340,11 +340,15 @@ std::string AnalysisDocument::rolloutKey(const RolloutOptions& o) const {
          std::to_string(o.residual_weight);
 }
 
-bool AnalysisDocument::rolloutIsDear(const RolloutOptions& o) const {
-  if (!analysis_) return false;
+double AnalysisDocument::rolloutWork() const {
+  if (!analysis_) return 0;
   const AttentionMaps& att = analysis_->forward.attentions;
   const double S = att.seq_len;
-  return static_cast<double>(att.layers.size()) * S * S * S > kSyncRolloutWork && !rollouts_.count(rolloutKey(o));
+  return static_cast<double>(att.layers.size()) * S * S * S;
+}
+
+bool AnalysisDocument::rolloutIsDear(const RolloutOptions& o) const {
+  return rolloutWork() > kSyncRolloutWork && !rollouts_.count(rolloutKey(o));
 }
 
 std::shared_ptr<const RowMatrix> AnalysisDocument::rollout(const RolloutOptions& o) const {
@@ -352,7 +356,7 @@ std::shared_ptr<const RowMatrix> AnalysisDocument::rollout(const RolloutOptions&
   const std::string key = rolloutKey(o);
   auto it = rollouts_.find(key);
   if (it != rollouts_.end()) return it->second;
-  if (rolloutIsDear(o)) return nullptr;
+  if (rolloutWork() > kSyncRolloutWork) return nullptr;
   return rollouts_.emplace(key, std::make_shared<const RowMatrix>(attention_rollout(analysis_->forward.attentions, o))).first->second;
 }
 

@@ -100,7 +100,8 @@ class AnalysisDocument : public QObject {
   // May throw Error(Usage) (a start layer that was not captured).
   static constexpr double kSyncRolloutWork = 4e8;
   std::shared_ptr<const attnscope::RowMatrix> rollout(const attnscope::RolloutOptions& options) const;
-  bool rolloutIsDear(const attnscope::RolloutOptions& options) const;
+  bool rolloutIsDear(const attnscope::RolloutOptions& options) const;  // dear and not there yet
+  double rolloutWork() const;  // multiply-adds of one rollout of the current result: L·S³
   std::string rolloutKey(const attnscope::RolloutOptions& options) const;
   void setRollout(const std::string& key, std::shared_ptr<const attnscope::RowMatrix> rollout);
   // Attention flow is expensive and computed on the worker (Session starts it when the Flow

@@ -15,10 +15,7 @@
 namespace attnscope::ui {
 
 bool rollout_by_layer(const AnalysisDocument& doc, const ViewState& state) {
-  if (state.method != Method::Rollout) return false;
-  const AttentionMaps& att = doc.analysis()->forward.attentions;
-  const double S = att.seq_len;
-  return 2.0 * static_cast<double>(att.layers.size()) * S * S * S <= 2e10;
+  return state.method == Method::Rollout && 2.0 * doc.rolloutWork() <= 2e10;
 }
 
 
