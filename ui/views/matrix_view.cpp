@@ -48,11 +48,15 @@ QRectF MatrixView::visibleCells() const { return renderer_->visible(); }
 
 void MatrixView::refresh() {
   // Keep the zoom when only the head or layer changes, so stepping through heads compares like with like.
-  const auto old = renderer_->map;
-  auto map = std::make_shared<const DisplayMap>(build_display_map(*document_, document_->state()));
-  const bool same_shape = old && old->values.rows() == map->values.rows() && old->values.cols() == map->values.cols();
+  const Eigen::Index old_rows = map_ ? map_->values.rows() : -1, old_cols = map_ ? map_->values.cols() : -1;
+  // The old map's buffers are reused when nothing else (an export) still holds them: at thousands
+  // of tokens a head switch then allocates nothing.
+  renderer_->map.reset();
+  DisplayMap recycled = map_ && map_.use_count() == 1 ? std::move(*map_) : DisplayMap();
+  map_ = std::make_shared<DisplayMap>(build_display_map(*document_, document_->state(), std::move(recycled)));
+  const bool same_shape = old_rows == map_->values.rows() && old_cols == map_->values.cols();
   auto r = std::make_unique<MatrixRenderer>();
-  r->map = map;
+  r->map = map_;
   r->labels = document_->tokenLabels();
   r->cmap = ColorMap(document_->state().color_map);
   r->pooling = pooling_;

@@ -53,6 +53,7 @@ class MatrixView : public QWidget {
 
   AnalysisDocument* document_;
   std::unique_ptr<MatrixRenderer> renderer_;
+  std::shared_ptr<DisplayMap> map_;  // what renderer_ draws, recycled by the next refresh
   PatchLocator* locator_;
   Pooling pooling_ = Pooling::Max;
   QPointF press_, last_;
