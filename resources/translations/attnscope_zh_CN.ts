@@ -690,10 +690,6 @@ row max %6 at “%7”%8</source>
         <translation>预测</translation>
     </message>
     <message>
-        <source>token %1 · weight %2</source>
-        <translation>词元 %1 · 权重 %2</translation>
-    </message>
-    <message>
         <source>sliding window %1</source>
         <translation>滑动窗口 %1</translation>
     </message>
@@ -2609,6 +2605,10 @@ largest weight %2: %3 → %4</source>
     <message>
         <source>weight from token %1: %2</source>
         <translation>来自词元 %1 的权重：%2</translation>
+    </message>
+    <message>
+        <source>masked: token %1 cannot attend to it</source>
+        <translation>已遮蔽：词元 %1 不能关注它</translation>
     </message>
 </context>
 <context>

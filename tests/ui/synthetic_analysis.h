@@ -40,4 +40,22 @@ inline std::shared_ptr<Analysis> synthetic_analysis(int layers, int heads, int s
   return a;
 }
 
+// The same with a text behind it: token i is the word "w<i>", so the Text view can lay it out.
+inline std::shared_ptr<Analysis> synthetic_text_analysis(int layers, int heads, int seq, bool causal = false, uint64_t seed = 1) {
+  auto a = synthetic_analysis(layers, heads, seq, causal, seed);
+  a->model.modality = Modality::Text;
+  for (int i = 0; i < seq; ++i) {
+    if (i) a->text += ' ';
+    Token t;
+    t.id = i;
+    t.text = "w" + std::to_string(i);
+    t.begin = a->text.size();
+    a->text += t.text;
+    t.end = a->text.size();
+    a->encoding.tokens.push_back(t);
+    a->labels[static_cast<size_t>(i)] = t.text;
+  }
+  return a;
+}
+
 }  // namespace attnscope::test

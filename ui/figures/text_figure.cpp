@@ -38,6 +38,7 @@ std::unique_ptr<TextRenderer> text_figure(const AnalysisDocument& doc, const Vie
 
   r->bar = per_row ? ColorBar{r->cmap, 0.0, row_max, false, QObject::tr("attention weight (relative to the row max)")}
                   : ColorBar{r->cmap, m.scale_lower, m.scale_upper, m.log_scale, m.scale_label};
+  r->bar->faded = true;
   const std::string* texts[2] = {&a.text, &a.text_pair};
   std::vector<int> pos[2] = {utf16_positions(a.text), utf16_positions(a.text_pair)};
   size_t last_end[2] = {0, 0};
@@ -46,14 +47,15 @@ std::unique_ptr<TextRenderer> text_figure(const AnalysisDocument& doc, const Vie
     const int t = m.col_tokens[static_cast<size_t>(c)];
     const Token& tok = a.encoding.tokens[static_cast<size_t>(t)];
     const double w = m.values(row, c);
-    const double shade = per_row ? (row_max > 0 ? w / row_max : 0) : m.masked(row, c) ? 0.0 : m.shade(row, c);
+    const bool masked = m.masked(row, c);
+    const double shade = masked ? 0.0 : per_row ? (row_max > 0 ? w / row_max : 0) : m.shade(row, c);
     if (tok.sequence < 0 || tok.begin == tok.end) {
-      r->chips.push_back({token_label(labels.value(t)), t, shade, w});
+      r->chips.push_back({token_label(labels.value(t)), t, shade, w, masked});
       continue;
     }
     const int seq = tok.sequence == 1 ? 1 : 0;
     const auto& p = pos[seq];
-    spans[static_cast<size_t>(seq)].push_back({p[std::min(tok.begin, p.size() - 1)], p[std::min(tok.end, p.size() - 1)], t, shade, w});
+    spans[static_cast<size_t>(seq)].push_back({p[std::min(tok.begin, p.size() - 1)], p[std::min(tok.end, p.size() - 1)], t, shade, w, masked});
     last_end[seq] = std::max(last_end[seq], tok.end);
   }
   for (int seq = 0; seq < 2; ++seq) {

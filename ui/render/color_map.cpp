@@ -51,4 +51,11 @@ QRgb ColorMap::rgb(double value, double lower, double upper) const {
   return lut_[std::clamp(index, 0, 255)];
 }
 
+QRgb ColorMap::faded(double t) const {
+  const QRgb c = rgb(t);
+  const double a = std::clamp(t, 0.0, 1.0);
+  auto mix = [a](int v) { return static_cast<int>(std::lround(255 + (v - 255) * a)); };
+  return qRgb(mix(qRed(c)), mix(qGreen(c)), mix(qBlue(c)));
+}
+
 }  // namespace attnscope::ui

@@ -17,6 +17,9 @@ class ColorMap {
   QRgb rgb(double value, double lower, double upper) const;
   QColor color(double t) const { return QColor::fromRgb(rgb(t)); }
   QRgb level(int index) const { return lut_[index]; }
+  // color(t) laid over white with opacity t, so that weak weights leave text plain (the Text view's
+  // highlights and its colour bar).
+  QRgb faded(double t) const;
 
  private:
   ColorMapId id_;

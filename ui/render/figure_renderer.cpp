@@ -1,5 +1,7 @@
 #include "ui/render/figure_renderer.h"
 
+#include <QTextOption>
+
 #include <cmath>
 
 namespace attnscope::ui {
@@ -43,7 +45,7 @@ void paint_color_bar(QPainter& p, const QRectF& area, const ColorBar& bar) {
   // The strip: 256 bands, top = upper end.
   for (int i = 0; i < 256; ++i) {
     const double y0 = strip.bottom() - strip.height() * (i + 1) / 256.0;
-    p.fillRect(QRectF(strip.left(), y0, strip.width(), strip.height() / 256.0 + 0.5), QColor::fromRgb(bar.cmap.level(i)));
+    p.fillRect(QRectF(strip.left(), y0, strip.width(), strip.height() / 256.0 + 0.5), QColor::fromRgb(bar.faded ? bar.cmap.faded(i / 255.0) : bar.cmap.level(i)));
   }
   p.setPen(QPen(Qt::black, 0.8));
   p.setBrush(Qt::NoBrush);
@@ -63,11 +65,17 @@ void paint_color_bar(QPainter& p, const QRectF& area, const ColorBar& bar) {
     p.drawText(QRectF(strip.right() + 5, y - fm.height() / 2, area.width() - strip_w - 24, fm.height()), Qt::AlignLeft | Qt::AlignVCenter,
                QString::number(v, 'g', 3));
   }
-  // The label, written upwards along the right edge.
+  // The label, written upwards along the right edge; on two lines when one is too short for it.
+  const int lines = fm.horizontalAdvance(bar.label) > strip.height() ? 2 : 1;
+  const QRectF box(-strip.height() / 2, -lines * fm.height(), strip.height(), lines * fm.height());
   p.translate(area.right() - 4, strip.center().y());
   p.rotate(-90);
-  p.drawText(QRectF(-strip.height() / 2, -fm.height(), strip.height(), fm.height()), Qt::AlignCenter,
-             fm.elidedText(bar.label, Qt::ElideRight, strip.height()));
+  if (lines == 1) p.drawText(box, Qt::AlignCenter, bar.label);
+  else {
+    QTextOption option(Qt::AlignCenter);
+    option.setWrapMode(QTextOption::WordWrap);
+    p.drawText(box, bar.label, option);
+  }
   p.restore();
 }
 

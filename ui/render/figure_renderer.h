@@ -19,6 +19,7 @@ struct ColorBar {
   double upper = 1.0;
   bool log = false;
   QString label;
+  bool faded = false;  // the colours as ColorMap::faded() gives them (the Text view's highlights)
 };
 
 // Something that draws one view's picture: on a widget, into a QImage (PNG), a QSvgGenerator or a

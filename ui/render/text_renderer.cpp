@@ -1,10 +1,11 @@
 #include "ui/render/text_renderer.h"
 
-#include <QCoreApplication>
-
 #include <QAbstractTextDocumentLayout>
 #include <QTextBlock>
 #include <QTextCursor>
+#include <QTextLayout>
+
+#include "ui/document/display_map.h"
 
 #include <algorithm>
 #include <cmath>
@@ -16,13 +17,7 @@ constexpr double kPad = 12, kTitle = 26, kChipH = 22;
 
 bool dark(QRgb c) { return qGray(c) < 128; }
 
-// The colour map's colour with opacity = shade over white: unattended text stays plain.
-QRgb highlight(const ColorMap& cmap, double shade) {
-  const QRgb c = cmap.rgb(shade);
-  const double a = std::clamp(shade, 0.0, 1.0);
-  auto mix = [a](int v) { return static_cast<int>(std::lround(255 + (v - 255) * a)); };
-  return qRgb(mix(qRed(c)), mix(qGreen(c)), mix(qBlue(c)));
-}
+QRgb highlight(const ColorMap& cmap, double shade, bool masked) { return masked ? kMaskedColor.rgb() : cmap.faded(shade); }
 }  // namespace
 
 std::vector<int> utf16_positions(const std::string& s) {
@@ -41,25 +36,28 @@ std::vector<int> utf16_positions(const std::string& s) {
   return out;
 }
 
-std::unique_ptr<QTextDocument> TextRenderer::document(double width) const {
-  auto doc = std::make_unique<QTextDocument>();
+QTextDocument& TextRenderer::document(double width) const {
+  if (layout_ && layout_width_ == width) return *layout_;
+  layout_width_ = width;
+  layout_ = std::make_unique<QTextDocument>();
+  QTextDocument* doc = layout_.get();
   doc->setDocumentMargin(0);
   QFont f = doc->defaultFont();
   f.setPointSizeF(12);
   doc->setDefaultFont(f);
   doc->setTextWidth(width);
-  QTextCursor cur(doc.get());
+  QTextCursor cur(doc);
   for (size_t p = 0; p < paragraphs.size(); ++p) {
     if (p) cur.insertBlock();
     const int base = cur.position();
     cur.insertText(paragraphs[p].text);
     for (const Span& s : paragraphs[p].spans) {
       if (s.end <= s.begin) continue;
-      QTextCursor c(doc.get());
+      QTextCursor c(doc);
       c.setPosition(base + s.begin);
       c.setPosition(base + s.end, QTextCursor::KeepAnchor);
       QTextCharFormat fmt;
-      const QRgb rgb = highlight(cmap, s.shade);
+      const QRgb rgb = highlight(cmap, s.shade, s.masked);
       fmt.setBackground(QColor::fromRgb(rgb));
       fmt.setForeground(dark(rgb) ? Qt::white : Qt::black);
       if (s.token == query) {
@@ -67,23 +65,23 @@ std::unique_ptr<QTextDocument> TextRenderer::document(double width) const {
         fmt.setFontUnderline(true);
         fmt.setUnderlineColor(QColor(220, 40, 40));
       }
-      fmt.setToolTip(QCoreApplication::translate("Figures", "token %1 · weight %2").arg(s.token).arg(s.weight, 0, 'g', 4));
       c.mergeCharFormat(fmt);
     }
   }
-  return doc;
+  return *doc;
 }
 
 double TextRenderer::chipsHeight(double) const { return chips.empty() ? 0 : kChipH + 8; }
 
 double TextRenderer::textWidth(const QRectF& area) const { return area.width() - 2 * kPad - (bar ? kColorBarWidth + kPad : 0); }
 
-QSizeF TextRenderer::naturalSize() const {
-  const QRectF area(0, 0, 720, 100);
-  auto doc = document(textWidth(area));
-  const double h = 2 * kPad + kTitle + chipsHeight(area.width()) + doc->size().height() + (note.isEmpty() ? 0 : 24);
-  return QSizeF(area.width(), std::max(h, bar ? 220.0 : 0.0));
+double TextRenderer::heightForWidth(double width) const {
+  const QRectF area(0, 0, width, 100);
+  const double h = 2 * kPad + kTitle + chipsHeight(width) + document(textWidth(area)).size().height() + (note.isEmpty() ? 0 : 24);
+  return std::max(h, bar ? 240.0 : 0.0);
 }
+
+QSizeF TextRenderer::naturalSize() const { return QSizeF(720, heightForWidth(720)); }
 
 void TextRenderer::paint(QPainter& p, const QRectF& area) const {
   p.save();
@@ -94,7 +92,7 @@ void TextRenderer::paint(QPainter& p, const QRectF& area) const {
   for (const Chip& c : chips) {
     const double w = fm.horizontalAdvance(c.label) + 12;
     const QRectF r(x, cy, w, kChipH);
-    const QRgb rgb = highlight(cmap, c.shade);
+    const QRgb rgb = highlight(cmap, c.shade, c.masked);
     p.setBrush(QColor::fromRgb(rgb));
     p.setPen(c.token == query ? QPen(QColor(220, 40, 40), 2) : QPen(QColor(150, 150, 150)));
     p.drawRoundedRect(r, 4, 4);
@@ -103,15 +101,16 @@ void TextRenderer::paint(QPainter& p, const QRectF& area) const {
     x += w + 6;
   }
   const double ty = cy + chipsHeight(area.width());
-  auto doc = document(textWidth(area));
+  QTextDocument& doc = document(textWidth(area));
   p.translate(area.left() + kPad, ty);
-  doc->drawContents(&p, QRectF(0, 0, textWidth(area), area.bottom() - ty));
+  const QRectF clip = p.clipBoundingRect().isEmpty() ? QRectF(0, 0, textWidth(area), area.bottom() - ty) : p.clipBoundingRect();
+  doc.drawContents(&p, clip);
   p.translate(-(area.left() + kPad), -ty);
   if (bar)
-    paint_color_bar(p, QRectF(area.right() - kPad - kColorBarWidth, cy, kColorBarWidth, std::min(200.0, area.bottom() - cy - kPad)), *bar);
+    paint_color_bar(p, QRectF(area.right() - kPad - kColorBarWidth, cy, kColorBarWidth, std::min(220.0, area.bottom() - cy - kPad)), *bar);
   if (!note.isEmpty()) {
     p.setPen(QColor(120, 120, 120));
-    p.drawText(QRectF(area.left() + kPad, ty + doc->size().height() + 4, area.width() - 2 * kPad, 20), Qt::AlignLeft, note);
+    p.drawText(QRectF(area.left() + kPad, ty + doc.size().height() + 4, area.width() - 2 * kPad, 20), Qt::AlignLeft, note);
   }
   p.restore();
 }
@@ -129,15 +128,41 @@ int TextRenderer::tokenAt(const QRectF& area, const QPointF& pos) const {
     return -1;
   }
   const double ty = cy + chipsHeight(area.width());
-  auto doc = document(textWidth(area));
-  const int at = doc->documentLayout()->hitTest(pos - QPointF(area.left() + kPad, ty), Qt::ExactHit);
+  const QTextDocument& doc = document(textWidth(area));
+  const int at = doc.documentLayout()->hitTest(pos - QPointF(area.left() + kPad, ty), Qt::ExactHit);
   if (at < 0) return -1;
-  const QTextBlock block = doc->findBlock(at);
+  const QTextBlock block = doc.findBlock(at);
   const int p = block.blockNumber(), offset = at - block.position();
   if (p < 0 || p >= static_cast<int>(paragraphs.size())) return -1;
   for (const Span& s : paragraphs[static_cast<size_t>(p)].spans)
     if (offset >= s.begin && offset < s.end) return s.token;
   return -1;
+}
+
+QRectF TextRenderer::tokenRect(const QRectF& area, int token) const {
+  const double cy = area.top() + kPad + kTitle;
+  const QFontMetricsF fm{QFont()};
+  double x = area.left() + kPad;
+  for (const Chip& c : chips) {
+    const double w = fm.horizontalAdvance(c.label) + 12;
+    if (c.token == token) return QRectF(x, cy, w, kChipH);
+    x += w + 6;
+  }
+  const double ty = cy + chipsHeight(area.width());
+  const QTextDocument& doc = document(textWidth(area));
+  QTextBlock block = doc.begin();
+  for (const Paragraph& para : paragraphs) {
+    for (const Span& sp : para.spans) {
+      if (sp.token != token || !block.isValid() || !block.layout()) continue;
+      const QTextLine line = block.layout()->lineForTextPosition(sp.begin);
+      if (!line.isValid()) return {};
+      const QPointF origin = doc.documentLayout()->blockBoundingRect(block).topLeft() + QPointF(area.left() + kPad, ty);
+      const double x0 = line.cursorToX(sp.begin), x1 = line.cursorToX(std::min(sp.end, line.textStart() + line.textLength()));
+      return QRectF(origin.x() + x0, origin.y() + line.y(), std::max(2.0, x1 - x0), line.height());
+    }
+    block = block.next();
+  }
+  return {};
 }
 
 double TextRenderer::weightOf(int token) const {
@@ -147,6 +172,15 @@ double TextRenderer::weightOf(int token) const {
     for (const Span& sp : para.spans)
       if (sp.token == token) return sp.weight;
   return std::nan("");
+}
+
+bool TextRenderer::isMasked(int token) const {
+  for (const Chip& c : chips)
+    if (c.token == token) return c.masked;
+  for (const Paragraph& para : paragraphs)
+    for (const Span& sp : para.spans)
+      if (sp.token == token) return sp.masked;
+  return false;
 }
 
 }  // namespace attnscope::ui

@@ -22,6 +22,7 @@ class TextRenderer : public FigureRenderer {
     int begin = 0, end = 0;  // UTF-16 positions in the paragraph
     int token = 0;
     double shade = 0, weight = 0;
+    bool masked = false;  // the query cannot see it (a later token of a causal model): grey, not weight 0
   };
   struct Paragraph {
     QString text;
@@ -31,6 +32,7 @@ class TextRenderer : public FigureRenderer {
     QString label;
     int token = 0;
     double shade = 0, weight = 0;
+    bool masked = false;
   };
   std::vector<Paragraph> paragraphs;
   std::vector<Chip> chips;
@@ -42,15 +44,23 @@ class TextRenderer : public FigureRenderer {
   std::optional<ColorBar> bar;  // drawn at the right
 
   QSizeF naturalSize() const override;
+  // The height the whole text needs at `width` (a scrolling view's canvas).
+  double heightForWidth(double width) const;
   void paint(QPainter& painter, const QRectF& area) const override;
   // The token under `pos`, or -1.
   int tokenAt(const QRectF& area, const QPointF& pos) const;
+  // Where `token` is drawn (its first line), or an empty rectangle.
+  QRectF tokenRect(const QRectF& area, int token) const;
   // The query's weight on `token` as drawn, or NaN if the token is not shown.
   double weightOf(int token) const;
+  bool isMasked(int token) const;
 
  private:
-  struct Layout;
-  std::unique_ptr<QTextDocument> document(double width) const;
+  // The laid-out text at one width, kept between paints, hit tests and tooltips (a long input's
+  // layout takes milliseconds).
+  QTextDocument& document(double width) const;
+  mutable std::unique_ptr<QTextDocument> layout_;
+  mutable double layout_width_ = -1;
   double chipsHeight(double width) const;
   double textWidth(const QRectF& area) const;
 };

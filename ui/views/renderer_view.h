@@ -7,6 +7,7 @@
 
 #include <QHelpEvent>
 #include <QMouseEvent>
+#include <QPaintEvent>
 #include <QPainter>
 #include <QToolTip>
 #include <QTransform>
@@ -60,8 +61,9 @@ class RendererView : public QWidget {
     else QToolTip::showText(help->globalPos(), text, this);
     return true;
   }
-  void paintEvent(QPaintEvent*) override {
+  void paintEvent(QPaintEvent* e) override {
     QPainter p(this);
+    p.setClipRect(e->rect());  // renderers may skip what lies outside (a long text in a scroll area)
     if (!renderer_) {
       p.fillRect(rect(), palette().window());
       return;

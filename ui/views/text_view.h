@@ -1,27 +1,38 @@
 #pragma once
 
-#include "ui/document/view_state.h"
+#include <QScrollArea>
 
-#include "ui/views/renderer_view.h"
+#include "ui/document/view_state.h"
 
 namespace attnscope::ui {
 
 class AnalysisDocument;
+class RendererView;
 class TextRenderer;
 
 // The input text shaded by the attention each token receives from the query token (click a
-// token to make it the query).
-class TextView : public RendererView {
+// token to make it the query). The text wraps to the view's width and scrolls; a new query or
+// result scrolls its token into sight.
+class TextView : public QScrollArea {
   Q_OBJECT
  public:
   explicit TextView(AnalysisDocument* document, QWidget* parent = nullptr);
+  const TextRenderer* renderer() const;
+  RendererView* canvas() const { return canvas_; }
+  // Where the query token is drawn, in canvas coordinates (empty if not shown).
+  QRectF queryRect() const;
 
  protected:
-  void mousePressEvent(QMouseEvent* event) override;
-  bool event(QEvent* event) override;  // tooltips: the token under the pointer
+  bool eventFilter(QObject* watched, QEvent* event) override;
+  void resizeEvent(QResizeEvent* event) override;
+  void showEvent(QShowEvent* event) override;
 
  private:
+  void rebuild();
+  void fitCanvas();
   AnalysisDocument* document_;
+  RendererView* canvas_;
+  bool scroll_to_query_ = false;  // until the view is shown at its size
 };
 
 }  // namespace attnscope::ui
