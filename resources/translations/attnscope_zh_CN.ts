@@ -1268,6 +1268,49 @@ or open or paste one.</source>
     </message>
 </context>
 <context>
+    <name>LinesView</name>
+    <message>
+        <source>Layer</source>
+        <translation>层</translation>
+    </message>
+    <message>
+        <source>Hide lines below</source>
+        <translation>隐藏低于此权重的连线</translation>
+    </message>
+    <message>
+        <source>Lines of a smaller attention weight are not drawn</source>
+        <translation>注意力权重更小的连线不绘制</translation>
+    </message>
+    <message>
+        <source>Strongest per query</source>
+        <translation>每个查询最强的</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Draw only each query token&apos;s k strongest lines</source>
+        <translation>只绘制每个查询词元最强的 k 条连线</translation>
+    </message>
+    <message>
+        <source>L%1</source>
+        <translation>L%1</translation>
+    </message>
+    <message>
+        <source>%1 attends most to: %2</source>
+        <translation>%1 最关注：%2</translation>
+    </message>
+    <message>
+        <source>%1 is attended most by: %2</source>
+        <translation>最关注 %1 的是：%2</translation>
+    </message>
+    <message>
+        <source>Head %1: click to add it to the overlay or take it out</source>
+        <translation>头 %1：单击以加入叠加或移出</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Attnscope</source>
@@ -2311,6 +2354,16 @@ largest weight %2: %3 → %4</source>
         <source>Computing the rollout… (%1 tokens through %n layer(s); Esc cancels)</source>
         <translation>
             <numerusform>正在计算注意力汇聚…（%1 个词元，经过 %n 层；Esc 取消）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>lines of weight ≥ %1</source>
+        <translation>权重 ≥ %1 的连线</translation>
+    </message>
+    <message numerus="yes">
+        <source>the %n strongest per query</source>
+        <translation>
+            <numerusform>每个查询最强的 %n 条</numerusform>
         </translation>
     </message>
 </context>

@@ -10,6 +10,11 @@
 #include "ui/render/text_renderer.h"
 #include "ui/views/renderer_view.h"
 #include "ui/views/text_view.h"
+#include "ui/views/lines_view.h"
+#include "ui/render/lines_renderer.h"
+
+#include <QComboBox>
+#include <QSpinBox>
 
 using namespace attnscope;
 using namespace attnscope::ui;
@@ -19,6 +24,7 @@ class ViewsTest : public QObject {
 
  private slots:
   void textViewScrollsToTheQueryAndTellsTheWeight();
+  void linesViewOverlaysDistinctHeadsAndFiltersLines();
 };
 
 namespace {
@@ -64,6 +70,61 @@ void ViewsTest::textViewScrollsToTheQueryAndTellsTheWeight() {
   QCOMPARE(pixel_of(view.canvas(), corner_later), kMaskedColor.rgb() & 0xffffff);
   QVERIFY(pixel_of(view.canvas(), corner_earlier) != (kMaskedColor.rgb() & 0xffffff));
   QVERIFY(view.renderer()->isMasked(8) && !view.renderer()->isMasked(1));
+}
+
+void ViewsTest::linesViewOverlaysDistinctHeadsAndFiltersLines() {
+  AnalysisDocument doc;
+  doc.setAnalysis(test::synthetic_text_analysis(3, 6, 12, true));
+  LinesView view(&doc);
+  view.resize(900, 600);
+  view.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&view));
+  QTRY_VERIFY(view.renderer() && view.renderer()->heads.size() == 1);
+  // Compact, as BertViz draws it and as the file has it: not stretched to the window.
+  QVERIFY(view.canvas()->width() < 600);
+
+  // Clicking heads 5 and 3 in the strip overlays them with head 0, each in its own hue.
+  for (int h : {5, 3}) {
+    const QPoint at = view.renderer()->stripCell(view.canvas()->rect(), h).center().toPoint();
+    QTest::mouseClick(view.canvas(), Qt::LeftButton, {}, at);
+  }
+  QCOMPARE(doc.state().head_mode, HeadMode::Subset);
+  QCOMPARE(doc.state().subset, (QList<int>{0, 3, 5}));  // the document keeps heads in order
+  QTRY_COMPARE(view.renderer()->heads.size(), size_t(3));
+  for (size_t a = 0; a < 3; ++a)
+    for (size_t b = a + 1; b < 3; ++b) {
+      const QColor ca = view.renderer()->heads[a].color, cb = view.renderer()->heads[b].color;
+      QVERIFY2(std::abs(ca.hslHue() - cb.hslHue()) > 25 || std::abs(ca.lightness() - cb.lightness()) > 60,
+               qPrintable(QString("%1 vs %2").arg(ca.name(), cb.name())));
+    }
+
+  // The strongest two per query: each row of each head draws exactly its two largest weights
+  // (the synthetic rows have no ties).
+  view.findChild<QSpinBox*>("linesTopK")->setValue(2);
+  QCOMPARE(doc.state().lines_top_k, 2);
+  QTRY_VERIFY(!view.renderer()->filter.isEmpty() && view.renderer()->heads.size() == 3 && !view.renderer()->heads[0].row_cut.empty());
+  QTRY_VERIFY(view.renderer()->heads[0].row_cut[11] > 0.003f);
+  const RowMatrix head5 = doc.analysis()->forward.attentions.head(doc.state().layer, 5);
+  for (const auto& h : view.renderer()->heads) {
+    const RowMatrix w = doc.analysis()->forward.attentions.head(doc.state().layer, h.head);
+    for (int i = 0; i < 12; ++i) {
+      int drawn = 0;
+      for (int j = 0; j < 12; ++j) drawn += w(i, j) >= h.row_cut[static_cast<size_t>(i)] && w(i, j) > 0;
+      QCOMPARE(drawn, std::min(i + 1, 2));  // causal: row i has i + 1 keys
+      QCOMPARE(h.weights(i, 0), w(i, 0));
+    }
+  }
+  QCOMPARE(view.renderer()->heads[2].head, 5);
+  QVERIFY(view.renderer()->heads[2].weights.isApprox(head5));
+
+  // The layer selector in the view moves the document's layer; clicking a shown head takes it out.
+  auto* layer = view.findChild<QComboBox*>("linesLayer");
+  QCOMPARE(layer->count(), 3);
+  layer->setCurrentIndex(2);
+  emit layer->activated(2);
+  QCOMPARE(doc.state().layer, 2);
+  QTest::mouseClick(view.canvas(), Qt::LeftButton, {}, view.renderer()->stripCell(view.canvas()->rect(), 5).center().toPoint());
+  QCOMPARE(doc.state().subset, (QList<int>{0, 3}));
 }
 
 QTEST_MAIN(ViewsTest)

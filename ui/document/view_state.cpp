@@ -217,6 +217,9 @@ QJsonObject to_json(const ViewState& s) {
     j["excluded_patches"] = excluded;
   }
   j["statistic"] = s.statistic;
+  j["heads_auto_range"] = s.heads_auto_range;
+  j["lines_min_weight"] = s.lines_min_weight;
+  j["lines_top_k"] = s.lines_top_k;
   j["temperature"] = s.temperature;
   j["stack"] = to_string(s.stack);
   j["cross_mode"] = to_string(s.cross_mode);
@@ -292,6 +295,9 @@ ViewState view_state_from_json(const QJsonObject& j, const ViewState& base) {
   bool_key(j, "show_threshold", s.show_threshold);
   bool_key(j, "smooth_overlay", s.smooth_overlay);
   bool_key(j, "show_registers", s.show_registers);
+  bool_key(j, "heads_auto_range", s.heads_auto_range);
+  real_key(j, "lines_min_weight", s.lines_min_weight, 0, 1);
+  int_key(j, "lines_top_k", s.lines_top_k, 0, 1 << 30);
   if (j.contains("statistic")) {
     if (!j["statistic"].isString()) bad_key("statistic", "must be a name");
     s.statistic = j["statistic"].toString();
@@ -310,7 +316,8 @@ SelectionParts changed_parts(const ViewState& a, const ViewState& b) {
   if (a.threshold != b.threshold || a.show_threshold != b.show_threshold || a.overlay_opacity != b.overlay_opacity ||
       a.smooth_overlay != b.smooth_overlay || a.excluded_patches != b.excluded_patches || a.show_registers != b.show_registers)
     p |= SelectionPart::ImageOptions;
-  if (a.statistic != b.statistic) p |= SelectionPart::Statistic;
+  if (a.statistic != b.statistic || a.heads_auto_range != b.heads_auto_range) p |= SelectionPart::Statistic;
+  if (a.lines_min_weight != b.lines_min_weight || a.lines_top_k != b.lines_top_k) p |= SelectionPart::LinesOptions;
   if (a.temperature != b.temperature) p |= SelectionPart::Temperature;
   if (a.cross_mode != b.cross_mode || a.cross_argmax != b.cross_argmax || a.cross_target != b.cross_target || a.cross_source != b.cross_source)
     p |= SelectionPart::CrossOptions;

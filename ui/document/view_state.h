@@ -46,6 +46,9 @@ struct ViewState {
   bool show_registers = true;   // Image view, DINOv2 with registers: draw the registers' weights beside the
                                 // photo, on one scale with the patches (off: the patches alone)
   QString statistic = QStringLiteral("entropy");  // Heads view
+  bool heads_auto_range = false; // Heads view: colours from the grid's min to max, not the statistic's fixed range
+  double lines_min_weight = 0.003;  // Lines view: lines below this weight are not drawn
+  int lines_top_k = 0;          // Lines view: only each query's k strongest lines (0 = all)
   double temperature = 1.0;     // Inside view: softmax temperature of the explained head
   Stack stack = Stack::Encoder;
   CrossMode cross_mode = CrossMode::Matrix;  // Cross view: target x source matrix or lines
@@ -67,10 +70,11 @@ enum class SelectionPart : unsigned {
   Colors = 1u << 4,
   Scale = 1u << 5,        // normalisation, clip percentage, hidden special tokens
   ImageOptions = 1u << 6, // contour, opacity, smoothing, excluded patches, registers
-  Statistic = 1u << 7,    // the Heads view's statistic
+  Statistic = 1u << 7,    // the Heads view's statistic and its colour range
   Temperature = 1u << 8,  // the Inside view's
   CrossOptions = 1u << 9, // the Cross view's mode, argmax and chosen cells
   View = 1u << 10,        // which view is shown
+  LinesOptions = 1u << 11, // the Lines view's weight threshold and top k
 };
 using SelectionParts = QFlags<SelectionPart>;
 Q_DECLARE_OPERATORS_FOR_FLAGS(SelectionParts)

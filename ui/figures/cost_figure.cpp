@@ -83,7 +83,7 @@ std::unique_ptr<ChartsRenderer> cost_figure(const AnalysisDocument& doc) {
   if (prof) {
     int color = 0;
     for (LayerPart part : kLayerParts) {
-      ChartSeries bars = ChartSeries::make(ChartSeries::Kind::Bars, to_string(part), LinesRenderer::headColor(color++));
+      ChartSeries bars = ChartSeries::make(ChartSeries::Kind::Bars, to_string(part), LinesRenderer::overlayColor(color++));
       for (size_t l = 0; l < prof->layers.size(); ++l) bars.x << static_cast<double>(l), bars.y << prof->layers[l][part] * 1e3;
       layers.series.push_back(std::move(bars));
     }
