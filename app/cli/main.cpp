@@ -39,6 +39,7 @@
 #include "app/cli/pull_command.h"
 #ifdef ATTNSCOPE_WITH_UI
 #include "ui/export/render_command.h"
+#include "ui/render/head_statistics.h"
 #endif
 
 using namespace attnscope;
@@ -479,6 +480,10 @@ struct RenderArgs {
   bool bare = false;                  // --bare: the overlay alone at the photo's resolution, or the map as .npy
   int step = 0;                       // --view generation
   std::string compare_text, compare_model;  // --view compare
+  std::string statistic = "entropy";  // --view heads
+  bool auto_range = false;
+  double min_weight = 0.003;          // --view lines
+  int top_k = 0;
 };
 
 int cmd_render(const RenderArgs& args) {
@@ -486,7 +491,7 @@ int cmd_render(const RenderArgs& args) {
   RenderRequest r;
   r.model = args.input.model;
   if (!parse(QString::fromStdString(args.view), r.view) || r.view == ViewKind::Prediction)
-    fail(ErrorKind::Usage, "--view: unknown view '" + args.view + "' (matrix, lines, overview, text, image, heads, cross, generation, compare)");
+    fail(ErrorKind::Usage, "--view: unknown view '" + args.view + "' (matrix, lines, overview, text, image, heads, inside, cost, cross, generation, compare)");
   auto analyzer_for_input = Analyzer::open(args.input.model);  // the input checks need the modality
   AttendArgs input = args.input;
   if (r.view == ViewKind::Generation && !analyzer_for_input->info().encoder_decoder) {
@@ -503,6 +508,12 @@ int cmd_render(const RenderArgs& args) {
   if (!parse(QString::fromStdString(args.stack), s.stack)) fail(ErrorKind::Usage, "--stack: encoder or decoder");
   if (!parse(QString::fromStdString(args.cross_mode), s.cross_mode)) fail(ErrorKind::Usage, "--cross-mode: matrix or lines");
   s.cross_argmax = args.argmax;
+  if (!head_statistic_names(true).contains(QString::fromStdString(args.statistic)))
+    fail(ErrorKind::Usage, "--statistic: unknown statistic '" + args.statistic + "' (" + head_statistic_names(true).join(", ").toStdString() + ")");
+  s.statistic = QString::fromStdString(args.statistic);
+  s.heads_auto_range = args.auto_range;
+  s.lines_min_weight = args.min_weight;
+  s.lines_top_k = args.top_k;
   s.layer = args.layer;
   s.query = args.query;
   s.hide_special = args.hide_special;
@@ -680,9 +691,19 @@ int main(int argc, char** argv) {
   auto* cr = app.add_subcommand("render", "Draw a view's figure (PNG, SVG, PDF) offscreen with the GUI's renderers");
   add_input_options(cr, render.input);
   cr->add_option("--view", render.view,
-                 "matrix, lines, overview, text, image, heads, cross (T5's cross-attention), generation (causal LMs: "
+                 "matrix, lines, overview, text, image, heads, inside (Q, K and V of --layer's --head, for --query), cost "
+                 "(the run's FLOPs, bytes and times per part), cross (T5's cross-attention), generation (causal LMs: "
                  "--generate N tokens after --text, shown at --step) or compare (--text against --compare-text and/or "
                  "--compare-model) (default matrix)");
+  cr->add_option("--statistic", render.statistic,
+                 "--view heads: entropy, entropy_normalized, mean_distance, special_mass, sink_mass, previous_token, self or "
+                 "induction (default entropy)");
+  cr->add_flag("--auto-range", render.auto_range,
+               "--view heads: colours from the lowest to the highest head, instead of the statistic's own range (0 to 1 for "
+               "mass-type scores)");
+  cr->add_option("--min-weight", render.min_weight, "--view lines: hide lines below this weight (default 0.003)")
+      ->check(CLI::Range(0.0, 1.0));
+  cr->add_option("--top-k", render.top_k, "--view lines: draw only each query's k strongest lines (default: all)")->check(kNonNegative);
   cr->add_option("--step", render.step, "--view generation: the step shown, from 1 (default: the last)")->check(kNonNegative);
   cr->add_option("--compare-text", render.compare_text, "--view compare: input B (default: --text)");
   cr->add_option("--compare-model", render.compare_model, "--view compare: the model B runs on (default: --model; same tokenizer)");

@@ -678,10 +678,6 @@ row max %6 at “%7”%8</source>
         <translation>所有注意力头</translation>
     </message>
     <message>
-        <source>head statistics</source>
-        <translation>注意力头统计</translation>
-    </message>
-    <message>
         <source>cost</source>
         <translation>计算开销</translation>
     </message>
@@ -894,6 +890,14 @@ min %7 · max %8</source>
     <message>
         <source>lowest</source>
         <translation>最低</translation>
+    </message>
+    <message>
+        <source>Auto range</source>
+        <translation>自动范围</translation>
+    </message>
+    <message>
+        <source>Colours from the lowest to the highest head shown, instead of the statistic&apos;s own range (0 to 1 for the mass-type scores), which keeps weak scores dark</source>
+        <translation>颜色从所示最低的头到最高的头，而不是统计量自身的范围（质量类分数为 0 到 1，弱分数因此保持暗色）</translation>
     </message>
 </context>
 <context>
@@ -2365,6 +2369,14 @@ largest weight %2: %3 → %4</source>
         <translation>
             <numerusform>每个查询最强的 %n 条</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>fixed range</source>
+        <translation>固定范围</translation>
+    </message>
+    <message>
+        <source>from the lowest to the highest head</source>
+        <translation>从最低的头到最高的头</translation>
     </message>
 </context>
 <context>

@@ -11,6 +11,11 @@
 #include "ui/views/renderer_view.h"
 #include "ui/views/text_view.h"
 #include "ui/views/lines_view.h"
+#include "ui/views/heads_view.h"
+#include "ui/render/heads_renderer.h"
+#include "ui/export/figures.h"
+
+#include <QCheckBox>
 #include "ui/render/lines_renderer.h"
 
 #include <QComboBox>
@@ -25,6 +30,7 @@ class ViewsTest : public QObject {
  private slots:
   void textViewScrollsToTheQueryAndTellsTheWeight();
   void linesViewOverlaysDistinctHeadsAndFiltersLines();
+  void headsViewKeepsAStatisticsOwnRange();
 };
 
 namespace {
@@ -125,6 +131,44 @@ void ViewsTest::linesViewOverlaysDistinctHeadsAndFiltersLines() {
   QCOMPARE(doc.state().layer, 2);
   QTest::mouseClick(view.canvas(), Qt::LeftButton, {}, view.renderer()->stripCell(view.canvas()->rect(), 5).center().toPoint());
   QCOMPARE(doc.state().subset, (QList<int>{0, 3}));
+}
+
+void ViewsTest::headsViewKeepsAStatisticsOwnRange() {
+  AnalysisDocument doc;
+  doc.setAnalysis(test::synthetic_text_analysis(3, 4, 40, true));
+  ViewState s = doc.state();
+  s.statistic = "previous_token";
+  s.layer = 1;
+  s.head = 2;
+  doc.setState(s);
+  HeadsView view(&doc);
+  view.resize(900, 600);
+  view.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&view));
+  QTRY_VERIFY(view.renderer() && view.renderer()->values.size() == 12);
+  const auto& values = view.renderer()->values;
+  // Random maps score low on previous-token: a fixed 0-1 scale keeps them dark, where the old
+  // auto range made the highest of them bright yellow.
+  QVERIFY(values.maxCoeff() < 0.5);
+  QCOMPARE(view.renderer()->range(), (std::pair{0.0, 1.0}));
+  // Entropy's own range is 0 to log(tokens).
+  s.statistic = "entropy";
+  doc.setState(s);
+  QTRY_COMPARE(view.renderer()->range().second, std::log(40.0));
+  // Auto: the values' min to max.
+  auto* box = view.findChild<QCheckBox*>("headsAutoRange");
+  QVERIFY(box && !box->isChecked());
+  box->setChecked(true);
+  QVERIFY(doc.state().heads_auto_range);
+  QTRY_COMPARE(view.renderer()->range().first, view.renderer()->values.minCoeff());
+  QCOMPARE(view.renderer()->range().second, view.renderer()->values.maxCoeff());
+  // The window outlines the selected head; the exported figure does not, and its title names the statistic.
+  QCOMPARE(view.renderer()->selected_row, 1);
+  auto figure = make_figure(doc, {ViewKind::Heads, doc.state(), true, std::nullopt});
+  auto* heads = dynamic_cast<HeadsRenderer*>(figure.get());
+  QVERIFY(heads);
+  QCOMPARE(heads->selected_row, -1);
+  QVERIFY2(heads->title.contains("entropy"), qPrintable(heads->title));
 }
 
 QTEST_MAIN(ViewsTest)

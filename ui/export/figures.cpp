@@ -10,6 +10,7 @@
 #include "ui/figures/cross_figure.h"
 #include "ui/figures/generation_figure.h"
 #include "ui/figures/heads_figure.h"
+#include "ui/render/head_statistics.h"
 #include "ui/figures/image_figure.h"
 #include "ui/figures/inside_figure.h"
 #include "ui/figures/lines_figure.h"
@@ -32,7 +33,8 @@ QString figure_title(const AnalysisDocument& doc, const ViewState& s, ViewKind v
            (s.method == Method::Rollout ? QCoreApplication::translate("Figures", "rollout after each layer")
                                         : QCoreApplication::translate("Figures", "all heads")) +
            dot + display_name(s.normalization);
-  if (view == ViewKind::Heads) return t + dot + QCoreApplication::translate("Figures", "head statistics");
+  if (view == ViewKind::Heads)
+    return t + dot + head_statistic_title(s.statistic, doc.hasAnalysis() && doc.analysis()->model.modality == Modality::Image);
   if (view == ViewKind::Cost) return t + dot + QCoreApplication::translate("Figures", "cost");
   if (view == ViewKind::Prediction) return t + dot + QCoreApplication::translate("Figures", "predictions");
   QString layer = describe(s);
@@ -75,7 +77,11 @@ std::unique_ptr<FigureRenderer> make_figure(const AnalysisDocument& doc, const F
   const QString title = req.title ? figure_title(doc, s, req.view) : QString();
   switch (req.view) {
     case ViewKind::Matrix: return matrix_figure(doc, s, title, req.zoom);
-    case ViewKind::Heads: return heads_figure(doc, s, title);
+    case ViewKind::Heads: {
+      auto r = heads_figure(doc, s, title);
+      r->selected_row = r->selected_head = -1;  // the outline is the window's selection, not part of the figure
+      return r;
+    }
     case ViewKind::Cross: {
       auto r = cross_figure(doc, s);
       if (r->weights.size() == 0) fail(ErrorKind::Usage, r->title.isEmpty() ? "no cross-attention to draw" : r->title.toStdString());

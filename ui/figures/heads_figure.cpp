@@ -27,6 +27,15 @@ std::unique_ptr<HeadsRenderer> grid(const std::vector<HeadStats>& stats, const s
   return r;
 }
 
+void set_range(HeadsRenderer& r, const ViewState& s, std::optional<std::pair<double, double>> fixed) {
+  if (!s.heads_auto_range && fixed) {
+    r.fixed_range = fixed;
+    r.range_note = QObject::tr("fixed range");
+  } else {
+    r.range_note = QObject::tr("from the lowest to the highest head");
+  }
+}
+
 }  // namespace
 
 std::unique_ptr<HeadsRenderer> heads_figure(const AnalysisDocument& doc, const ViewState& s, const QString& title) {
@@ -37,7 +46,9 @@ std::unique_ptr<HeadsRenderer> heads_figure(const AnalysisDocument& doc, const V
   for (int l : att.layers) r->layer_labels << layer_label(model, l);
   for (int h = 0; h < att.num_heads; ++h) r->head_labels << head_label(model, h);
   r->title = title;
-  r->scale_label = head_statistic_title(s.statistic, model.modality == Modality::Image);
+  const bool image = model.modality == Modality::Image;
+  r->scale_label = head_statistic_title(s.statistic, image);
+  set_range(*r, s, head_statistic_range(s.statistic, doc.seqLen(), image));
   return r;
 }
 
@@ -52,6 +63,8 @@ std::unique_ptr<HeadsRenderer> corpus_heads_figure(const AnalysisDocument& doc, 
   for (int h = 0; h < heads; ++h) r->head_labels << QString("H%1").arg(h);
   r->title = title;
   r->scale_label = head_statistic_title(s.statistic) + ", " + corpus_quantity_title(quantity);
+  // A spread has no fixed range of its own; the other quantities are values of the statistic.
+  set_range(*r, s, quantity == CorpusQuantity::Std ? std::nullopt : head_statistic_range(s.statistic, 0));
   return r;
 }
 

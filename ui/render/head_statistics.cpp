@@ -28,6 +28,18 @@ QString head_statistic_title(const QString& name, bool image) {
   return name;
 }
 
+std::optional<std::pair<double, double>> head_statistic_range(const QString& name, int tokens, bool image) {
+  if (name == "entropy") {
+    if (tokens > 1) return std::pair{0.0, std::log(static_cast<double>(tokens))};
+    return std::nullopt;
+  }
+  if (name == "mean_distance") {
+    if (image || tokens < 2) return std::nullopt;
+    return std::pair{0.0, static_cast<double>(tokens - 1)};
+  }
+  return std::pair{0.0, 1.0};  // the normalised entropy and every mass-type score
+}
+
 double head_statistic(const HeadStats& s, const QString& name) { return head_stat_value(s, name.toStdString()); }
 
 QString corpus_quantity_title(CorpusQuantity q) {

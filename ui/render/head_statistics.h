@@ -1,5 +1,7 @@
 #pragma once
 
+#include <optional>
+#include <utility>
 #include <vector>
 
 #include <QString>
@@ -15,6 +17,10 @@ namespace attnscope::ui {
 QStringList head_statistic_names(bool causal, bool image = false);
 // With units: the mean distance is in tokens for text, in pixels of the model input for images.
 QString head_statistic_title(const QString& name, bool image = false);
+// The range a statistic can take, for a fixed colour scale: 0 to 1 for the mass-type scores and the
+// normalised entropy, 0 to log(tokens) for the entropy, 0 to tokens - 1 for the mean distance of text
+// (`tokens` = 0: unknown, as for a corpus); none where it has no useful bound (image distances).
+std::optional<std::pair<double, double>> head_statistic_range(const QString& name, int tokens, bool image = false);
 // The statistic `name` of `s` (NaN if not available, e.g. induction not computed).
 double head_statistic(const attnscope::HeadStats& s, const QString& name);
 

@@ -28,6 +28,7 @@ QSizeF HeadsRenderer::naturalSize() const {
 }
 
 std::pair<double, double> HeadsRenderer::range() const {
+  if (fixed_range) return *fixed_range;
   double lo = std::numeric_limits<double>::infinity(), hi = -lo;
   for (Eigen::Index i = 0; i < values.size(); ++i)
     if (std::isfinite(values.data()[i])) lo = std::min<double>(lo, values.data()[i]), hi = std::max<double>(hi, values.data()[i]);
@@ -56,6 +57,15 @@ std::pair<int, int> HeadsRenderer::cellAt(const QRectF& area, const QPointF& pos
   const int r = static_cast<int>((pos.y() - cells.top()) / cells.height() * values.rows());
   if (h < 0 || h >= values.cols() || r < 0 || r >= values.rows()) return {-1, -1};
   return {r, h};
+}
+
+bool HeadsRenderer::showsNumbers(const QRectF& area) const {
+  if (values.size() == 0) return false;
+  const QRectF cells = cellsRect(area);
+  QFont small = tick_font(nullptr);
+  small.setPointSizeF(std::min(small.pointSizeF(), 7.5));
+  const QFontMetricsF fm(small);
+  return cells.width() / values.cols() >= fm.horizontalAdvance("0.00") + 4 && cells.height() / values.rows() >= fm.height() + 2;
 }
 
 QPointF HeadsRenderer::cellCenter(const QRectF& area, int row, int head) const {
@@ -121,11 +131,26 @@ void HeadsRenderer::paint(QPainter& p, const QRectF& area) const {
   p.rotate(-90);
   p.drawText(QRectF(-cells.height() / 2, -fm.height() / 2, cells.height(), fm.height()), Qt::AlignCenter, QObject::tr("layer"));
   p.restore();
+  if (showsNumbers(area)) {
+    QFont small = font;
+    small.setPointSizeF(std::min(font.pointSizeF(), 7.5));
+    p.setFont(small);
+    for (int r = 0; r < L; ++r)
+      for (int h = 0; h < H; ++h) {
+        const double v = values(r, h);
+        if (!std::isfinite(v)) continue;
+        const QRectF cell(cells.left() + h * cw, cells.top() + r * ch, cw, ch);
+        p.setPen(qGray(cmap.rgb(v, lo, hi)) < 128 ? Qt::white : Qt::black);
+        p.drawText(cell, Qt::AlignCenter, QString::number(v, 'f', std::abs(v) >= 10 ? 1 : 2));
+      }
+    p.setFont(font);
+    p.setPen(QPen(Qt::black, 0.8));
+  }
   if (selected_row >= 0 && selected_row < L && selected_head >= 0 && selected_head < H) {
     p.setPen(QPen(QColor(220, 40, 40), 3));
     p.drawRect(QRectF(cells.left() + selected_head * cw, cells.top() + selected_row * ch, cw, ch));
   }
-  paint_color_bar(p, QRectF(cells.right() + 8, cells.top() - 8, kColorBarWidth, cells.height() + 16), ColorBar{cmap, lo, hi, false, scale_label});
+  paint_color_bar(p, QRectF(cells.right() + 8, cells.top() - 8, kColorBarWidth, cells.height() + 16), ColorBar{cmap, lo, hi, false, range_note.isEmpty() ? scale_label : scale_label + " (" + range_note + ")"});
   p.restore();
 }
 

@@ -10,6 +10,8 @@
 #include <QToolTip>
 #include <QTreeWidget>
 #include <QVBoxLayout>
+#include <QCheckBox>
+#include <QSignalBlocker>
 
 #include "ui/document/analysis_document.h"
 #include "ui/figures/heads_figure.h"
@@ -28,6 +30,7 @@ HeadsView::HeadsView(AnalysisDocument* document, QWidget* parent)
       statistic_(new QComboBox),
       source_(new QComboBox),
       quantity_(new QComboBox),
+      auto_range_(new QCheckBox(tr("Auto range"))),
       note_(new QLabel),
       canvas_(new RendererView),
       side_(new QWidget),
@@ -47,6 +50,10 @@ HeadsView::HeadsView(AnalysisDocument* document, QWidget* parent)
     quantity_->addItem(corpus_quantity_title(q), static_cast<int>(q));
   quantity_->setToolTip(tr("What the colour shows of each head's statistic over the corpus' inputs; the tooltip gives all of them"));
   top->addWidget(quantity_);
+  auto_range_->setObjectName("headsAutoRange");
+  auto_range_->setToolTip(tr("Colours from the lowest to the highest head shown, instead of the statistic's own range (0 to 1 for the "
+                             "mass-type scores), which keeps weak scores dark"));
+  top->addWidget(auto_range_);
   top->addWidget(note_, 1);
   l->addLayout(top);
 
@@ -73,6 +80,11 @@ HeadsView::HeadsView(AnalysisDocument* document, QWidget* parent)
     s.statistic = statistic_->itemData(i).toString();
     document_->setState(s);
     if (s.statistic == "induction" && !document_->hasInduction() && !showsCorpus()) emit inductionRequested();
+  });
+  connect(auto_range_, &QCheckBox::toggled, this, [this](bool on) {
+    ViewState s = document_->state();
+    s.heads_auto_range = on;
+    document_->setState(s);
   });
   connect(source_, qOverload<int>(&QComboBox::activated), this, &HeadsView::refresh);
   connect(quantity_, qOverload<int>(&QComboBox::activated), this, &HeadsView::refresh);
@@ -166,6 +178,10 @@ bool HeadsView::showsCorpus() const { return document_->corpus() && source_->cur
 
 void HeadsView::refresh() {
   const CorpusPtr corpus = document_->corpus();
+  {
+    const QSignalBlocker block(auto_range_);
+    auto_range_->setChecked(document_->state().heads_auto_range);
+  }
   {
     const QSignalBlocker block(source_);
     const int was = source_->currentIndex();

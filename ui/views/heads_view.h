@@ -4,6 +4,7 @@
 
 #include <QWidget>
 
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QTreeWidget;
@@ -43,6 +44,7 @@ class HeadsView : public QWidget {
   QComboBox* statistic_;
   QComboBox* source_;
   QComboBox* quantity_;
+  QCheckBox* auto_range_;
   QLabel* note_;
   RendererView* canvas_;
   QWidget* side_;
