@@ -484,6 +484,7 @@ struct RenderArgs {
   bool auto_range = false;
   double min_weight = 0.003;          // --view lines
   int top_k = 0;
+  std::string segments = "all";       // sentence pairs
 };
 
 int cmd_render(const RenderArgs& args) {
@@ -514,6 +515,7 @@ int cmd_render(const RenderArgs& args) {
   s.heads_auto_range = args.auto_range;
   s.lines_min_weight = args.min_weight;
   s.lines_top_k = args.top_k;
+  if (!parse(QString::fromStdString(args.segments), s.segments)) fail(ErrorKind::Usage, "--segments: all, A->A, A->B, B->A or B->B");
   s.layer = args.layer;
   s.query = args.query;
   s.hide_special = args.hide_special;
@@ -703,6 +705,9 @@ int main(int argc, char** argv) {
                "mass-type scores)");
   cr->add_option("--min-weight", render.min_weight, "--view lines: hide lines below this weight (default 0.003)")
       ->check(CLI::Range(0.0, 1.0));
+  cr->add_option("--segments", render.segments,
+                 "Sentence pairs (--text-b): show only queries of one segment on keys of one segment, A->A, A->B, B->A or B->B "
+                 "(default all)");
   cr->add_option("--top-k", render.top_k, "--view lines: draw only each query's k strongest lines (default: all)")->check(kNonNegative);
   cr->add_option("--step", render.step, "--view generation: the step shown, from 1 (default: the last)")->check(kNonNegative);
   cr->add_option("--compare-text", render.compare_text, "--view compare: input B (default: --text)");

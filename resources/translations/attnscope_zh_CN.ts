@@ -289,6 +289,18 @@ A %3 · B %4 · A − B %5</translation>
         <source>mean of H%1</source>
         <translation>H%1 的平均</translation>
     </message>
+    <message>
+        <source>all pairs</source>
+        <translation>全部组合</translation>
+    </message>
+    <message>
+        <source>Sentence pairs: show only queries of one segment attending to keys of one segment; the rest is greyed</source>
+        <translation>句子对：只显示一个片段的查询关注一个片段的键；其余显示为灰色</translation>
+    </message>
+    <message>
+        <source>Se&amp;gments</source>
+        <translation>片段(&amp;G)</translation>
+    </message>
 </context>
 <context>
     <name>CostView</name>

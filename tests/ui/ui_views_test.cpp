@@ -14,6 +14,13 @@
 #include "ui/views/heads_view.h"
 #include "ui/render/heads_renderer.h"
 #include "ui/export/figures.h"
+#include "ui/export/export_controller.h"
+#include "ui/app/main_window.h"
+#include "ui/panels/input_panel.h"
+#include "ui/document/map_builder.h"
+
+#include <QDir>
+#include <QTemporaryDir>
 
 #include <QCheckBox>
 #include "ui/render/lines_renderer.h"
@@ -31,6 +38,7 @@ class ViewsTest : public QObject {
   void textViewScrollsToTheQueryAndTellsTheWeight();
   void linesViewOverlaysDistinctHeadsAndFiltersLines();
   void headsViewKeepsAStatisticsOwnRange();
+  void sentencePairSurvivesASidecarAndFiltersSegments();
 };
 
 namespace {
@@ -169,6 +177,54 @@ void ViewsTest::headsViewKeepsAStatisticsOwnRange() {
   QVERIFY(heads);
   QCOMPARE(heads->selected_row, -1);
   QVERIFY2(heads->title.contains("entropy"), qPrintable(heads->title));
+}
+
+void ViewsTest::sentencePairSurvivesASidecarAndFiltersSegments() {
+  ATTNSCOPE_QREQUIRE_SHARED();
+  const QString a = "the cat sat on the mat", b = "where did the cat sit";
+  QTemporaryDir dir;
+  const QString figure = QDir(dir.path()).filePath("pair.png");
+  {
+    Session session;
+    QVERIFY(test::openModel(session, test::sharedPath("models/bert-random")));
+    QSignalSpy done(session.document(), &AnalysisDocument::analysisChanged);
+    session.runText(a, b);
+    QVERIFY(done.wait(30000) && test::waitIdle(session));
+    FigureExportOptions o;
+    o.path = figure;
+    o.view = ViewKind::Matrix;
+    QCOMPARE(session.exports()->exportFigure(o), QString());
+  }
+  Session session;
+  MainWindow window(&session);
+  window.show();
+  QSignalSpy finished(&session, &Session::runFinished);
+  session.openSidecar(figure + ".attnscope.json");
+  QVERIFY(finished.wait(60000));
+  QCOMPARE(QString::fromStdString(session.document()->analysis()->text_pair), b);
+  // The input panel holds segment B again, so the next run keeps the pair (it used to drop it).
+  QCOMPARE(window.inputPanel()->textPair(), b);
+  QSignalSpy again(session.document(), &AnalysisDocument::analysisChanged);
+  emit window.inputPanel()->runRequested();
+  QVERIFY(again.wait(30000) && test::waitIdle(session));
+  QCOMPARE(QString::fromStdString(session.document()->analysis()->text_pair), b);
+
+  // Segments: B is marked where it starts, and A -> B greys every pair but A's queries on B's keys.
+  AnalysisDocument* doc = session.document();
+  const std::vector<int> seg = token_segments(*doc->analysis());
+  QCOMPARE(seg.size(), size_t(doc->seqLen()));
+  QCOMPARE(seg.front(), 0);  // [CLS]
+  QCOMPARE(seg.back(), 1);   // the last [SEP]
+  const int first_b = static_cast<int>(std::find(seg.begin(), seg.end(), 1) - seg.begin());
+  QCOMPARE(build_display_map(*doc).segment_start, first_b);
+  ViewState s = doc->state();
+  s.segments = SegmentFilter::AtoB;
+  doc->setState(s);
+  const DisplayMap m = build_display_map(*doc);
+  for (int r = 0; r < doc->seqLen(); ++r)
+    for (int c = 0; c < doc->seqLen(); ++c)
+      QCOMPARE(m.masked(r, c), !(seg[static_cast<size_t>(r)] == 0 && seg[static_cast<size_t>(c)] == 1));
+  QCOMPARE(view_state_from_json(to_json(doc->state())).segments, SegmentFilter::AtoB);  // kept in sidecars
 }
 
 QTEST_MAIN(ViewsTest)

@@ -15,6 +15,7 @@ LaunchParse parse_launch_options(const QStringList& arguments) {
   p.addVersionOption();
   const QCommandLineOption model("model", "Open this Hugging Face model folder, a repo id in the Hugging Face cache (org/name[@revision]), or a built-in model: builtin:vit-tiny, builtin:stories260K.", "DIR");
   const QCommandLineOption text("text", "Input text.", "STR");
+  const QCommandLineOption text_b("text-b", "Second segment of a sentence pair (BERT-style models).", "STR");
   const QCommandLineOption text_file("text-file", "Read the input text from a file.", "FILE");
   const QCommandLineOption image("image", "Input image.", "FILE");
   const QCommandLineOption size("size", "Image models: resize the image straight to WIDTHxHEIGHT (or N for NxN) instead of the model's preprocessing.", "WxH");
@@ -25,7 +26,7 @@ LaunchParse parse_launch_options(const QStringList& arguments) {
   const QCommandLineOption layer("layer", "Select this layer (from 0).", "N");
   const QCommandLineOption head("head", "Select this head (from 0).", "N");
   const QCommandLineOption corpus("corpus", "Open corpus statistics in the Heads view: a result folder of attnscope-cli batch (repeat for several) or a summary file of merge.", "PATH");
-  p.addOptions({model, text, text_file, image, size, target, generate, run, view, layer, head, corpus});
+  p.addOptions({model, text, text_b, text_file, image, size, target, generate, run, view, layer, head, corpus});
   if (!p.parse(arguments)) {
     out.error = p.errorText();
     return out;
@@ -39,6 +40,7 @@ LaunchParse parse_launch_options(const QStringList& arguments) {
   LaunchOptions& o = out.options;
   o.model = p.value(model);
   o.text = p.value(text);
+  o.text_b = p.value(text_b);
   o.text_file = p.value(text_file);
   o.image = p.value(image);
   o.run = p.isSet(run);
@@ -46,6 +48,10 @@ LaunchParse parse_launch_options(const QStringList& arguments) {
   const int inputs = int(p.isSet(text)) + int(p.isSet(text_file)) + int(p.isSet(image));
   if (inputs > 1) {
     out.error = "give only one of --text, --text-file and --image";
+    return out;
+  }
+  if (p.isSet(text_b) && p.isSet(image)) {
+    out.error = "--text-b is the second segment of a text pair; it does not go with --image";
     return out;
   }
   if (p.isSet(size)) {

@@ -10,12 +10,13 @@
 
 namespace attnscope::ui {
 
-// `attnscope [--model DIR] [--text STR | --text-file FILE | --image FILE] [--run]
+// `attnscope [--model DIR] [--text STR [--text-b STR] | --text-file FILE | --image FILE] [--run]
 //            [--size WxH] [--target STR | --generate N] [--view NAME] [--layer N] [--head N]`: reach a figure
 // in one command (--target / --generate: encoder-decoder models such as T5).
 struct LaunchOptions {
   QString model;
   QString text;
+  QString text_b;  // the second segment of a sentence pair
   QString text_file;
   QString image;
   std::optional<attnscope::ImageSize> image_size;  // --size WxH or N

@@ -204,7 +204,7 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
           [this](const QString& text, const QString& pair, const QString& image, const QString& target, int generate) {
             if (!image.isEmpty()) input_->setImage(image);
             else input_->setText(text);
-            Q_UNUSED(pair);
+            input_->setTextPair(pair);
             if (!target.isEmpty()) input_->setTarget(target);
             else if (generate > 0) input_->setGenerateTokens(generate);
           });
@@ -514,6 +514,7 @@ void MainWindow::applyLaunchOptions(const LaunchOptions& o) {
   AnalysisDocument* doc = session_->document();
   if (!o.text.isEmpty()) input_->setText(o.text);
   if (!o.text_file.isEmpty()) input_->loadTextFile(o.text_file);
+  if (!o.text_b.isEmpty()) input_->setTextPair(o.text_b);
   if (!o.image.isEmpty()) input_->setImage(o.image);
   if (o.image_size) input_->setImageSize(o.image_size);
   if (!o.target.isEmpty()) input_->setTarget(o.target);

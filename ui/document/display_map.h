@@ -23,7 +23,8 @@ struct DisplayMap {
                                   // row = query token, column = key token
   attnscope::RowMatrix shade;     // [rows, cols] in [0, 1]: what the colour map is applied to; NaN
                                   // where the model's mask excludes the key (causal upper triangle,
-                                  // outside a sliding window): drawn in kMaskedColor, not as 0
+                                  // outside a sliding window, or filtered out by segment): drawn in
+                                  // kMaskedColor, not as 0
   std::vector<int> row_tokens;    // token index of each row (hiding special tokens drops some)
   std::vector<int> col_tokens;    // token index of each column
   double scale_lower = 0.0;       // what the colour bar's ends stand for, in weight units
@@ -33,6 +34,7 @@ struct DisplayMap {
   QString title;                  // "L3 · H5"
   QString unavailable;            // why there is nothing to show (e.g. flow still computing)
   int window = 0;                 // the layer's sliding window (0 = global attention)
+  int segment_start = -1;         // sentence pairs: the first row / column of segment B (-1: no pair)
   bool masked(int r, int c) const { return std::isnan(shade(r, c)); }
 
   bool empty() const { return values.size() == 0; }

@@ -83,6 +83,17 @@ DisplayMap build_display_map(const AnalysisDocument& doc, const ViewState& s, Di
   return display_map_of(doc, s, std::move(weights), std::move(recycle.shade));
 }
 
+std::vector<int> token_segments(const Analysis& a) {
+  std::vector<int> seg;
+  if (a.text_pair.empty()) return seg;
+  int current = 0;
+  for (const Token& t : a.encoding.tokens) {
+    if (t.sequence >= 0) current = t.sequence;
+    seg.push_back(current);
+  }
+  return seg;
+}
+
 DisplayMap display_map_of(const AnalysisDocument& doc, const ViewState& s, RowMatrix weights, RowMatrix&& recycle_shade) {
   DisplayMap m;
   if (!doc.hasAnalysis() || weights.size() == 0) return m;
@@ -167,6 +178,22 @@ DisplayMap display_map_of(const AnalysisDocument& doc, const ViewState& s, RowMa
         if (j > i || (m.window > 0 && j <= i - m.window)) m.shade(r, c) = nan;
       }
     if (m.window > 0) m.title += QObject::tr(" \u00b7 sliding window %1").arg(m.window);
+  }
+  const std::vector<int> seg = token_segments(*doc.analysis());
+  if (!seg.empty() && static_cast<int>(seg.size()) == S) {
+    for (int c = 1; c < n; ++c)
+      if (seg[static_cast<size_t>(m.col_tokens[static_cast<size_t>(c)])] != seg[static_cast<size_t>(m.col_tokens[static_cast<size_t>(c - 1)])])
+        m.segment_start = c;
+    if (s.segments != SegmentFilter::All) {
+      const int from = s.segments == SegmentFilter::BtoA || s.segments == SegmentFilter::BtoB ? 1 : 0;
+      const int to = s.segments == SegmentFilter::AtoB || s.segments == SegmentFilter::BtoB ? 1 : 0;
+      const float nan = std::numeric_limits<float>::quiet_NaN();
+      for (int r = 0; r < n; ++r)
+        for (int c = 0; c < n; ++c)
+          if (seg[static_cast<size_t>(m.row_tokens[static_cast<size_t>(r)])] != from || seg[static_cast<size_t>(m.col_tokens[static_cast<size_t>(c)])] != to)
+            m.shade(r, c) = nan;
+      m.title += QString::fromUtf8(" \u00b7 ") + to_string(s.segments).replace("->", QString::fromUtf8("\u2192"));
+    }
   }
   return m;
 }

@@ -1,6 +1,12 @@
 #pragma once
 
+#include <vector>
+
 #include "ui/document/display_map.h"
+
+namespace attnscope {
+struct Analysis;
+}
 
 namespace attnscope::ui {
 
@@ -8,6 +14,10 @@ class AnalysisDocument;
 
 // The DisplayMap of the document's current selection, or of `state` (the Overview draws every
 // head with it). Empty, with `unavailable` saying why, when there is nothing to show.
+// The segment of every token of a sentence pair: 0 (A) or 1 (B); added special tokens belong to
+// the segment before them ([CLS] and the first [SEP] to A, the last [SEP] to B). Empty without a pair.
+std::vector<int> token_segments(const attnscope::Analysis& analysis);
+
 DisplayMap build_display_map(const AnalysisDocument& document);
 DisplayMap build_display_map(const AnalysisDocument& document, const ViewState& state);
 // The same, reusing the storage of a previous map of the same size: at thousands of tokens,

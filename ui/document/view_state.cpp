@@ -99,6 +99,19 @@ QString to_string(ViewKind v) {
 
 QString to_string(Stack s) { return s == Stack::Decoder ? "decoder" : "encoder"; }
 QString to_string(CrossMode m) { return m == CrossMode::Lines ? "lines" : "matrix"; }
+QString to_string(SegmentFilter f) {
+  switch (f) {
+    case SegmentFilter::AtoA: return "A->A";
+    case SegmentFilter::AtoB: return "A->B";
+    case SegmentFilter::BtoA: return "B->A";
+    case SegmentFilter::BtoB: return "B->B";
+    default: return "all";
+  }
+}
+bool parse(const QString& s, SegmentFilter& out) {
+  static const SegmentFilter all[] = {SegmentFilter::All, SegmentFilter::AtoA, SegmentFilter::AtoB, SegmentFilter::BtoA, SegmentFilter::BtoB};
+  return parse_in(s, all, out);
+}
 bool parse(const QString& s, Stack& out) {
   static const Stack all[] = {Stack::Encoder, Stack::Decoder};
   return parse_in(s, all, out);
@@ -217,6 +230,7 @@ QJsonObject to_json(const ViewState& s) {
     j["excluded_patches"] = excluded;
   }
   j["statistic"] = s.statistic;
+  j["segments"] = to_string(s.segments);
   j["heads_auto_range"] = s.heads_auto_range;
   j["lines_min_weight"] = s.lines_min_weight;
   j["lines_top_k"] = s.lines_top_k;
@@ -277,6 +291,7 @@ ViewState view_state_from_json(const QJsonObject& j, const ViewState& base) {
   enum_key(j, "normalization", s.normalization);
   enum_key(j, "stack", s.stack);
   enum_key(j, "cross_mode", s.cross_mode);
+  enum_key(j, "segments", s.segments);
   bool_key(j, "cross_argmax", s.cross_argmax);
   int_key(j, "cross_target", s.cross_target, -1, 1 << 30);
   int_key(j, "cross_source", s.cross_source, -1, 1 << 30);
@@ -312,7 +327,9 @@ SelectionParts changed_parts(const ViewState& a, const ViewState& b) {
   if (a.method != b.method || a.start_layer != b.start_layer || a.discard_ratio != b.discard_ratio) p |= SelectionPart::Method;
   if (a.query != b.query) p |= SelectionPart::Query;
   if (a.color_map != b.color_map) p |= SelectionPart::Colors;
-  if (a.normalization != b.normalization || a.clip_percent != b.clip_percent || a.hide_special != b.hide_special) p |= SelectionPart::Scale;
+  if (a.normalization != b.normalization || a.clip_percent != b.clip_percent || a.hide_special != b.hide_special ||
+      a.segments != b.segments)
+    p |= SelectionPart::Scale;
   if (a.threshold != b.threshold || a.show_threshold != b.show_threshold || a.overlay_opacity != b.overlay_opacity ||
       a.smooth_overlay != b.smooth_overlay || a.excluded_patches != b.excluded_patches || a.show_registers != b.show_registers)
     p |= SelectionPart::ImageOptions;

@@ -23,6 +23,8 @@ enum class ViewKind { Matrix, Lines, Overview, Text, Image, Heads, Prediction, I
 // shows the cross-attention between them).
 enum class Stack { Encoder, Decoder };
 enum class CrossMode { Matrix, Lines };
+// Sentence pairs: which queries and keys are shown (BertViz's filter); the others are greyed.
+enum class SegmentFilter { All, AtoA, AtoB, BtoA, BtoB };
 
 // What every view shows: one selection shared by all of them, owned by the document.
 struct ViewState {
@@ -38,6 +40,7 @@ struct ViewState {
   Normalization normalization = Normalization::Row;
   double clip_percent = 2.0;    // percentile clipping
   bool hide_special = false;    // mask special tokens, renormalising the rest of each row
+  SegmentFilter segments = SegmentFilter::All;  // sentence pairs: queries of one segment on keys of one segment
   double threshold = 0.6;       // mass fraction kept by the Image view's contour
   bool show_threshold = false;
   double overlay_opacity = 0.6;
@@ -68,7 +71,7 @@ enum class SelectionPart : unsigned {
   Method = 1u << 2,       // method, start layer, discard ratio; also a derived map arriving
   Query = 1u << 3,
   Colors = 1u << 4,
-  Scale = 1u << 5,        // normalisation, clip percentage, hidden special tokens
+  Scale = 1u << 5,        // normalisation, clip percentage, hidden special tokens, segment filter
   ImageOptions = 1u << 6, // contour, opacity, smoothing, excluded patches, registers
   Statistic = 1u << 7,    // the Heads view's statistic and its colour range
   Temperature = 1u << 8,  // the Inside view's
@@ -93,6 +96,8 @@ QString to_string(ColorMapId c);
 QString to_string(ViewKind v);
 QString to_string(Stack s);
 QString to_string(CrossMode m);
+QString to_string(SegmentFilter f);
+bool parse(const QString& s, SegmentFilter& out);
 bool parse(const QString& s, Stack& out);
 bool parse(const QString& s, CrossMode& out);
 bool parse(const QString& s, Method& out);

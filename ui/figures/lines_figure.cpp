@@ -37,7 +37,10 @@ std::unique_ptr<LinesRenderer> lines_figure(const AnalysisDocument& doc, const V
       r->col_tokens = m.col_tokens;
     }
     const QColor color = LinesRenderer::overlayColor(static_cast<int>(r->heads.size()));
-    r->heads.push_back({color, name, head, m.values, row_cuts(m.values, s.lines_min_weight, s.lines_top_k)});
+    attnscope::RowMatrix shown = m.values;
+    if (s.segments != SegmentFilter::All)  // the filtered-out pairs draw no line
+      shown = (m.shade.array().isNaN()).select(0.0f, m.values.array()).matrix();
+    r->heads.push_back({color, name, head, shown, row_cuts(shown, s.lines_min_weight, s.lines_top_k)});
   };
   if (s.method == Method::Raw) r->num_heads = doc.numHeads();
   if (s.method == Method::Raw && s.head_mode == HeadMode::Subset) {
@@ -53,6 +56,7 @@ std::unique_ptr<LinesRenderer> lines_figure(const AnalysisDocument& doc, const V
     r->title = describe(s);
   }
   QStringList filter;
+  if (s.segments != SegmentFilter::All) filter << to_string(s.segments).replace("->", QString::fromUtf8("\u2192"));
   if (s.lines_min_weight > 0) filter << QObject::tr("lines of weight \u2265 %1").arg(s.lines_min_weight, 0, 'g', 3);
   if (s.lines_top_k > 0) filter << QObject::tr("the %n strongest per query", nullptr, s.lines_top_k);
   r->filter = filter.join(QString::fromUtf8(" \u00b7 "));

@@ -76,6 +76,16 @@ ControlsBar::ControlsBar(AnalysisDocument* document, QWidget* parent) : QWidget(
   hide_special_ = new QCheckBox(tr("Hide special tokens"));
   hide_special_->setObjectName("hideSpecialCheck");
   hide_special_->setToolTip(tr("Drop [CLS], [SEP], <s>, … and renormalise each row over the remaining tokens"));
+  segments_ = new QComboBox;
+  segments_->setObjectName("segmentsCombo");
+  segments_->addItem(tr("all pairs"), int(SegmentFilter::All));
+  segments_->addItem(QString::fromUtf8("A \u2192 A"), int(SegmentFilter::AtoA));
+  segments_->addItem(QString::fromUtf8("A \u2192 B"), int(SegmentFilter::AtoB));
+  segments_->addItem(QString::fromUtf8("B \u2192 A"), int(SegmentFilter::BtoA));
+  segments_->addItem(QString::fromUtf8("B \u2192 B"), int(SegmentFilter::BtoB));
+  segments_->setToolTip(tr("Sentence pairs: show only queries of one segment attending to keys of one segment; the rest is greyed"));
+  segments_label_ = new QLabel(tr("Se&gments"));
+  segments_label_->setBuddy(segments_);
   stack_label_ = new QLabel(tr("S&tack"));
   stack_label_->setBuddy(stack_);
   l->addWidget(stack_label_);
@@ -94,6 +104,8 @@ ControlsBar::ControlsBar(AnalysisDocument* document, QWidget* parent) : QWidget(
   label(tr("&Colours"), cmap_);
   label(tr("&Scale"), norm_);
   l->addWidget(hide_special_);
+  l->addWidget(segments_label_);
+  l->addWidget(segments_);
   l->addStretch();
 
   connect(stack_, qOverload<int>(&QComboBox::activated), this, [this](int i) {
@@ -127,6 +139,11 @@ ControlsBar::ControlsBar(AnalysisDocument* document, QWidget* parent) : QWidget(
           [this](int i) { document_->setNormalization(Normalization(norm_->itemData(i).toInt())); });
   connect(hide_special_, &QCheckBox::toggled, this, [this](bool on) {
     if (!syncing_) document_->setHideSpecial(on);
+  });
+  connect(segments_, qOverload<int>(&QComboBox::activated), this, [this](int i) {
+    ViewState s = document_->state();
+    s.segments = SegmentFilter(segments_->itemData(i).toInt());
+    document_->setState(s);
   });
   connect(document_, &AnalysisDocument::stateChanged, this, &ControlsBar::syncFromDocument);
   connect(document_, &AnalysisDocument::analyzerChanged, this, &ControlsBar::rebuildHeadChoices);
@@ -182,6 +199,10 @@ void ControlsBar::syncFromDocument() {
   cmap_->setCurrentIndex(cmap_->findData(int(s.color_map)));
   norm_->setCurrentIndex(norm_->findData(int(s.normalization)));
   hide_special_->setChecked(s.hide_special);
+  const bool pair = document_->hasAnalysis() && !document_->analysis()->text_pair.empty();
+  segments_label_->setVisible(pair);
+  segments_->setVisible(pair);
+  segments_->setCurrentIndex(segments_->findData(int(s.segments)));
   const bool seq2seq = document_->analyzer() && document_->analyzer()->info().encoder_decoder;
   stack_label_->setVisible(seq2seq);
   stack_->setVisible(seq2seq);

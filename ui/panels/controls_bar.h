@@ -37,6 +37,8 @@ class ControlsBar : public QWidget {
   QComboBox* cmap_;
   QComboBox* norm_;
   QCheckBox* hide_special_;
+  QLabel* segments_label_;
+  QComboBox* segments_;
   bool syncing_ = false;
 };
 

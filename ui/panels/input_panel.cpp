@@ -279,7 +279,9 @@ void InputPanel::setGenerateTokens(int tokens) {
 }
 
 QString InputPanel::text() const { return big_text_.isEmpty() ? editor_->toPlainText() : big_text_; }
-QString InputPanel::textPair() const { return pair_->isVisible() ? pair_->text() : QString(); }
+void InputPanel::setTextPair(const QString& text) { pair_->setText(text); }
+
+QString InputPanel::textPair() const { return pair_->isHidden() ? QString() : pair_->text(); }  // hidden: the model takes no pairs
 
 void InputPanel::setText(const QString& text) {
   big_text_.clear();

@@ -38,6 +38,7 @@ class InputPanel : public QWidget {
 
  public slots:
   void setText(const QString& text);
+  void setTextPair(const QString& text);  // kept for a pair model even while another model is open
   void setTarget(const QString& target);
   void setGenerateTokens(int tokens);
   void setImageSize(std::optional<attnscope::ImageSize> size);

@@ -181,6 +181,14 @@ void MatrixRenderer::paint(QPainter& p, const QRectF& area) const {
   p.setRenderHint(QPainter::SmoothPixmapTransform, false);
   p.fillRect(cells, Qt::white);
   p.drawImage(target, cache_.image);
+  if (map->segment_start > 0) {  // sentence pairs: where segment B starts, on both axes
+    const double b = map->segment_start - 0.5;
+    for (const QPen& pen : {QPen(Qt::white, 2.5), QPen(Qt::black, 1.0, Qt::DashLine)}) {
+      p.setPen(pen);
+      p.drawLine(QPointF(X(b), cells.top()), QPointF(X(b), cells.bottom()));
+      p.drawLine(QPointF(cells.left(), Y(b)), QPointF(cells.right(), Y(b)));
+    }
+  }
   p.restore();
   p.setPen(QPen(Qt::black, 0.8));
   p.setBrush(Qt::NoBrush);
