@@ -485,6 +485,7 @@ struct RenderArgs {
   double min_weight = 0.003;          // --view lines
   int top_k = 0;
   std::string segments = "all";       // sentence pairs
+  std::string preset;                 // --preset single-column, ...
 };
 
 int cmd_render(const RenderArgs& args) {
@@ -551,6 +552,10 @@ int cmd_render(const RenderArgs& args) {
   r.file.overwrite = args.input.force;
   if ((args.width > 0) != (args.height > 0)) fail(ErrorKind::Usage, "give both --width and --height (inches), or neither");
   if (args.width > 0) r.file.size_inches = QSizeF(args.width, args.height);
+  if (!args.preset.empty()) {
+    if (args.width > 0) fail(ErrorKind::Usage, "give --preset or --width and --height, not both");
+    if (!parse(QString::fromStdString(args.preset), r.preset)) fail(ErrorKind::Usage, "--preset: natural, single-column, double-column or slide");
+  }
   r.title = !args.no_title;
   r.sidecar = !args.no_sidecar;
   r.bare = args.bare;
@@ -705,6 +710,9 @@ int main(int argc, char** argv) {
                "mass-type scores)");
   cr->add_option("--min-weight", render.min_weight, "--view lines: hide lines below this weight (default 0.003)")
       ->check(CLI::Range(0.0, 1.0));
+  cr->add_option("--preset", render.preset,
+                 "Page size: single-column (3.3 in wide) or double-column (6.9 in) at the figure's proportions, slide (10 x "
+                 "5.63 in) or natural (default: natural, or --width and --height)");
   cr->add_option("--segments", render.segments,
                  "Sentence pairs (--text-b): show only queries of one segment on keys of one segment, A->A, A->B, B->A or B->B "
                  "(default all)");

@@ -682,6 +682,38 @@ row max %6 at “%7”%8</source>
         <source>Vector axes and real text; the attention cells are an embedded image.</source>
         <translation>坐标轴为矢量、文字为真实文本；注意力单元格为嵌入的图像。</translation>
     </message>
+    <message>
+        <source>Fit the content (%1)</source>
+        <translation>适应内容（%1）</translation>
+    </message>
+    <message>
+        <source>Single column (%1)</source>
+        <translation>单栏（%1）</translation>
+    </message>
+    <message>
+        <source>Double column (%1)</source>
+        <translation>双栏（%1）</translation>
+    </message>
+    <message>
+        <source>Slide 16:9 (%1)</source>
+        <translation>幻灯片 16:9（%1）</translation>
+    </message>
+    <message>
+        <source>As in the window (%1)</source>
+        <translation>与窗口相同（%1）</translation>
+    </message>
+    <message>
+        <source>Custom</source>
+        <translation>自定义</translation>
+    </message>
+    <message>
+        <source>Column widths of two-column papers (3.3 and 6.9 in) keep the figure&apos;s proportions; text stays at its size, so smaller figures hold fewer labels</source>
+        <translation>双栏论文的栏宽（3.3 和 6.9 英寸）保持图的比例；文字保持原大小，因此较小的图显示的标签较少</translation>
+    </message>
+    <message>
+        <source>Page:</source>
+        <translation>页面：</translation>
+    </message>
 </context>
 <context>
     <name>Figures</name>

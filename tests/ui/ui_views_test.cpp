@@ -14,6 +14,8 @@
 #include "ui/views/heads_view.h"
 #include "ui/render/heads_renderer.h"
 #include "ui/export/figures.h"
+#include "ui/export/figure_writer.h"
+#include "ui/render/text_renderer.h"
 #include "ui/export/export_controller.h"
 #include "ui/app/main_window.h"
 #include "ui/panels/input_panel.h"
@@ -39,6 +41,8 @@ class ViewsTest : public QObject {
   void linesViewOverlaysDistinctHeadsAndFiltersLines();
   void headsViewKeepsAStatisticsOwnRange();
   void sentencePairSurvivesASidecarAndFiltersSegments();
+  void singleColumnFiguresDrawNothingOutsideThePage_data();
+  void singleColumnFiguresDrawNothingOutsideThePage();
 };
 
 namespace {
@@ -225,6 +229,55 @@ void ViewsTest::sentencePairSurvivesASidecarAndFiltersSegments() {
     for (int c = 0; c < doc->seqLen(); ++c)
       QCOMPARE(m.masked(r, c), !(seg[static_cast<size_t>(r)] == 0 && seg[static_cast<size_t>(c)] == 1));
   QCOMPARE(view_state_from_json(to_json(doc->state())).segments, SegmentFilter::AtoB);  // kept in sidecars
+}
+
+void ViewsTest::singleColumnFiguresDrawNothingOutsideThePage_data() {
+  QTest::addColumn<int>("view");
+  for (ViewKind v : {ViewKind::Matrix, ViewKind::Lines, ViewKind::Text, ViewKind::Heads, ViewKind::Overview, ViewKind::Prediction})
+    QTest::newRow(qPrintable(to_string(v))) << int(v);
+}
+
+void ViewsTest::singleColumnFiguresDrawNothingOutsideThePage() {
+  ATTNSCOPE_QREQUIRE_SHARED();
+  QFETCH(int, view);
+  static Session* session = nullptr;  // one run for every row
+  if (!session) {
+    session = new Session;
+    QVERIFY(test::openModel(*session, test::builtinPath("stories260K")));
+    QVERIFY(test::runTextAndWait(*session, "Once upon a time there was a little girl named Lily. She loved to play outside in the park."));
+  }
+  const AnalysisDocument& doc = *session->document();
+  FigureRequest req{ViewKind(view), doc.state(), true, std::nullopt};
+  const auto figure = make_figure(doc, req);
+  const QSizeF page = preset_size(FigurePreset::SingleColumn, *figure) * 96.0;
+  QCOMPARE(page.width(), 3.3 * 96.0);
+  // Paint the page inside a larger canvas with nothing clipping it: whatever lands outside the
+  // page would be cut from the file.
+  constexpr int kMargin = 60;
+  const QColor outside(255, 0, 255);
+  QImage canvas(QSize(qCeil(page.width()) + 2 * kMargin, qCeil(page.height()) + 2 * kMargin), QImage::Format_RGB32);
+  canvas.fill(outside);
+  {
+    QPainter p(&canvas);
+    p.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
+    paint_fitted(*figure, p, QRectF(QPointF(kMargin, kMargin), page));
+  }
+  const QRect inside(QPoint(kMargin, kMargin), QSize(qFloor(page.width()), qFloor(page.height())));
+  int spilled = 0;
+  QPoint first;
+  for (int y = 0; y < canvas.height(); ++y)
+    for (int x = 0; x < canvas.width(); ++x)
+      if (!inside.adjusted(-1, -1, 1, 1).contains(x, y) && canvas.pixelColor(x, y) != outside) {
+        if (!spilled++) first = QPoint(x, y);
+      }
+  QVERIFY2(spilled == 0, qPrintable(QString("%1 pixels drawn outside the %2 x %3 px page, the first at (%4, %5)")
+                                        .arg(spilled).arg(page.width()).arg(page.height()).arg(first.x() - kMargin).arg(first.y() - kMargin)));
+  // The title is not cut: it fits the page at the size it is drawn in.
+  if (auto* text = dynamic_cast<const TextRenderer*>(figure.get())) {
+    const QFont font = title_font(QFont(), text->title, page.width() - 24);
+    QVERIFY(QFontMetricsF(font).horizontalAdvance(text->title) <= page.width() - 24);
+    QVERIFY(font.pointSizeF() >= QFont().pointSizeF() * kTitleMinScale);
+  }
 }
 
 QTEST_MAIN(ViewsTest)

@@ -439,7 +439,8 @@ void MainWindow::exportView() {
   // Default size: the view as it is on screen (96 px per inch), so the figure looks like the window.
   QWidget* w = this->view(view);
   const QSizeF inches = w ? QSizeF(w->width(), w->height()) / 96.0 : QSizeF();
-  ExportFigureDialog dialog(view, inches, QDir(exportFolder()).filePath(figure_stem(doc->state(), view) + ".png"), this);
+  ExportFigureDialog dialog(view, inches, session_->exports()->pageSizesInches(view),
+                            QDir(exportFolder()).filePath(figure_stem(doc->state(), view) + ".png"), this);
   if (dialog.exec() != QDialog::Accepted) return;
   FigureExportOptions o = dialog.options();
   if (QFileInfo::exists(o.path)) {

@@ -1,6 +1,8 @@
 #include "ui/dialogs/export_figure_dialog.h"
 
 #include <QCheckBox>
+#include <QComboBox>
+#include <QSignalBlocker>
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
@@ -16,7 +18,8 @@
 
 namespace attnscope::ui {
 
-ExportFigureDialog::ExportFigureDialog(ViewKind view, QSizeF inches, const QString& default_path, QWidget* parent)
+ExportFigureDialog::ExportFigureDialog(ViewKind view, QSizeF inches, const std::map<FigurePreset, QSizeF>& pages, const QString& default_path,
+                                       QWidget* parent)
     : QDialog(parent), view_(view) {
   setWindowTitle(tr("Export %1 view").arg(to_string(view)));
   auto* form = new QFormLayout(this);
@@ -36,8 +39,25 @@ ExportFigureDialog::ExportFigureDialog(ViewKind view, QSizeF inches, const QStri
     b->setSingleStep(0.5);
     b->setSuffix(tr(" in"));
   }
-  width_->setValue(inches.isEmpty() ? 6.4 : inches.width());
-  height_->setValue(inches.isEmpty() ? 4.8 : inches.height());
+  preset_ = new QComboBox;
+  preset_->setObjectName("exportPreset");
+  auto fmt = [](QSizeF s) { return QString::fromUtf8("%1 \u00d7 %2 in").arg(s.width(), 0, 'f', 2).arg(s.height(), 0, 'f', 2); };
+  auto page = [&](FigurePreset p) {
+    const auto it = pages.find(p);
+    return it != pages.end() && !it->second.isEmpty() ? it->second : preset_size(p, QSizeF());
+  };
+  const QSizeF fit = page(FigurePreset::Natural);
+  preset_->addItem(tr("Fit the content (%1)").arg(fmt(fit)), fit);
+  preset_->addItem(tr("Single column (%1)").arg(fmt(page(FigurePreset::SingleColumn))), page(FigurePreset::SingleColumn));
+  preset_->addItem(tr("Double column (%1)").arg(fmt(page(FigurePreset::DoubleColumn))), page(FigurePreset::DoubleColumn));
+  preset_->addItem(tr("Slide 16:9 (%1)").arg(fmt(page(FigurePreset::Slide))), page(FigurePreset::Slide));
+  if (!inches.isEmpty()) preset_->addItem(tr("As in the window (%1)").arg(fmt(inches)), inches);
+  preset_->addItem(tr("Custom"), QSizeF());
+  preset_->setToolTip(tr("Column widths of two-column papers (3.3 and 6.9 in) keep the figure's proportions; text stays at its "
+                         "size, so smaller figures hold fewer labels"));
+  form->addRow(tr("Page:"), preset_);
+  width_->setValue(fit.width());
+  height_->setValue(fit.height());
   auto* size = new QHBoxLayout;
   size->addWidget(width_);
   size->addWidget(new QLabel(QString::fromUtf8("\u00d7")));
@@ -63,7 +83,19 @@ ExportFigureDialog::ExportFigureDialog(ViewKind view, QSizeF inches, const QStri
   connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
   connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
   connect(browse, &QPushButton::clicked, this, &ExportFigureDialog::browse);
-  for (auto* w : {width_, height_}) connect(w, qOverload<double>(&QDoubleSpinBox::valueChanged), this, &ExportFigureDialog::updateHint);
+  connect(preset_, qOverload<int>(&QComboBox::activated), this, [this](int i) {
+    const QSizeF s = preset_->itemData(i).toSizeF();
+    if (s.isEmpty()) return;  // custom: the boxes as they are
+    const QSignalBlocker b1(width_), b2(height_);
+    width_->setValue(s.width());
+    height_->setValue(s.height());
+    updateHint();
+  });
+  for (auto* w : {width_, height_})
+    connect(w, qOverload<double>(&QDoubleSpinBox::valueChanged), this, [this] {
+      preset_->setCurrentIndex(preset_->count() - 1);  // typed by hand: custom
+      updateHint();
+    });
   connect(dpi_, qOverload<int>(&QSpinBox::valueChanged), this, &ExportFigureDialog::updateHint);
   connect(path_, &QLineEdit::textChanged, this, &ExportFigureDialog::updateHint);
   updateHint();

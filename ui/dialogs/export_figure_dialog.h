@@ -1,10 +1,15 @@
 #pragma once
 
+#include <map>
+
 #include <QDialog>
+
+#include "ui/export/figure_writer.h"
 
 #include "ui/export/export_controller.h"
 
 class QCheckBox;
+class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
@@ -17,7 +22,10 @@ namespace attnscope::ui {
 class ExportFigureDialog : public QDialog {
   Q_OBJECT
  public:
-  ExportFigureDialog(ViewKind view, QSizeF default_inches, const QString& default_path, QWidget* parent = nullptr);
+  // `window_inches`: the view as on screen; `page_inches`: the figure's size at each preset (Natural
+  // first, the default).
+  ExportFigureDialog(ViewKind view, QSizeF window_inches, const std::map<FigurePreset, QSizeF>& page_inches, const QString& default_path,
+                     QWidget* parent = nullptr);
   FigureExportOptions options() const;
 
  private:
@@ -25,6 +33,7 @@ class ExportFigureDialog : public QDialog {
   void updateHint();
   ViewKind view_;
   QLineEdit* path_;
+  QComboBox* preset_;
   QDoubleSpinBox* width_;
   QDoubleSpinBox* height_;
   QSpinBox* dpi_;

@@ -25,6 +25,20 @@ QSizeF ExportController::naturalSizeInches(ViewKind view) const {
   }
 }
 
+std::map<FigurePreset, QSizeF> ExportController::pageSizesInches(ViewKind view) const {
+  std::map<FigurePreset, QSizeF> out;
+  try {
+    FigureRequest req;
+    req.view = view;
+    req.state = document_->state();
+    const auto figure = make_figure(*document_, req);
+    for (FigurePreset p : {FigurePreset::Natural, FigurePreset::SingleColumn, FigurePreset::DoubleColumn, FigurePreset::Slide})
+      out[p] = preset_size(p, *figure);
+  } catch (const Error&) {
+  }
+  return out;
+}
+
 QString ExportController::exportFigure(const FigureExportOptions& o) {
   try {
     FigureRequest req;

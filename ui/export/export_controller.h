@@ -1,11 +1,14 @@
 #pragma once
 
+#include <map>
+
 #include <QObject>
 #include <QSizeF>
 #include <QString>
 
 #include "ui/document/view_state.h"
 #include "ui/export/batch_export.h"
+#include "ui/export/figure_writer.h"
 
 namespace attnscope::ui {
 
@@ -36,6 +39,8 @@ class ExportController : public QObject {
   QString exportHeadStats(const QString& path, bool overwrite);    // .csv / .json
   // The size the figure of `view` would have by default, in inches.
   QSizeF naturalSizeInches(ViewKind view) const;
+  // The page of `view`'s figure at each preset (empty sizes when there is nothing to draw).
+  std::map<FigurePreset, QSizeF> pageSizesInches(ViewKind view) const;
 
   BatchExporter* startBatch(BatchScope scope, ViewKind view, const QString& folder, FigureFormat format, double dpi, bool overview,
                             bool sidecars, bool overwrite);

@@ -37,6 +37,48 @@ QString to_string(FigureFormat f) {
   return {};
 }
 
+QSizeF preset_size(FigurePreset preset, QSizeF natural) {
+  if (natural.isEmpty()) natural = QSizeF(6.4, 4.8);
+  auto at_width = [&](double w) { return QSizeF(w, std::clamp(natural.height() * w / natural.width(), 1.0, 9.5)); };
+  switch (preset) {
+    case FigurePreset::SingleColumn: return at_width(kSingleColumnInches);
+    case FigurePreset::DoubleColumn: return at_width(kDoubleColumnInches);
+    case FigurePreset::Slide: return QSizeF(kSlideInches, kSlideInches * 9.0 / 16.0);
+    default: return natural;
+  }
+}
+
+QSizeF preset_size(FigurePreset preset, const FigureRenderer& figure) {
+  QSizeF size = preset_size(preset, figure.naturalSize() / kLogicalDpi);
+  if (preset == FigurePreset::SingleColumn || preset == FigurePreset::DoubleColumn)
+    if (const double h = figure.heightForWidth(size.width() * kLogicalDpi); h > 0) size.setHeight(h / kLogicalDpi);
+  return size;
+}
+
+bool parse(const QString& name, FigurePreset& out) {
+  if (name == "natural") out = FigurePreset::Natural;
+  else if (name == "single-column") out = FigurePreset::SingleColumn;
+  else if (name == "double-column") out = FigurePreset::DoubleColumn;
+  else if (name == "slide") out = FigurePreset::Slide;
+  else return false;
+  return true;
+}
+
+void paint_fitted(const FigureRenderer& figure, QPainter& p, const QRectF& area) {
+  const QSizeF natural = figure.naturalSize();
+  const double scale = std::min({1.0, area.width() / natural.width(), area.height() / natural.height()});
+  if (!figure.fixedLayout() || scale >= 1.0 || natural.isEmpty()) {
+    figure.paint(p, area);
+    return;
+  }
+  p.save();
+  p.fillRect(area, Qt::white);
+  p.translate(area.left() + (area.width() - natural.width() * scale) / 2, area.top());
+  p.scale(scale, scale);
+  figure.paint(p, QRectF(QPointF(0, 0), natural));
+  p.restore();
+}
+
 QSizeF write_figure(const FigureRenderer& figure, const QString& path, const FigureFileOptions& o) {
   const auto format = figure_format_for(path);
   if (!format) fail(ErrorKind::Usage, path.toStdString() + ": unknown figure format (use .png, .svg or .pdf)");
@@ -66,7 +108,7 @@ QSizeF write_figure(const FigureRenderer& figure, const QString& path, const Fig
         QPainter p(&image);
         if (ratio < 1.0) p.scale(ratio, ratio);
         p.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing | QPainter::SmoothPixmapTransform);
-        figure.paint(p, area);
+        paint_fitted(figure, p, area);
       }
       image.setDevicePixelRatio(1.0);
       const int dpm = qRound(o.dpi / 0.0254);
@@ -85,7 +127,7 @@ QSizeF write_figure(const FigureRenderer& figure, const QString& path, const Fig
       svg.setDescription(o.description);
       QPainter p(&svg);
       p.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
-      figure.paint(p, area);
+      paint_fitted(figure, p, area);
       break;
     }
     case FigureFormat::Pdf: {
@@ -98,7 +140,7 @@ QSizeF write_figure(const FigureRenderer& figure, const QString& path, const Fig
       QPainter p(&pdf);
       // Without this hint Qt stores images (the attention cells, photos) as lossy JPEG.
       p.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing | QPainter::LosslessImageRendering);
-      figure.paint(p, area);
+      paint_fitted(figure, p, area);
       break;
     }
   }

@@ -142,7 +142,7 @@ std::unique_ptr<FigureRenderer> make_figure(const AnalysisDocument& doc, const F
     }
     case ViewKind::Prediction: {
       auto r = prediction_figure(doc, s);
-      if (req.title) r->title = title;
+      r->title = title;  // the caption ("Next token after …") stays under it
       return r;
     }
   }

@@ -169,6 +169,7 @@ QStringList render_figures(const RenderRequest& req, const ProgressFn& progress)
   fr.title = req.title;
   auto figure = make_figure(doc, fr);
   FigureFileOptions o = req.file;
+  if (o.size_inches.isEmpty()) o.size_inches = preset_size(req.preset, *figure);
   o.title = figure_title(doc, fr.state, req.view);
   const QSizeF inches = write_figure(*figure, req.out, o);
   if (req.sidecar) {

@@ -22,6 +22,7 @@ struct RenderRequest {
   QString all_heads_dir;        // every layer x head + overview.<format> into this folder
   FigureFormat format = FigureFormat::Png;  // for all_heads_dir
   FigureFileOptions file;       // dpi, size, overwrite
+  FigurePreset preset = FigurePreset::Natural;  // the size when file.size_inches is empty
   bool title = true;
   bool sidecar = true;
   bool bare = false;            // Image view: the overlay at the photo's resolution (.png) or the map (.npy), nothing else

@@ -9,16 +9,16 @@ std::unique_ptr<PredictionRenderer> prediction_figure(const AnalysisDocument& do
   auto r = std::make_unique<PredictionRenderer>();
   r->bar_color = ColorMap(s.color_map).color(0.25);
   if (!doc.hasAnalysis()) {
-    r->title = QObject::tr("Run a model to see its predictions.");
+    r->caption = QObject::tr("Run a model to see its predictions.");
     return r;
   }
   const Analysis& a = *doc.analysis();
   const bool lm = a.model.head == HeadKind::LanguageModel;
   if (lm) {
     QString last = a.labels.empty() ? QString() : QString::fromStdString(a.labels.back());
-    r->title = QObject::tr("Next token after \u201c%1\u201d").arg(last.trimmed());
+    r->caption = QObject::tr("Next token after \u201c%1\u201d").arg(last.trimmed());
   } else {
-    r->title = QObject::tr("Top classes");
+    r->caption = QObject::tr("Top classes");
   }
   for (const auto& p : a.predictions) {
     QString label = QString::fromStdString(p.label);

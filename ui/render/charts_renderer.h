@@ -25,6 +25,7 @@ class ChartsRenderer : public FigureRenderer {
 
   QSizeF naturalSize() const override { return natural; }
   void paint(QPainter& painter, const QRectF& area) const override;
+  bool fixedLayout() const override { return true; }  // its notes and legends need their width
   // The chart at (row, column), or null.
   const Chart* chart(size_t row, size_t column = 0) const;
   // The numbers under `pos` in a figure drawn in `area` (chart_tip), or empty.

@@ -6,15 +6,22 @@
 
 namespace attnscope::ui {
 
+QFont title_font(const QFont& base, const QString& title, double width) {
+  QFont bold = base;
+  bold.setBold(true);
+  const double needed = QFontMetricsF(bold).horizontalAdvance(title);
+  if (needed > width && width > 0) bold.setPointSizeF(bold.pointSizeF() * std::max(kTitleMinScale, width / needed * 0.98));
+  return bold;
+}
+
 void paint_figure_background(QPainter& p, const QRectF& area, const QString& title, double pad, double height) {
   p.fillRect(area, Qt::white);
   if (title.isEmpty()) return;
   const QFont font = p.font();
-  QFont bold = font;
-  bold.setBold(true);
+  const double width = area.width() - 2 * pad;
+  const QFont bold = title_font(font, title, width);
   p.setFont(bold);
   p.setPen(Qt::black);
-  const double width = area.width() - 2 * pad;
   p.drawText(QRectF(area.left() + pad, area.top() + pad, width, height), Qt::AlignLeft | Qt::AlignVCenter,
              QFontMetricsF(bold).elidedText(title, Qt::ElideRight, width));
   p.setFont(font);

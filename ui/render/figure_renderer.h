@@ -31,10 +31,23 @@ class FigureRenderer {
   // A natural size in device-independent pixels (1/96 inch), for exports without a window.
   virtual QSizeF naturalSize() const = 0;
   virtual void paint(QPainter& painter, const QRectF& area) const = 0;
+  // True for a figure that does not lay itself out to the area it is given (rows of a fixed
+  // height): files smaller than its natural size scale it down instead of cutting it.
+  virtual bool fixedLayout() const { return false; }
+  // The height the figure needs at `width` when that depends on the width (wrapped text); <= 0:
+  // its natural proportions.
+  virtual double heightForWidth(double width) const {
+    Q_UNUSED(width);
+    return 0;
+  }
 };
 
-// Fills `area` white and draws `title` in bold along its top edge (height `height`, inset `pad`);
-// the painter's font is left as it was.
+// The bold font a title is drawn in within `width`: `base`, made smaller (down to kTitleMinScale of
+// its size) where the title would not fit, so that titles of single-column figures are not cut.
+inline constexpr double kTitleMinScale = 0.5;
+QFont title_font(const QFont& base, const QString& title, double width);
+// Fills `area` white and draws `title` in bold (title_font) along its top edge (height `height`,
+// inset `pad`); the painter's font is left as it was.
 void paint_figure_background(QPainter& painter, const QRectF& area, const QString& title, double pad, double height);
 
 // A vertical colour bar in `area`: the gradient strip on the left, ticks and numbers to its right,

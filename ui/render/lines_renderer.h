@@ -35,6 +35,7 @@ class LinesRenderer : public FigureRenderer {
   static constexpr double kRowHeight = 18.0, kGap = 220.0;
   QSizeF naturalSize() const override;
   void paint(QPainter& painter, const QRectF& area) const override;
+  bool fixedLayout() const override { return true; }
   // (side, index) of the token label under `pos`, or (-1, -1).
   std::pair<int, int> tokenAt(const QRectF& area, const QPointF& pos) const;
   // The head whose square in the strip is under `pos`, or -1.

@@ -45,7 +45,7 @@ class TextRenderer : public FigureRenderer {
 
   QSizeF naturalSize() const override;
   // The height the whole text needs at `width` (a scrolling view's canvas).
-  double heightForWidth(double width) const;
+  double heightForWidth(double width) const override;
   void paint(QPainter& painter, const QRectF& area) const override;
   // The token under `pos`, or -1.
   int tokenAt(const QRectF& area, const QPointF& pos) const;
