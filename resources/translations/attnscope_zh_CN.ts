@@ -2422,6 +2422,10 @@ largest weight %2: %3 → %4</source>
         <source>from the lowest to the highest head</source>
         <translation>从最低的头到最高的头</translation>
     </message>
+    <message>
+        <source>Shown meanwhile: the raw attention of %1.</source>
+        <translation>此时显示：%1 的原始注意力。</translation>
+    </message>
 </context>
 <context>
     <name>Samples</name>

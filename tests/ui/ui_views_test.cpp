@@ -3,6 +3,7 @@
 #include <QScrollBar>
 #include <QToolTip>
 
+#include "core/common/error.h"
 #include "tests/ui/synthetic_analysis.h"
 #include "tests/ui/ui_test_support.h"
 #include "ui/document/analysis_document.h"
@@ -12,6 +13,7 @@
 #include "ui/views/text_view.h"
 #include "ui/views/lines_view.h"
 #include "ui/views/heads_view.h"
+#include "ui/views/matrix_view.h"
 #include "ui/render/heads_renderer.h"
 #include "ui/export/figures.h"
 #include "ui/export/figure_writer.h"
@@ -41,6 +43,7 @@ class ViewsTest : public QObject {
   void linesViewOverlaysDistinctHeadsAndFiltersLines();
   void headsViewKeepsAStatisticsOwnRange();
   void sentencePairSurvivesASidecarAndFiltersSegments();
+  void flowInProgressShowsTheRawMapWithANote();
   void singleColumnFiguresDrawNothingOutsideThePage_data();
   void singleColumnFiguresDrawNothingOutsideThePage();
 };
@@ -229,6 +232,45 @@ void ViewsTest::sentencePairSurvivesASidecarAndFiltersSegments() {
     for (int c = 0; c < doc->seqLen(); ++c)
       QCOMPARE(m.masked(r, c), !(seg[static_cast<size_t>(r)] == 0 && seg[static_cast<size_t>(c)] == 1));
   QCOMPARE(view_state_from_json(to_json(doc->state())).segments, SegmentFilter::AtoB);  // kept in sidecars
+}
+
+void ViewsTest::flowInProgressShowsTheRawMapWithANote() {
+  AnalysisDocument doc;
+  doc.setAnalysis(test::synthetic_text_analysis(3, 2, 24, true));
+  MatrixView matrix(&doc);
+  LinesView lines(&doc);
+  matrix.resize(700, 600);
+  matrix.show();
+  lines.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&matrix));
+  ViewState s = doc.state();
+  s.layer = 1;
+  s.head_mode = HeadMode::Mean;
+  s.method = Method::Flow;
+  doc.setState(s);
+  doc.setFlowStatus("Computing attention flow", doc.flowKey());
+  // No flow yet: the raw mean of layer 1's heads, with a note, not a blank view.
+  QTRY_VERIFY(!matrix.displayMap().empty());
+  QVERIFY(matrix.displayMap().pending.contains("Computing attention flow"));
+  const RowMatrix mean = (doc.analysis()->forward.attentions.head(1, 0) + doc.analysis()->forward.attentions.head(1, 1)) / 2;
+  QVERIFY(matrix.displayMap().values.isApprox(mean, 1e-6f));
+  QTRY_VERIFY(lines.renderer() && lines.renderer()->pending.contains("Computing attention flow"));
+  // The note is drawn: the banner's pale yellow at the top centre of the cells.
+  const QImage shot = matrix.grab().toImage();
+  const QPointF top = (matrix.cellCenter(0, 0) + matrix.cellCenter(0, 23)) / 2 + QPointF(0, 14);
+  QCOMPARE(QColor(shot.pixel(top.toPoint())).name(), QColor(255, 244, 200).name());
+  // Cancelled: still the raw map, and the note says so.
+  doc.setFlowStatus("Attention flow was cancelled.", doc.flowKey());
+  QTRY_VERIFY(matrix.displayMap().pending.contains("cancelled"));
+  QVERIFY(matrix.displayMap().values.isApprox(mean, 1e-6f));
+  // An export never carries a stand-in: there is no flow to draw yet.
+  bool refused = false;
+  try {
+    make_figure(doc, FigureRequest{ViewKind::Matrix, doc.state(), true, std::nullopt});
+  } catch (const attnscope::Error&) {
+    refused = true;
+  }
+  QVERIFY(refused);
 }
 
 void ViewsTest::singleColumnFiguresDrawNothingOutsideThePage_data() {

@@ -33,6 +33,8 @@ struct DisplayMap {
   QString scale_label;            // names the value and the normalisation, for the colour bar
   QString title;                  // "L3 · H5"
   QString unavailable;            // why there is nothing to show (e.g. flow still computing)
+  QString pending;                // shown over the map: the derived map asked for is not ready (computing,
+                                  // cancelled), so these are the raw weights of the selected heads
   int window = 0;                 // the layer's sliding window (0 = global attention)
   int segment_start = -1;         // sentence pairs: the first row / column of segment B (-1: no pair)
   bool masked(int r, int c) const { return std::isnan(shade(r, c)); }

@@ -83,6 +83,19 @@ DisplayMap build_display_map(const AnalysisDocument& doc, const ViewState& s, Di
   return display_map_of(doc, s, std::move(weights), std::move(recycle.shade));
 }
 
+DisplayMap build_display_map_or_raw(const AnalysisDocument& doc, const ViewState& s, DisplayMap&& recycle) {
+  DisplayMap m = build_display_map(doc, s, std::move(recycle));
+  if (!m.empty() || s.method == Method::Raw || !doc.hasAnalysis()) return m;
+  ViewState raw = s;
+  raw.method = Method::Raw;
+  if (raw.head_mode == HeadMode::Single && !doc.analysis()->forward.attentions.has_layer(raw.layer)) return m;
+  const QString why = m.unavailable;
+  DisplayMap shown = build_display_map(doc, raw);
+  if (shown.empty()) return m;
+  shown.pending = why + "\n" + QObject::tr("Shown meanwhile: the raw attention of %1.").arg(describe(raw));
+  return shown;
+}
+
 std::vector<int> token_segments(const Analysis& a) {
   std::vector<int> seg;
   if (a.text_pair.empty()) return seg;

@@ -23,6 +23,10 @@ DisplayMap build_display_map(const AnalysisDocument& document, const ViewState& 
 // The same, reusing the storage of a previous map of the same size: at thousands of tokens,
 // fresh buffers of tens of megabytes cost more in page faults than filling them.
 DisplayMap build_display_map(const AnalysisDocument& document, const ViewState& state, DisplayMap&& recycle);
+// For views that draw DisplayMap::pending over the map (Matrix, Lines): while a rollout or flow is
+// computing, or after it was cancelled or failed, the raw weights of the same layer and heads with
+// `pending` saying so, instead of nothing.
+DisplayMap build_display_map_or_raw(const AnalysisDocument& document, const ViewState& state, DisplayMap&& recycle = DisplayMap());
 // The same for weights the caller derived (the Overview's rollout after each layer), which `state`
 // describes: its hiding, normalisation and, for Method::Raw, the layer's mask.
 DisplayMap display_map_of(const AnalysisDocument& document, const ViewState& state, attnscope::RowMatrix weights,

@@ -29,7 +29,8 @@ std::unique_ptr<LinesRenderer> lines_figure(const AnalysisDocument& doc, const V
   if (!doc.hasAnalysis()) return r;
   const QStringList labels = doc.tokenLabels();
   auto add = [&](const ViewState& vs, int head, const QString& name) {
-    const DisplayMap m = build_display_map(doc, vs);
+    const DisplayMap m = build_display_map_or_raw(doc, vs);
+    if (!m.pending.isEmpty()) r->pending = m.pending;
     if (m.empty()) return;
     if (r->labels.isEmpty()) {
       for (int t : m.row_tokens) r->labels << labels.value(t);

@@ -27,6 +27,21 @@ void paint_figure_background(QPainter& p, const QRectF& area, const QString& tit
   p.setFont(font);
 }
 
+void paint_pending_banner(QPainter& p, const QRectF& area, const QString& text) {
+  if (text.isEmpty()) return;
+  p.save();
+  const QFontMetricsF fm(p.font());
+  const double w = std::min(area.width() - 16, 520.0);
+  const QRectF need = fm.boundingRect(QRectF(0, 0, w - 20, 1000), Qt::TextWordWrap, text);
+  const QRectF box(area.center().x() - w / 2, area.top() + 8, w, need.height() + 16);
+  p.setPen(QPen(QColor(200, 150, 20), 1));
+  p.setBrush(QColor(255, 244, 200));
+  p.drawRoundedRect(box, 6, 6);
+  p.setPen(Qt::black);
+  p.drawText(box.adjusted(10, 8, -10, -8), Qt::AlignCenter | Qt::TextWordWrap, text);
+  p.restore();
+}
+
 std::vector<double> axis_ticks(double lower, double upper, bool log) {
   std::vector<double> out;
   if (!(upper > lower)) return {lower};

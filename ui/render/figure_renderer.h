@@ -55,6 +55,10 @@ void paint_figure_background(QPainter& painter, const QRectF& area, const QStrin
 inline constexpr double kColorBarWidth = 78.0;
 void paint_color_bar(QPainter& painter, const QRectF& area, const ColorBar& bar);
 
+// A note over a figure (a derived map still computing, or cancelled): a pale banner with the text,
+// centred at the top of `area`.
+void paint_pending_banner(QPainter& painter, const QRectF& area, const QString& text);
+
 // Tick values between lower and upper: about five 1-2-5 steps, or the decades on a log scale.
 std::vector<double> axis_ticks(double lower, double upper, bool log);
 

@@ -120,6 +120,7 @@ void LinesRenderer::paint(QPainter& p, const QRectF& area) const {
       p.drawText(r, (side == 0 ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter, text);
     }
   }
+  paint_pending_banner(p, QRectF(area.left(), y0, columnsX(area).second + lw - area.left() + kPad, area.bottom() - y0), pending);
   p.restore();
 }
 

@@ -31,6 +31,7 @@ class LinesRenderer : public FigureRenderer {
   int hover_index = -1;
   QString title;
   QString filter;              // e.g. "lines ≥ 0.01 · top 3 per query"
+  QString pending;             // DisplayMap::pending: drawn over the lines
 
   static constexpr double kRowHeight = 18.0, kGap = 220.0;
   QSizeF naturalSize() const override;

@@ -228,6 +228,7 @@ void MatrixRenderer::paint(QPainter& p, const QRectF& area) const {
   const double upper = map->scale_upper > map->scale_lower ? map->scale_upper : map->scale_lower + 1e-9;
   paint_color_bar(p, QRectF(cells.right() + 10, cells.top() - 8, kColorBarWidth, cells.height() + 16),
                   ColorBar{cmap, map->scale_lower, upper, map->log_scale, map->scale_label});
+  paint_pending_banner(p, cells, map->pending);
   p.restore();
 }
 

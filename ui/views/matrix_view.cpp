@@ -53,7 +53,7 @@ void MatrixView::refresh() {
   // of tokens a head switch then allocates nothing.
   renderer_->map.reset();
   DisplayMap recycled = map_ && map_.use_count() == 1 ? std::move(*map_) : DisplayMap();
-  map_ = std::make_shared<DisplayMap>(build_display_map(*document_, document_->state(), std::move(recycled)));
+  map_ = std::make_shared<DisplayMap>(build_display_map_or_raw(*document_, document_->state(), std::move(recycled)));
   const bool same_shape = old_rows == map_->values.rows() && old_cols == map_->values.cols();
   auto r = std::make_unique<MatrixRenderer>();
   r->map = map_;
