@@ -1759,6 +1759,34 @@ weight %3</source>
         <source>masked (outside this layer&apos;s sliding window of %1 keys)</source>
         <translation>已屏蔽（在本层 %1 个键的滑动窗口之外）</translation>
     </message>
+    <message>
+        <source>Copy as tab-separated values</source>
+        <translation>复制为制表符分隔值</translation>
+    </message>
+    <message>
+        <source>This cell (%1 → %2)</source>
+        <translation>此单元格（%1 → %2）</translation>
+    </message>
+    <message>
+        <source>The row of token %1</source>
+        <translation>词元 %1 的行</translation>
+    </message>
+    <message>
+        <source>The whole matrix</source>
+        <translation>整个矩阵</translation>
+    </message>
+    <message>
+        <source>Find a token…</source>
+        <translation>查找词元…</translation>
+    </message>
+    <message>
+        <source>Find a token</source>
+        <translation>查找词元</translation>
+    </message>
+    <message>
+        <source>Token text, or its index (F3 finds the next):</source>
+        <translation>词元文本或其序号（F3 查找下一个）：</translation>
+    </message>
 </context>
 <context>
     <name>MemoryBudgetDialog</name>

@@ -44,6 +44,7 @@ class ViewsTest : public QObject {
   void headsViewKeepsAStatisticsOwnRange();
   void sentencePairSurvivesASidecarAndFiltersSegments();
   void flowInProgressShowsTheRawMapWithANote();
+  void matrixCopiesTsvAndFindsTokens();
   void singleColumnFiguresDrawNothingOutsideThePage_data();
   void singleColumnFiguresDrawNothingOutsideThePage();
 };
@@ -271,6 +272,46 @@ void ViewsTest::flowInProgressShowsTheRawMapWithANote() {
     refused = true;
   }
   QVERIFY(refused);
+}
+
+void ViewsTest::matrixCopiesTsvAndFindsTokens() {
+  AnalysisDocument doc;
+  doc.setAnalysis(test::synthetic_text_analysis(1, 1, 300, true));
+  MatrixView matrix(&doc);
+  matrix.resize(700, 600);
+  matrix.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&matrix));
+  QTRY_VERIFY(!matrix.displayMap().empty());
+  const RowMatrix w = doc.analysis()->forward.attentions.head(0, 0);
+  // The whole matrix: a header of keys and one line per query; masked (causal) cells are empty, not 0.
+  const QStringList lines = matrix.tsv(-1, -1).split('\n', Qt::SkipEmptyParts);
+  QCOMPARE(lines.size(), 301);
+  QCOMPARE(lines[0].split('\t').size(), 301);
+  QCOMPARE(lines[0].split('\t')[5], QString("4:w4"));
+  const QStringList row7 = lines[8].split('\t');
+  QCOMPARE(row7[0], QString("7:w7"));
+  double sum = 0;
+  for (int k = 0; k < 300; ++k) {
+    const QString field = row7[k + 1];
+    if (k > 7) QVERIFY2(field.isEmpty(), qPrintable(field));
+    else {
+      QCOMPARE(field.toFloat(), w(7, k));
+      sum += field.toDouble();
+    }
+  }
+  QVERIFY(std::abs(sum - 1.0) < 1e-5);
+  // One cell.
+  const QStringList cell = matrix.tsv(9, 2).split('\n', Qt::SkipEmptyParts);
+  QCOMPARE(cell.size(), 2);
+  QCOMPARE(cell[1].split('\t')[1].toFloat(), w(9, 2));
+
+  // Find by text (w25 is the first label containing "w25"), then the next match, then by index.
+  QCOMPARE(matrix.findToken("w25"), 25);
+  QCOMPARE(doc.state().query, 25);
+  QVERIFY(matrix.visibleCells().contains(QPointF(10, 25)));
+  QCOMPARE(matrix.findToken("w25", true), 250);
+  QCOMPARE(matrix.findToken("123"), 123);
+  QCOMPARE(matrix.findToken("nothing like this"), -1);
 }
 
 void ViewsTest::singleColumnFiguresDrawNothingOutsideThePage_data() {

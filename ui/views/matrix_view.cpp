@@ -5,12 +5,18 @@
 #include <QActionGroup>
 #include <QContextMenuEvent>
 #include <QMenu>
+#include <QShortcut>
+#include <QInputDialog>
+#include <QGuiApplication>
+#include <QClipboard>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QToolTip>
 #include <QWheelEvent>
 
 #include "ui/document/analysis_document.h"
+#include "ui/export/map_tsv.h"
+#include "ui/render/axis_labels.h"
 #include "ui/document/map_builder.h"
 #include "ui/views/lazy_refresh.h"
 #include "ui/views/patch_locator.h"
@@ -25,6 +31,12 @@ MatrixView::MatrixView(AnalysisDocument* document, QWidget* parent)
     : QWidget(parent), document_(document), renderer_(std::make_unique<MatrixRenderer>()), locator_(new PatchLocator(this)) {
   setMouseTracking(true);
   setFocusPolicy(Qt::NoFocus);
+  // The window's shortcuts while the view is shown (it takes no focus: the arrows step heads).
+  auto* find = new QShortcut(QKeySequence::Find, this, this, &MatrixView::askToken, Qt::WindowShortcut);
+  find->setObjectName("findToken");
+  new QShortcut(QKeySequence::FindNext, this, this, [this] {
+    if (!last_search_.isEmpty()) findToken(last_search_, true);
+  }, Qt::WindowShortcut);
   setAttribute(Qt::WA_OpaquePaintEvent);
   auto locate_in = [this] {
     const bool image = document_->hasAnalysis() && document_->analysis()->model.modality == Modality::Image;
@@ -142,6 +154,8 @@ void MatrixView::mouseReleaseEvent(QMouseEvent*) { dragging_ = false; }
 
 void MatrixView::mouseDoubleClickEvent(QMouseEvent*) { resetZoom(); }
 
+
+
 void MatrixView::contextMenuEvent(QContextMenuEvent* e) {
   QMenu menu;
   menu.addSection(tr("Cells smaller than a pixel show"));
@@ -152,7 +166,56 @@ void MatrixView::contextMenuEvent(QContextMenuEvent* e) {
     a->setChecked(pooling_ == p);
     group->addAction(a);
   }
+  const QPoint cell = renderer_->cellAt(rect(), e->pos());
+  const DisplayMap& map = displayMap();
+  if (!map.empty()) {
+    menu.addSection(tr("Copy as tab-separated values"));
+    if (cell.x() >= 0) {
+      const int q = map.row_tokens[static_cast<size_t>(cell.y())], k = map.col_tokens[static_cast<size_t>(cell.x())];
+      menu.addAction(tr("This cell (%1 \u2192 %2)").arg(q).arg(k), this, [this, cell] { copyTsv(cell.y(), cell.x()); });
+      menu.addAction(tr("The row of token %1").arg(q), this, [this, cell] { copyTsv(cell.y(), -1); });
+    }
+    menu.addAction(tr("The whole matrix"), this, [this] { copyTsv(-1, -1); });
+  }
+  menu.addSeparator();
+  menu.addAction(tr("Find a token\u2026"), QKeySequence::Find, this, &MatrixView::askToken);
   menu.exec(e->globalPos());
+}
+
+QString MatrixView::tsv(int row, int col) const { return display_map_tsv(displayMap(), renderer_->labels, row, col); }
+
+void MatrixView::copyTsv(int row, int col) { QGuiApplication::clipboard()->setText(tsv(row, col)); }
+
+void MatrixView::askToken() {
+  bool ok = false;
+  const QString text = QInputDialog::getText(this, tr("Find a token"), tr("Token text, or its index (F3 finds the next):"), QLineEdit::Normal,
+                                             last_search_, &ok);
+  if (ok && !text.isEmpty()) findToken(text);
+}
+
+int MatrixView::findToken(const QString& text, bool next) {
+  const DisplayMap& map = displayMap();
+  if (map.empty() || text.isEmpty()) return -1;
+  last_search_ = text;
+  const int rows = static_cast<int>(map.row_tokens.size());
+  const int start = next && last_found_ >= 0 ? last_found_ + 1 : 0;
+  bool is_index = false;
+  const int index = text.toInt(&is_index);
+  int found = -1;
+  for (int i = 0; i < rows && found < 0; ++i) {
+    const int r = (start + i) % rows;
+    const int t = map.row_tokens[static_cast<size_t>(r)];
+    if (is_index ? t == index : token_label(renderer_->labels.value(t)).contains(text, Qt::CaseInsensitive) ||
+                                    renderer_->labels.value(t).contains(text, Qt::CaseInsensitive))
+      found = r;
+  }
+  last_found_ = found;
+  if (found < 0) return -1;
+  // Its row in sight with some context, and the token made the query of the other views.
+  const double span = std::min<double>(rows, 40);
+  setVisibleCells(QRectF(-0.5, found - span / 2, map.values.cols(), span));
+  document_->setQuery(map.row_tokens[static_cast<size_t>(found)]);
+  return found;
 }
 
 void MatrixView::leaveEvent(QEvent* e) {

@@ -32,6 +32,11 @@ class MatrixView : public QWidget {
   QRectF visibleCells() const;
   void setVisibleCells(const QRectF& cells);
   void resetZoom();
+  // The shown weights as TSV (a row, a column, a cell, or all with -1), as Copy puts them on the clipboard.
+  QString tsv(int row, int col) const;
+  // Brings the first token (after the last found, with `next`) whose text contains `text`, or whose
+  // index it is, into sight and makes it the query; its display row, or -1.
+  int findToken(const QString& text, bool next = false);
   QPointF cellCenter(int row, int col) const;  // in widget pixels
   PatchLocator* patchLocator() const { return locator_; }  // image models: where the hovered cell's patches are
 
@@ -47,6 +52,10 @@ class MatrixView : public QWidget {
 
  private:
   void refresh();
+  void copyTsv(int row, int col);
+  void askToken();
+  QString last_search_;
+  int last_found_ = -1;
   void showTip(const QPointF& pos, const QPoint& global);
   void placeLocator(const QPointF& cursor);
   void zoomChanged();
