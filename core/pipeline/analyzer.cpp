@@ -116,6 +116,16 @@ Analysis Analyzer::run(const AnalysisRequest& req, const ProgressFn& progress) c
     }
     input.token_type_ids = a.encoding.type_ids();
     a.labels = tokenizer_->display_tokens(a.encoding.tokens);
+    // A special token that covers characters of the input stands for them ([UNK] for a character
+    // outside the vocabulary): show which, "[UNK](🐱)".
+    for (size_t i = 0; i < a.encoding.tokens.size(); ++i) {
+      const Token& t = a.encoding.tokens[i];
+      if (t.end <= t.begin || t.sequence < 0 || !tokenizer_->is_special(t.id)) continue;
+      const std::string& source = t.sequence == 1 ? a.text_pair : a.text;
+      if (t.end > source.size()) continue;
+      const std::string covered = source.substr(t.begin, t.end - t.begin);
+      if (covered.find(a.labels[i]) == std::string::npos) a.labels[i] += "(" + covered + ")";
+    }
   } else {
     if (req.image.empty()) fail(ErrorKind::Usage, "image models take an image, not text");
     a.image_path = req.image;

@@ -329,10 +329,6 @@ A %3 · B %4 · A − B %5</translation>
         <translation>打开一个模型，查看其注意力的计算开销。</translation>
     </message>
     <message>
-        <source>Last run: time per layer, by part</source>
-        <translation>上一次运行：每层耗时，按部分划分</translation>
-    </message>
-    <message>
         <source>layer</source>
         <translation>层</translation>
     </message>
@@ -427,6 +423,10 @@ A %3 · B %4 · A − B %5</translation>
     <message>
         <source> (run an input)</source>
         <translation>（请先运行一个输入）</translation>
+    </message>
+    <message>
+        <source>Last run: time per layer, by part (one run, not a median: the first layers may include warm-up)</source>
+        <translation>上次运行：每层各部分用时（单次运行，不是中位数：前几层可能包含预热）</translation>
     </message>
 </context>
 <context>

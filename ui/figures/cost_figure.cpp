@@ -74,7 +74,7 @@ std::unique_ptr<ChartsRenderer> cost_figure(const AnalysisDocument& doc) {
 
   // 1. The last run, per layer and part.
   Chart layers;
-  layers.title = Tr::tr("Last run: time per layer, by part");
+  layers.title = Tr::tr("Last run: time per layer, by part (one run, not a median: the first layers may include warm-up)");
   layers.bars = BarLayout::Stacked;
   layers.legend_columns = 4;
   layers.x.label = Tr::tr("layer");
