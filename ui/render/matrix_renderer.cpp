@@ -107,6 +107,10 @@ QRectF MatrixRenderer::cellsRect(const QRectF& area) const {
     row_label_w_ = col_label_w_ = 0;
     for (int t : map->row_tokens) row_label_w_ = std::max(row_label_w_, fm.horizontalAdvance(token_label(labels.value(t))));
     for (int t : map->col_tokens) col_label_w_ = std::max(col_label_w_, fm.horizontalAdvance(token_label(labels.value(t))));
+    // Room for the token index that thinned labels carry.
+    const double index_w = fm.horizontalAdvance(QString::number(std::max(map->row_tokens.size(), map->col_tokens.size())) + "  ");
+    row_label_w_ += index_w;
+    col_label_w_ += index_w;
   }
   const double turn = kTurn * M_PI / 180;
   const double below = std::max(0.0, col_label_w_) * std::sin(turn) + fm.height() * std::cos(turn) + 6;
@@ -201,7 +205,11 @@ void MatrixRenderer::paint(QPainter& p, const QRectF& area) const {
     const int first = std::max(0, static_cast<int>(std::floor(lower)));
     const int last = std::min(static_cast<int>(tokens.size()) - 1, static_cast<int>(std::ceil(upper)));
     for (int i = first - first % step; i <= last; i += step)
-      if (i >= first && i >= lower && i <= upper) draw(i, token_label(labels.value(tokens[static_cast<size_t>(i)])));
+      if (i >= first && i >= lower && i <= upper) {
+        // Thinned, a label stands among unlabelled rows: its index says where ("37 ed", not just "ed").
+        const QString label = token_label(labels.value(tokens[static_cast<size_t>(i)]));
+        draw(i, step > 1 ? QString("%1 %2").arg(tokens[static_cast<size_t>(i)]).arg(label) : label);
+      }
   };
   ticks(map->row_tokens, v.top(), v.bottom(), cells.height() / v.height(), [&](int i, const QString& t) {
     const double y = Y(i);
