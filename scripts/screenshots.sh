@@ -38,6 +38,31 @@ run() {
   done
   # The Cost view after "Measure at increasing lengths" (Ctrl+M) has run.
   KEYS=ctrl+m SETTLE=25 shoot text-cost-measured "${text[@]}" --view cost
+
+  # A long input (about 1,000 tokens on gpt2-random): the Text view scrolled to the query, thinned
+  # labels with their indices, compact Lines.
+  local long_file; long_file=$(mktemp --suffix=.txt)
+  for _ in 1 2 3 4 5 6; do cat "$here/samples/texts/09-story.txt" "$here/samples/texts/04-paragraph.txt"; done > "$long_file"
+  local long=(--model "$shared/models/gpt2-random" --text-file "$long_file" --run)
+  for v in matrix lines overview text heads prediction inside cost; do
+    shoot "long-$v" "${long[@]}" --view "$v"
+  done
+  # Chinese on roberta-random: byte-level pieces shown as the characters they make.
+  local zh=(--model "$shared/models/roberta-random" --text-file "$here/samples/texts/05-chinese-attention.txt" --run)
+  for v in matrix lines text heads; do
+    shoot "zh-$v" "${zh[@]}" --view "$v"
+  done
+  # A sentence pair: segment B marked in the matrix.
+  shoot pair-matrix --model "$shared/models/bert-random" --text "the cat sat on the mat" --text-b "where did the cat sit" --run --view matrix
+  # Figures at one paper column (3.3 in), as PDF rendered back to PNG: nothing may be cut.
+  local cli=$build/bin/attnscope-cli
+  for v in matrix lines text heads overview inside cost; do
+    "$cli" render --model "$shared/models/stories260K" --text-file "$here/samples/texts/02-coreference-animal.txt" --view "$v" \
+      --preset single-column --out "$out/column-$v.pdf" --force --no-sidecar
+    pdftoppm -r 150 -png -singlefile "$out/column-$v.pdf" "$out/column-$v"
+    echo "$out/column-$v.png"
+  done
+  rm -f "$long_file"
 }
 
 # Without a display, run again inside a virtual one.
