@@ -40,12 +40,12 @@ inline std::shared_ptr<Analysis> synthetic_analysis(int layers, int heads, int s
   return a;
 }
 
-// The same with a text behind it: token i is the word "w<i>", so the Text view can lay it out.
+// The same with a text behind it: token i is the word "w<i>", ten to a line, so the Text view can lay it out.
 inline std::shared_ptr<Analysis> synthetic_text_analysis(int layers, int heads, int seq, bool causal = false, uint64_t seed = 1) {
   auto a = synthetic_analysis(layers, heads, seq, causal, seed);
   a->model.modality = Modality::Text;
   for (int i = 0; i < seq; ++i) {
-    if (i) a->text += ' ';
+    if (i) a->text += i % 10 == 0 ? '\n' : ' ';  // lines, as in a text file
     Token t;
     t.id = i;
     t.text = "w" + std::to_string(i);

@@ -40,6 +40,7 @@ QTextDocument& TextRenderer::document(double width) const {
   if (layout_ && layout_width_ == width) return *layout_;
   layout_width_ = width;
   layout_ = std::make_unique<QTextDocument>();
+  bases_.clear();
   QTextDocument* doc = layout_.get();
   doc->setDocumentMargin(0);
   QFont f = doc->defaultFont();
@@ -50,6 +51,7 @@ QTextDocument& TextRenderer::document(double width) const {
   for (size_t p = 0; p < paragraphs.size(); ++p) {
     if (p) cur.insertBlock();
     const int base = cur.position();
+    bases_.push_back(base);
     cur.insertText(paragraphs[p].text);
     for (const Span& s : paragraphs[p].spans) {
       if (s.end <= s.begin) continue;
@@ -131,10 +133,13 @@ int TextRenderer::tokenAt(const QRectF& area, const QPointF& pos) const {
   const QTextDocument& doc = document(textWidth(area));
   const int at = doc.documentLayout()->hitTest(pos - QPointF(area.left() + kPad, ty), Qt::ExactHit);
   if (at < 0) return -1;
-  const QTextBlock block = doc.findBlock(at);
-  const int p = block.blockNumber(), offset = at - block.position();
-  if (p < 0 || p >= static_cast<int>(paragraphs.size())) return -1;
-  for (const Span& s : paragraphs[static_cast<size_t>(p)].spans)
+  // A paragraph's text may hold newlines (several blocks): positions count from its first character.
+  const auto after = std::upper_bound(bases_.begin(), bases_.end(), at);
+  if (after == bases_.begin()) return -1;
+  const size_t p = static_cast<size_t>(after - bases_.begin()) - 1;
+  const int offset = at - bases_[p];
+  if (p >= paragraphs.size()) return -1;
+  for (const Span& s : paragraphs[p].spans)
     if (offset >= s.begin && offset < s.end) return s.token;
   return -1;
 }
@@ -150,18 +155,20 @@ QRectF TextRenderer::tokenRect(const QRectF& area, int token) const {
   }
   const double ty = cy + chipsHeight(area.width());
   const QTextDocument& doc = document(textWidth(area));
-  QTextBlock block = doc.begin();
-  for (const Paragraph& para : paragraphs) {
-    for (const Span& sp : para.spans) {
-      if (sp.token != token || !block.isValid() || !block.layout()) continue;
-      const QTextLine line = block.layout()->lineForTextPosition(sp.begin);
+  for (size_t p = 0; p < paragraphs.size() && p < bases_.size(); ++p)
+    for (const Span& sp : paragraphs[p].spans) {
+      if (sp.token != token) continue;
+      const int begin = bases_[p] + sp.begin, end = bases_[p] + sp.end;
+      const QTextBlock block = doc.findBlock(begin);
+      if (!block.isValid() || !block.layout()) return {};
+      const int in_block = begin - block.position();
+      const QTextLine line = block.layout()->lineForTextPosition(in_block);
       if (!line.isValid()) return {};
       const QPointF origin = doc.documentLayout()->blockBoundingRect(block).topLeft() + QPointF(area.left() + kPad, ty);
-      const double x0 = line.cursorToX(sp.begin), x1 = line.cursorToX(std::min(sp.end, line.textStart() + line.textLength()));
+      const double x0 = line.cursorToX(in_block);
+      const double x1 = line.cursorToX(std::min(end - block.position(), line.textStart() + line.textLength()));
       return QRectF(origin.x() + x0, origin.y() + line.y(), std::max(2.0, x1 - x0), line.height());
     }
-    block = block.next();
-  }
   return {};
 }
 

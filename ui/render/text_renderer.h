@@ -61,6 +61,7 @@ class TextRenderer : public FigureRenderer {
   QTextDocument& document(double width) const;
   mutable std::unique_ptr<QTextDocument> layout_;
   mutable double layout_width_ = -1;
+  mutable std::vector<int> bases_;  // the document position where each paragraph starts
   double chipsHeight(double width) const;
   double textWidth(const QRectF& area) const;
 };
