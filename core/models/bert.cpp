@@ -94,6 +94,7 @@ class EncoderModel final : public Model {
  public:
   EncoderModel(Family family, const CheckpointFiles& files, const JsonObject& config);
   ForwardResult forward(const ForwardInput& input, const ForwardOptions& options, const ProgressFn& progress) const override;
+  RowMatrix unembed(const RowMatrix& rows) const override;
 
  private:
   void read_hparams(const JsonObject& c);
@@ -358,16 +359,22 @@ ForwardResult EncoderModel::forward(const ForwardInput& in, const ForwardOptions
     res.logits = Tensor({hp_.n_labels});
     std::copy(out.data(), out.data() + out.size(), res.logits.data.begin());
   } else if (hp_.head == EncoderHead::MaskedLM && opt.logits != LogitsMode::None) {
-    const RowMatrix rows = opt.logits == LogitsMode::All ? x : RowMatrix(x.bottomRows(1));  // [R, n_embd]
-    RowMatrix h;  // [R, n_embd]
-    layers::linear(rows, mlm_dense_, mlm_dense_b_, tmp);
-    layers::activate(tmp, hp_.mlm_act);
-    layers::layer_norm(tmp, mlm_ln_, mlm_ln_b_, hp_.ln_eps, h);
-    res.logits = Tensor({static_cast<int64_t>(h.rows()), hp_.n_vocab});
-    res.logits.matrix().noalias() = h * mlm_decoder_.matrix().transpose();
-    res.logits.matrix().rowwise() += mlm_bias_.row();
+    const RowMatrix z = unembed(opt.logits == LogitsMode::All ? x : RowMatrix(x.bottomRows(1)));  // [S or 1, V]
+    res.logits = Tensor({static_cast<int64_t>(z.rows()), hp_.n_vocab});
+    res.logits.matrix() = z;
   }
   return run.finish(x);  // post-LN: no final norm
+}
+
+RowMatrix EncoderModel::unembed(const RowMatrix& rows) const {
+  if (hp_.head != EncoderHead::MaskedLM) return Model::unembed(rows);
+  RowMatrix tmp, h;  // [R, n_embd]
+  layers::linear(rows, mlm_dense_, mlm_dense_b_, tmp);
+  layers::activate(tmp, hp_.mlm_act);
+  layers::layer_norm(tmp, mlm_ln_, mlm_ln_b_, hp_.ln_eps, h);
+  RowMatrix z = h * mlm_decoder_.matrix().transpose();  // [R, V]
+  z.rowwise() += mlm_bias_.row();
+  return z;
 }
 
 }  // namespace

@@ -35,6 +35,7 @@ class DecoderModel final : public Model {
  public:
   DecoderModel(const CheckpointFiles& files, const JsonObject& config);
   ForwardResult forward(const ForwardInput& input, const ForwardOptions& options, const ProgressFn& progress) const override;
+  RowMatrix unembed(const RowMatrix& rows) const override;
 
  private:
   Architecture a_;
@@ -221,16 +222,18 @@ ForwardResult DecoderModel::forward(const ForwardInput& in, const ForwardOptions
   layers::rms_norm(x, norm_, eps, last, off);
   ForwardResult& res = run.result();
   if (opt.logits != LogitsMode::None) {
-    const bool all = opt.logits == LogitsMode::All;
-    RowMatrix z;  // [S or 1, V]
-    if (all) layers::linear(last, output_, Weight{}, z);
-    else layers::linear(RowMatrix(last.bottomRows(1)), output_, Weight{}, z);
+    const RowMatrix z = unembed(opt.logits == LogitsMode::All ? last : RowMatrix(last.bottomRows(1)));  // [S or 1, V]
     res.logits = Tensor({z.rows(), z.cols()});
     res.logits.matrix() = z;
-    if (a_.final_softcap > 0)
-      for (float& z : res.logits.data) z = layers::softcap_score(z, a_.final_softcap);
   }
   return run.finish(last);
+}
+
+RowMatrix DecoderModel::unembed(const RowMatrix& rows) const {
+  RowMatrix z;  // [R, V]
+  layers::linear(rows, output_, Weight{}, z);
+  if (a_.final_softcap > 0) z = z.unaryExpr([this](float v) { return layers::softcap_score(v, a_.final_softcap); });
+  return z;
 }
 
 }  // namespace

@@ -42,6 +42,7 @@ class Gpt2Model final : public Model {
  public:
   Gpt2Model(const CheckpointFiles& files, const JsonObject& config);
   ForwardResult forward(const ForwardInput& input, const ForwardOptions& options, const ProgressFn& progress) const override;
+  RowMatrix unembed(const RowMatrix& rows) const override;
 
  private:
   Gpt2HParams hp_;
@@ -201,14 +202,18 @@ ForwardResult Gpt2Model::forward(const ForwardInput& in, const ForwardOptions& o
   RowMatrix last;  // [S, n_embd]
   layers::layer_norm(x, ln_f_, ln_f_b_, hp_.ln_eps, last);
   ForwardResult& res = run.result();
-  if (hp_.lm_head && opt.logits == LogitsMode::All) {
-    res.logits = Tensor({S, hp_.n_vocab});
-    res.logits.matrix().noalias() = last * output_.matrix().transpose();
-  } else if (hp_.lm_head && opt.logits == LogitsMode::Last) {
-    res.logits = Tensor({1, hp_.n_vocab});
-    res.logits.matrix().noalias() = last.bottomRows(1) * output_.matrix().transpose();
+  if (hp_.lm_head && opt.logits != LogitsMode::None) {
+    const RowMatrix z = unembed(opt.logits == LogitsMode::All ? last : RowMatrix(last.bottomRows(1)));  // [S or 1, V]
+    res.logits = Tensor({z.rows(), z.cols()});
+    res.logits.matrix() = z;
   }
   return run.finish(last);
+}
+
+RowMatrix Gpt2Model::unembed(const RowMatrix& rows) const {
+  if (!hp_.lm_head) return Model::unembed(rows);
+  RowMatrix z = rows * output_.matrix().transpose();  // [R, V]
+  return z;
 }
 
 }  // namespace

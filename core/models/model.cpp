@@ -127,4 +127,8 @@ void refuse_kv_cache(const ForwardInput& input, const ModelInfo& info) {
     fail(ErrorKind::Usage, "model_type '" + info.model_type + "' does not run with a KV cache (causal language models only)");
 }
 
+RowMatrix Model::unembed(const RowMatrix&) const {
+  fail(ErrorKind::Usage, info_.model_type + " has no language-model head to read hidden states through");
+}
+
 }  // namespace attnscope

@@ -158,6 +158,11 @@ class Model {
   const ModelInfo& info() const { return info_; }
   virtual ForwardResult forward(const ForwardInput& input, const ForwardOptions& options,
                                 const ProgressFn& progress = {}) const = 0;
+  // The language-model head on rows of ForwardResult::last_hidden_state: logits [R, V], exactly
+  // those forward() gives (it runs this same code), for any positions chosen after the run (the
+  // prediction at a query token or at [MASK]). `rows`: [R, D]. Error(Usage) for models without
+  // such a head (classifiers, vision, encoder-decoder).
+  virtual RowMatrix unembed(const RowMatrix& rows) const;
 
  protected:
   ModelInfo info_;

@@ -209,4 +209,16 @@ Analysis decoder_stack(const Analysis& src, const Tokenizer& tokenizer) {
   return a;
 }
 
+std::vector<Prediction> Analyzer::predictions_at(const Analysis& a, int position, int k) const {
+  const Tensor& h = a.forward.last_hidden_state;  // [S, D]
+  if (a.model.head != HeadKind::LanguageModel) fail(ErrorKind::Usage, a.model.model_type + " is not a language model: no token predictions");
+  if (h.shape.size() != 2 || position < 0 || position >= h.shape[0])
+    fail(ErrorKind::Usage, "position " + std::to_string(position) + " is outside the run (" +
+                               std::to_string(h.shape.empty() ? 0 : h.shape[0]) + " positions)");
+  const RowMatrix z = model_->unembed(RowMatrix(h.matrix().row(position)));  // [1, V]
+  std::vector<Prediction> out = top_k(z.data(), z.cols(), k);
+  for (auto& p : out) p.label = tokenizer_ ? tokenizer_->display(p.id) : std::to_string(p.id);
+  return out;
+}
+
 }  // namespace attnscope

@@ -84,6 +84,12 @@ class Analyzer {
   // cancelled = true if `progress` stopped it.
   Analysis run(const AnalysisRequest& request, const ProgressFn& progress = {}) const;
 
+  // The `k` most probable tokens at `position` of a run of this model on a language model: the
+  // next token after it for causal LMs, the token at it for masked LMs (e.g. at [MASK]). Read from
+  // the run's last hidden state through the LM head, so any position works after a run that kept
+  // only the last logits. Error(Usage) for models without an LM head, or a position outside the run.
+  std::vector<Prediction> predictions_at(const Analysis& analysis, int position, int k) const;
+
  private:
   Analyzer() = default;
   std::unique_ptr<Model> model_;

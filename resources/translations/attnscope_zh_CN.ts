@@ -1919,6 +1919,13 @@ weight %3</source>
     </message>
 </context>
 <context>
+    <name>PredictionView</name>
+    <message>
+        <source>Language models: the prediction at the query token; click a token in the Text, Lines or Matrix view to choose it (masked LMs start at the first [MASK])</source>
+        <translation>语言模型：显示查询词元处的预测；在文本、连线或矩阵视图中单击词元即可选择（掩码语言模型从第一个 [MASK] 开始）</translation>
+    </message>
+</context>
+<context>
     <name>QObject</name>
     <message>
         <source>No result yet: choose an input and run (Ctrl+R).</source>
@@ -2453,6 +2460,14 @@ largest weight %2: %3 → %4</source>
     <message>
         <source>Shown meanwhile: the raw attention of %1.</source>
         <translation>此时显示：%1 的原始注意力。</translation>
+    </message>
+    <message>
+        <source>Next token after “%1” (token %2)</source>
+        <translation>“%1”（词元 %2）之后的下一个词元</translation>
+    </message>
+    <message>
+        <source>Token at “%1” (token %2)</source>
+        <translation>“%1”（词元 %2）处的词元</translation>
     </message>
 </context>
 <context>

@@ -274,6 +274,12 @@ TEST(EncoderModels, MaskedLmHeadsMatchANaiveLoop) {
       last_diff = std::max(last_diff, static_cast<double>(std::abs(last.logits.data[v] - all.logits.data[(x.dim(0) - 1) * V + v])));
     EXPECT_LE(last_diff, 1e-5);
     EXPECT_TRUE(run(*m, in, false, LogitsMode::None).logits.empty());
+    // The head on a stored hidden state (Model::unembed, for predictions at any position after a
+    // run that kept only the last logits) against the naive loop.
+    const RowMatrix z = m->unembed(RowMatrix(last.last_hidden_state.matrix().row(2)));
+    double row_diff = 0;
+    for (int64_t v = 0; v < V; ++v) row_diff = std::max(row_diff, std::abs(z(0, v) - want[static_cast<size_t>(2 * V + v)]));
+    EXPECT_LE(row_diff, 1e-4);
   }
 }
 
