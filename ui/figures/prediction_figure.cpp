@@ -28,7 +28,8 @@ std::unique_ptr<PredictionRenderer> prediction_figure(const AnalysisDocument& do
           break;
         }
     const AnalyzerPtr& analyzer = doc.analyzer();
-    const bool same_model = analyzer && analyzer->info().dir == a.model.dir && !a.forward.last_hidden_state.empty();
+    // T5: the stored hidden state is the encoder's, which its head does not read; the run's own candidates stay.
+    const bool same_model = analyzer && analyzer->info().dir == a.model.dir && !a.model.encoder_decoder && !a.forward.last_hidden_state.empty();
     const QString at = token_label(doc.tokenLabels().value(position)).trimmed();
     if (same_model && position >= 0 && position < a.seq_len()) {
       try {
