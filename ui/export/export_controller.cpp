@@ -14,17 +14,6 @@ namespace attnscope::ui {
 
 ExportController::ExportController(AnalysisDocument* document, QObject* parent) : QObject(parent), document_(document) {}
 
-QSizeF ExportController::naturalSizeInches(ViewKind view) const {
-  try {
-    FigureRequest req;
-    req.view = view;
-    req.state = document_->state();
-    return make_figure(*document_, req)->naturalSize() / 96.0;
-  } catch (const Error&) {
-    return {};
-  }
-}
-
 std::map<FigurePreset, QSizeF> ExportController::pageSizesInches(ViewKind view) const {
   std::map<FigurePreset, QSizeF> out;
   try {

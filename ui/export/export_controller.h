@@ -37,8 +37,6 @@ class ExportController : public QObject {
   QString exportFigure(const FigureExportOptions& options);
   QString exportData(const QString& path, bool overwrite);         // .npz / .safetensors / .json
   QString exportHeadStats(const QString& path, bool overwrite);    // .csv / .json
-  // The size the figure of `view` would have by default, in inches.
-  QSizeF naturalSizeInches(ViewKind view) const;
   // The page of `view`'s figure at each preset (empty sizes when there is nothing to draw).
   std::map<FigurePreset, QSizeF> pageSizesInches(ViewKind view) const;
 

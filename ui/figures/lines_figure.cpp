@@ -38,10 +38,11 @@ std::unique_ptr<LinesRenderer> lines_figure(const AnalysisDocument& doc, const V
       r->col_tokens = m.col_tokens;
     }
     const QColor color = LinesRenderer::overlayColor(static_cast<int>(r->heads.size()));
-    attnscope::RowMatrix shown = m.values;
-    if (s.segments != SegmentFilter::All)  // the filtered-out pairs draw no line
-      shown = (m.shade.array().isNaN()).select(0.0f, m.values.array()).matrix();
-    r->heads.push_back({color, name, head, shown, row_cuts(shown, s.lines_min_weight, s.lines_top_k)});
+    attnscope::RowMatrix shown = s.segments == SegmentFilter::All  // the filtered-out pairs draw no line
+                                     ? m.values
+                                     : (m.shade.array().isNaN()).select(0.0f, m.values.array()).matrix();
+    std::vector<float> cuts = row_cuts(shown, s.lines_min_weight, s.lines_top_k);
+    r->heads.push_back({color, name, head, std::move(shown), std::move(cuts)});
   };
   if (s.method == Method::Raw) r->num_heads = doc.numHeads();
   if (s.method == Method::Raw && s.head_mode == HeadMode::Subset) {

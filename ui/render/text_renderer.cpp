@@ -172,22 +172,17 @@ QRectF TextRenderer::tokenRect(const QRectF& area, int token) const {
   return {};
 }
 
-double TextRenderer::weightOf(int token) const {
+std::pair<double, bool> TextRenderer::shown(int token) const {
   for (const Chip& c : chips)
-    if (c.token == token) return c.weight;
+    if (c.token == token) return {c.weight, c.masked};
   for (const Paragraph& para : paragraphs)
     for (const Span& sp : para.spans)
-      if (sp.token == token) return sp.weight;
-  return std::nan("");
+      if (sp.token == token) return {sp.weight, sp.masked};
+  return {std::nan(""), false};
 }
 
-bool TextRenderer::isMasked(int token) const {
-  for (const Chip& c : chips)
-    if (c.token == token) return c.masked;
-  for (const Paragraph& para : paragraphs)
-    for (const Span& sp : para.spans)
-      if (sp.token == token) return sp.masked;
-  return false;
-}
+double TextRenderer::weightOf(int token) const { return shown(token).first; }
+
+bool TextRenderer::isMasked(int token) const { return shown(token).second; }
 
 }  // namespace attnscope::ui

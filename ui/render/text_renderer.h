@@ -59,6 +59,7 @@ class TextRenderer : public FigureRenderer {
   // The laid-out text at one width, kept between paints, hit tests and tooltips (a long input's
   // layout takes milliseconds).
   QTextDocument& document(double width) const;
+  std::pair<double, bool> shown(int token) const;  // (weight, masked) as drawn; NaN if not shown
   mutable std::unique_ptr<QTextDocument> layout_;
   mutable double layout_width_ = -1;
   mutable std::vector<int> bases_;  // the document position where each paragraph starts
