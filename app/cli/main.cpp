@@ -134,12 +134,14 @@ nlohmann::json tokenize_json(const Tokenizer& tok, const std::string& text, bool
   const auto shown = tok.display_tokens(enc.tokens);
   nlohmann::json j = {{"ids", enc.ids()}, {"tokens", nlohmann::json::array()}, {"display", shown},
                       {"offsets", nlohmann::json::array()}, {"char_offsets", nlohmann::json::array()},
-                      {"special", nlohmann::json::array()}, {"decoded", tok.decode(enc.ids())}};
+                      {"special", nlohmann::json::array()}, {"word_ids", nlohmann::json::array()},
+                      {"decoded", tok.decode(enc.ids())}};
   for (const auto& t : enc.tokens) {
     j["tokens"].push_back(t.text);
     j["offsets"].push_back({t.begin, t.end});
     j["char_offsets"].push_back({chars[t.begin], chars[t.end]});
     j["special"].push_back(t.special);
+    j["word_ids"].push_back(t.word < 0 ? nlohmann::json() : nlohmann::json(t.word));
   }
   return j;
 }
@@ -602,7 +604,7 @@ int main(int argc, char** argv) {
   ct->add_option("--text", tokenize.text, "Input text");
   ct->add_option("--text-file", tokenize.text_file, "Input text file (UTF-8)");
   ct->add_flag("--no-special", tokenize.no_special, "Leave out the template's special tokens ([CLS], <s>, <bos>, ...)");
-  ct->add_flag("--json", tokenize.json, "Print JSON: ids, tokens, display, offsets (bytes), char_offsets (code points), decoded");
+  ct->add_flag("--json", tokenize.json, "Print JSON: ids, tokens, display, offsets (bytes), char_offsets (code points), special, word_ids, decoded");
   ct->add_flag("--jsonl", tokenize.jsonl, "--text-file holds one JSON string per line; print one JSON object per line");
   ct->add_option("--repeat", tokenize.repeat, "Time the encoding N times instead and print the median (a benchmark)")->check(CLI::Range(1, 10000));
 

@@ -95,7 +95,10 @@ std::vector<Token> Tokenizer::tokenize(std::string_view text) const {
   if (p_->pre) p_->pre->pre_tokenize(pieces);
   ModelScratch scratch;
   std::vector<ModelToken> toks;
+  int word = -1;
   for (auto& piece : pieces) {
+    // HF numbers the splits that are left after empty ones are dropped.
+    if (!piece.text.get().empty()) ++word;
     if (!piece.done) {
       piece.tokens.clear();
       p_->model->tokenize(piece.text.get(), piece.tokens, scratch);
@@ -113,6 +116,7 @@ std::vector<Token> Tokenizer::tokenize(std::string_view text) const {
       const auto [b, e] = piece.text.original_span(mt.begin, mt.end);
       t.begin = b;
       t.end = e;
+      t.word = word;
       out.push_back(std::move(t));
     }
   }

@@ -22,6 +22,8 @@ struct Token {
   size_t end = 0;       //   begin == end for special tokens added by the template
   int sequence = 0;     // 0 = first text, 1 = second text (pairs), -1 = added special token
   int type_id = 0;      // segment id fed to the model (token_type_ids)
+  int word = -1;        // HF's word id: the index of the pre-tokenized piece it came from in its text
+                        //   (-1 for special tokens added by the template)
   bool special = false; // [CLS], [SEP], <s>, </s>, <|endoftext|>, [MASK], ...
 };
 

@@ -98,15 +98,16 @@ const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
       continue;
     }
     let ok = 0, tokenCount = 0;
-    const bad = { ids: 0, tokens: 0, offsets: 0 };
+    const bad = { ids: 0, tokens: 0, offsets: 0, word_ids: 0 };
     const shown = [];
     for (let i = 0; i < corpus.length; ++i) {
       const e = await tok.encode(corpus[i], null, { addSpecialTokens: true });
-      const ref = { ids: Array.from(e.getIds()), tokens: e.getTokens(), offsets: e.getOffsets().map((o) => [o[0], o[1]]) };
-      const mine = { ids: out[i].ids, tokens: out[i].tokens, offsets: out[i].char_offsets };
+      const ref = { ids: Array.from(e.getIds()), tokens: e.getTokens(), offsets: e.getOffsets().map((o) => [o[0], o[1]]),
+                    word_ids: e.getWordIds().map((w) => (w === undefined ? null : w)) };
+      const mine = { ids: out[i].ids, tokens: out[i].tokens, offsets: out[i].char_offsets, word_ids: out[i].word_ids };
       tokenCount += ref.ids.length;
       let good = true;
-      for (const k of ['ids', 'tokens', 'offsets'])
+      for (const k of ['ids', 'tokens', 'offsets', 'word_ids'])
         if (!same(ref[k], mine[k])) {
           bad[k] += 1;
           good = false;
@@ -114,10 +115,10 @@ const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
       if (good) ok += 1;
       else if (shown.length < 3) shown.push({ i, text: corpus[i], ref, mine });
     }
-    console.log(`${name}: ${ok}/${corpus.length} strings equal (${tokenCount} tokens); ids differ in ${bad.ids}, tokens in ${bad.tokens}, offsets in ${bad.offsets}`);
+    console.log(`${name}: ${ok}/${corpus.length} strings equal (${tokenCount} tokens); ids differ in ${bad.ids}, tokens in ${bad.tokens}, offsets in ${bad.offsets}, word ids in ${bad.word_ids}`);
     for (const s of shown) {
       console.log(`  #${s.i} ${JSON.stringify(s.text)}`);
-      for (const k of ['ids', 'tokens', 'offsets'])
+      for (const k of ['ids', 'tokens', 'offsets', 'word_ids'])
         if (!same(s.ref[k], s.mine[k])) console.log(`    ${k}: hf   ${JSON.stringify(s.ref[k])}\n    ${k}: ours ${JSON.stringify(s.mine[k])}`);
     }
     if (ok !== corpus.length) failed = true;
