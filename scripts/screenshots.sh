@@ -62,6 +62,12 @@ run() {
     pdftoppm -r 150 -png -singlefile "$out/column-$v.pdf" "$out/column-$v"
     echo "$out/column-$v.png"
   done
+  # Sub-word pieces merged into words (Units: words, mean over pieces).
+  for v in matrix lines text; do
+    "$cli" render --model "$shared/models/gpt2-random" --text-file "$here/samples/texts/02-coreference-animal.txt" --view "$v" \
+      --units words-mean --out "$out/words-$v.png" --force --no-sidecar
+    echo "$out/words-$v.png"
+  done
   rm -f "$long_file"
 }
 

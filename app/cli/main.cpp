@@ -487,6 +487,7 @@ struct RenderArgs {
   double min_weight = 0.003;          // --view lines
   int top_k = 0;
   std::string segments = "all";       // sentence pairs
+  std::string units = "tokens";       // text models: tokens, words-mean, words-max
   std::string preset;                 // --preset single-column, ...
 };
 
@@ -519,6 +520,7 @@ int cmd_render(const RenderArgs& args) {
   s.lines_min_weight = args.min_weight;
   s.lines_top_k = args.top_k;
   if (!parse(QString::fromStdString(args.segments), s.segments)) fail(ErrorKind::Usage, "--segments: all, A->A, A->B, B->A or B->B");
+  if (!parse(QString::fromStdString(args.units), s.units)) fail(ErrorKind::Usage, "--units: tokens, words-mean or words-max");
   s.layer = args.layer;
   s.query = args.query;
   s.hide_special = args.hide_special;
@@ -718,6 +720,10 @@ int main(int argc, char** argv) {
   cr->add_option("--segments", render.segments,
                  "Sentence pairs (--text-b): show only queries of one segment on keys of one segment, A->A, A->B, B->A or B->B "
                  "(default all)");
+  cr->add_option("--units", render.units,
+                 "Text models: tokens (default), or words merged from their sub-word pieces: words-mean (a word's row is the mean "
+                 "of its pieces' rows, its column the sum of their columns; rows still sum to 1) or words-max (the largest "
+                 "weight over the pieces)");
   cr->add_option("--top-k", render.top_k, "--view lines: draw only each query's k strongest lines (default: all)")->check(kNonNegative);
   cr->add_option("--step", render.step, "--view generation: the step shown, from 1 (default: the last)")->check(kNonNegative);
   cr->add_option("--compare-text", render.compare_text, "--view compare: input B (default: --text)");

@@ -301,6 +301,26 @@ A %3 · B %4 · A − B %5</translation>
         <source>Se&amp;gments</source>
         <translation>片段(&amp;G)</translation>
     </message>
+    <message>
+        <source>tokens</source>
+        <translation>词元</translation>
+    </message>
+    <message>
+        <source>words (mean)</source>
+        <translation>词（均值）</translation>
+    </message>
+    <message>
+        <source>words (max)</source>
+        <translation>词（最大值）</translation>
+    </message>
+    <message>
+        <source>Merge sub-word pieces into words in the Matrix, Lines, Text and Overview views. mean: a word&apos;s row is the mean of its pieces&apos; rows and its column the sum of their columns (Clark et al. 2019), so rows still sum to 1. max: the largest weight over the pieces, both ways.</source>
+        <translation>在矩阵、连线、文本和总览视图中把子词片段合并成词。均值：一个词的行是其各片段行的平均，列是其各片段列之和（Clark 等，2019），因此每行之和仍为 1。最大值：两个方向都取各片段中的最大权重。</translation>
+    </message>
+    <message>
+        <source>&amp;Units</source>
+        <translation>单位(&amp;U)</translation>
+    </message>
 </context>
 <context>
     <name>CostView</name>
@@ -1787,6 +1807,10 @@ weight %3</source>
         <source>Token text, or its index (F3 finds the next):</source>
         <translation>词元文本或其序号（F3 查找下一个）：</translation>
     </message>
+    <message>
+        <source>word “%1” (tokens %2–%3)</source>
+        <translation>词“%1”（词元 %2–%3）</translation>
+    </message>
 </context>
 <context>
     <name>MemoryBudgetDialog</name>
@@ -2469,6 +2493,10 @@ largest weight %2: %3 → %4</source>
         <source>Token at “%1” (token %2)</source>
         <translation>“%1”（词元 %2）处的词元</translation>
     </message>
+    <message>
+        <source>attention from “%1” (tokens %2–%3)</source>
+        <translation>来自“%1”（词元 %2–%3）的注意力</translation>
+    </message>
 </context>
 <context>
     <name>Samples</name>
@@ -2766,6 +2794,10 @@ largest weight %2: %3 → %4</source>
         <source>masked: token %1 cannot attend to it</source>
         <translation>已遮蔽：词元 %1 不能关注它</translation>
     </message>
+    <message>
+        <source>word “%1” (tokens %2–%3)</source>
+        <translation>词“%1”（词元 %2–%3）</translation>
+    </message>
 </context>
 <context>
     <name>ViewState</name>
@@ -2844,6 +2876,14 @@ largest weight %2: %3 → %4</source>
     <message>
         <source>value-percentile scale</source>
         <translation>数值百分位刻度</translation>
+    </message>
+    <message>
+        <source>words (mean over pieces)</source>
+        <translation>词（片段取均值）</translation>
+    </message>
+    <message>
+        <source>words (max over pieces)</source>
+        <translation>词（片段取最大值）</translation>
     </message>
 </context>
 <context>

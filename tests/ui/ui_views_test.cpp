@@ -22,6 +22,8 @@
 #include "ui/app/main_window.h"
 #include "ui/panels/input_panel.h"
 #include "ui/document/map_builder.h"
+#include "ui/export/map_tsv.h"
+#include "ui/figures/text_figure.h"
 
 #include <QDir>
 #include <QTemporaryDir>
@@ -45,6 +47,7 @@ class ViewsTest : public QObject {
   void sentencePairSurvivesASidecarAndFiltersSegments();
   void flowInProgressShowsTheRawMapWithANote();
   void matrixCopiesTsvAndFindsTokens();
+  void wordsMergeTheirPiecesInEveryView();
   void singleColumnFiguresDrawNothingOutsideThePage_data();
   void singleColumnFiguresDrawNothingOutsideThePage();
 };
@@ -312,6 +315,75 @@ void ViewsTest::matrixCopiesTsvAndFindsTokens() {
   QCOMPARE(matrix.findToken("w25", true), 250);
   QCOMPARE(matrix.findToken("123"), 123);
   QCOMPARE(matrix.findToken("nothing like this"), -1);
+}
+
+void ViewsTest::wordsMergeTheirPiecesInEveryView() {
+  ATTNSCOPE_QREQUIRE_SHARED();
+  Session session;
+  MainWindow window(&session);
+  window.show();
+  QVERIFY(test::openModel(session, test::sharedPath("models/gpt2-random")));
+  const QString text = "The zookeepers rehabilitated unbelievably quixotic marmalade enthusiasts.";
+  QVERIFY(test::runTextAndWait(session, text));
+  AnalysisDocument* doc = session.document();
+  const int S = doc->seqLen();
+  // The reference: the words as written (GPT-2's pre-tokenizer splits the full stop off).
+  QStringList words = text.chopped(1).split(' ');
+  words << ".";
+  QVERIFY2(S > words.size(), "no word was split into pieces; the test would check nothing");
+
+  auto* units = window.findChild<QComboBox*>("unitsCombo");
+  QVERIFY(units && units->isVisible());
+  units->setCurrentIndex(units->findData(int(Units::WordsMean)));
+  emit units->activated(units->currentIndex());
+  QCOMPARE(doc->state().units, Units::WordsMean);
+  const DisplayMap m = build_display_map(*doc);
+  QCOMPARE(m.labels, words);
+  QCOMPARE(m.values.rows(), words.size());
+  // Each entry is the mean over the query word's pieces of the weight on the key word's pieces,
+  // recomputed here from the head as the model gave it; future words are masked, rows sum to 1.
+  RowMatrix scratch;
+  const RowMatrix head = doc->analysis()->forward.attentions.head_f32(0, 0, scratch);
+  for (int r = 0; r < m.values.rows(); ++r) {
+    const int q0 = m.row_tokens[size_t(r)], q1 = m.token_ends[size_t(r)];
+    double row_sum = 0;
+    for (int c = 0; c < m.values.cols(); ++c) {
+      const int k0 = m.col_tokens[size_t(c)], k1 = m.token_ends[size_t(c)];
+      double want = 0;
+      for (int q = q0; q < q1; ++q)
+        for (int k = k0; k < k1; ++k) want += head(q, k);
+      want /= q1 - q0;
+      QVERIFY2(std::abs(m.values(r, c) - want) < 1e-6, qPrintable(QString("word %1 -> %2: %3, expected %4").arg(r).arg(c).arg(m.values(r, c)).arg(want)));
+      QCOMPARE(m.masked(r, c), c > r);
+      row_sum += m.values(r, c);
+    }
+    QVERIFY(std::abs(row_sum - 1) < 1e-5);
+  }
+  // Max: the largest weight between the two words' pieces.
+  ViewState s = doc->state();
+  s.units = Units::WordsMax;
+  const DisplayMap mx = build_display_map(*doc, s);
+  const int last = static_cast<int>(mx.values.rows()) - 1;
+  float want_max = 0;
+  for (int q = mx.row_tokens[size_t(last)]; q < mx.token_ends[size_t(last)]; ++q)
+    for (int k = mx.col_tokens[1]; k < mx.token_ends[1]; ++k) want_max = std::max(want_max, head(q, k));
+  QCOMPARE(mx.values(last, 1), want_max);
+
+  // The Text view shades whole words, and a query inside a word is that word's row.
+  int inner = -1;  // a piece that does not start its word
+  for (int r = 0; r < m.values.rows() && inner < 0; ++r)
+    if (m.token_ends[size_t(r)] - m.row_tokens[size_t(r)] > 1) inner = m.row_tokens[size_t(r)] + 1;
+  QVERIFY(inner > 0);
+  doc->setQuery(inner);
+  const auto t = text_figure(*doc, doc->state());
+  QCOMPARE(t->paragraphs.size(), size_t(1));
+  QCOMPARE(t->paragraphs[0].spans.size(), size_t(words.size()));
+  QCOMPARE(t->query, m.row_tokens[size_t(m.rowOf(inner))]);
+  QVERIFY(t->subject.contains(words[m.rowOf(inner)]));
+  // Copies and sidecars name the words.
+  const QString tsv = display_map_tsv(m);
+  QVERIFY2(tsv.startsWith("query\\key\t0:The\t1:zookeepers"), qPrintable(tsv.left(80)));
+  QCOMPARE(view_state_from_json(to_json(doc->state())).units, Units::WordsMean);
 }
 
 void ViewsTest::singleColumnFiguresDrawNothingOutsideThePage_data() {

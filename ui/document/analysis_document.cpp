@@ -69,6 +69,11 @@ void AnalysisDocument::setMatrixZoom(const std::optional<QRectF>& zoom, bool not
 }
 
 void AnalysisDocument::clearDerived() {
+  labels_.clear();
+  if (analysis_ && !analysis_->labels.empty())
+    for (const auto& l : analysis_->labels) labels_ << QString::fromStdString(l);
+  else
+    for (int i = 0; i < seqLen(); ++i) labels_ << QString::number(i);
   zoom_.reset();
   rollouts_.clear();
   global_max_.clear();
@@ -247,16 +252,6 @@ void AnalysisDocument::setHideSpecial(bool hide) {
   edit([&](ViewState& s) { s.hide_special = hide; });
 }
 
-QStringList AnalysisDocument::tokenLabels() const {
-  QStringList out;
-  if (!analysis_) return out;
-  if (!analysis_->labels.empty()) {
-    for (const auto& l : analysis_->labels) out << QString::fromStdString(l);
-    return out;
-  }
-  for (int i = 0; i < seqLen(); ++i) out << QString::number(i);
-  return out;
-}
 
 QString AnalysisDocument::tokenTip(int token) const {
   const QStringList labels = tokenLabels();

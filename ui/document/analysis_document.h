@@ -84,7 +84,7 @@ class AnalysisDocument : public QObject {
   void setHideSpecial(bool hide);
 
   // Token labels for display (one per attention row) and which tokens are special.
-  QStringList tokenLabels() const;
+  const QStringList& tokenLabels() const { return labels_; }
   // A token as a tooltip shows it: index, id, shown text, and the vocabulary entry when the
   // decoder shows it otherwise ("Ġworld", "<0xE4>"), so nothing is hidden.
   QString tokenTip(int token) const;
@@ -192,6 +192,7 @@ class AnalysisDocument : public QObject {
   AnalyzerPtr analyzer_;
   QString model_dir_;
   AnalysisPtr analysis_;
+  QStringList labels_;  // tokenLabels(), made when the shown analysis changes (maps are built on workers too)
   AnalysisPtr result_;
   Stack shown_stack_ = Stack::Encoder;
   QString input_text_, input_image_;

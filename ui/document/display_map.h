@@ -6,6 +6,7 @@
 #include <QColor>
 
 #include <QString>
+#include <QStringList>
 
 #include "core/common/tensor.h"
 #include "ui/document/view_state.h"
@@ -25,8 +26,12 @@ struct DisplayMap {
                                   // where the model's mask excludes the key (causal upper triangle,
                                   // outside a sliding window, or filtered out by segment): drawn in
                                   // kMaskedColor, not as 0
-  std::vector<int> row_tokens;    // token index of each row (hiding special tokens drops some)
-  std::vector<int> col_tokens;    // token index of each column
+  std::vector<int> row_tokens;    // token index of each row (hiding special tokens drops some); with
+                                  //   words merged (ViewState::units), the word's first piece
+  std::vector<int> col_tokens;    // token index of each column (the same tokens as the rows)
+  std::vector<int> token_ends;    // one past the last token each row (= column) stands for:
+                                  //   row_tokens[r] + 1 unless pieces are merged into words
+  QStringList labels;             // what each row (= column) is called: the token's label, or the word
   double scale_lower = 0.0;       // what the colour bar's ends stand for, in weight units
   double scale_upper = 1.0;
   bool log_scale = false;
@@ -38,6 +43,12 @@ struct DisplayMap {
   int window = 0;                 // the layer's sliding window (0 = global attention)
   int segment_start = -1;         // sentence pairs: the first row / column of segment B (-1: no pair)
   bool masked(int r, int c) const { return std::isnan(shade(r, c)); }
+  // The row that stands for `token` (its word, when merged); -1 if hidden.
+  int rowOf(int token) const {
+    for (size_t r = 0; r < row_tokens.size(); ++r)
+      if (token >= row_tokens[r] && token < token_ends[r]) return static_cast<int>(r);
+    return -1;
+  }
 
   bool empty() const { return values.size() == 0; }
 };

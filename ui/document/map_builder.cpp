@@ -5,6 +5,7 @@
 
 #include "core/analysis/display_norm.h"
 #include "core/analysis/fusion.h"
+#include "core/analysis/word_merge.h"
 #include "core/common/error.h"
 #include "ui/document/analysis_document.h"
 
@@ -126,15 +127,67 @@ DisplayMap display_map_of(const AnalysisDocument& doc, const ViewState& s, RowMa
     m.unavailable = QObject::tr("Every token is a special token; nothing is left to show.");
     return m;
   }
-  m.col_tokens = m.row_tokens;
-  const int n = static_cast<int>(m.row_tokens.size());
+  int n = static_cast<int>(m.row_tokens.size());
   if (n == S) {
     m.values = std::move(weights);
   } else {
     m.values.resize(n, n);
     for (int r = 0; r < n; ++r)
-      for (int c = 0; c < n; ++c) m.values(r, c) = weights(m.row_tokens[static_cast<size_t>(r)], m.col_tokens[static_cast<size_t>(c)]);
+      for (int c = 0; c < n; ++c) m.values(r, c) = weights(m.row_tokens[static_cast<size_t>(r)], m.row_tokens[static_cast<size_t>(c)]);
   }
+  const Analysis& a = *doc.analysis();
+  const ModelInfo& model = a.model;
+  // One layer's map: the keys its mask excludes are not weights, so they are not coloured as 0.
+  const bool layer_mask = s.method == Method::Raw && model.causal;
+  if (layer_mask) m.window = model.window(s.layer);
+  auto excluded = [&](int i, int j) { return j > i || (m.window > 0 && j <= i - m.window); };
+
+  const bool words = s.units != Units::Tokens && model.modality == Modality::Text && a.encoding.tokens.size() == static_cast<size_t>(S);
+  const QStringList token_labels = doc.tokenLabels();
+  std::vector<uint8_t> merged_mask;  // [words, words] 1 where no piece pair is a weight
+  if (words) {
+    // A shown token starts a row if it starts a word, or if the token before it is hidden.
+    const std::vector<int> word_first = word_starts(a.encoding.tokens);
+    std::vector<uint8_t> is_first(static_cast<size_t>(S), 0);
+    for (int t : word_first) is_first[static_cast<size_t>(t)] = 1;
+    std::vector<int> starts;
+    for (int r = 0; r < n; ++r) {
+      const int t = m.row_tokens[static_cast<size_t>(r)];
+      if (r == 0 || is_first[static_cast<size_t>(t)] || m.row_tokens[static_cast<size_t>(r - 1)] != t - 1) starts.push_back(r);
+    }
+    std::vector<uint8_t> piece_mask;  // [n, n] the layer's mask over the shown tokens
+    if (layer_mask) {
+      piece_mask.assign(static_cast<size_t>(n) * static_cast<size_t>(n), 0);
+      for (int r = 0; r < n; ++r)
+        for (int c = 0; c < n; ++c)
+          piece_mask[static_cast<size_t>(r) * static_cast<size_t>(n) + static_cast<size_t>(c)] =
+              excluded(m.row_tokens[static_cast<size_t>(r)], m.row_tokens[static_cast<size_t>(c)]);
+    }
+    m.values = merge_pieces(m.values, starts, s.units == Units::WordsMax ? PieceMerge::Max : PieceMerge::Mean, piece_mask, &merged_mask);
+    std::vector<int> firsts;
+    for (size_t g = 0; g < starts.size(); ++g) {
+      const int first = m.row_tokens[static_cast<size_t>(starts[g])];
+      const int last = m.row_tokens[static_cast<size_t>(g + 1 < starts.size() ? starts[g + 1] : n) - 1];
+      firsts.push_back(first);
+      m.token_ends.push_back(last + 1);
+      const Token& f = a.encoding.tokens[static_cast<size_t>(first)];
+      const Token& l = a.encoding.tokens[static_cast<size_t>(last)];
+      const std::string& source = f.sequence == 1 ? a.text_pair : a.text;
+      // Words are named as written, without the space before them; special tokens by their name.
+      QString label = token_labels.value(first);
+      if (first != last && !f.special && f.begin < l.end && l.end <= source.size())
+        label = QString::fromUtf8(source.data() + f.begin, static_cast<qsizetype>(l.end - f.begin));
+      m.labels << (label.trimmed().isEmpty() ? label : label.trimmed());
+    }
+    m.row_tokens = std::move(firsts);
+    n = static_cast<int>(m.row_tokens.size());
+  } else {
+    for (int t : m.row_tokens) {
+      m.token_ends.push_back(t + 1);
+      m.labels << token_labels.value(t);
+    }
+  }
+  m.col_tokens = m.row_tokens;
 
   DisplayOptions o;
   o.clip_percent = s.clip_percent;
@@ -180,18 +233,18 @@ DisplayMap display_map_of(const AnalysisDocument& doc, const ViewState& s, RowMa
   m.shade = m.values;  // no allocation when the size is unchanged
   if (s.normalization == Normalization::Global && m.scale_upper > 0) m.shade /= static_cast<float>(m.scale_upper);
   else normalize_for_display_in_place(m.shade, o);
-  // One layer's map: the keys its mask excludes are not weights, so they are not coloured as 0.
-  const ModelInfo& model = doc.analysis()->model;
-  if (s.method == Method::Raw && model.causal) {
-    m.window = model.window(s.layer);
-    const float nan = std::numeric_limits<float>::quiet_NaN();
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  if (words) {
     for (int r = 0; r < n; ++r)
-      for (int c = 0; c < n; ++c) {
-        const int i = m.row_tokens[static_cast<size_t>(r)], j = m.col_tokens[static_cast<size_t>(c)];
-        if (j > i || (m.window > 0 && j <= i - m.window)) m.shade(r, c) = nan;
-      }
-    if (m.window > 0) m.title += QObject::tr(" \u00b7 sliding window %1").arg(m.window);
+      for (int c = 0; c < n; ++c)
+        if (merged_mask[static_cast<size_t>(r) * static_cast<size_t>(n) + static_cast<size_t>(c)]) m.shade(r, c) = nan;
+  } else if (layer_mask) {
+    for (int r = 0; r < n; ++r)
+      for (int c = 0; c < n; ++c)
+        if (excluded(m.row_tokens[static_cast<size_t>(r)], m.col_tokens[static_cast<size_t>(c)])) m.shade(r, c) = nan;
   }
+  if (m.window > 0) m.title += QObject::tr(" \u00b7 sliding window %1").arg(m.window);
+  if (words) m.title += QString::fromUtf8(" \u00b7 ") + display_name(s.units);
   const std::vector<int> seg = token_segments(*doc.analysis());
   if (!seg.empty() && static_cast<int>(seg.size()) == S) {
     for (int c = 1; c < n; ++c)
@@ -200,7 +253,6 @@ DisplayMap display_map_of(const AnalysisDocument& doc, const ViewState& s, RowMa
     if (s.segments != SegmentFilter::All) {
       const int from = s.segments == SegmentFilter::BtoA || s.segments == SegmentFilter::BtoB ? 1 : 0;
       const int to = s.segments == SegmentFilter::AtoB || s.segments == SegmentFilter::BtoB ? 1 : 0;
-      const float nan = std::numeric_limits<float>::quiet_NaN();
       for (int r = 0; r < n; ++r)
         for (int c = 0; c < n; ++c)
           if (seg[static_cast<size_t>(m.row_tokens[static_cast<size_t>(r)])] != from || seg[static_cast<size_t>(m.col_tokens[static_cast<size_t>(c)])] != to)

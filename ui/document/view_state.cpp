@@ -112,6 +112,17 @@ bool parse(const QString& s, SegmentFilter& out) {
   static const SegmentFilter all[] = {SegmentFilter::All, SegmentFilter::AtoA, SegmentFilter::AtoB, SegmentFilter::BtoA, SegmentFilter::BtoB};
   return parse_in(s, all, out);
 }
+QString to_string(Units u) {
+  switch (u) {
+    case Units::WordsMean: return "words-mean";
+    case Units::WordsMax: return "words-max";
+    default: return "tokens";
+  }
+}
+bool parse(const QString& s, Units& out) {
+  static const Units all[] = {Units::Tokens, Units::WordsMean, Units::WordsMax};
+  return parse_in(s, all, out);
+}
 bool parse(const QString& s, Stack& out) {
   static const Stack all[] = {Stack::Encoder, Stack::Decoder};
   return parse_in(s, all, out);
@@ -165,6 +176,14 @@ QString display_name(Method m) {
     case Method::Flow: return QCoreApplication::translate("ViewState", "attention flow");
   }
   return {};
+}
+
+QString display_name(Units u) {
+  switch (u) {
+    case Units::WordsMean: return QCoreApplication::translate("ViewState", "words (mean over pieces)");
+    case Units::WordsMax: return QCoreApplication::translate("ViewState", "words (max over pieces)");
+    default: return {};
+  }
 }
 
 QString display_name(Normalization n) {
@@ -231,6 +250,7 @@ QJsonObject to_json(const ViewState& s) {
   }
   j["statistic"] = s.statistic;
   j["segments"] = to_string(s.segments);
+  j["units"] = to_string(s.units);
   j["heads_auto_range"] = s.heads_auto_range;
   j["lines_min_weight"] = s.lines_min_weight;
   j["lines_top_k"] = s.lines_top_k;
@@ -292,6 +312,7 @@ ViewState view_state_from_json(const QJsonObject& j, const ViewState& base) {
   enum_key(j, "stack", s.stack);
   enum_key(j, "cross_mode", s.cross_mode);
   enum_key(j, "segments", s.segments);
+  enum_key(j, "units", s.units);
   bool_key(j, "cross_argmax", s.cross_argmax);
   int_key(j, "cross_target", s.cross_target, -1, 1 << 30);
   int_key(j, "cross_source", s.cross_source, -1, 1 << 30);
@@ -328,7 +349,7 @@ SelectionParts changed_parts(const ViewState& a, const ViewState& b) {
   if (a.query != b.query) p |= SelectionPart::Query;
   if (a.color_map != b.color_map) p |= SelectionPart::Colors;
   if (a.normalization != b.normalization || a.clip_percent != b.clip_percent || a.hide_special != b.hide_special ||
-      a.segments != b.segments)
+      a.segments != b.segments || a.units != b.units)
     p |= SelectionPart::Scale;
   if (a.threshold != b.threshold || a.show_threshold != b.show_threshold || a.overlay_opacity != b.overlay_opacity ||
       a.smooth_overlay != b.smooth_overlay || a.excluded_patches != b.excluded_patches || a.show_registers != b.show_registers)

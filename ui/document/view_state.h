@@ -25,6 +25,9 @@ enum class Stack { Encoder, Decoder };
 enum class CrossMode { Matrix, Lines };
 // Sentence pairs: which queries and keys are shown (BertViz's filter); the others are greyed.
 enum class SegmentFilter { All, AtoA, AtoB, BtoA, BtoB };
+// Text models: one row and column per token, or per word with its sub-word pieces merged
+// (core word_merge.h: queries by mean with keys summed, or both by max).
+enum class Units { Tokens, WordsMean, WordsMax };
 
 // What every view shows: one selection shared by all of them, owned by the document.
 struct ViewState {
@@ -41,6 +44,7 @@ struct ViewState {
   double clip_percent = 2.0;    // percentile clipping
   bool hide_special = false;    // mask special tokens, renormalising the rest of each row
   SegmentFilter segments = SegmentFilter::All;  // sentence pairs: queries of one segment on keys of one segment
+  Units units = Units::Tokens;  // text models: tokens, or words merged from their pieces
   double threshold = 0.6;       // mass fraction kept by the Image view's contour
   bool show_threshold = false;
   double overlay_opacity = 0.6;
@@ -71,7 +75,7 @@ enum class SelectionPart : unsigned {
   Method = 1u << 2,       // method, start layer, discard ratio; also a derived map arriving
   Query = 1u << 3,
   Colors = 1u << 4,
-  Scale = 1u << 5,        // normalisation, clip percentage, hidden special tokens, segment filter
+  Scale = 1u << 5,        // normalisation, clip percentage, hidden special tokens, segment filter, units
   ImageOptions = 1u << 6, // contour, opacity, smoothing, excluded patches, registers
   Statistic = 1u << 7,    // the Heads view's statistic and its colour range
   Temperature = 1u << 8,  // the Inside view's
@@ -98,6 +102,8 @@ QString to_string(Stack s);
 QString to_string(CrossMode m);
 QString to_string(SegmentFilter f);
 bool parse(const QString& s, SegmentFilter& out);
+QString to_string(Units u);
+bool parse(const QString& s, Units& out);
 bool parse(const QString& s, Stack& out);
 bool parse(const QString& s, CrossMode& out);
 bool parse(const QString& s, Method& out);
@@ -111,6 +117,7 @@ bool parse(const QString& s, HeadMode& out);
 QString display_name(HeadMode m);
 QString display_name(Method m);
 QString display_name(Normalization n);
+QString display_name(Units u);  // "words (mean over pieces)"; empty for tokens
 QString describe(const ViewState& s);
 
 // The selection as JSON (figure sidecars) and back. from_json() takes missing keys from `base`

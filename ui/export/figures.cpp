@@ -45,6 +45,9 @@ QString figure_title(const AnalysisDocument& doc, const ViewState& s, ViewKind v
             dot + layer;
   const int window = doc.hasAnalysis() && s.method == Method::Raw ? doc.analysis()->model.window(s.layer) : 0;
   if (window > 0) layer += dot + QCoreApplication::translate("Figures", "sliding window %1").arg(window);
+  const bool merged = s.units != Units::Tokens && doc.hasAnalysis() && doc.analysis()->model.modality == Modality::Text &&
+                      (view == ViewKind::Matrix || view == ViewKind::Lines || view == ViewKind::Text);
+  if (merged) layer += dot + display_name(s.units);
   // describe() names rollout and flow already ("rollout, mean of heads"); raw weights are named here.
   return t + dot + layer + (s.method == Method::Raw ? dot + display_name(s.method) : QString()) + dot + display_name(s.normalization);
 }
@@ -65,8 +68,10 @@ QString figure_stem(const ViewState& s, ViewKind view) {
   const QString name = s.stack == Stack::Decoder && view != ViewKind::Cross ? to_string(view) + "_decoder" : to_string(view);
   if (view == ViewKind::Overview && s.method == Method::Rollout) return name + "_rollout";  // its own grid: one map per layer
   if (view == ViewKind::Overview || view == ViewKind::Heads || view == ViewKind::Prediction || view == ViewKind::Cost) return name;
-  if (s.method != Method::Raw) return QString("%1_%2_%3").arg(name, to_string(s.method), head);
-  return QString("%1_L%2_%3").arg(name).arg(s.layer, 2, 10, QChar('0')).arg(head);
+  // Words merged from pieces: "matrix_L01_H02_words-mean", beside the token figure rather than over it.
+  const QString units = s.units == Units::Tokens ? QString() : "_" + to_string(s.units);
+  if (s.method != Method::Raw) return QString("%1_%2_%3").arg(name, to_string(s.method), head) + units;
+  return QString("%1_L%2_%3").arg(name).arg(s.layer, 2, 10, QChar('0')).arg(head) + units;
 }
 
 std::unique_ptr<FigureRenderer> make_figure(const AnalysisDocument& doc, const FigureRequest& req) {

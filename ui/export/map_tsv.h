@@ -11,6 +11,6 @@ namespace attnscope::ui {
 // a header of key tokens and one line per query token, each labelled "index:token". `row` and `col`
 // (display rows and columns, -1 = all) choose one row, one column or one cell. Masked cells are
 // empty fields: the model never lets the query see them, so they are not 0.
-QString display_map_tsv(const DisplayMap& map, const QStringList& labels, int row = -1, int col = -1);
+QString display_map_tsv(const DisplayMap& map, int row = -1, int col = -1);
 
 }  // namespace attnscope::ui

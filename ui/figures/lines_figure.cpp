@@ -27,13 +27,12 @@ std::vector<float> row_cuts(const attnscope::RowMatrix& w, double min_weight, in
 std::unique_ptr<LinesRenderer> lines_figure(const AnalysisDocument& doc, const ViewState& s) {
   auto r = std::make_unique<LinesRenderer>();
   if (!doc.hasAnalysis()) return r;
-  const QStringList labels = doc.tokenLabels();
   auto add = [&](const ViewState& vs, int head, const QString& name) {
     const DisplayMap m = build_display_map_or_raw(doc, vs);
     if (!m.pending.isEmpty()) r->pending = m.pending;
     if (m.empty()) return;
     if (r->labels.isEmpty()) {
-      for (int t : m.row_tokens) r->labels << labels.value(t);
+      r->labels = m.labels;
       r->row_tokens = m.row_tokens;
       r->col_tokens = m.col_tokens;
     }

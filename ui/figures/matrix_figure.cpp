@@ -13,7 +13,6 @@ std::unique_ptr<FigureRenderer> matrix_figure(const AnalysisDocument& doc, const
   if (map->empty()) fail(ErrorKind::Usage, map->unavailable.toStdString());
   auto r = std::make_unique<MatrixRenderer>();
   r->map = std::move(map);
-  r->labels = doc.tokenLabels();
   r->cmap = ColorMap(s.color_map);
   r->title = title;
   r->range = zoom;

@@ -146,7 +146,6 @@ void fillImageThumbnails(OverviewRenderer& r, const AnalysisDocument& doc, const
 
 void fillTextThumbnails(OverviewRenderer& r, const AnalysisDocument& doc, const ViewState& state, int side) {
   const ColorMap cmap(state.color_map);
-  const QStringList labels = doc.tokenLabels();
   visit_cells(doc, state, r, [&](int row, int column, const RowMatrix& weights) {
     ViewState s = state;
     if (!rollout_by_layer(doc, state)) {
@@ -156,13 +155,14 @@ void fillTextThumbnails(OverviewRenderer& r, const AnalysisDocument& doc, const 
       s.head_mode = fused_column ? state.head_mode : HeadMode::Single;
       s.head = column;
     }
+    const DisplayMap m = display_map_of(doc, s, weights);
+    // The tip reads the map as the thumbnail shows it (hidden tokens, merged words).
     Eigen::Index q = 0, k = 0;
-    const float top = weights.maxCoeff(&q, &k);
+    const float top = m.empty() ? 0.0f : m.values.maxCoeff(&q, &k);
     r.tips << QObject::tr("%1\nlargest weight %2: %3 \u2192 %4")
                   .arg(cell_name(r, row, column))
                   .arg(top, 0, 'g', 4)
-                  .arg(labels.value(static_cast<int>(q)), labels.value(static_cast<int>(k)));
-    const DisplayMap m = display_map_of(doc, s, weights);
+                  .arg(m.labels.value(static_cast<int>(q)), m.labels.value(static_cast<int>(k)));
     r.thumbnails.push_back(m.empty() ? QImage() : shade_image(m.shade, cmap, side));
   });
   if (rollout_by_layer(doc, state)) {

@@ -24,16 +24,15 @@ std::unique_ptr<TextRenderer> text_figure(const AnalysisDocument& doc, const Vie
     return r;
   }
   int query = doc.effectiveQuery(s);
-  auto row_it = std::find(m.row_tokens.begin(), m.row_tokens.end(), query);
-  if (row_it == m.row_tokens.end()) row_it = m.row_tokens.begin();
-  query = *row_it;
-  const int row = static_cast<int>(row_it - m.row_tokens.begin());
-  const QStringList labels = doc.tokenLabels();
+  const int row = std::max(0, m.rowOf(query));
+  query = m.row_tokens[static_cast<size_t>(row)];
   r->query = query;
   double row_max = 0;
   for (int c = 0; c < m.values.cols(); ++c) row_max = std::max<double>(row_max, m.values(row, c));
   const bool per_row = s.normalization == Normalization::Row;
-  r->subject = QObject::tr("attention from \u201c%1\u201d (token %2)").arg(token_label(labels.value(query)).trimmed()).arg(query);
+  const int query_end = m.token_ends[static_cast<size_t>(row)];
+  r->subject = query_end - query > 1 ? QObject::tr("attention from \u201c%1\u201d (tokens %2\u2013%3)").arg(m.labels.value(row)).arg(query).arg(query_end - 1)
+                                     : QObject::tr("attention from \u201c%1\u201d (token %2)").arg(token_label(m.labels.value(row)).trimmed()).arg(query);
   r->title = r->subject + QString::fromUtf8(" \u00b7 ") + m.title;
 
   r->bar = per_row ? ColorBar{r->cmap, 0.0, row_max, false, QObject::tr("attention weight (relative to the row max)")}
@@ -46,17 +45,21 @@ std::unique_ptr<TextRenderer> text_figure(const AnalysisDocument& doc, const Vie
   for (int c = 0; c < m.values.cols(); ++c) {
     const int t = m.col_tokens[static_cast<size_t>(c)];
     const Token& tok = a.encoding.tokens[static_cast<size_t>(t)];
+    const Token& last = a.encoding.tokens[static_cast<size_t>(m.token_ends[static_cast<size_t>(c)] - 1)];  // a merged word's last piece
     const double w = m.values(row, c);
     const bool masked = m.masked(row, c);
     const double shade = masked ? 0.0 : per_row ? (row_max > 0 ? w / row_max : 0) : m.shade(row, c);
     if (tok.sequence < 0 || tok.begin == tok.end) {
-      r->chips.push_back({token_label(labels.value(t)), t, shade, w, masked});
+      r->chips.push_back({token_label(m.labels.value(c)), t, shade, w, masked});
       continue;
     }
     const int seq = tok.sequence == 1 ? 1 : 0;
     const auto& p = pos[seq];
-    spans[static_cast<size_t>(seq)].push_back({p[std::min(tok.begin, p.size() - 1)], p[std::min(tok.end, p.size() - 1)], t, shade, w, masked});
-    last_end[seq] = std::max(last_end[seq], tok.end);
+    const size_t end = std::max(tok.end, last.end);
+    const int last_token = m.token_ends[static_cast<size_t>(c)] - 1;
+    spans[static_cast<size_t>(seq)].push_back(
+        {p[std::min(tok.begin, p.size() - 1)], p[std::min(end, p.size() - 1)], t, last_token > t ? last_token : -1, shade, w, masked});
+    last_end[seq] = std::max(last_end[seq], end);
   }
   for (int seq = 0; seq < 2; ++seq) {
     if (texts[seq]->empty()) continue;

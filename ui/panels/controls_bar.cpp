@@ -86,6 +86,16 @@ ControlsBar::ControlsBar(AnalysisDocument* document, QWidget* parent) : QWidget(
   segments_->setToolTip(tr("Sentence pairs: show only queries of one segment attending to keys of one segment; the rest is greyed"));
   segments_label_ = new QLabel(tr("Se&gments"));
   segments_label_->setBuddy(segments_);
+  units_ = new QComboBox;
+  units_->setObjectName("unitsCombo");
+  units_->addItem(tr("tokens"), int(Units::Tokens));
+  units_->addItem(tr("words (mean)"), int(Units::WordsMean));
+  units_->addItem(tr("words (max)"), int(Units::WordsMax));
+  units_->setToolTip(tr("Merge sub-word pieces into words in the Matrix, Lines, Text and Overview views. mean: a word's row is the "
+                        "mean of its pieces' rows and its column the sum of their columns (Clark et al. 2019), so rows still sum "
+                        "to 1. max: the largest weight over the pieces, both ways."));
+  units_label_ = new QLabel(tr("&Units"));
+  units_label_->setBuddy(units_);
   stack_label_ = new QLabel(tr("S&tack"));
   stack_label_->setBuddy(stack_);
   l->addWidget(stack_label_);
@@ -106,6 +116,8 @@ ControlsBar::ControlsBar(AnalysisDocument* document, QWidget* parent) : QWidget(
   l->addWidget(hide_special_);
   l->addWidget(segments_label_);
   l->addWidget(segments_);
+  l->addWidget(units_label_);
+  l->addWidget(units_);
   l->addStretch();
 
   connect(stack_, qOverload<int>(&QComboBox::activated), this, [this](int i) {
@@ -143,6 +155,11 @@ ControlsBar::ControlsBar(AnalysisDocument* document, QWidget* parent) : QWidget(
   connect(segments_, qOverload<int>(&QComboBox::activated), this, [this](int i) {
     ViewState s = document_->state();
     s.segments = SegmentFilter(segments_->itemData(i).toInt());
+    document_->setState(s);
+  });
+  connect(units_, qOverload<int>(&QComboBox::activated), this, [this](int i) {
+    ViewState s = document_->state();
+    s.units = Units(units_->itemData(i).toInt());
     document_->setState(s);
   });
   connect(document_, &AnalysisDocument::stateChanged, this, &ControlsBar::syncFromDocument);
@@ -203,6 +220,10 @@ void ControlsBar::syncFromDocument() {
   segments_label_->setVisible(pair);
   segments_->setVisible(pair);
   segments_->setCurrentIndex(segments_->findData(int(s.segments)));
+  const bool text = document_->hasAnalysis() && document_->analysis()->model.modality == Modality::Text;
+  units_label_->setVisible(text);
+  units_->setVisible(text);
+  units_->setCurrentIndex(units_->findData(int(s.units)));
   const bool seq2seq = document_->analyzer() && document_->analyzer()->info().encoder_decoder;
   stack_label_->setVisible(seq2seq);
   stack_->setVisible(seq2seq);

@@ -39,6 +39,8 @@ class ControlsBar : public QWidget {
   QCheckBox* hide_special_;
   QLabel* segments_label_;
   QComboBox* segments_;
+  QLabel* units_label_;
+  QComboBox* units_;
   bool syncing_ = false;
 };
 

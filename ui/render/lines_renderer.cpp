@@ -39,10 +39,12 @@ std::pair<double, double> LinesRenderer::columnsX(const QRectF& area) const {
 
 QSizeF LinesRenderer::naturalSize() const {
   const QFontMetricsF fm{QFont()};
+  QFont bold;
+  bold.setBold(true);
   double legend = 0;
   for (const auto& h : heads) legend += 24 + fm.horizontalAdvance(h.name);
   const double w = std::max({labelWidth(QFont()) * 2 + kGap + 2 * kPad, num_heads * (kCell + 3) + 2 * kPad, legend + 2 * kPad,
-                             fm.horizontalAdvance(title) * 1.1 + 2 * kPad, fm.horizontalAdvance(filter) + 2 * kPad});
+                             QFontMetricsF(bold).horizontalAdvance(title) + 2 * kPad + 2, fm.horizontalAdvance(filter) + 2 * kPad});
   return QSizeF(w, top(QRectF()) + kPad + kRowHeight * std::max<qsizetype>(labels.size(), 1));
 }
 
@@ -64,11 +66,10 @@ void LinesRenderer::paint(QPainter& p, const QRectF& area) const {
   const double lw = labelWidth(base);
   const auto [x_left, x_right] = columnsX(area);
 
-  QFont bold = base;
-  bold.setBold(true);
-  p.setFont(bold);
+  p.setFont(title_font(base, title, area.width() - 2 * kPad));
   p.setPen(Qt::black);
-  p.drawText(QRectF(area.left() + kPad, area.top() + kPad, area.width() - 2 * kPad, kTitle - 4), Qt::AlignLeft | Qt::AlignVCenter, title);
+  const QRectF title_box(area.left() + kPad, area.top() + kPad, area.width() - 2 * kPad, kTitle - 4);
+  p.drawText(title_box, Qt::AlignLeft | Qt::AlignVCenter, p.fontMetrics().elidedText(title, Qt::ElideRight, static_cast<int>(title_box.width())));
   p.setFont(base);
   for (int h = 0; h < num_heads; ++h) {  // the strip: the shown heads filled with their colours
     const QRectF cell = stripCell(area, h);

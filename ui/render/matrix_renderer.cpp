@@ -105,8 +105,8 @@ QRectF MatrixRenderer::cellsRect(const QRectF& area) const {
   if (row_label_w_ < 0 && map) {
     // Measured once over every label, so the layout does not move while zooming.
     row_label_w_ = col_label_w_ = 0;
-    for (int t : map->row_tokens) row_label_w_ = std::max(row_label_w_, fm.horizontalAdvance(token_label(labels.value(t))));
-    for (int t : map->col_tokens) col_label_w_ = std::max(col_label_w_, fm.horizontalAdvance(token_label(labels.value(t))));
+    for (const QString& l : map->labels) row_label_w_ = std::max(row_label_w_, fm.horizontalAdvance(token_label(l)));
+    col_label_w_ = row_label_w_;
     // Room for the token index that thinned labels carry.
     const double index_w = fm.horizontalAdvance(QString::number(std::max(map->row_tokens.size(), map->col_tokens.size())) + "  ");
     row_label_w_ += index_w;
@@ -207,7 +207,7 @@ void MatrixRenderer::paint(QPainter& p, const QRectF& area) const {
     for (int i = first - first % step; i <= last; i += step)
       if (i >= first && i >= lower && i <= upper) {
         // Thinned, a label stands among unlabelled rows: its index says where ("37 ed", not just "ed").
-        const QString label = token_label(labels.value(tokens[static_cast<size_t>(i)]));
+        const QString label = token_label(map->labels.value(i));
         draw(i, step > 1 ? QString("%1 %2").arg(tokens[static_cast<size_t>(i)]).arg(label) : label);
       }
   };

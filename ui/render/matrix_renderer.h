@@ -37,7 +37,6 @@ PooledCells pool_cells(const attnscope::RowMatrix& shade, const QRectF& range, Q
 class MatrixRenderer : public FigureRenderer {
  public:
   std::shared_ptr<const DisplayMap> map;
-  QStringList labels;  // one per token of the analysis
   ColorMap cmap;
   QString title;
   std::optional<QRectF> range;  // visible cells; none: the whole matrix

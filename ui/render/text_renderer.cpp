@@ -185,4 +185,11 @@ double TextRenderer::weightOf(int token) const { return shown(token).first; }
 
 bool TextRenderer::isMasked(int token) const { return shown(token).second; }
 
+std::optional<std::pair<int, QString>> TextRenderer::mergedWord(int token) const {
+  for (const Paragraph& para : paragraphs)
+    for (const Span& sp : para.spans)
+      if (sp.token == token && sp.last_token > token) return std::make_pair(sp.last_token, para.text.mid(sp.begin, sp.end - sp.begin).trimmed());
+  return std::nullopt;
+}
+
 }  // namespace attnscope::ui

@@ -21,6 +21,7 @@ class TextRenderer : public FigureRenderer {
   struct Span {
     int begin = 0, end = 0;  // UTF-16 positions in the paragraph
     int token = 0;
+    int last_token = -1;  // words merged from pieces: the word's last piece (token is its first)
     double shade = 0, weight = 0;
     bool masked = false;  // the query cannot see it (a later token of a causal model): grey, not weight 0
   };
@@ -54,6 +55,8 @@ class TextRenderer : public FigureRenderer {
   // The query's weight on `token` as drawn, or NaN if the token is not shown.
   double weightOf(int token) const;
   bool isMasked(int token) const;
+  // A word merged from pieces that starts at `token`: its last piece and its text; nullopt for a token alone.
+  std::optional<std::pair<int, QString>> mergedWord(int token) const;
 
  private:
   // The laid-out text at one width, kept between paints, hit tests and tooltips (a long input's

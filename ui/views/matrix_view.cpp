@@ -69,7 +69,6 @@ void MatrixView::refresh() {
   const bool same_shape = old_rows == map_->values.rows() && old_cols == map_->values.cols();
   auto r = std::make_unique<MatrixRenderer>();
   r->map = map_;
-  r->labels = document_->tokenLabels();
   r->cmap = ColorMap(document_->state().color_map);
   r->pooling = pooling_;
   if (const auto z = document_->matrixZoom()) r->range = z;
@@ -182,7 +181,7 @@ void MatrixView::contextMenuEvent(QContextMenuEvent* e) {
   menu.exec(e->globalPos());
 }
 
-QString MatrixView::tsv(int row, int col) const { return display_map_tsv(displayMap(), renderer_->labels, row, col); }
+QString MatrixView::tsv(int row, int col) const { return display_map_tsv(displayMap(), row, col); }
 
 void MatrixView::copyTsv(int row, int col) { QGuiApplication::clipboard()->setText(tsv(row, col)); }
 
@@ -205,8 +204,9 @@ int MatrixView::findToken(const QString& text, bool next) {
   for (int i = 0; i < rows && found < 0; ++i) {
     const int r = (start + i) % rows;
     const int t = map.row_tokens[static_cast<size_t>(r)];
-    if (is_index ? t == index : token_label(renderer_->labels.value(t)).contains(text, Qt::CaseInsensitive) ||
-                                    renderer_->labels.value(t).contains(text, Qt::CaseInsensitive))
+    const QString& label = map.labels.value(r);
+    if (is_index ? index >= t && index < map.token_ends[static_cast<size_t>(r)]
+                 : token_label(label).contains(text, Qt::CaseInsensitive) || label.contains(text, Qt::CaseInsensitive))
       found = r;
   }
   last_found_ = found;
@@ -231,11 +231,10 @@ void MatrixView::showTip(const QPointF& pos, const QPoint& global) {
     locator_->hide();
     return;
   }
-  const QStringList& labels = renderer_->labels;
   const int q = map.row_tokens[static_cast<size_t>(cell.y())];
   const int k = map.col_tokens[static_cast<size_t>(cell.x())];
   if (locator_->hasPhoto()) {
-    locator_->mark(q, k, labels.value(q), labels.value(k));
+    locator_->mark(q, k, map.labels.value(cell.y()), map.labels.value(cell.x()));
     placeLocator(pos);
     locator_->show();
     locator_->raise();
@@ -244,7 +243,13 @@ void MatrixView::showTip(const QPointF& pos, const QPoint& global) {
       !map.masked(cell.y(), cell.x()) ? QString::number(map.values(cell.y(), cell.x()), 'g', 4)
       : k > q                         ? tr("masked (a causal model's query never sees later keys)")
                                       : tr("masked (outside this layer's sliding window of %1 keys)").arg(map.window);
-  QToolTip::showText(global, tr("query %1\nkey %2\nweight %3").arg(document_->tokenTip(q), document_->tokenTip(k), weight), this);
+  // A merged word names its pieces' tokens; a token says what the document knows about it.
+  auto who = [&](int index) {
+    const int first = map.row_tokens[static_cast<size_t>(index)], end = map.token_ends[static_cast<size_t>(index)];
+    if (end - first <= 1) return document_->tokenTip(first);
+    return tr("word \u201c%1\u201d (tokens %2\u2013%3)").arg(map.labels.value(index)).arg(first).arg(end - 1);
+  };
+  QToolTip::showText(global, tr("query %1\nkey %2\nweight %3").arg(who(cell.y()), who(cell.x()), weight), this);
 }
 
 void MatrixView::placeLocator(const QPointF& cursor) {

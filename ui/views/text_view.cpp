@@ -76,7 +76,8 @@ bool TextView::eventFilter(QObject* watched, QEvent* event) {
       QToolTip::hideText();
       return true;
     }
-    QString tip = document_->tokenTip(token);
+    const auto word = r->mergedWord(token);
+    QString tip = word ? tr("word \u201c%1\u201d (tokens %2\u2013%3)").arg(word->second).arg(token).arg(word->first) : document_->tokenTip(token);
     if (r->isMasked(token)) tip += "\n" + tr("masked: token %1 cannot attend to it").arg(r->query);
     else if (const double w = r->weightOf(token); !std::isnan(w)) tip += "\n" + tr("weight from token %1: %2").arg(r->query).arg(w, 0, 'g', 4);
     QToolTip::showText(help->globalPos(), tip, canvas_);
