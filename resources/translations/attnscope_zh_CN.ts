@@ -1800,14 +1800,6 @@ weight %3</source>
         <translation>查找词元…</translation>
     </message>
     <message>
-        <source>Find a token</source>
-        <translation>查找词元</translation>
-    </message>
-    <message>
-        <source>Token text, or its index (F3 finds the next):</source>
-        <translation>词元文本或其序号（F3 查找下一个）：</translation>
-    </message>
-    <message>
         <source>word “%1” (tokens %2–%3)</source>
         <translation>词“%1”（词元 %2–%3）</translation>
     </message>
@@ -2797,6 +2789,21 @@ largest weight %2: %3 → %4</source>
     <message>
         <source>word “%1” (tokens %2–%3)</source>
         <translation>词“%1”（词元 %2–%3）</translation>
+    </message>
+</context>
+<context>
+    <name>TokenSearch</name>
+    <message>
+        <source>Find a token</source>
+        <translation>查找词元</translation>
+    </message>
+    <message>
+        <source>Token text, or its index (F3 finds the next):</source>
+        <translation>词元文本或其序号（F3 查找下一个）：</translation>
+    </message>
+    <message>
+        <source>No token matches “%1”.</source>
+        <translation>没有与“%1”匹配的词元。</translation>
     </message>
 </context>
 <context>

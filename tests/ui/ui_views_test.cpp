@@ -380,6 +380,12 @@ void ViewsTest::wordsMergeTheirPiecesInEveryView() {
   QCOMPARE(t->paragraphs[0].spans.size(), size_t(words.size()));
   QCOMPARE(t->query, m.row_tokens[size_t(m.rowOf(inner))]);
   QVERIFY(t->subject.contains(words[m.rowOf(inner)]));
+  // Ctrl+F in the Text view finds words, by text or by the index of any of their pieces.
+  TextView text_view(doc);
+  QCOMPARE(text_view.findToken("MARMALADE"), int(words.indexOf("marmalade")));
+  QCOMPARE(doc->state().query, m.row_tokens[size_t(words.indexOf("marmalade"))]);
+  QCOMPARE(text_view.findToken(QString::number(inner)), m.rowOf(inner));
+  QCOMPARE(text_view.findToken("no such word"), -1);
   // Copies and sidecars name the words.
   const QString tsv = display_map_tsv(m);
   QVERIFY2(tsv.startsWith("query\\key\t0:The\t1:zookeepers"), qPrintable(tsv.left(80)));

@@ -23,7 +23,8 @@ std::unique_ptr<PredictionRenderer> prediction_figure(const AnalysisDocument& do
     int position = doc.effectiveQuery(s);
     if (!a.model.causal && s.query < 0)
       for (size_t i = 0; i < a.encoding.tokens.size(); ++i)
-        if (a.encoding.tokens[i].text.find("MASK") != std::string::npos || a.encoding.tokens[i].text == "<mask>") {
+        // A special token ([MASK], <mask>), so that a word such as "MASKED" in a cased text is not taken for one.
+        if (const Token& t = a.encoding.tokens[i]; t.special && (t.text.find("MASK") != std::string::npos || t.text.find("<mask>") != std::string::npos)) {
           position = static_cast<int>(i);
           break;
         }

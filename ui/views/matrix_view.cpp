@@ -1,12 +1,12 @@
 #include "ui/views/matrix_view.h"
 
+#include "ui/views/token_search.h"
+
 #include <cmath>
 
 #include <QActionGroup>
 #include <QContextMenuEvent>
 #include <QMenu>
-#include <QShortcut>
-#include <QInputDialog>
 #include <QGuiApplication>
 #include <QClipboard>
 #include <QMouseEvent>
@@ -32,11 +32,13 @@ MatrixView::MatrixView(AnalysisDocument* document, QWidget* parent)
   setMouseTracking(true);
   setFocusPolicy(Qt::NoFocus);
   // The window's shortcuts while the view is shown (it takes no focus: the arrows step heads).
-  auto* find = new QShortcut(QKeySequence::Find, this, this, &MatrixView::askToken, Qt::WindowShortcut);
-  find->setObjectName("findToken");
-  new QShortcut(QKeySequence::FindNext, this, this, [this] {
-    if (!last_search_.isEmpty()) findToken(last_search_, true);
-  }, Qt::WindowShortcut);
+  search_ = new TokenSearch(document_, this, [this]() -> const DisplayMap& { return displayMap(); });
+  connect(search_, &TokenSearch::found, this, [this](int row) {
+    // Its row in sight with some context.
+    const DisplayMap& map = displayMap();
+    const double span = std::min<double>(static_cast<double>(map.values.rows()), 40);
+    setVisibleCells(QRectF(-0.5, row - span / 2, static_cast<double>(map.values.cols()), span));
+  });
   setAttribute(Qt::WA_OpaquePaintEvent);
   auto locate_in = [this] {
     const bool image = document_->hasAnalysis() && document_->analysis()->model.modality == Modality::Image;
@@ -177,7 +179,7 @@ void MatrixView::contextMenuEvent(QContextMenuEvent* e) {
     menu.addAction(tr("The whole matrix"), this, [this] { copyTsv(-1, -1); });
   }
   menu.addSeparator();
-  menu.addAction(tr("Find a token\u2026"), QKeySequence::Find, this, &MatrixView::askToken);
+  menu.addAction(tr("Find a token\u2026"), QKeySequence::Find, search_, &TokenSearch::ask);
   menu.exec(e->globalPos());
 }
 
@@ -185,38 +187,7 @@ QString MatrixView::tsv(int row, int col) const { return display_map_tsv(display
 
 void MatrixView::copyTsv(int row, int col) { QGuiApplication::clipboard()->setText(tsv(row, col)); }
 
-void MatrixView::askToken() {
-  bool ok = false;
-  const QString text = QInputDialog::getText(this, tr("Find a token"), tr("Token text, or its index (F3 finds the next):"), QLineEdit::Normal,
-                                             last_search_, &ok);
-  if (ok && !text.isEmpty()) findToken(text);
-}
-
-int MatrixView::findToken(const QString& text, bool next) {
-  const DisplayMap& map = displayMap();
-  if (map.empty() || text.isEmpty()) return -1;
-  last_search_ = text;
-  const int rows = static_cast<int>(map.row_tokens.size());
-  const int start = next && last_found_ >= 0 ? last_found_ + 1 : 0;
-  bool is_index = false;
-  const int index = text.toInt(&is_index);
-  int found = -1;
-  for (int i = 0; i < rows && found < 0; ++i) {
-    const int r = (start + i) % rows;
-    const int t = map.row_tokens[static_cast<size_t>(r)];
-    const QString& label = map.labels.value(r);
-    if (is_index ? index >= t && index < map.token_ends[static_cast<size_t>(r)]
-                 : token_label(label).contains(text, Qt::CaseInsensitive) || label.contains(text, Qt::CaseInsensitive))
-      found = r;
-  }
-  last_found_ = found;
-  if (found < 0) return -1;
-  // Its row in sight with some context, and the token made the query of the other views.
-  const double span = std::min<double>(rows, 40);
-  setVisibleCells(QRectF(-0.5, found - span / 2, map.values.cols(), span));
-  document_->setQuery(map.row_tokens[static_cast<size_t>(found)]);
-  return found;
-}
+int MatrixView::findToken(const QString& text, bool next) { return search_->find(text, next); }
 
 void MatrixView::leaveEvent(QEvent* e) {
   locator_->hide();

@@ -9,6 +9,8 @@
 
 namespace attnscope::ui {
 
+class TokenSearch;
+
 class AnalysisDocument;
 class PatchLocator;
 
@@ -53,9 +55,7 @@ class MatrixView : public QWidget {
  private:
   void refresh();
   void copyTsv(int row, int col);
-  void askToken();
-  QString last_search_;
-  int last_found_ = -1;
+  TokenSearch* search_;
   void showTip(const QPointF& pos, const QPoint& global);
   void placeLocator(const QPointF& cursor);
   void zoomChanged();

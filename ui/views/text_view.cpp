@@ -8,10 +8,12 @@
 #include <QToolTip>
 
 #include "ui/document/analysis_document.h"
+#include "ui/document/map_builder.h"
 #include "ui/figures/text_figure.h"
 #include "ui/render/text_renderer.h"
 #include "ui/views/lazy_refresh.h"
 #include "ui/views/renderer_view.h"
+#include "ui/views/token_search.h"
 
 namespace attnscope::ui {
 
@@ -22,6 +24,11 @@ TextView::TextView(AnalysisDocument* document, QWidget* parent) : QScrollArea(pa
   setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOn);  // a scroll bar that comes and goes would reflow the text under it
   setBackgroundRole(QPalette::Base);
   canvas_->installEventFilter(this);
+  // The query found is scrolled into sight by the rebuild that follows.
+  search_ = new TokenSearch(document_, this, [this]() -> const DisplayMap& {
+    search_map_ = build_display_map(*document_);
+    return search_map_;
+  });
   auto* lazy = new LazyRefresh(this, [this] { rebuild(); });
   connect(document_, &AnalysisDocument::analysisChanged, lazy, &LazyRefresh::request);
   connect(document_, &AnalysisDocument::selectionEdited, lazy, [lazy](SelectionParts parts) {
@@ -29,6 +36,8 @@ TextView::TextView(AnalysisDocument* document, QWidget* parent) : QScrollArea(pa
   });
   rebuild();
 }
+
+int TextView::findToken(const QString& text, bool next) { return search_->find(text, next); }
 
 const TextRenderer* TextView::renderer() const { return static_cast<const TextRenderer*>(canvas_->renderer()); }
 

@@ -2,9 +2,12 @@
 
 #include <QScrollArea>
 
+#include "ui/document/display_map.h"
 #include "ui/document/view_state.h"
 
 namespace attnscope::ui {
+
+class TokenSearch;
 
 class AnalysisDocument;
 class RendererView;
@@ -21,6 +24,8 @@ class TextView : public QScrollArea {
   RendererView* canvas() const { return canvas_; }
   // Where the query token is drawn, in canvas coordinates (empty if not shown).
   QRectF queryRect() const;
+  // Finds a token (or merged word) by text or index and makes it the query (Ctrl+F, F3).
+  int findToken(const QString& text, bool next = false);
 
  protected:
   bool eventFilter(QObject* watched, QEvent* event) override;
@@ -32,6 +37,8 @@ class TextView : public QScrollArea {
   void fitCanvas();
   AnalysisDocument* document_;
   RendererView* canvas_;
+  TokenSearch* search_;
+  DisplayMap search_map_;  // what Ctrl+F searches: the rows the text is shaded by (tokens or words)
   bool scroll_to_query_ = false;  // until the view is shown at its size
 };
 
