@@ -284,8 +284,9 @@ AnalysisRequest input_request(const AttendArgs& args, const Analyzer& analyzer) 
 // --method/--heads/--start-layer: checked before the model runs.
 void check_method(const AttendArgs& args, const ModelInfo& info) {
   const bool fusion = args.method == "mean" || args.method == "max" || args.method == "min";
-  if (args.method == "raw" && !args.heads.empty()) fail(ErrorKind::Usage, "--heads needs --method mean|max|min|rollout|flow");
-  if ((args.method == "raw" || fusion) && args.start_layer >= 0)
+  if ((args.method == "raw" || args.method == "value-norm") && !args.heads.empty())
+    fail(ErrorKind::Usage, "--heads needs --method mean|max|min|rollout|flow");
+  if ((args.method == "raw" || args.method == "value-norm" || fusion) && args.start_layer >= 0)
     fail(ErrorKind::Usage, "--start-layer needs --method rollout|flow");
   if (args.discard_ratio >= 0 && args.method != "rollout") fail(ErrorKind::Usage, "--discard-ratio needs --method rollout");
   if (!args.flow_rows.empty() && args.method != "flow") fail(ErrorKind::Usage, "--rows needs --method flow");
@@ -299,10 +300,22 @@ int cmd_attend(const AttendArgs& args) {
   check_writable(args.out, args.force);
   bundle_format_for(args.out);
   auto analyzer = Analyzer::open(args.model);
-  const AnalysisRequest req = input_request(args, *analyzer);
+  AnalysisRequest req = input_request(args, *analyzer);
   check_method(args, analyzer->info());
+  const bool value_norm = args.method == "value-norm";
+  if (value_norm) req.forward.taps.push_back(value_norm_taps(req.forward.layers));
   const Analysis a = analyzer->run(req, stderr_progress());
   for (const auto& w : a.warnings) std::cerr << "warning: " << printable(w) << "\n";
+  if (value_norm) {
+    const auto maps = value_norm_maps(a, analyzer->model(), stderr_progress());  // outlives `bundle`, which borrows them
+    TensorBundle bundle = bundle_analysis(a);
+    for (const auto& [name, t] : maps) bundle.add_view(name, t);
+    bundle.fields["method"] = args.method;
+    write_bundle(bundle, args.out, args.force);
+    std::cerr << a.seq_len() << " tokens, value norms of " << a.forward.attentions.layers.size() << " layers x " << a.model.num_heads
+              << " heads -> " << args.out << "\n";
+    return 0;
+  }
   TensorBundle bundle = bundle_analysis(a);
   DerivedMapOptions d;
   d.method = parse_map_method(args.method);
@@ -624,8 +637,10 @@ int main(int argc, char** argv) {
   ca->add_option("--memory-budget", attend.memory_budget, "Refuse runs whose outputs would exceed this size, e.g. 2G (default: half the RAM)");
 
   auto* ma = ca->add_option("--method", attend.method,
-                            "Also write a derived map: mean|max|min (fused [L,S,S]), rollout or flow ([S,S]); default raw")
-                  ->check(CLI::IsMember({"raw", "mean", "max", "min", "rollout", "flow"}));
+                            "Also write a derived map: mean|max|min (fused [L,S,S]), rollout or flow ([S,S]), or value-norm "
+                            "(Kobayashi et al. 2020: ||a_ij f(x_j)|| per head, value_norm [L,H,S,S], and summed over heads, "
+                            "value_norm_layer [L,S,S]); default raw")
+                  ->check(CLI::IsMember({"raw", "mean", "max", "min", "rollout", "flow", "value-norm"}));
   ca->add_option("--heads", attend.heads, "Heads the derived map combines, e.g. 0,2-3 (default: all)")->needs(ma);
   ca->add_option("--start-layer", attend.start_layer, "First layer of rollout / flow (default 0)")
       ->check(kNonNegative)

@@ -95,6 +95,7 @@ class EncoderModel final : public Model {
   EncoderModel(Family family, const CheckpointFiles& files, const JsonObject& config);
   ForwardResult forward(const ForwardInput& input, const ForwardOptions& options, const ProgressFn& progress) const override;
   RowMatrix unembed(const RowMatrix& rows) const override;
+  RowMatrix attention_output_weight(int layer) const override;
 
  private:
   void read_hparams(const JsonObject& c);
@@ -364,6 +365,11 @@ ForwardResult EncoderModel::forward(const ForwardInput& in, const ForwardOptions
     res.logits.matrix() = z;
   }
   return run.finish(x);  // post-LN: no final norm
+}
+
+RowMatrix EncoderModel::attention_output_weight(int layer) const {
+  require_layer(layer);
+  return layers_[static_cast<size_t>(layer)].wo.to_f32().transpose();  // torch Linear [out, in] -> [in, out]
 }
 
 RowMatrix EncoderModel::unembed(const RowMatrix& rows) const {

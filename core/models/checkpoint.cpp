@@ -265,6 +265,12 @@ std::optional<std::string> WeightStore::find_prefix(const std::vector<std::strin
   return std::nullopt;
 }
 
+RowMatrix Weight::to_f32() const {
+  RowMatrix out(rows(), cols());
+  rows_f32(0, rows(), out.data());
+  return out;
+}
+
 void Weight::rows_f32(int64_t r0, int64_t r1, float* out) const {
   const int64_t c = cols(), n = (r1 - r0) * c;
   if (data) {

@@ -65,6 +65,8 @@ struct Weight {
   // Any weight flattened to a column vector.
   ConstVectorMap vector() const { return ConstVectorMap(data, size()); }
   Eigen::Map<const Eigen::RowVectorXf> row() const { return Eigen::Map<const Eigen::RowVectorXf>(data, size()); }
+  // A copy as float32 [rows, cols], any weight (compact ones converted).
+  RowMatrix to_f32() const;
 };
 
 // All tensors of a checkpoint, looked up by their Hugging Face names with a shape check.

@@ -36,6 +36,7 @@ class DecoderModel final : public Model {
   DecoderModel(const CheckpointFiles& files, const JsonObject& config);
   ForwardResult forward(const ForwardInput& input, const ForwardOptions& options, const ProgressFn& progress) const override;
   RowMatrix unembed(const RowMatrix& rows) const override;
+  RowMatrix attention_output_weight(int layer) const override;
 
  private:
   Architecture a_;
@@ -227,6 +228,13 @@ ForwardResult DecoderModel::forward(const ForwardInput& in, const ForwardOptions
     res.logits.matrix() = z;
   }
   return run.finish(last);
+}
+
+RowMatrix DecoderModel::attention_output_weight(int layer) const {
+  require_layer(layer);
+  if (a_.sandwich_norms)
+    fail(ErrorKind::Usage, info_.model_type + " normalises the attention output (post_attention_layernorm), so it is not a sum of one part per head");
+  return layers_[static_cast<size_t>(layer)].wo.to_f32().transpose();  // o_proj [D, H d] -> [H d, D]
 }
 
 RowMatrix DecoderModel::unembed(const RowMatrix& rows) const {

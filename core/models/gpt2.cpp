@@ -43,6 +43,7 @@ class Gpt2Model final : public Model {
   Gpt2Model(const CheckpointFiles& files, const JsonObject& config);
   ForwardResult forward(const ForwardInput& input, const ForwardOptions& options, const ProgressFn& progress) const override;
   RowMatrix unembed(const RowMatrix& rows) const override;
+  RowMatrix attention_output_weight(int layer) const override;
 
  private:
   Gpt2HParams hp_;
@@ -208,6 +209,11 @@ ForwardResult Gpt2Model::forward(const ForwardInput& in, const ForwardOptions& o
     res.logits.matrix() = z;
   }
   return run.finish(last);
+}
+
+RowMatrix Gpt2Model::attention_output_weight(int layer) const {
+  require_layer(layer);
+  return layers_[static_cast<size_t>(layer)].c_proj.to_f32();  // Conv1D: already [in, out]
 }
 
 RowMatrix Gpt2Model::unembed(const RowMatrix& rows) const {

@@ -127,6 +127,15 @@ void refuse_kv_cache(const ForwardInput& input, const ModelInfo& info) {
     fail(ErrorKind::Usage, "model_type '" + info.model_type + "' does not run with a KV cache (causal language models only)");
 }
 
+void Model::require_layer(int layer) const {
+  if (layer < 0 || layer >= info_.num_layers)
+    fail(ErrorKind::Usage, "layer " + std::to_string(layer) + " is out of range (the model has " + std::to_string(info_.num_layers) + " layers)");
+}
+
+RowMatrix Model::attention_output_weight(int) const {
+  fail(ErrorKind::Usage, info_.model_type + ": the attention output projection is not available for this model");
+}
+
 RowMatrix Model::unembed(const RowMatrix&) const {
   fail(ErrorKind::Usage, info_.model_type + " has no language-model head to read hidden states through");
 }

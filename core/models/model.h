@@ -163,9 +163,17 @@ class Model {
   // prediction at a query token or at [MASK]). `rows`: [R, D]. Error(Usage) for models without
   // such a head (classifiers, vision, encoder-decoder).
   virtual RowMatrix unembed(const RowMatrix& rows) const;
+  // Layer `layer`'s attention output projection W_O [H d, D], without its bias: the attention
+  // block adds ctx W_O + b_O to the stream, ctx [S, H d] being the heads' contexts side by side,
+  // so rows h d .. (h+1) d - 1 are what head h writes through (core/analysis/value_norm.h).
+  // Error(Usage) where the block's output is not linear in the contexts (Gemma's norm after the
+  // projection) and for a layer out of range. T5: the encoder's self-attention.
+  virtual RowMatrix attention_output_weight(int layer) const;
 
  protected:
   ModelInfo info_;
+  // Error(Usage) unless 0 <= layer < the model's layers.
+  void require_layer(int layer) const;
 };
 
 // Opens the model folder `dir`: reads config.json, maps the safetensors weights and checks the

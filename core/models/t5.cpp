@@ -80,6 +80,10 @@ class T5Model final : public Model {
  public:
   T5Model(const CheckpointFiles& files, const JsonObject& config);
   ForwardResult forward(const ForwardInput& input, const ForwardOptions& options, const ProgressFn& progress) const override;
+  RowMatrix attention_output_weight(int layer) const override {
+    require_layer(layer);
+    return enc_[static_cast<size_t>(layer)].self.wo.to_f32().transpose();  // o [D, H d] -> [H d, D]
+  }
 
  private:
   // bias [H, n, n] = emb[bucket(j - i), h]: what a stack adds to every layer's scores.

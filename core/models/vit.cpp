@@ -58,6 +58,10 @@ class VitModel final : public Model {
  public:
   VitModel(const CheckpointFiles& files, const JsonObject& config);
   ForwardResult forward(const ForwardInput& input, const ForwardOptions& options, const ProgressFn& progress) const override;
+  RowMatrix attention_output_weight(int layer) const override {
+    require_layer(layer);
+    return layers_[static_cast<size_t>(layer)].wo.to_f32().transpose();  // torch Linear [out, in] -> [in, out]
+  }
 
  private:
   // Position rows to add for a gh x gw grid of an H x W input; `interpolated` tells whether they

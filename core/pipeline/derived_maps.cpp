@@ -4,6 +4,7 @@
 
 #include "core/analysis/flow.h"
 #include "core/analysis/rollout.h"
+#include "core/analysis/value_norm.h"
 #include "core/common/error.h"
 
 namespace attnscope {
@@ -97,6 +98,28 @@ DerivedMaps derived_maps(const Analysis& a, const DerivedMapOptions& o, const Pr
   } else if (grid.rows > 0) {
     out.maps.emplace_back(std::string(to_string(o.method)) + "_cls", tensor(patch_map(m, 0, grid)));
   }
+  return out;
+}
+
+TapRequest value_norm_taps(const std::vector<int>& layers) { return TapRequest{Tap::V, layers}; }
+
+std::vector<std::pair<std::string, Tensor>> value_norm_maps(const Analysis& a, const Model& model, const ProgressFn& progress) {
+  const AttentionMaps& att = a.forward.attentions;
+  const int L = static_cast<int>(att.layers.size()), H = att.num_heads, S = att.seq_len;
+  Tensor heads({L, H, S, S}), layer({L, S, S});
+  const size_t head_block = static_cast<size_t>(H) * S * S, layer_block = static_cast<size_t>(S) * S;
+  for (int slot = 0; slot < L; ++slot) {
+    const int l = att.layers[static_cast<size_t>(slot)];
+    const Tensor* v = a.forward.find_tapped(Tap::V, l);
+    if (!v) fail(ErrorKind::Usage, "value norms: the values of layer " + std::to_string(l) + " were not captured (run with the v capture point)");
+    const ValueNorms n = value_norms(att, l, *v, model.attention_output_weight(l), a.model.num_kv_heads > 0 ? a.model.num_kv_heads : H);
+    std::copy(n.heads.data.begin(), n.heads.data.end(), heads.data.begin() + static_cast<std::ptrdiff_t>(slot * head_block));
+    std::copy(n.layer.data.begin(), n.layer.data.end(), layer.data.begin() + static_cast<std::ptrdiff_t>(slot * layer_block));
+    if (progress && !progress(Progress{slot + 1, L, "value norms"})) return {};
+  }
+  std::vector<std::pair<std::string, Tensor>> out;
+  out.emplace_back("value_norm", std::move(heads));
+  out.emplace_back("value_norm_layer", std::move(layer));
   return out;
 }
 

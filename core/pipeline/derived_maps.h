@@ -43,4 +43,14 @@ struct DerivedMaps {
 };
 DerivedMaps derived_maps(const Analysis& analysis, const DerivedMapOptions& options, const ProgressFn& progress = {});
 
+// Value-weighted norms (core/analysis/value_norm.h) of every captured layer of a run with the v
+// capture point on those layers (value_norm_taps), with the weights of `model`, the model that
+// ran: "value_norm" [L, H, S, S] per head and "value_norm_layer" [L, S, S] summed over heads, L =
+// the captured layers. Error(Usage) for a layer without its values, or a model whose attention
+// output is not a sum over heads (Gemma).
+std::vector<std::pair<std::string, Tensor>> value_norm_maps(const Analysis& analysis, const Model& model,
+                                                            const ProgressFn& progress = {});
+// What value_norm_maps() needs from the run: the v capture point on `layers` (empty = all).
+TapRequest value_norm_taps(const std::vector<int>& layers);
+
 }  // namespace attnscope
