@@ -309,7 +309,8 @@ int cmd_attend(const AttendArgs& args) {
   if (value_norm) {
     const auto maps = value_norm_maps(a, analyzer->model(), stderr_progress());  // outlives `bundle`, which borrows them
     TensorBundle bundle = bundle_analysis(a);
-    for (const auto& [name, t] : maps) bundle.add_view(name, t);
+    bundle.add_view("value_norm", maps.heads);
+    bundle.add_view("value_norm_layer", maps.layer);
     bundle.fields["method"] = args.method;
     write_bundle(bundle, args.out, args.force);
     std::cerr << a.seq_len() << " tokens, value norms of " << a.forward.attentions.layers.size() << " layers x " << a.model.num_heads
@@ -555,7 +556,7 @@ int cmd_render(const RenderArgs& args) {
     s.head_mode = HeadMode::Subset;
     for (int h : parse_index_list(args.heads, 1 << 16, "--heads")) s.subset << h;
   }
-  if (!parse(QString::fromStdString(args.method), s.method)) fail(ErrorKind::Usage, "--method: raw, rollout or flow");
+  if (!parse(QString::fromStdString(args.method), s.method)) fail(ErrorKind::Usage, "--method: raw, rollout, flow or value-norm");
   if (!parse(QString::fromStdString(args.cmap), s.color_map))
     fail(ErrorKind::Usage, "--cmap: unknown colour map '" + args.cmap + "' (viridis, magma, inferno, cividis, greys)");
   if (!parse(QString::fromStdString(args.norm), s.normalization))
@@ -751,7 +752,7 @@ int main(int argc, char** argv) {
                  "Run and show only these layers, e.g. 11 for a one-page overview of the last layer's heads (default: all)");
   cr->add_option("--head", render.head, "Head number, or mean, max, min (default 0)");
   cr->add_option("--heads", render.heads, "Mean of these heads, e.g. 0,2-3 (overrides --head)");
-  cr->add_option("--method", render.method, "raw, rollout or flow (default raw)");
+  cr->add_option("--method", render.method, "raw, rollout, flow or value-norm (Kobayashi et al. 2020: the weight times the length of what the key writes through the head; fused heads: the norm of their sum) (default raw)");
   cr->add_option("--query", render.query, "Query token of the text and image views (default: CLS / the last token)");
   cr->add_option("--cmap", render.cmap, "viridis, magma, inferno, cividis or greys (default viridis)");
   cr->add_option("--norm", render.norm, "Colour scale: row, matrix, global, log, percentile (the top 2% of the mass saturates, as Captum) or value_percentile (the top 2% of the values) (default row)");

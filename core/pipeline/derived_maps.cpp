@@ -103,23 +103,34 @@ DerivedMaps derived_maps(const Analysis& a, const DerivedMapOptions& o, const Pr
 
 TapRequest value_norm_taps(const std::vector<int>& layers) { return TapRequest{Tap::V, layers}; }
 
-std::vector<std::pair<std::string, Tensor>> value_norm_maps(const Analysis& a, const Model& model, const ProgressFn& progress) {
+ConstMatrixMap ValueNormMaps::map(int model_layer, int head) const {
+  const auto it = std::find(layers.begin(), layers.end(), model_layer);
+  if (it == layers.end()) fail(ErrorKind::Usage, "value norms of layer " + std::to_string(model_layer) + " were not computed");
+  const int64_t slot = it - layers.begin();
+  const int64_t S = layer.shape.empty() ? 0 : layer.shape[1];
+  if (head < 0) return layer.matrix(slot);
+  if (head >= num_heads) fail(ErrorKind::Usage, "head " + std::to_string(head) + " is out of range (the model has " + std::to_string(num_heads) + " heads)");
+  return ConstMatrixMap(heads.data.data() + static_cast<size_t>((slot * num_heads + head) * S * S), S, S);
+}
+
+ValueNormMaps value_norm_maps(const Analysis& a, const Model& model, const ProgressFn& progress) {
   const AttentionMaps& att = a.forward.attentions;
   const int L = static_cast<int>(att.layers.size()), H = att.num_heads, S = att.seq_len;
-  Tensor heads({L, H, S, S}), layer({L, S, S});
+  ValueNormMaps out;
+  out.num_heads = H;
+  out.heads = Tensor({L, H, S, S});
+  out.layer = Tensor({L, S, S});
   const size_t head_block = static_cast<size_t>(H) * S * S, layer_block = static_cast<size_t>(S) * S;
   for (int slot = 0; slot < L; ++slot) {
     const int l = att.layers[static_cast<size_t>(slot)];
     const Tensor* v = a.forward.find_tapped(Tap::V, l);
     if (!v) fail(ErrorKind::Usage, "value norms: the values of layer " + std::to_string(l) + " were not captured (run with the v capture point)");
     const ValueNorms n = value_norms(att, l, *v, model.attention_output_weight(l), a.model.num_kv_heads > 0 ? a.model.num_kv_heads : H);
-    std::copy(n.heads.data.begin(), n.heads.data.end(), heads.data.begin() + static_cast<std::ptrdiff_t>(slot * head_block));
-    std::copy(n.layer.data.begin(), n.layer.data.end(), layer.data.begin() + static_cast<std::ptrdiff_t>(slot * layer_block));
-    if (progress && !progress(Progress{slot + 1, L, "value norms"})) return {};
+    std::copy(n.heads.data.begin(), n.heads.data.end(), out.heads.data.begin() + static_cast<std::ptrdiff_t>(slot * head_block));
+    std::copy(n.layer.data.begin(), n.layer.data.end(), out.layer.data.begin() + static_cast<std::ptrdiff_t>(slot * layer_block));
+    if (progress && !progress(Progress{slot + 1, L, "value norms"})) return ValueNormMaps();
   }
-  std::vector<std::pair<std::string, Tensor>> out;
-  out.emplace_back("value_norm", std::move(heads));
-  out.emplace_back("value_norm_layer", std::move(layer));
+  out.layers = att.layers;
   return out;
 }
 

@@ -45,11 +45,19 @@ DerivedMaps derived_maps(const Analysis& analysis, const DerivedMapOptions& opti
 
 // Value-weighted norms (core/analysis/value_norm.h) of every captured layer of a run with the v
 // capture point on those layers (value_norm_taps), with the weights of `model`, the model that
-// ran: "value_norm" [L, H, S, S] per head and "value_norm_layer" [L, S, S] summed over heads, L =
-// the captured layers. Error(Usage) for a layer without its values, or a model whose attention
-// output is not a sum over heads (Gemma).
-std::vector<std::pair<std::string, Tensor>> value_norm_maps(const Analysis& analysis, const Model& model,
-                                                            const ProgressFn& progress = {});
+// ran. Error(Usage) for a layer without its values, or a model whose attention output is not a
+// sum over heads (Gemma). Cancelled by `progress`: `layers` is empty.
+struct ValueNormMaps {
+  std::vector<int> layers;  // the captured model layers, ascending (as AttentionMaps::layers)
+  Tensor heads;             // [L, H, S, S] per head   (written as "value_norm")
+  Tensor layer;             // [L, S, S] the heads summed (written as "value_norm_layer")
+  int num_heads = 0;
+
+  bool empty() const { return layers.empty(); }
+  // The map of `model_layer`: one head, or the layer's sum when head < 0; Error(Usage) if not there.
+  ConstMatrixMap map(int model_layer, int head) const;
+};
+ValueNormMaps value_norm_maps(const Analysis& analysis, const Model& model, const ProgressFn& progress = {});
 // What value_norm_maps() needs from the run: the v capture point on `layers` (empty = all).
 TapRequest value_norm_taps(const std::vector<int>& layers);
 

@@ -154,10 +154,6 @@ A %3 · B %4 · A − B %5</translation>
         <translation>注意力流</translation>
     </message>
     <message>
-        <source>raw: the layer&apos;s attention; rollout / flow: attention propagated through all layers (Abnar &amp; Zuidema 2020)</source>
-        <translation>原始：该层的注意力；注意力汇聚 / 注意力流：在所有层之间传播的注意力（Abnar &amp; Zuidema 2020）</translation>
-    </message>
-    <message>
         <source>matrix max</source>
         <translation>矩阵最大值</translation>
     </message>
@@ -320,6 +316,14 @@ A %3 · B %4 · A − B %5</translation>
     <message>
         <source>&amp;Units</source>
         <translation>单位(&amp;U)</translation>
+    </message>
+    <message>
+        <source>value norms</source>
+        <translation>值加权范数</translation>
+    </message>
+    <message>
+        <source>raw: the layer&apos;s attention; rollout / flow: attention propagated through all layers (Abnar &amp; Zuidema 2020); value norms: ‖α f(x)‖, the attention weight times the length of what the attended token writes through the head (Kobayashi et al. 2020); fused, the norm of what all heads write together</source>
+        <translation>raw：该层的注意力；注意力汇聚 / 注意力流：在所有层间传播的注意力（Abnar 与 Zuidema，2020）；值加权范数：‖α f(x)‖，即注意力权重乘以被关注词元经该头写入的向量长度（Kobayashi 等，2020）；融合时为所有头共同写入之和的范数</translation>
     </message>
 </context>
 <context>
@@ -764,6 +768,10 @@ row max %6 at “%7”%8</source>
     <message>
         <source>rollout after each layer</source>
         <translation>逐层注意力汇聚</translation>
+    </message>
+    <message>
+        <source>value norms of all heads</source>
+        <translation>所有头的值加权范数</translation>
     </message>
 </context>
 <context>
@@ -2489,6 +2497,26 @@ largest weight %2: %3 → %4</source>
         <source>attention from “%1” (tokens %2–%3)</source>
         <translation>来自“%1”（词元 %2–%3）的注意力</translation>
     </message>
+    <message>
+        <source>Value norms are computed when this method is shown.</source>
+        <translation>选择此方法时会计算值加权范数。</translation>
+    </message>
+    <message>
+        <source>value-weighted norm ‖α f(x)‖ (%1)</source>
+        <translation>值加权范数 ‖α f(x)‖（%1）</translation>
+    </message>
+    <message>
+        <source>all heads</source>
+        <translation>所有注意力头</translation>
+    </message>
+    <message>
+        <source>Value norms of all heads (%1)</source>
+        <translation>所有头的值加权范数（%1）</translation>
+    </message>
+    <message>
+        <source>value-weighted norm</source>
+        <translation>值加权范数</translation>
+    </message>
 </context>
 <context>
     <name>Samples</name>
@@ -2775,6 +2803,24 @@ largest weight %2: %3 → %4</source>
             <numerusform>正在对 %n 个词元计算注意力汇聚…</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Value norms cancelled; choose the method again to restart them</source>
+        <translation>值加权范数已取消；再次选择该方法即可重新计算</translation>
+    </message>
+    <message>
+        <source>No value norms: %1</source>
+        <translation>无值加权范数：%1</translation>
+    </message>
+    <message>
+        <source>Value norms need the model that made this result, and its encoder or only stack</source>
+        <translation>值加权范数需要生成此结果的模型，并且只适用于其编码器或唯一的堆栈</translation>
+    </message>
+    <message numerus="yes">
+        <source>Computing value norms on %n token(s)… (Esc cancels)</source>
+        <translation>
+            <numerusform>正在对 %n 个词元计算值加权范数…（Esc 取消）</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>TextView</name>
@@ -2891,6 +2937,14 @@ largest weight %2: %3 → %4</source>
     <message>
         <source>words (max over pieces)</source>
         <translation>词（片段取最大值）</translation>
+    </message>
+    <message>
+        <source>value norms</source>
+        <translation>值加权范数</translation>
+    </message>
+    <message>
+        <source>L%1 · all heads (norm of their sum)</source>
+        <translation>L%1 · 所有头（其和的范数）</translation>
     </message>
 </context>
 <context>

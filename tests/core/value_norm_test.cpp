@@ -52,9 +52,9 @@ void check(const Case& c) {
   req.forward.taps.push_back(value_norm_taps({}));
   const Analysis a = analyzer->run(req);
   const auto maps = value_norm_maps(a, analyzer->model());
-  ASSERT_EQ(maps.size(), 2u);
-  const Tensor& heads = maps[0].second;
-  const Tensor& layer = maps[1].second;
+  ASSERT_EQ(maps.layers, a.forward.attentions.layers);
+  const Tensor& heads = maps.heads;
+  const Tensor& layer = maps.layer;
   const SafetensorsFile file((dir / "model.safetensors").string());
   const AttentionMaps& att = a.forward.attentions;
   const int H = att.num_heads, S = att.seq_len, Hkv = a.model.num_kv_heads > 0 ? a.model.num_kv_heads : H;

@@ -23,6 +23,8 @@
 #include "ui/panels/input_panel.h"
 #include "ui/document/map_builder.h"
 #include "ui/export/map_tsv.h"
+#include "core/analysis/value_norm.h"
+#include "core/pipeline/derived_maps.h"
 #include "ui/figures/text_figure.h"
 
 #include <QDir>
@@ -48,6 +50,7 @@ class ViewsTest : public QObject {
   void flowInProgressShowsTheRawMapWithANote();
   void matrixCopiesTsvAndFindsTokens();
   void wordsMergeTheirPiecesInEveryView();
+  void valueNormsAreAMethodOfEveryView();
   void singleColumnFiguresDrawNothingOutsideThePage_data();
   void singleColumnFiguresDrawNothingOutsideThePage();
 };
@@ -390,6 +393,58 @@ void ViewsTest::wordsMergeTheirPiecesInEveryView() {
   const QString tsv = display_map_tsv(m);
   QVERIFY2(tsv.startsWith("query\\key\t0:The\t1:zookeepers"), qPrintable(tsv.left(80)));
   QCOMPARE(view_state_from_json(to_json(doc->state())).units, Units::WordsMean);
+}
+
+void ViewsTest::valueNormsAreAMethodOfEveryView() {
+  ATTNSCOPE_QREQUIRE_SHARED();
+  Session session;
+  MainWindow window(&session);
+  window.show();
+  QVERIFY(test::openModel(session, test::sharedPath("models/gpt2-random")));
+  QVERIFY(test::runTextAndWait(session, "The quick brown fox jumps over the lazy dog."));
+  AnalysisDocument* doc = session.document();
+  auto* method = window.findChild<QComboBox*>("methodCombo");
+  QVERIFY(method);
+  method->setCurrentIndex(method->findData(int(Method::ValueNorm)));
+  emit method->activated(method->currentIndex());
+  QCOMPARE(doc->state().method, Method::ValueNorm);
+  QTRY_VERIFY_WITH_TIMEOUT(doc->valueNorms() != nullptr, 20000);  // computed on the job runner
+
+  // The map shown is the core's value norms of the selected layer and head, from the run's values.
+  const Analysis& a = *doc->analysis();
+  ViewState s = doc->state();
+  s.layer = 1;
+  s.head = 1;
+  s.head_mode = HeadMode::Single;
+  doc->setState(s);
+  const Tensor* v = a.forward.find_tapped(Tap::V, 1);
+  QVERIFY(v);
+  const ValueNorms want = value_norms(a.forward.attentions, 1, *v, doc->analyzer()->model().attention_output_weight(1), a.model.num_heads);
+  DisplayMap m = build_display_map(*doc);
+  QCOMPARE(m.values.rows(), a.seq_len());
+  for (int i = 0; i < a.seq_len(); ++i)
+    for (int j = 0; j < a.seq_len(); ++j) {
+      QCOMPARE(m.values(i, j), want.heads.data[(size_t(1) * a.seq_len() + i) * a.seq_len() + j]);
+      QCOMPARE(m.masked(i, j), j > i);  // a causal model's future keys stay grey
+    }
+  QVERIFY(m.scale_label.contains(QString::fromUtf8("\u2016")));
+  // Fused heads: the norm of their sum.
+  s.head_mode = HeadMode::Mean;
+  doc->setState(s);
+  m = build_display_map(*doc);
+  QCOMPARE(m.values(4, 2), want.layer.data[4 * size_t(a.seq_len()) + 2]);
+  QVERIFY(describe(doc->state()).contains("norm of their sum"));
+  QCOMPARE(view_state_from_json(to_json(doc->state())).method, Method::ValueNorm);
+
+  // A new run keeps the method and computes them again for it.
+  QVERIFY(test::runTextAndWait(session, "Another input, a little longer than the first one was."));
+  QTRY_VERIFY_WITH_TIMEOUT(doc->valueNorms() != nullptr && doc->valueNorms()->layer.shape[1] == doc->seqLen(), 20000);
+
+  // Gemma's attention output is normalised: the view says why there is nothing.
+  QVERIFY(test::openModel(session, test::sharedPath("models/gemma2-random")));
+  QVERIFY(test::runTextAndWait(session, "the cat sat"));
+  QTRY_VERIFY_WITH_TIMEOUT(doc->valueNormStatus().contains("post_attention_layernorm"), 20000);
+  QVERIFY(build_display_map(*doc).unavailable.contains("post_attention_layernorm"));
 }
 
 void ViewsTest::singleColumnFiguresDrawNothingOutsideThePage_data() {

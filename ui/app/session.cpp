@@ -50,6 +50,11 @@ Session::Session(QObject* parent) : QObject(parent) {
       if (analysis == document_.analysis()) document_.setRollout(rollout_key, rollout);  // not a result replaced meanwhile
       return;
     }
+    if (key == "value-norm") {
+      const auto& [analysis, norms] = std::any_cast<const ValueNormResult&>(result);
+      if (analysis == document_.analysis()) document_.setValueNorms(norms);  // not a result replaced meanwhile
+      return;
+    }
     if (key == "compare") {
       document_.setComparison(std::any_cast<std::shared_ptr<const AttentionComparison>>(result));
       return;
@@ -64,6 +69,7 @@ Session::Session(QObject* parent) : QObject(parent) {
                     .arg(QString::fromUtf8(to_string(g->generation.stop))));
   });
   connect(&jobs_, &JobRunner::cancelled, this, [this](const QString& key, const std::any& partial) {
+    if (key == "value-norm") document_.setValueNormStatus(tr("Value norms cancelled; choose the method again to restart them"));
     if (key == "rollout") {
       rollout_key_.clear();
       emit status(tr("Rollout cancelled; choose the method again to restart it"));
@@ -80,6 +86,7 @@ Session::Session(QObject* parent) : QObject(parent) {
   connect(&jobs_, &JobRunner::failed, this, [this](const QString& key, const QString& what, int) {
     if (key == "compare") emit message(tr("Cannot compare with the reference: %1").arg(what), Severity::Warning);
     else if (key == "rollout") emit message(tr("Rollout failed: %1").arg(what), Severity::Error);
+    else if (key == "value-norm") document_.setValueNormStatus(tr("No value norms: %1").arg(what));
     else emit message(tr("Generation failed: %1").arg(what), Severity::Error);
   });
   connect(&controller_, &RunController::modelOpened, this, [this](const AnalyzerPtr& a, const QString& dir) {
@@ -131,6 +138,8 @@ Session::Session(QObject* parent) : QObject(parent) {
   connect(&document_, &AnalysisDocument::stateChanged, this, &Session::computeFlowIfNeeded);
   connect(&document_, &AnalysisDocument::stateChanged, this, &Session::computeRolloutIfNeeded);
   connect(&document_, &AnalysisDocument::analysisChanged, this, &Session::computeRolloutIfNeeded);  // a re-run keeps the method
+  connect(&document_, &AnalysisDocument::stateChanged, this, &Session::computeValueNormsIfNeeded);
+  connect(&document_, &AnalysisDocument::analysisChanged, this, &Session::computeValueNormsIfNeeded);
   // A new result keeps the selected method: flow starts again once the run's job has ended (the
   // selection itself did not change, so stateChanged says nothing).
   connect(&controller_, &RunController::busyChanged, this, [this](bool busy) {
@@ -266,6 +275,8 @@ void Session::startRun(const AnalysisRequest& request, const QString& text, cons
   AnalysisRequest r = request;
   r.forward.logits = LogitsMode::Last;  // the GUI shows next-token predictions only
   r.forward.profile = true;             // the Cost view's per-layer times (about 1% of the run)
+  // The values, for value norms: S x Hkv d per layer, less than the maps once S passes Hkv d / H.
+  r.forward.taps.push_back(value_norm_taps(r.forward.layers));
   if (r.memory_budget == 0) r.memory_budget = memory_budget_;
   pending_request_ = r;
   controller_.run(document_.analyzer(), r);
@@ -420,6 +431,23 @@ void Session::computeRolloutIfNeeded() {
     RowMatrix r = attention_rollout(a->forward.attentions, o, progress);
     if (r.size() == 0) fail(ErrorKind::Usage, "cancelled");
     return RolloutResult{a, key, std::make_shared<const RowMatrix>(std::move(r))};
+  });
+}
+
+void Session::computeValueNormsIfNeeded() {
+  if (document_.state().method != Method::ValueNorm || !document_.hasAnalysis() || document_.valueNorms() || !document_.analyzer()) return;
+  if (!document_.valueNormStatus().isEmpty() || jobs_.pending("value-norm")) return;  // computing, failed or cancelled
+  const AnalysisPtr a = document_.analysis();
+  const AnalyzerPtr analyzer = document_.analyzer();
+  if (a->model.dir != analyzer->info().dir || a != document_.result()) {
+    document_.setValueNormStatus(tr("Value norms need the model that made this result, and its encoder or only stack"));
+    return;
+  }
+  document_.setValueNormStatus(tr("Computing value norms on %n token(s)\u2026 (Esc cancels)", nullptr, a->seq_len()));
+  jobs_.submit("value-norm", [a, analyzer](const ProgressFn& progress) -> std::any {
+    auto norms = std::make_shared<const ValueNormMaps>(value_norm_maps(*a, analyzer->model(), progress));
+    if (norms->empty()) fail(ErrorKind::Usage, "cancelled");
+    return ValueNormResult{a, norms};
   });
 }
 

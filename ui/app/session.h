@@ -106,7 +106,8 @@ class Session : public QObject {
  private:
   void startRun(const attnscope::AnalysisRequest& request, const QString& text, const QString& image);
   void computeFlowIfNeeded();
-  void computeRolloutIfNeeded();  // a dear rollout (AnalysisDocument::rolloutIsDear) on the job runner
+  void computeRolloutIfNeeded();
+  void computeValueNormsIfNeeded();  // Method::ValueNorm on the job runner, once per result  // a dear rollout (AnalysisDocument::rolloutIsDear) on the job runner
   bool canRun(attnscope::Modality input);  // a model of that modality is open, else a message
   void rememberModel(const QString& dir);
 
@@ -126,6 +127,10 @@ class Session : public QObject {
   // The dear rollout being computed: for which options and which result.
   std::string rollout_key_;
   AnalysisPtr rollout_of_;
+  struct ValueNormResult {
+    AnalysisPtr analysis;
+    std::shared_ptr<const attnscope::ValueNormMaps> norms;
+  };
   struct RolloutResult {
     AnalysisPtr analysis;
     std::string key;

@@ -78,6 +78,8 @@ void AnalysisDocument::clearDerived() {
   rollouts_.clear();
   global_max_.clear();
   flows_.clear();
+  value_norms_.reset();
+  value_norm_status_.clear();
   flow_status_.clear();
   photo_ = QImage();
   stats_valid_ = false;
@@ -406,15 +408,40 @@ void AnalysisDocument::setFlowStatus(const QString& status, const QString& key) 
   }
 }
 
+void AnalysisDocument::setValueNorms(std::shared_ptr<const ValueNormMaps> norms) {
+  value_norms_ = std::move(norms);
+  value_norm_status_.clear();
+  global_max_.erase("value norms");
+  global_max_.erase("value norms summed");
+  if (state_.method == Method::ValueNorm) {  // views showing them redraw
+    emit stateChanged();
+    emit selectionEdited(SelectionPart::Method);
+  }
+}
+
+void AnalysisDocument::setValueNormStatus(const QString& status) {
+  value_norm_status_ = status;
+  if (state_.method == Method::ValueNorm) {
+    emit stateChanged();
+    emit selectionEdited(SelectionPart::Method);
+  }
+}
+
 double AnalysisDocument::globalMax(const ViewState& s) const {
   if (!analysis_) return 1;
   const AttentionMaps& att = analysis_->forward.attentions;
   const bool fused = s.head_mode != HeadMode::Single && s.method == Method::Raw;
-  const std::string key = fused ? fusion_key(fusion_for(s)) : std::string("heads");
+  const bool norms = s.method == Method::ValueNorm;
+  const std::string key = norms ? std::string(s.head_mode == HeadMode::Single ? "value norms" : "value norms summed")
+                          : fused ? fusion_key(fusion_for(s)) : std::string("heads");
   auto it = global_max_.find(key);
   if (it != global_max_.end()) return it->second;
   double m = 0;
-  if (fused) {
+  if (norms) {
+    if (!value_norms_) return 1;  // not there yet: nothing is drawn with it
+    const Tensor& t = s.head_mode == HeadMode::Single ? value_norms_->heads : value_norms_->layer;
+    if (!t.data.empty()) m = *std::max_element(t.data.begin(), t.data.end());
+  } else if (fused) {
     for (int l : att.layers) m = std::max<double>(m, fuse_heads(att, l, fusion_for(s)).maxCoeff());
   } else if (!att.data.empty()) {
     m = *std::max_element(att.data.begin(), att.data.end());

@@ -13,6 +13,7 @@
 #include "core/analysis/compare.h"
 #include "core/analysis/fusion.h"
 #include "core/analysis/rollout.h"
+#include "core/pipeline/derived_maps.h"
 #include "core/analysis/cost_model.h"
 #include "core/hub/hub_cache.h"
 #include "core/analysis/head_stats.h"
@@ -120,6 +121,13 @@ class AnalysisDocument : public QObject {
   void setFlow(const QString& key, std::shared_ptr<const attnscope::RowMatrix> flow);
   void setFlowStatus(const QString& status) { setFlowStatus(status, flowKey()); }
   void setFlowStatus(const QString& status, const QString& key);
+  // Value-weighted norms of every captured layer (Method::ValueNorm), computed by Session's job
+  // from the values the run kept; null until setValueNorms() delivers them. The status says why
+  // there are none (computing, cancelled, the model has none, the values were not kept).
+  std::shared_ptr<const attnscope::ValueNormMaps> valueNorms() const { return value_norms_; }
+  QString valueNormStatus() const { return value_norm_status_; }
+  void setValueNorms(std::shared_ptr<const attnscope::ValueNormMaps> norms);
+  void setValueNormStatus(const QString& status);
   // Largest weight over every captured head (or fused layer, for fused selections): the range
   // of the "global max" normalisation.
   double globalMax(const ViewState& state) const;
@@ -203,6 +211,8 @@ class AnalysisDocument : public QObject {
   mutable QImage photo_;
   std::map<QString, std::shared_ptr<const attnscope::RowMatrix>> flows_;
   QString flow_status_, flow_status_key_;
+  std::shared_ptr<const attnscope::ValueNormMaps> value_norms_;
+  QString value_norm_status_;
   mutable std::vector<attnscope::HeadStats> stats_;
   mutable bool stats_valid_ = false;
   bool has_induction_ = false;

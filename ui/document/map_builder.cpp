@@ -39,6 +39,16 @@ bool selected_weights(const AnalysisDocument& doc, const ViewState& s, RowMatrix
         out = *rollout;
         return true;
       }
+      case Method::ValueNorm: {
+        if (!att.has_layer(s.layer)) return unavailable(QObject::tr("Layer %1 was not captured.").arg(s.layer));
+        const auto norms = doc.valueNorms();
+        if (!norms) {
+          const QString status = doc.valueNormStatus();
+          return unavailable(status.isEmpty() ? QObject::tr("Value norms are computed when this method is shown.") : status);
+        }
+        out = norms->map(s.layer, s.head_mode == HeadMode::Single ? s.head : -1);
+        return true;
+      }
       case Method::Flow: {
         const RowMatrix* flow = doc.flow(s);
         if (!flow) {
@@ -138,7 +148,7 @@ DisplayMap display_map_of(const AnalysisDocument& doc, const ViewState& s, RowMa
   const Analysis& a = *doc.analysis();
   const ModelInfo& model = a.model;
   // One layer's map: the keys its mask excludes are not weights, so they are not coloured as 0.
-  const bool layer_mask = s.method == Method::Raw && model.causal;
+  const bool layer_mask = per_layer(s.method) && model.causal;
   if (layer_mask) m.window = model.window(s.layer);
   auto excluded = [&](int i, int j) { return j > i || (m.window > 0 && j <= i - m.window); };
 
@@ -193,7 +203,9 @@ DisplayMap display_map_of(const AnalysisDocument& doc, const ViewState& s, RowMa
   o.clip_percent = s.clip_percent;
   const float vmax = m.values.size() ? m.values.maxCoeff() : 0.0f;
   m.title = describe(s);
-  switch (s.normalization) {
+  const bool norms = s.method == Method::ValueNorm;
+  const Normalization normalization = shown_normalization(s);
+  switch (normalization) {
     case Normalization::Row:
       o.scale = DisplayScale::Raw;
       m.scale_lower = 0;
@@ -229,9 +241,10 @@ DisplayMap display_map_of(const AnalysisDocument& doc, const ViewState& s, RowMa
       m.scale_label = QObject::tr("attention weight (top %1% of values clipped)").arg(s.clip_percent);
       break;
   }
+  if (norms) m.scale_label = QObject::tr("value-weighted norm \u2016\u03b1 f(x)\u2016 (%1)").arg(display_name(normalization));
   m.shade = std::move(recycle_shade);
   m.shade = m.values;  // no allocation when the size is unchanged
-  if (s.normalization == Normalization::Global && m.scale_upper > 0) m.shade /= static_cast<float>(m.scale_upper);
+  if (normalization == Normalization::Global && m.scale_upper > 0) m.shade /= static_cast<float>(m.scale_upper);
   else normalize_for_display_in_place(m.shade, o);
   const float nan = std::numeric_limits<float>::quiet_NaN();
   if (words) {

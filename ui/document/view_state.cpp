@@ -51,6 +51,7 @@ QString to_string(Method m) {
     case Method::Raw: return "raw";
     case Method::Rollout: return "rollout";
     case Method::Flow: return "flow";
+    case Method::ValueNorm: return "value-norm";
   }
   return {};
 }
@@ -133,7 +134,7 @@ bool parse(const QString& s, CrossMode& out) {
 }
 
 bool parse(const QString& s, Method& out) {
-  static const Method all[] = {Method::Raw, Method::Rollout, Method::Flow};
+  static const Method all[] = {Method::Raw, Method::Rollout, Method::Flow, Method::ValueNorm};
   return parse_in(s, all, out);
 }
 bool parse(const QString& s, Normalization& out) {
@@ -174,8 +175,13 @@ QString display_name(Method m) {
     case Method::Raw: return QCoreApplication::translate("ViewState", "raw");
     case Method::Rollout: return QCoreApplication::translate("ViewState", "rollout");
     case Method::Flow: return QCoreApplication::translate("ViewState", "attention flow");
+    case Method::ValueNorm: return QCoreApplication::translate("ViewState", "value norms");
   }
   return {};
+}
+
+Normalization shown_normalization(const ViewState& s) {
+  return s.method == Method::ValueNorm && s.normalization == Normalization::Row ? Normalization::Matrix : s.normalization;
 }
 
 QString display_name(Units u) {
@@ -207,6 +213,9 @@ QString describe(const ViewState& s) {
     return d;
   }
   if (s.method == Method::Flow) return display_name(Method::Flow) + from;
+  // Fused value norms are the paper's per-layer map, the norm of what all heads write together.
+  if (s.method == Method::ValueNorm && s.head_mode != HeadMode::Single)
+    return QCoreApplication::translate("ViewState", "L%1 \u00b7 all heads (norm of their sum)").arg(s.layer);
   QString head;
   switch (s.head_mode) {
     case HeadMode::Single: head = QString("H%1").arg(s.head); break;

@@ -13,7 +13,11 @@
 namespace attnscope::ui {
 
 enum class HeadMode { Single, Mean, Max, Min, Subset };
-enum class Method { Raw, Rollout, Flow };  // Raw: the chosen layer's heads as they are (or fused)
+// Raw: the chosen layer's heads as they are (or fused). ValueNorm: Kobayashi et al.'s value-weighted
+// norms of the chosen layer's heads (core value_norm.h), or their sum over heads when fused.
+enum class Method { Raw, Rollout, Flow, ValueNorm };
+// Whether a method shows one layer (raw weights, value norms) rather than the whole stack.
+inline bool per_layer(Method m) { return m == Method::Raw || m == Method::ValueNorm; }
 // Percentile: Captum's clip of the top p% of the mass; ValuePercentile: of the top p% of the values.
 enum class Normalization { Row, Matrix, Global, Log, Percentile, ValuePercentile };
 // Diverging: blue (negative) through white to red (positive), for differences; not a selection choice.
@@ -117,7 +121,10 @@ bool parse(const QString& s, HeadMode& out);
 QString display_name(HeadMode m);
 QString display_name(Method m);
 QString display_name(Normalization n);
-QString display_name(Units u);  // "words (mean over pieces)"; empty for tokens
+QString display_name(Units u);
+// The normalisation a selection is drawn with: value norms are lengths, not probabilities, so
+// "row" (0 to 1) shows them against the matrix max.
+Normalization shown_normalization(const ViewState& s);  // "words (mean over pieces)"; empty for tokens
 QString describe(const ViewState& s);
 
 // The selection as JSON (figure sidecars) and back. from_json() takes missing keys from `base`

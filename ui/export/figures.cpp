@@ -30,9 +30,10 @@ QString figure_title(const AnalysisDocument& doc, const ViewState& s, ViewKind v
     t += dot + QString::fromStdString(doc.analysis()->image_path.filename().string());
   if (view == ViewKind::Overview)
     return t + dot +
-           (s.method == Method::Rollout ? QCoreApplication::translate("Figures", "rollout after each layer")
-                                        : QCoreApplication::translate("Figures", "all heads")) +
-           dot + display_name(s.normalization);
+           (s.method == Method::Rollout     ? QCoreApplication::translate("Figures", "rollout after each layer")
+            : s.method == Method::ValueNorm ? QCoreApplication::translate("Figures", "value norms of all heads")
+                                            : QCoreApplication::translate("Figures", "all heads")) +
+           dot + display_name(shown_normalization(s));
   if (view == ViewKind::Heads)
     return t + dot + head_statistic_title(s.statistic, doc.hasAnalysis() && doc.analysis()->model.modality == Modality::Image);
   if (view == ViewKind::Cost) return t + dot + QCoreApplication::translate("Figures", "cost");
@@ -43,13 +44,13 @@ QString figure_title(const AnalysisDocument& doc, const ViewState& s, ViewKind v
     layer = (s.stack == Stack::Decoder ? QCoreApplication::translate("Figures", "decoder")
                                        : QCoreApplication::translate("Figures", "encoder")) +
             dot + layer;
-  const int window = doc.hasAnalysis() && s.method == Method::Raw ? doc.analysis()->model.window(s.layer) : 0;
+  const int window = doc.hasAnalysis() && per_layer(s.method) ? doc.analysis()->model.window(s.layer) : 0;
   if (window > 0) layer += dot + QCoreApplication::translate("Figures", "sliding window %1").arg(window);
   const bool merged = s.units != Units::Tokens && doc.hasAnalysis() && doc.analysis()->model.modality == Modality::Text &&
                       (view == ViewKind::Matrix || view == ViewKind::Lines || view == ViewKind::Text);
   if (merged) layer += dot + display_name(s.units);
   // describe() names rollout and flow already ("rollout, mean of heads"); raw weights are named here.
-  return t + dot + layer + (s.method == Method::Raw ? dot + display_name(s.method) : QString()) + dot + display_name(s.normalization);
+  return t + dot + layer + (per_layer(s.method) ? dot + display_name(s.method) : QString()) + dot + display_name(shown_normalization(s));
 }
 
 QString figure_stem(const ViewState& s, ViewKind view) {
@@ -70,8 +71,9 @@ QString figure_stem(const ViewState& s, ViewKind view) {
   if (view == ViewKind::Overview || view == ViewKind::Heads || view == ViewKind::Prediction || view == ViewKind::Cost) return name;
   // Words merged from pieces: "matrix_L01_H02_words-mean", beside the token figure rather than over it.
   const QString units = s.units == Units::Tokens ? QString() : "_" + to_string(s.units);
-  if (s.method != Method::Raw) return QString("%1_%2_%3").arg(name, to_string(s.method), head) + units;
-  return QString("%1_L%2_%3").arg(name).arg(s.layer, 2, 10, QChar('0')).arg(head) + units;
+  if (!per_layer(s.method)) return QString("%1_%2_%3").arg(name, to_string(s.method), head) + units;
+  const QString method = s.method == Method::Raw ? QString() : "_" + to_string(s.method);
+  return QString("%1_L%2_%3").arg(name).arg(s.layer, 2, 10, QChar('0')).arg(head) + method + units;
 }
 
 std::unique_ptr<FigureRenderer> make_figure(const AnalysisDocument& doc, const FigureRequest& req) {

@@ -77,6 +77,7 @@ QStringList render_figures(const RenderRequest& req, const ProgressFn& progress)
   AnalysisRequest input = req.input;
   if (req.view == ViewKind::Inside) input.forward.capture_internals = {req.state.layer};  // Q, K and V of the layer shown
   if (req.view == ViewKind::Cost) input.forward.profile = true;                            // time per layer and part
+  if (req.state.method == Method::ValueNorm) input.forward.taps.push_back(value_norm_taps(input.forward.layers));
   auto analysis = std::make_shared<Analysis>(analyzer->run(input, progress));
   if (analysis->cancelled) fail(ErrorKind::Usage, "cancelled");
   if (req.state.query >= 0)
@@ -120,6 +121,11 @@ QStringList render_figures(const RenderRequest& req, const ProgressFn& progress)
     doc.setState(req.state);
     doc.setComparison(std::make_shared<const AttentionComparison>(
         compare_attentions(analysis->forward.attentions, b->forward.attentions, align_tokens(analysis->encoding.ids(), b->encoding.ids()))));
+  }
+  if (req.state.method == Method::ValueNorm) {
+    auto norms = std::make_shared<const ValueNormMaps>(value_norm_maps(*analysis, analyzer->model(), progress));
+    if (norms->empty()) fail(ErrorKind::Usage, "cancelled");
+    doc.setValueNorms(norms);
   }
   if (req.state.method == Method::Flow) {
     DerivedMapOptions d;

@@ -20,7 +20,7 @@ std::unique_ptr<HeadsRenderer> grid(const std::vector<HeadStats>& stats, const s
     if (it == layers.end() || h.head < 0 || h.head >= heads) continue;
     r->values(it - layers.begin(), h.head) = head_statistic(h, s.statistic);
   }
-  if (s.method == Method::Raw && s.head_mode == HeadMode::Single) {
+  if (per_layer(s.method) && s.head_mode == HeadMode::Single) {
     const auto it = std::find(layers.begin(), layers.end(), s.layer);
     if (it != layers.end()) r->selected_row = static_cast<int>(it - layers.begin()), r->selected_head = s.head;
   }

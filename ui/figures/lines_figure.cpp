@@ -43,8 +43,8 @@ std::unique_ptr<LinesRenderer> lines_figure(const AnalysisDocument& doc, const V
     std::vector<float> cuts = row_cuts(shown, s.lines_min_weight, s.lines_top_k);
     r->heads.push_back({color, name, head, std::move(shown), std::move(cuts)});
   };
-  if (s.method == Method::Raw) r->num_heads = doc.numHeads();
-  if (s.method == Method::Raw && s.head_mode == HeadMode::Subset) {
+  if (per_layer(s.method)) r->num_heads = doc.numHeads();
+  if (per_layer(s.method) && s.head_mode == HeadMode::Subset) {
     for (int h : s.subset) {
       ViewState one = s;
       one.head_mode = HeadMode::Single;
@@ -53,7 +53,7 @@ std::unique_ptr<LinesRenderer> lines_figure(const AnalysisDocument& doc, const V
     }
     r->title = QObject::tr("Layer %1, heads overlaid").arg(s.layer);
   } else {
-    add(s, s.method == Method::Raw && s.head_mode == HeadMode::Single ? s.head : -1, describe(s));
+    add(s, per_layer(s.method) && s.head_mode == HeadMode::Single ? s.head : -1, describe(s));
     r->title = describe(s);
   }
   QStringList filter;

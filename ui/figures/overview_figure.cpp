@@ -44,16 +44,20 @@ void visit_cells(const AnalysisDocument& doc, const ViewState& state, OverviewRe
     });
     return;
   }
-  const bool fused = state.method == Method::Raw && state.head_mode != HeadMode::Single;
+  // Value norms, once computed, in place of the weights: each head's, then their layer's sum.
+  const auto norms = state.method == Method::ValueNorm ? doc.valueNorms() : nullptr;
+  const bool fused = (state.method == Method::Raw && state.head_mode != HeadMode::Single) || norms;
   r.heads = att.num_heads + (fused ? 1 : 0);
   for (int h = 0; h < att.num_heads; ++h) r.head_labels << head_label(a.model, h);
-  if (fused) r.head_labels << fused_label(state);
+  if (norms) r.head_labels << QObject::tr("all heads");
+  else if (fused) r.head_labels << fused_label(state);
   RowMatrix scratch;
   for (int layer : att.layers) {
     r.layer_ids.push_back(layer);
     r.layer_labels << layer_label(a.model, layer);
-    for (int h = 0; h < att.num_heads; ++h) cell(r.layers, h, RowMatrix(att.head_f32(layer, h, scratch)));
-    if (fused) cell(r.layers, att.num_heads, fuse_heads(att, layer, fusion_for(state)));
+    for (int h = 0; h < att.num_heads; ++h) cell(r.layers, h, norms ? RowMatrix(norms->map(layer, h)) : RowMatrix(att.head_f32(layer, h, scratch)));
+    if (norms) cell(r.layers, att.num_heads, RowMatrix(norms->map(layer, -1)));
+    else if (fused) cell(r.layers, att.num_heads, fuse_heads(att, layer, fusion_for(state)));
     ++r.layers;
   }
 }
@@ -149,7 +153,7 @@ void fillTextThumbnails(OverviewRenderer& r, const AnalysisDocument& doc, const 
   visit_cells(doc, state, r, [&](int row, int column, const RowMatrix& weights) {
     ViewState s = state;
     if (!rollout_by_layer(doc, state)) {
-      s.method = Method::Raw;  // flow shows the raw heads
+      if (state.method != Method::ValueNorm || !doc.valueNorms()) s.method = Method::Raw;  // flow shows the raw heads
       s.layer = r.layer_ids[static_cast<size_t>(row)];
       const bool fused_column = column >= doc.analysis()->forward.attentions.num_heads;
       s.head_mode = fused_column ? state.head_mode : HeadMode::Single;
@@ -182,11 +186,16 @@ std::unique_ptr<OverviewRenderer> overview_figure(const AnalysisDocument& doc, c
   auto r = std::make_unique<OverviewRenderer>();
   if (!doc.hasAnalysis()) return r;
   const Analysis& a = *doc.analysis();
-  r->title = QObject::tr("All heads (%1)").arg(to_string(state.normalization));
+  const Normalization normalization = shown_normalization(state);
+  const bool norms = state.method == Method::ValueNorm && doc.valueNorms();
+  r->title = norms ? QObject::tr("Value norms of all heads (%1)").arg(to_string(normalization))
+                   : QObject::tr("All heads (%1)").arg(to_string(normalization));
   const ColorMap cmap(state.color_map);
-  switch (state.normalization) {
+  switch (normalization) {
     case Normalization::Row: r->bar = ColorBar{cmap, 0.0, 1.0, false, QObject::tr("attention weight")}; break;
-    case Normalization::Global: r->bar = ColorBar{cmap, 0.0, doc.globalMax(state), false, QObject::tr("attention weight")}; break;
+    case Normalization::Global:
+      r->bar = ColorBar{cmap, 0.0, doc.globalMax(state), false, norms ? QObject::tr("value-weighted norm") : QObject::tr("attention weight")};
+      break;
     default: r->bar = ColorBar{cmap, 0.0, 1.0, false, QObject::tr("weight relative to each map (%1)").arg(to_string(state.normalization))};
   }
   try {

@@ -44,7 +44,10 @@ ControlsBar::ControlsBar(AnalysisDocument* document, QWidget* parent) : QWidget(
   method_->addItem(tr("raw"), int(Method::Raw));
   method_->addItem(tr("rollout"), int(Method::Rollout));
   method_->addItem(tr("flow"), int(Method::Flow));
-  method_->setToolTip(tr("raw: the layer's attention; rollout / flow: attention propagated through all layers (Abnar & Zuidema 2020)"));
+  method_->addItem(tr("value norms"), int(Method::ValueNorm));
+  method_->setToolTip(tr("raw: the layer's attention; rollout / flow: attention propagated through all layers (Abnar & Zuidema 2020); "
+                         "value norms: \u2016\u03b1 f(x)\u2016, the attention weight times the length of what the attended token "
+                         "writes through the head (Kobayashi et al. 2020); fused, the norm of what all heads write together"));
   start_ = new QSpinBox;
   start_->setObjectName("startLayerSpin");
   start_->setToolTip(tr("Rollout / flow: the first layer propagated through (0 = all layers, as Abnar & Zuidema; "
@@ -195,7 +198,7 @@ void ControlsBar::syncFromDocument() {
   else if (s.head_mode == HeadMode::Min) want = kMin;
   else if (s.head_mode == HeadMode::Subset) want = kSubset;
   // Rollout and flow fuse the heads of every layer: a single head shows as the mean they use.
-  const bool aggregate = s.method != Method::Raw;
+  const bool aggregate = !per_layer(s.method);
   if (aggregate && s.head_mode == HeadMode::Single) want = kMean;
   if (auto* model = qobject_cast<QStandardItemModel*>(head_->model()))
     for (int i = 0; i < head_->count(); ++i)
@@ -231,9 +234,9 @@ void ControlsBar::syncFromDocument() {
   const bool enabled = document_->hasAnalysis();
   for (QWidget* w : std::initializer_list<QWidget*>{layer_, head_, method_})
     w->setEnabled(enabled);
-  layer_->setEnabled(enabled && s.method == Method::Raw);
-  start_label_->setVisible(s.method != Method::Raw);
-  start_->setVisible(s.method != Method::Raw);
+  layer_->setEnabled(enabled && per_layer(s.method));
+  start_label_->setVisible(!per_layer(s.method));
+  start_->setVisible(!per_layer(s.method));
   discard_label_->setVisible(s.method == Method::Rollout);
   discard_->setVisible(s.method == Method::Rollout);
   syncing_ = false;

@@ -87,7 +87,7 @@ void LinesView::syncControls() {
     for (int l = 0; l < document_->numLayers(); ++l) layer_->addItem(tr("L%1").arg(l));
   }
   layer_->setCurrentIndex(s.layer);
-  layer_->setEnabled(s.method == Method::Raw);
+  layer_->setEnabled(per_layer(s.method));
   min_weight_->setValue(s.lines_min_weight);
   top_k_->setValue(s.lines_top_k);
 }
