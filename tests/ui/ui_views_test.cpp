@@ -401,8 +401,9 @@ void ViewsTest::valueNormsAreAMethodOfEveryView() {
   MainWindow window(&session);
   window.show();
   QVERIFY(test::openModel(session, test::sharedPath("models/gpt2-random")));
-  QVERIFY(test::runTextAndWait(session, "The quick brown fox jumps over the lazy dog."));
+  QVERIFY(test::runTextAndWait(session, "<|endoftext|>The quick brown fox jumps over the lazy dog."));
   AnalysisDocument* doc = session.document();
+  QVERIFY(doc->analysis()->encoding.tokens.front().special);
   auto* method = window.findChild<QComboBox*>("methodCombo");
   QVERIFY(method);
   method->setCurrentIndex(method->findData(int(Method::ValueNorm)));
@@ -428,6 +429,13 @@ void ViewsTest::valueNormsAreAMethodOfEveryView() {
       QCOMPARE(m.masked(i, j), j > i);  // a causal model's future keys stay grey
     }
   QVERIFY(m.scale_label.contains(QString::fromUtf8("\u2016")));
+  // Hiding a special token drops it without rescaling the rest: norms are not shares of a row.
+  {
+    ViewState hide = s;
+    hide.hide_special = true;
+    const DisplayMap h = build_display_map(*doc, hide);
+    QCOMPARE(h.values(3, 2), m.values(4, 3));
+  }
   // Fused heads: the norm of their sum.
   s.head_mode = HeadMode::Mean;
   doc->setState(s);

@@ -124,12 +124,13 @@ DisplayMap display_map_of(const AnalysisDocument& doc, const ViewState& s, RowMa
   const int S = static_cast<int>(weights.rows());
 
   // Hiding special tokens: their columns are masked and every row renormalised over the rest
-  // (core mask_tokens); their rows and columns then leave the display.
+  // (core mask_tokens); their rows and columns then leave the display. Value norms are lengths,
+  // not shares of a row: they only leave.
   std::vector<uint8_t> mask(static_cast<size_t>(S), 0);
   if (s.hide_special) {
     const std::vector<bool> special = doc.specialMask();
     for (int i = 0; i < S && i < static_cast<int>(special.size()); ++i) mask[static_cast<size_t>(i)] = special[static_cast<size_t>(i)];
-    weights = mask_tokens(weights, mask);
+    if (s.method != Method::ValueNorm) weights = mask_tokens(weights, mask);
   }
   for (int i = 0; i < S; ++i)
     if (!mask[static_cast<size_t>(i)]) m.row_tokens.push_back(i);
