@@ -309,8 +309,12 @@ int cmd_attend(const AttendArgs& args) {
   if (value_norm) {
     const auto maps = value_norm_maps(a, analyzer->model(), stderr_progress());  // outlives `bundle`, which borrows them
     TensorBundle bundle = bundle_analysis(a);
+    // The rollout goes through every layer: only when all were captured.
+    const bool all = static_cast<int>(maps.layers.size()) == a.model.num_layers;
+    const RowMatrix rollout = all ? value_norm_rollout(maps, a.model.num_layers, 0, stderr_progress()) : RowMatrix();
     bundle.add_view("value_norm", maps.heads);
     bundle.add_view("value_norm_layer", maps.layer);
+    if (all) bundle.add_view("value_norm_rollout", rollout.data(), {rollout.rows(), rollout.cols()});
     bundle.fields["method"] = args.method;
     write_bundle(bundle, args.out, args.force);
     std::cerr << a.seq_len() << " tokens, value norms of " << a.forward.attentions.layers.size() << " layers x " << a.model.num_heads

@@ -134,4 +134,22 @@ ValueNormMaps value_norm_maps(const Analysis& a, const Model& model, const Progr
   return out;
 }
 
+RowMatrix value_norm_rollout(const ValueNormMaps& n, int num_layers, int start_layer, const ProgressFn& progress) {
+  if (n.empty()) fail(ErrorKind::Usage, "value-norm rollout: no value norms");
+  const int S = static_cast<int>(n.layer.shape[1]);
+  AttentionMaps rows;  // one "head" per layer: the row-normalised summed norms
+  rows.allocate(num_layers, 1, S, n.layers);
+  for (int l : n.layers) {
+    MatrixMap out = rows.head(l, 0);
+    out = n.map(l, -1);
+    for (int i = 0; i < S; ++i) {
+      const float sum = out.row(i).sum();
+      if (sum > 0) out.row(i) /= sum;
+    }
+  }
+  RolloutOptions o;
+  o.start_layer = start_layer;
+  return attention_rollout(rows, o, progress);
+}
+
 }  // namespace attnscope

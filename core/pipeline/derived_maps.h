@@ -58,6 +58,10 @@ struct ValueNormMaps {
   ConstMatrixMap map(int model_layer, int head) const;
 };
 ValueNormMaps value_norm_maps(const Analysis& analysis, const Model& model, const ProgressFn& progress = {});
+// The rollout of norm-based maps (Kobayashi et al. 2020, section 5, with Abnar & Zuidema's rollout):
+// each layer's summed map N row-normalised to sum 1, then attention_rollout() of those with its
+// residual (0.5 N^ + 0.5 I), from `start_layer`. Row-stochastic; lower-triangular for causal models.
+RowMatrix value_norm_rollout(const ValueNormMaps& norms, int num_layers, int start_layer = 0, const ProgressFn& progress = {});
 // What value_norm_maps() needs from the run: the v capture point on `layers` (empty = all).
 TapRequest value_norm_taps(const std::vector<int>& layers);
 

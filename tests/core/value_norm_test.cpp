@@ -129,6 +129,40 @@ TEST(ValueNorm, EqualsTheNaiveReferenceOnVisionModels) {
   check({"dinov2-random", ".attention.output.dense.weight", "layer."});
 }
 
+TEST(ValueNorm, RolloutOfNormMapsIsTheProductOfTheirRowNormalisedResiduals) {
+  ATTNSCOPE_REQUIRE_SHARED();
+  auto analyzer = Analyzer::open(shared("models/gpt2-random"));
+  AnalysisRequest req;
+  req.text = "The quick brown fox jumps over the lazy dog.";
+  req.forward.taps.push_back(value_norm_taps({}));
+  const Analysis a = analyzer->run(req);
+  const ValueNormMaps n = value_norm_maps(a, analyzer->model());
+  const RowMatrix r = value_norm_rollout(n, a.model.num_layers);
+  const int S = a.seq_len();
+  // Reference: R = A_{L-1} ... A_0, A = 0.5 N/rowsum(N) + 0.5 I, in double.
+  Eigen::MatrixXd want = Eigen::MatrixXd::Identity(S, S);
+  for (int l = 0; l < a.model.num_layers; ++l) {
+    Eigen::MatrixXd A(S, S);
+    const auto N = n.map(l, -1);
+    for (int i = 0; i < S; ++i) {
+      double sum = 0;
+      for (int j = 0; j < S; ++j) sum += N(i, j);
+      for (int j = 0; j < S; ++j) A(i, j) = 0.5 * N(i, j) / sum + (i == j ? 0.5 : 0.0);
+    }
+    want = A * want;
+  }
+  ASSERT_EQ(r.rows(), S);
+  for (int i = 0; i < S; ++i) {
+    EXPECT_NEAR(r.row(i).sum(), 1.0f, 1e-5f) << "row " << i;
+    for (int j = 0; j < S; ++j) {
+      EXPECT_NEAR(r(i, j), want(i, j), 1e-5) << i << "," << j;
+      if (j > i) {
+        EXPECT_EQ(r(i, j), 0.0f) << "causal: " << i << "," << j;
+      }
+    }
+  }
+}
+
 TEST(ValueNorm, SaysWhyGemmaHasNone) {
   ATTNSCOPE_REQUIRE_SHARED();
   auto analyzer = Analyzer::open(shared("models/gemma2-random"));
