@@ -349,6 +349,50 @@ int cmd_attend(const AttendArgs& args) {
   return 0;
 }
 
+struct LensArgs {
+  AttendArgs input;
+  int top_k = 5;
+};
+
+// The logit lens as JSON: per layer (-1 = embeddings) and position, the k most probable tokens.
+int cmd_lens(const LensArgs& args) {
+  const AttendArgs& in = args.input;
+  if (std::filesystem::path(in.out).extension() != ".json") fail(ErrorKind::Usage, "--out: lens writes .json");
+  check_writable(in.out, in.force);
+  auto analyzer = Analyzer::open(in.model);
+  AnalysisRequest req = input_request(in, *analyzer);
+  req.forward.hidden_states = true;
+  req.forward.logits = LogitsMode::None;  // the lens reads the stream through the head itself
+  const Analysis a = analyzer->run(req, stderr_progress());
+  for (const auto& w : a.warnings) std::cerr << "warning: " << printable(w) << "\n";
+  const LogitLens lens = analyzer->logit_lens(a, args.top_k, stderr_progress());
+  nlohmann::ordered_json j;
+  j["model_type"] = a.model.model_type;
+  j["text"] = a.text;
+  j["tokens"] = a.labels;
+  j["layers"] = lens.layers;
+  nlohmann::json layers = nlohmann::json::array();  // [layer][position][rank]
+  for (size_t l = 0; l < lens.layers.size(); ++l) {
+    nlohmann::json positions = nlohmann::json::array();
+    for (int p = 0; p < lens.positions; ++p) {
+      nlohmann::json ranks = nlohmann::json::array();
+      for (int r = 0; r < lens.top_k; ++r) {
+        const Prediction& pr = lens.at(l, p, r);
+        ranks.push_back({{"id", pr.id}, {"token", pr.label}, {"probability", pr.probability}, {"logit", pr.logit}});
+      }
+      positions.push_back(std::move(ranks));
+    }
+    layers.push_back(std::move(positions));
+  }
+  j["lens"] = std::move(layers);
+  AtomicFile out(in.out, in.force);
+  out.write(j.dump(1) + "\n");
+  out.commit();
+  std::cerr << "logit lens: " << lens.layers.size() << " layers (with the embeddings) x " << lens.positions << " positions, top "
+            << lens.top_k << " -> " << in.out << "\n";
+  return 0;
+}
+
 struct StatsArgs {
   AttendArgs input;  // --model, the input options, --out, --force
   InductionOptions induction;
@@ -659,6 +703,14 @@ int main(int argc, char** argv) {
                  "'flow' is then [rows, S]")
       ->needs(ma);
 
+  LensArgs lens;
+  auto* cl = app.add_subcommand("lens", "The logit lens: each layer's residual stream read through the final norm and the LM head, "
+                                        "top tokens per position, as JSON");
+  add_input_options(cl, lens.input);
+  cl->add_option("--top-k", lens.top_k, "Tokens kept per layer and position (default 5)")->check(kPositive);
+  cl->add_option("--out", lens.input.out, "Output file (.json)")->required();
+  cl->add_flag("--force", lens.input.force, "Overwrite the output file if it exists");
+
   StatsArgs stats;
   auto* cs = app.add_subcommand("stats", "Per-head statistics: entropy, attention distance, special-token mass, ...");
   add_input_options(cs, stats.input);
@@ -816,6 +868,7 @@ int main(int argc, char** argv) {
     if (ct->parsed()) return cmd_tokenize(tokenize);
     if (ca->parsed()) return cmd_attend(attend);
     if (cs->parsed()) return cmd_stats(stats);
+    if (cl->parsed()) return cmd_lens(lens);
     if (ce->parsed()) return cmd_explain(explain);
     if (cc->parsed()) return cmd_cost(cost);
     if (cb->parsed()) return cmd_bench(bench);

@@ -36,6 +36,7 @@ class DecoderModel final : public Model {
   DecoderModel(const CheckpointFiles& files, const JsonObject& config);
   ForwardResult forward(const ForwardInput& input, const ForwardOptions& options, const ProgressFn& progress) const override;
   RowMatrix unembed(const RowMatrix& rows) const override;
+  RowMatrix final_norm(const RowMatrix& rows) const override;
   RowMatrix attention_output_weight(int layer) const override;
 
  private:
@@ -219,8 +220,7 @@ ForwardResult DecoderModel::forward(const ForwardInput& in, const ForwardOptions
   }
   if (cache) cache->advance(S);
 
-  RowMatrix last;  // [S, D]
-  layers::rms_norm(x, norm_, eps, last, off);
+  const RowMatrix last = final_norm(x);  // [S, D]
   ForwardResult& res = run.result();
   if (opt.logits != LogitsMode::None) {
     const RowMatrix z = unembed(opt.logits == LogitsMode::All ? last : RowMatrix(last.bottomRows(1)));  // [S or 1, V]
@@ -235,6 +235,12 @@ RowMatrix DecoderModel::attention_output_weight(int layer) const {
   if (a_.sandwich_norms)
     fail(ErrorKind::Usage, info_.model_type + " normalises the attention output (post_attention_layernorm), so it is not a sum of one part per head");
   return layers_[static_cast<size_t>(layer)].wo.to_f32().transpose();  // o_proj [D, H d] -> [H d, D]
+}
+
+RowMatrix DecoderModel::final_norm(const RowMatrix& rows) const {
+  RowMatrix out;  // [R, D]
+  layers::rms_norm(rows, norm_, a_.norm_eps, out, a_.norm_offset);
+  return out;
 }
 
 RowMatrix DecoderModel::unembed(const RowMatrix& rows) const {

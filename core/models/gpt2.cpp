@@ -43,6 +43,11 @@ class Gpt2Model final : public Model {
   Gpt2Model(const CheckpointFiles& files, const JsonObject& config);
   ForwardResult forward(const ForwardInput& input, const ForwardOptions& options, const ProgressFn& progress) const override;
   RowMatrix unembed(const RowMatrix& rows) const override;
+  RowMatrix final_norm(const RowMatrix& rows) const override {
+    RowMatrix out;  // [R, n_embd]
+    layers::layer_norm(rows, ln_f_, ln_f_b_, hp_.ln_eps, out);
+    return out;
+  }
   RowMatrix attention_output_weight(int layer) const override;
 
  private:
@@ -200,8 +205,7 @@ ForwardResult Gpt2Model::forward(const ForwardInput& in, const ForwardOptions& o
   }
   if (cache) cache->advance(S);
 
-  RowMatrix last;  // [S, n_embd]
-  layers::layer_norm(x, ln_f_, ln_f_b_, hp_.ln_eps, last);
+  const RowMatrix last = final_norm(x);  // [S, n_embd]
   ForwardResult& res = run.result();
   if (hp_.lm_head && opt.logits != LogitsMode::None) {
     const RowMatrix z = unembed(opt.logits == LogitsMode::All ? last : RowMatrix(last.bottomRows(1)));  // [S or 1, V]

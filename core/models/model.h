@@ -163,6 +163,10 @@ class Model {
   // prediction at a query token or at [MASK]). `rows`: [R, D]. Error(Usage) for models without
   // such a head (classifiers, vision, encoder-decoder).
   virtual RowMatrix unembed(const RowMatrix& rows) const;
+  // The norm between the last layer and the head (Llama's model.norm, GPT-2's ln_f) on rows of
+  // the residual stream [R, D], as forward() applies it (the same code); the rows unchanged for
+  // post-LN encoders, whose layers end normalised. With unembed(): the logit lens.
+  virtual RowMatrix final_norm(const RowMatrix& rows) const { return rows; }
   // Layer `layer`'s attention output projection W_O [H d, D], without its bias: the attention
   // block adds ctx W_O + b_O to the stream, ctx [S, H d] being the heads' contexts side by side,
   // so rows h d .. (h+1) d - 1 are what head h writes through (core/analysis/value_norm.h).

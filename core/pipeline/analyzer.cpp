@@ -221,4 +221,28 @@ std::vector<Prediction> Analyzer::predictions_at(const Analysis& a, int position
   return out;
 }
 
+LogitLens Analyzer::logit_lens(const Analysis& a, int k, const ProgressFn& progress) const {
+  if (a.model.head != HeadKind::LanguageModel || a.model.encoder_decoder)
+    fail(ErrorKind::Usage, a.model.model_type + (a.model.encoder_decoder ? ": the stored stream is the encoder's, which the LM head does not read"
+                                                                         : " is not a language model: no logit lens"));
+  const Tensor& hs = a.forward.hidden_states;  // [L+1, S, D]
+  if (hs.shape.size() != 3) fail(ErrorKind::Usage, "the logit lens needs the run's hidden states (run with hidden states kept)");
+  if (k <= 0) fail(ErrorKind::Usage, "the logit lens needs k >= 1");
+  LogitLens lens;
+  const int L1 = static_cast<int>(hs.shape[0]);
+  lens.positions = static_cast<int>(hs.shape[1]);
+  for (int i = 0; i < L1; ++i) {
+    const RowMatrix z = model_->unembed(model_->final_norm(RowMatrix(hs.matrix(i))));  // [S, V]
+    lens.top_k = static_cast<int>(std::min<int64_t>(k, z.cols()));
+    for (int p = 0; p < lens.positions; ++p) {
+      std::vector<Prediction> best = top_k(z.row(p).data(), z.cols(), lens.top_k);
+      for (auto& b : best) b.label = tokenizer_ ? tokenizer_->display(b.id) : std::to_string(b.id);
+      lens.top.insert(lens.top.end(), best.begin(), best.end());
+    }
+    if (progress && !progress(Progress{i + 1, L1, "logit lens"})) return LogitLens();
+  }
+  for (int i = 0; i < L1; ++i) lens.layers.push_back(i - 1);
+  return lens;
+}
+
 }  // namespace attnscope

@@ -67,6 +67,21 @@ struct Analysis {
   bool has_decoder() const { return !forward.decoder.empty(); }
 };
 
+// The logit lens (nostalgebraist, "interpreting GPT: the logit lens", 2020): what the model would
+// predict if the residual stream went to the head after layer l, softmax(unembed(final_norm(h_l)))
+// for every position, the embeddings (layer -1) first. After the last layer it is the model's own
+// prediction. Masked LMs read it through their MLM head (post-LN encoders have no final norm).
+struct LogitLens {
+  std::vector<int> layers;           // -1 (the embeddings), 0 .. L-1: the stream after that layer
+  int positions = 0;
+  int top_k = 0;
+  std::vector<Prediction> top;       // [layers, positions, top_k], most probable first
+
+  const Prediction& at(size_t layer_index, int position, int rank) const {
+    return top[(layer_index * static_cast<size_t>(positions) + static_cast<size_t>(position)) * static_cast<size_t>(top_k) + static_cast<size_t>(rank)];
+  }
+};
+
 // A model folder opened once (weights mapped, tokenizer loaded) and run on many inputs.
 class Analyzer {
  public:
@@ -89,6 +104,12 @@ class Analyzer {
   // the run's last hidden state through the LM head, so any position works after a run that kept
   // only the last logits. Error(Usage) for models without an LM head, or a position outside the run.
   std::vector<Prediction> predictions_at(const Analysis& analysis, int position, int k) const;
+
+  // The logit lens of a run of this model that kept its hidden states (ForwardOptions::
+  // hidden_states), the k most probable tokens per layer and position. Error(Usage) for models
+  // without an LM head (and T5, whose stored stream is the encoder's) or without hidden states;
+  // cancelled by `progress`: empty layers.
+  LogitLens logit_lens(const Analysis& analysis, int k, const ProgressFn& progress = {}) const;
 
  private:
   Analyzer() = default;
