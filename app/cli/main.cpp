@@ -26,6 +26,7 @@
 #include "core/pipeline/analyzer.h"
 #include "core/pipeline/bench.h"
 #include "core/pipeline/derived_maps.h"
+#include "core/pipeline/head_ablation.h"
 #include "core/pipeline/memory_budget.h"
 #include "core/common/text.h"
 #include "core/io/bounded_read.h"
@@ -346,6 +347,85 @@ int cmd_attend(const AttendArgs& args) {
     std::cerr << " (encoder); " << a.forward.decoder.input_ids.size() << " decoder positions, "
               << a.forward.decoder.attentions.layers.size() << " decoder and cross-attention layers";
   std::cerr << " in " << static_cast<int>(a.seconds * 1000) << " ms -> " << args.out << "\n";
+  return 0;
+}
+
+struct AblateArgs {
+  AttendArgs input;  // --model, the input, --layers, --out, --force
+  std::string mode = "zero";
+  int64_t target = -1;
+  int position = -1;
+};
+
+// Head ablation: for every head of the chosen layers, the change of one prediction when it is
+// taken out; CSV rows or JSON.
+int cmd_ablate(const AblateArgs& args) {
+  const AttendArgs& in = args.input;
+  const std::string ext = std::filesystem::path(in.out).extension().string();
+  if (ext != ".csv" && ext != ".json") fail(ErrorKind::Usage, "--out: ablate writes .csv or .json");
+  check_writable(in.out, in.force);
+  auto analyzer = Analyzer::open(in.model);
+  AttendArgs input = in;
+  int64_t target = args.target;
+  // --target is T5's target text; for the other models it names the class or token followed.
+  if (!analyzer->info().encoder_decoder && !input.target.empty()) {
+    size_t used = 0;
+    try {
+      target = std::stoll(input.target, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != input.target.size() || target < 0) fail(ErrorKind::Usage, "--target: a class or token id, not '" + input.target + "'");
+    input.target.clear();
+  }
+  const AnalysisRequest req = input_request(input, *analyzer);
+  HeadAblationOptions o;
+  o.mean = args.mode == "mean";
+  if (target >= 0) o.target = target;
+  o.position = args.position;
+  o.layers = req.forward.layers;
+  const HeadAblationResult r = head_ablation(*analyzer, req, o, stderr_progress());
+  if (r.cancelled) fail(ErrorKind::Usage, "cancelled");
+  AtomicFile out(in.out, in.force);
+  auto format_float = [](float v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.9g", static_cast<double>(v));
+    return std::string(buf);
+  };
+  if (ext == ".csv") {
+    std::string csv = "layer,head,logit_change,probability_change\n";
+    for (size_t i = 0; i < r.layers.size(); ++i)
+      for (int h = 0; h < r.num_heads; ++h) {
+        const size_t k = i * static_cast<size_t>(r.num_heads) + static_cast<size_t>(h);
+        csv += std::to_string(r.layers[i]) + "," + std::to_string(h) + "," + format_float(r.logit_change.data[k]) + "," +
+               format_float(r.probability_change.data[k]) + "\n";
+      }
+    out.write(csv);
+  } else {
+    nlohmann::ordered_json j;
+    j["model_type"] = analyzer->info().model_type;
+    j["mode"] = args.mode;
+    j["target"] = r.target;
+    j["target_label"] = r.target_label;
+    if (r.position >= 0) j["position"] = r.position;
+    j["logit"] = r.logit;
+    j["probability"] = r.probability;
+    j["layers"] = r.layers;
+    nlohmann::json logit = nlohmann::json::array(), prob = nlohmann::json::array();
+    for (size_t i = 0; i < r.layers.size(); ++i) {
+      const auto row = [&](const Tensor& t) {
+        return std::vector<float>(t.data.begin() + static_cast<std::ptrdiff_t>(i) * r.num_heads, t.data.begin() + static_cast<std::ptrdiff_t>(i + 1) * r.num_heads);
+      };
+      logit.push_back(row(r.logit_change));
+      prob.push_back(row(r.probability_change));
+    }
+    j["logit_change"] = std::move(logit);
+    j["probability_change"] = std::move(prob);
+    out.write(j.dump(1) + "\n");
+  }
+  out.commit();
+  std::cerr << "ablated " << r.layers.size() * static_cast<size_t>(r.num_heads) << " heads (" << args.mode << "), following \""
+            << printable(r.target_label) << "\" (p = " << r.probability << ") -> " << in.out << "\n";
   return 0;
 }
 
@@ -703,6 +783,22 @@ int main(int argc, char** argv) {
                  "'flow' is then [rows, S]")
       ->needs(ma);
 
+  AblateArgs ablate;
+  auto* cab = app.add_subcommand("ablate", "Head ablation: the change of one prediction when each head is taken out in turn");
+  add_input_options(cab, ablate.input);
+  cab->add_option("--mode", ablate.mode, "zero (default) or mean: replace the head's output by its mean over the positions")
+      ->check(CLI::IsMember({"zero", "mean"}));
+  cab->add_option("--target-id", ablate.target,
+                  "Class or token id followed (default: the intact run's top 1); for models other than T5, --target ID says the same")
+      ->check(kNonNegative);
+  cab->add_option("--position", ablate.position,
+                  "Language models: the position predicted from (causal: the next token after it; masked: the token at it; default "
+                  "the last)")
+      ->check(kNonNegative);
+  cab->add_option("--layers", ablate.input.layers, "Only the heads of these layers, e.g. 0,3,5-7 (default: all)");
+  cab->add_option("--out", ablate.input.out, "Output file: .csv (layer, head, logit_change, probability_change) or .json")->required();
+  cab->add_flag("--force", ablate.input.force, "Overwrite the output file if it exists");
+
   LensArgs lens;
   auto* cl = app.add_subcommand("lens", "The logit lens: each layer's residual stream read through the final norm and the LM head, "
                                         "top tokens per position, as JSON");
@@ -869,6 +965,7 @@ int main(int argc, char** argv) {
     if (ca->parsed()) return cmd_attend(attend);
     if (cs->parsed()) return cmd_stats(stats);
     if (cl->parsed()) return cmd_lens(lens);
+    if (cab->parsed()) return cmd_ablate(ablate);
     if (ce->parsed()) return cmd_explain(explain);
     if (cc->parsed()) return cmd_cost(cost);
     if (cb->parsed()) return cmd_bench(bench);

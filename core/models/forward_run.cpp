@@ -54,6 +54,9 @@ ForwardRun::ForwardRun(const ModelInfo& info, int seq_len, const ForwardOptions&
       wanted_[static_cast<size_t>(r.tap)][static_cast<size_t>(l + 1)] = 1;
     }
   }
+  for (const HeadAblation& a : opt.ablate)
+    if (a.layer < 0 || a.layer >= L)
+      fail(ErrorKind::Usage, "ablation: layer " + std::to_string(a.layer) + " is out of range (the model has " + std::to_string(L) + " layers)");
 }
 
 bool ForwardRun::wanted(Tap tap, int il) const { return wanted_[static_cast<size_t>(tap)][static_cast<size_t>(il + 1)] != 0; }
@@ -93,6 +96,14 @@ void ForwardRun::attend(const RowMatrix& q, const RowMatrix& k, const RowMatrix&
     for (int h = 0; h < H; ++h) tapped_probs->matrix(h) = res_.attentions.head_f32(il, h, scratch);
   }
   if (profiling_) clock_.lap_attention();
+  for (const HeadAblation& a : opt_.ablate) {
+    if (a.layer != il) continue;
+    if (a.head < 0 || a.head >= H)
+      fail(ErrorKind::Usage, "ablation: head " + std::to_string(a.head) + " is out of range (the model has " + std::to_string(H) + " heads)");
+    auto slice = ctx.middleCols(static_cast<Eigen::Index>(a.head) * ap.head_dim, ap.head_dim);  // [S, d]
+    if (a.mean) slice.rowwise() = slice.colwise().mean().eval();
+    else slice.setZero();
+  }
   if (wanted(Tap::Ctx, il)) tapped_slot(Tap::Ctx, il, {ctx.rows(), ctx.cols()})->matrix() = ctx;
 }
 

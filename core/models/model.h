@@ -94,6 +94,15 @@ struct ForwardInput {
 
 enum class LogitsMode { All, Last, None };  // LM logits for every position, the last, or none
 
+// A head whose output is taken out of the attention block (head ablation, core/pipeline/
+// head_ablation.h): its slice of the context, what it would write through W_O, zeroed or replaced
+// by its mean over the input's positions.
+struct HeadAblation {
+  int layer = 0;
+  int head = 0;
+  bool mean = false;  // false: zero
+};
+
 struct ForwardOptions {
   std::vector<int> layers;            // layers whose attention is captured; empty = all
   bool attention_f16 = false;         // keep the captured attention as float16 (AttentionMaps::f16)
@@ -106,6 +115,9 @@ struct ForwardOptions {
   bool profile = false;               // time every layer by part into ForwardResult::profile
   // Any other named capture points (capture.h), returned in ForwardResult::tapped.
   std::vector<TapRequest> taps;
+  // Heads ablated in this run (T5: the encoder's self-attention). The attention maps are still
+  // the heads' own; the Ctx capture point shows the ablated context.
+  std::vector<HeadAblation> ablate;
 };
 
 // The decoder's side of an encoder-decoder run; ForwardResult's own attentions, hidden states and

@@ -402,6 +402,7 @@ ForwardResult T5Model::forward(const ForwardInput& in, const ForwardOptions& opt
   ForwardOptions dec_opt = opt;
   dec_opt.taps.clear();  // the named capture points are the encoder's
   dec_opt.capture_internals.clear();
+  dec_opt.ablate.clear();  // the ablated heads are the encoder's
   dec_opt.profile = false;
   std::erase_if(dec_opt.layers, [&](int l) { return l >= hp_.n_dec; });
   if (dec_opt.layers.empty() && !opt.layers.empty()) dec_opt.layers = {hp_.n_dec - 1};

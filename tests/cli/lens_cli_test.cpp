@@ -38,3 +38,21 @@ TEST(LensCli, WritesTheTopTokensOfEveryLayerAndPosition) {
 
   EXPECT_NE(cli({"lens", "--model", "builtin:stories260K", "--text", "x", "--out", (dir / "lens.csv").string()}).exit_code, 0);
 }
+
+TEST(AblateCli, WritesOneRowPerHeadAndReadsTargetAsAnId) {
+  const auto dir = test::scratch_dir("ablate_cli");
+  const auto out = (dir / "ablate.csv").string();
+  const auto r = cli({"ablate", "--model", "builtin:stories260K", "--text", "Once upon a", "--target", "5", "--layers", "0,4", "--out", out,
+                      "--force"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream in(out);
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(line, "layer,head,logit_change,probability_change");
+  int rows = 0;
+  while (std::getline(in, line)) ++rows;
+  EXPECT_EQ(rows, 2 * 8);  // two layers of stories260K's 8 heads
+  const auto bad = cli({"ablate", "--model", "builtin:stories260K", "--text", "x", "--target", "five", "--out", (dir / "b.csv").string()});
+  EXPECT_EQ(bad.exit_code, 2) << bad.err;
+  EXPECT_NE(bad.err.find("--target"), std::string::npos) << bad.err;
+}
