@@ -655,8 +655,8 @@ int cmd_render(const RenderArgs& args) {
   if (!parse(QString::fromStdString(args.stack), s.stack)) fail(ErrorKind::Usage, "--stack: encoder or decoder");
   if (!parse(QString::fromStdString(args.cross_mode), s.cross_mode)) fail(ErrorKind::Usage, "--cross-mode: matrix or lines");
   s.cross_argmax = args.argmax;
-  if (!head_statistic_names(true).contains(QString::fromStdString(args.statistic)))
-    fail(ErrorKind::Usage, "--statistic: unknown statistic '" + args.statistic + "' (" + head_statistic_names(true).join(", ").toStdString() + ")");
+  if (!head_statistic_names(true, false, true).contains(QString::fromStdString(args.statistic)))
+    fail(ErrorKind::Usage, "--statistic: unknown statistic '" + args.statistic + "' (" + head_statistic_names(true, false, true).join(", ").toStdString() + ")");
   s.statistic = QString::fromStdString(args.statistic);
   s.heads_auto_range = args.auto_range;
   s.lines_min_weight = args.min_weight;

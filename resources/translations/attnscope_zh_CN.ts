@@ -971,6 +971,10 @@ min %7 · max %8</source>
         <source>Colours from the lowest to the highest head shown, instead of the statistic&apos;s own range (0 to 1 for the mass-type scores), which keeps weak scores dark</source>
         <translation>颜色从所示最低的头到最高的头，而不是统计量自身的范围（质量类分数为 0 到 1，弱分数因此保持暗色）</translation>
     </message>
+    <message>
+        <source>not computed</source>
+        <translation>尚未计算</translation>
+    </message>
 </context>
 <context>
     <name>ImageView</name>
@@ -2517,6 +2521,18 @@ largest weight %2: %3 → %4</source>
         <source>value-weighted norm</source>
         <translation>值加权范数</translation>
     </message>
+    <message>
+        <source>Head ablation runs when this statistic is shown.</source>
+        <translation>选择此统计量时会运行注意力头消融。</translation>
+    </message>
+    <message>
+        <source>“%1”, p = %2 intact</source>
+        <translation>“%1”，未消融时 p = %2</translation>
+    </message>
+    <message>
+        <source>ablation: Δp of the prediction</source>
+        <translation>消融：预测概率的变化 Δp</translation>
+    </message>
 </context>
 <context>
     <name>Samples</name>
@@ -2819,6 +2835,20 @@ largest weight %2: %3 → %4</source>
         <source>Computing value norms on %n token(s)… (Esc cancels)</source>
         <translation>
             <numerusform>正在对 %n 个词元计算值加权范数…（Esc 取消）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Head ablation cancelled; run again to restart it</source>
+        <translation>注意力头消融已取消；重新运行即可再次计算</translation>
+    </message>
+    <message>
+        <source>No head ablation: %1</source>
+        <translation>无注意力头消融：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Ablating each head: %n run(s) of the input… (Esc cancels)</source>
+        <translation>
+            <numerusform>正在逐个消融注意力头：对输入运行 %n 次…（Esc 取消）</numerusform>
         </translation>
     </message>
 </context>

@@ -25,6 +25,8 @@
 #include "ui/export/map_tsv.h"
 #include "core/analysis/value_norm.h"
 #include "core/pipeline/derived_maps.h"
+#include "core/pipeline/head_ablation.h"
+#include "ui/figures/heads_figure.h"
 #include "ui/figures/text_figure.h"
 
 #include <QDir>
@@ -51,6 +53,7 @@ class ViewsTest : public QObject {
   void matrixCopiesTsvAndFindsTokens();
   void wordsMergeTheirPiecesInEveryView();
   void valueNormsAreAMethodOfEveryView();
+  void headsViewShowsEachHeadsAblationEffect();
   void singleColumnFiguresDrawNothingOutsideThePage_data();
   void singleColumnFiguresDrawNothingOutsideThePage();
 };
@@ -453,6 +456,38 @@ void ViewsTest::valueNormsAreAMethodOfEveryView() {
   QVERIFY(test::runTextAndWait(session, "the cat sat"));
   QTRY_VERIFY_WITH_TIMEOUT(doc->valueNormStatus().contains("post_attention_layernorm"), 20000);
   QVERIFY(build_display_map(*doc).unavailable.contains("post_attention_layernorm"));
+}
+
+void ViewsTest::headsViewShowsEachHeadsAblationEffect() {
+  ATTNSCOPE_QREQUIRE_SHARED();
+  Session session;
+  MainWindow window(&session);
+  window.show();
+  QVERIFY(test::openModel(session, test::sharedPath("models/gpt2-random")));
+  const QString text = "The quick brown fox jumps over the lazy dog";
+  QVERIFY(test::runTextAndWait(session, text));
+  AnalysisDocument* doc = session.document();
+  ViewState s = doc->state();
+  s.view = ViewKind::Heads;
+  doc->setState(s);
+  auto* statistic = window.findChild<QComboBox*>("statisticCombo");
+  QVERIFY(statistic);
+  QTRY_VERIFY(statistic->findData("ablation") >= 0);  // gpt2-random has an LM head to follow
+  statistic->setCurrentIndex(statistic->findData("ablation"));
+  emit statistic->activated(statistic->currentIndex());
+  QTRY_VERIFY_WITH_TIMEOUT(doc->ablation() != nullptr, 30000);  // L·H + 1 runs on the job runner
+
+  // The grid holds, for each head, what core head_ablation gives on the same input.
+  AnalysisRequest req;
+  req.text = text.toStdString();
+  const HeadAblationResult want = head_ablation(*doc->analyzer(), req, {});
+  const auto figure = heads_figure(*doc, doc->state());
+  QCOMPARE(figure->values.rows(), Eigen::Index(want.layers.size()));
+  for (size_t l = 0; l < want.layers.size(); ++l)
+    for (int h = 0; h < want.num_heads; ++h)
+      QCOMPARE(figure->values(Eigen::Index(l), h), want.probability_change.data[l * size_t(want.num_heads) + size_t(h)]);
+  QVERIFY(figure->scale_label.contains(QString::fromStdString(want.target_label).trimmed()));
+  QVERIFY(!figure->fixed_range);  // a signed change: coloured from the lowest to the highest head
 }
 
 void ViewsTest::singleColumnFiguresDrawNothingOutsideThePage_data() {

@@ -50,6 +50,11 @@ Session::Session(QObject* parent) : QObject(parent) {
       if (analysis == document_.analysis()) document_.setRollout(rollout_key, rollout);  // not a result replaced meanwhile
       return;
     }
+    if (key == "ablation") {
+      const auto& [analysis, ablation] = std::any_cast<const AblationResult&>(result);
+      if (analysis == document_.analysis()) document_.setAblation(ablation);
+      return;
+    }
     if (key == "value-norm") {
       const auto& [analysis, norms] = std::any_cast<const ValueNormResult&>(result);
       if (analysis == document_.analysis()) document_.setValueNorms(norms);  // not a result replaced meanwhile
@@ -70,6 +75,7 @@ Session::Session(QObject* parent) : QObject(parent) {
   });
   connect(&jobs_, &JobRunner::cancelled, this, [this](const QString& key, const std::any& partial) {
     if (key == "value-norm") document_.setValueNormStatus(tr("Value norms cancelled; choose the method again to restart them"));
+    if (key == "ablation") document_.setAblationStatus(tr("Head ablation cancelled; run again to restart it"));
     if (key == "rollout") {
       rollout_key_.clear();
       emit status(tr("Rollout cancelled; choose the method again to restart it"));
@@ -87,6 +93,7 @@ Session::Session(QObject* parent) : QObject(parent) {
     if (key == "compare") emit message(tr("Cannot compare with the reference: %1").arg(what), Severity::Warning);
     else if (key == "rollout") emit message(tr("Rollout failed: %1").arg(what), Severity::Error);
     else if (key == "value-norm") document_.setValueNormStatus(tr("No value norms: %1").arg(what));
+    else if (key == "ablation") document_.setAblationStatus(tr("No head ablation: %1").arg(what));
     else emit message(tr("Generation failed: %1").arg(what), Severity::Error);
   });
   connect(&controller_, &RunController::modelOpened, this, [this](const AnalyzerPtr& a, const QString& dir) {
@@ -139,6 +146,8 @@ Session::Session(QObject* parent) : QObject(parent) {
   connect(&document_, &AnalysisDocument::stateChanged, this, &Session::computeRolloutIfNeeded);
   connect(&document_, &AnalysisDocument::analysisChanged, this, &Session::computeRolloutIfNeeded);  // a re-run keeps the method
   connect(&document_, &AnalysisDocument::stateChanged, this, &Session::computeValueNormsIfNeeded);
+  connect(&document_, &AnalysisDocument::stateChanged, this, &Session::computeAblationIfNeeded);
+  connect(&document_, &AnalysisDocument::analysisChanged, this, &Session::computeAblationIfNeeded);
   connect(&document_, &AnalysisDocument::analysisChanged, this, &Session::computeValueNormsIfNeeded);
   // A new result keeps the selected method: flow starts again once the run's job has ended (the
   // selection itself did not change, so stateChanged says nothing).
@@ -448,6 +457,24 @@ void Session::computeValueNormsIfNeeded() {
     auto norms = std::make_shared<const ValueNormMaps>(value_norm_maps(*a, analyzer->model(), progress));
     if (norms->empty()) fail(ErrorKind::Usage, "cancelled");
     return ValueNormResult{a, norms};
+  });
+}
+
+void Session::computeAblationIfNeeded() {
+  const ViewState& s = document_.state();
+  if (s.view != ViewKind::Heads || s.statistic != "ablation" || !document_.hasAnalysis() || document_.ablation() || !document_.analyzer())
+    return;
+  if (!document_.ablationStatus().isEmpty() || jobs_.pending("ablation")) return;  // computing, failed or cancelled
+  const AnalysisPtr a = document_.analysis();
+  const AnalyzerPtr analyzer = document_.analyzer();
+  if (a != document_.result() || a->model.dir != analyzer->info().dir) return;
+  const AnalysisRequest request = last_request_;
+  const int runs = a->model.num_layers * a->model.num_heads + 1;
+  document_.setAblationStatus(tr("Ablating each head: %n run(s) of the input\u2026 (Esc cancels)", nullptr, runs));
+  jobs_.submit("ablation", [a, analyzer, request](const ProgressFn& progress) -> std::any {
+    auto r = std::make_shared<const HeadAblationResult>(head_ablation(*analyzer, request, {}, progress));
+    if (r->cancelled) fail(ErrorKind::Usage, "cancelled");
+    return AblationResult{a, r};
   });
 }
 

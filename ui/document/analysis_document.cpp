@@ -80,6 +80,8 @@ void AnalysisDocument::clearDerived() {
   flows_.clear();
   value_norms_.reset();
   value_norm_status_.clear();
+  ablation_.reset();
+  ablation_status_.clear();
   flow_status_.clear();
   photo_ = QImage();
   stats_valid_ = false;
@@ -417,6 +419,19 @@ void AnalysisDocument::setValueNorms(std::shared_ptr<const ValueNormMaps> norms)
     emit stateChanged();
     emit selectionEdited(SelectionPart::Method);
   }
+}
+
+void AnalysisDocument::setAblation(std::shared_ptr<const HeadAblationResult> ablation) {
+  ablation_ = std::move(ablation);
+  ablation_status_.clear();
+  emit stateChanged();
+  emit selectionEdited(SelectionPart::Statistic);
+}
+
+void AnalysisDocument::setAblationStatus(const QString& status) {
+  ablation_status_ = status;
+  emit stateChanged();
+  emit selectionEdited(SelectionPart::Statistic);
 }
 
 void AnalysisDocument::setValueNormStatus(const QString& status) {

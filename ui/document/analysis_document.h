@@ -14,6 +14,7 @@
 #include "core/analysis/fusion.h"
 #include "core/analysis/rollout.h"
 #include "core/pipeline/derived_maps.h"
+#include "core/pipeline/head_ablation.h"
 #include "core/analysis/cost_model.h"
 #include "core/hub/hub_cache.h"
 #include "core/analysis/head_stats.h"
@@ -128,6 +129,13 @@ class AnalysisDocument : public QObject {
   QString valueNormStatus() const { return value_norm_status_; }
   void setValueNorms(std::shared_ptr<const attnscope::ValueNormMaps> norms);
   void setValueNormStatus(const QString& status);
+  // Head ablation of the current result (the Heads view's "ablation" statistic, core
+  // head_ablation.h), computed by Session's job: null until setAblation() delivers it; the status
+  // says why there is none (computing, cancelled, the model has no head to follow).
+  std::shared_ptr<const attnscope::HeadAblationResult> ablation() const { return ablation_; }
+  QString ablationStatus() const { return ablation_status_; }
+  void setAblation(std::shared_ptr<const attnscope::HeadAblationResult> ablation);
+  void setAblationStatus(const QString& status);
   // Largest weight over every captured head (or fused layer, for fused selections): the range
   // of the "global max" normalisation.
   double globalMax(const ViewState& state) const;
@@ -212,6 +220,8 @@ class AnalysisDocument : public QObject {
   std::map<QString, std::shared_ptr<const attnscope::RowMatrix>> flows_;
   QString flow_status_, flow_status_key_;
   std::shared_ptr<const attnscope::ValueNormMaps> value_norms_;
+  std::shared_ptr<const attnscope::HeadAblationResult> ablation_;
+  QString ablation_status_;
   QString value_norm_status_;
   mutable std::vector<attnscope::HeadStats> stats_;
   mutable bool stats_valid_ = false;

@@ -122,6 +122,11 @@ QStringList render_figures(const RenderRequest& req, const ProgressFn& progress)
     doc.setComparison(std::make_shared<const AttentionComparison>(
         compare_attentions(analysis->forward.attentions, b->forward.attentions, align_tokens(analysis->encoding.ids(), b->encoding.ids()))));
   }
+  if (req.view == ViewKind::Heads && req.state.statistic == "ablation") {
+    auto ablation = std::make_shared<const HeadAblationResult>(head_ablation(*analyzer, req.input, {}, progress));
+    if (ablation->cancelled) fail(ErrorKind::Usage, "cancelled");
+    doc.setAblation(ablation);
+  }
   if (req.state.method == Method::ValueNorm) {
     auto norms = std::make_shared<const ValueNormMaps>(value_norm_maps(*analysis, analyzer->model(), progress));
     if (norms->empty()) fail(ErrorKind::Usage, "cancelled");

@@ -43,11 +43,28 @@ std::unique_ptr<HeadsRenderer> heads_figure(const AnalysisDocument& doc, const V
   const AttentionMaps& att = doc.analysis()->forward.attentions;
   const ModelInfo& model = doc.analysis()->model;
   auto r = grid(doc.headStats(), att.layers, att.num_heads, s);
+  QString ablation_note;
+  if (s.statistic == "ablation") {
+    // Each head's effect on the prediction, for the layers that were ablated.
+    if (const auto ab = doc.ablation()) {
+      for (size_t i = 0; i < ab->layers.size(); ++i) {
+        const auto it = std::find(att.layers.begin(), att.layers.end(), ab->layers[i]);
+        if (it == att.layers.end()) continue;
+        for (int h = 0; h < ab->num_heads && h < att.num_heads; ++h)
+          r->values(it - att.layers.begin(), h) = ab->probability_change.data[i * static_cast<size_t>(ab->num_heads) + static_cast<size_t>(h)];
+      }
+      ablation_note = QObject::tr("\u201c%1\u201d, p = %2 intact").arg(QString::fromStdString(ab->target_label).trimmed())
+                          .arg(ab->probability, 0, 'f', 3);
+    } else {
+      ablation_note = doc.ablationStatus().isEmpty() ? QObject::tr("Head ablation runs when this statistic is shown.") : doc.ablationStatus();
+    }
+  }
   for (int l : att.layers) r->layer_labels << layer_label(model, l);
   for (int h = 0; h < att.num_heads; ++h) r->head_labels << head_label(model, h);
   r->title = title;
   const bool image = model.modality == Modality::Image;
   r->scale_label = head_statistic_title(s.statistic, image);
+  if (!ablation_note.isEmpty()) r->scale_label += QString::fromUtf8(" \u00b7 ") + ablation_note;
   set_range(*r, s, head_statistic_range(s.statistic, doc.seqLen(), image));
   return r;
 }

@@ -8,10 +8,11 @@
 
 namespace attnscope::ui {
 
-QStringList head_statistic_names(bool causal, bool image) {
+QStringList head_statistic_names(bool causal, bool image, bool ablation) {
   QStringList names{"entropy", "entropy_normalized", "mean_distance", "special_mass", "sink_mass", "previous_token", "self"};
   if (image) names.removeAll("previous_token");
   if (causal) names << "induction";
+  if (ablation) names << "ablation";
   return names;
 }
 
@@ -25,10 +26,12 @@ QString head_statistic_title(const QString& name, bool image) {
   if (name == "previous_token") return QObject::tr("previous-token score");
   if (name == "self") return QObject::tr("self (diagonal) score");
   if (name == "induction") return QObject::tr("induction score");
+  if (name == "ablation") return QObject::tr("ablation: \u0394p of the prediction");
   return name;
 }
 
 std::optional<std::pair<double, double>> head_statistic_range(const QString& name, int tokens, bool image) {
+  if (name == "ablation") return std::nullopt;  // a signed change, mostly far inside [-1, 1]
   if (name == "entropy") {
     if (tokens > 1) return std::pair{0.0, std::log(static_cast<double>(tokens))};
     return std::nullopt;

@@ -14,7 +14,8 @@ namespace attnscope::ui {
 
 // The statistics a Heads view can show, by the names the CLI's stats CSV uses.
 // Image models have no previous token (the patch left of a patch is not what "previous" means).
-QStringList head_statistic_names(bool causal, bool image = false);
+// "ablation" (head ablation's change of the prediction) for models with a classifier or LM head.
+QStringList head_statistic_names(bool causal, bool image = false, bool ablation = false);
 // With units: the mean distance is in tokens for text, in pixels of the model input for images.
 QString head_statistic_title(const QString& name, bool image = false);
 // The range a statistic can take, for a fixed colour scale: 0 to 1 for the mass-type scores and the

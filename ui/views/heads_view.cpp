@@ -152,6 +152,13 @@ bool HeadsView::eventFilter(QObject* watched, QEvent* event) {
                          canvas_);
       return true;
     }
+    if (stat == "ablation") {  // not a statistic of the maps: the figure holds the numbers
+      const HeadsRenderer* r = renderer();
+      const auto it = std::find(r->layers.begin(), r->layers.end(), layer);
+      const double v = it == r->layers.end() ? std::nan("") : r->values(it - r->layers.begin(), head);
+      QToolTip::showText(help->globalPos(), name + ": " + (std::isnan(v) ? tr("not computed") : QString::number(v, 'g', 4)), canvas_);
+      return true;
+    }
     for (const HeadStats& hs : document_->headStats())
       if (hs.layer == layer && hs.head == head) {
         QToolTip::showText(help->globalPos(), name + ": " + QString::number(head_statistic(hs, stat), 'g', 4), canvas_);
@@ -199,7 +206,8 @@ void HeadsView::refresh() {
 
   const bool causal = !from_corpus && document_->hasAnalysis() && document_->analysis()->model.causal;
   const bool image = !from_corpus && document_->hasAnalysis() && document_->analysis()->model.modality == Modality::Image;
-  const QStringList names = head_statistic_names(causal, image);
+  const bool predicts = !from_corpus && document_->hasAnalysis() && document_->analysis()->model.head != HeadKind::None;
+  const QStringList names = head_statistic_names(causal, image, predicts);
   QStringList shown;
   for (int i = 0; i < statistic_->count(); ++i) shown << statistic_->itemText(i);
   QStringList titles;
