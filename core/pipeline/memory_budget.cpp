@@ -33,7 +33,7 @@ uint64_t u(int64_t v) { return v > 0 ? static_cast<uint64_t>(v) : 0; }
 
 }  // namespace
 
-uint64_t MemoryEstimate::total() const { return add(add(attention, working), add(hidden, logits)); }
+uint64_t MemoryEstimate::total() const { return add(add(add(attention, working), add(hidden, logits)), taps); }
 
 MemoryEstimate estimate_run_memory(const ModelInfo& info, int64_t seq_len, const ForwardOptions& options) {
   const uint64_t S = u(seq_len), H = u(info.num_heads), D = u(info.hidden_size), L = u(info.num_layers);
@@ -45,6 +45,19 @@ MemoryEstimate estimate_run_memory(const ModelInfo& info, int64_t seq_len, const
   if (info.head == HeadKind::LanguageModel) {
     const uint64_t rows = options.logits == LogitsMode::All ? S : options.logits == LogitsMode::Last ? 1 : 0;
     e.logits = mul({rows, u(info.vocab_size), sizeof(float)});
+  }
+  const uint64_t d = u(info.head_dim > 0 ? info.head_dim : (info.num_heads > 0 ? info.hidden_size / info.num_heads : 0));
+  const uint64_t Hkv = u(info.num_kv_heads > 0 ? info.num_kv_heads : info.num_heads);
+  for (const TapRequest& r : options.taps) {
+    uint64_t per_layer = 0;  // floats, as capture.h lists the shapes
+    switch (r.tap) {
+      case Tap::V: case Tap::K: per_layer = mul({S, Hkv, d}); break;
+      case Tap::Q: case Tap::Ctx: per_layer = mul({S, H, d}); break;
+      case Tap::AttnScores: case Tap::AttnProbs: per_layer = mul({H, S, S}); break;
+      default: per_layer = mul({S, D}); break;
+    }
+    const uint64_t layers = r.layers.empty() ? L + (r.tap == Tap::Hidden ? 1 : 0) : r.layers.size();
+    e.taps = add(e.taps, mul({per_layer, layers, sizeof(float)}));
   }
   return e;
 }
@@ -75,6 +88,7 @@ void check_memory_budget(const MemoryEstimate& e, uint64_t budget, int64_t seq_l
   std::string parts = "attention maps " + format_bytes(e.attention);
   if (e.hidden > 0) parts += ", hidden states " + format_bytes(e.hidden);
   if (e.logits > 0) parts += ", logits " + format_bytes(e.logits);
+  if (e.taps > 0) parts += ", captured tensors " + format_bytes(e.taps);
   throw MemoryBudgetError("this run of " + std::to_string(seq_len) + " tokens would need about " + format_bytes(e.total()) + " (" +
                               parts + ") but the memory budget is " + format_bytes(budget) +
                               ". Capture fewer layers (--layers), shorten the input (--max-tokens) or raise the budget "
@@ -89,6 +103,8 @@ std::vector<int> layers_within_budget(const ModelInfo& info, int64_t seq_len, co
   int fit = 0;  // estimate_run_memory grows with the number of captured layers only
   for (int n = 1; n <= L; ++n) {
     o.layers.assign(static_cast<size_t>(n), 0);
+    for (size_t t = 0; t < o.taps.size(); ++t)
+      if (options.taps[t].layers.empty()) o.taps[t].layers = o.layers;
     if (estimate_run_memory(info, seq_len, o).total() > budget) break;
     fit = n;
   }

@@ -17,6 +17,7 @@ struct MemoryEstimate {
   uint64_t working = 0;    // one layer's attention while it runs (always computed): heads x S x S x 4
   uint64_t hidden = 0;     // last_hidden_state S x D x 4, plus (L+1) x S x D x 4 with hidden_states
   uint64_t logits = 0;     // language models: S x V x 4 (LogitsMode::All) or V x 4 (Last)
+  uint64_t taps = 0;       // ForwardOptions::taps: each capture point's size (capture.h) x its layers
   uint64_t total() const;
 };
 
@@ -42,7 +43,9 @@ void check_memory_budget(const MemoryEstimate& estimate, uint64_t budget, int64_
 
 // The most consecutive layers, centred on `around` as far as the model allows (an even count
 // puts the extra layer after it), whose
-// capture keeps the run within `budget` (other options unchanged). Empty if not even one fits.
+// capture keeps the run within `budget` (other options unchanged, but capture points asked on
+// every layer are counted on the captured ones: the run with fewer layers asks them so). Empty if
+// not even one fits.
 std::vector<int> layers_within_budget(const ModelInfo& info, int64_t seq_len, const ForwardOptions& options, uint64_t budget,
                                       int around);
 

@@ -47,6 +47,19 @@ TEST(MemoryChoice, MostLayersThatFitAroundTheSelectedOne) {
   EXPECT_GT(estimate_run_memory(m, S, o).total(), budget);
 }
 
+TEST(MemoryChoice, CapturedTensorsCount) {
+  const ModelInfo m = bert_base();
+  const int64_t S = 512;
+  ForwardOptions o;
+  const uint64_t without = estimate_run_memory(m, S, o).total();
+  o.taps.push_back(TapRequest{Tap::V, {}});        // every layer's values: S x 768 floats each
+  o.taps.push_back(TapRequest{Tap::Hidden, {-1, 3}});  // two hidden states
+  o.taps.push_back(TapRequest{Tap::AttnProbs, {0}});    // one layer's probabilities: 12 x S x S
+  const MemoryEstimate e = estimate_run_memory(m, S, o);
+  EXPECT_EQ(e.taps, 12ull * S * 768 * 4 + 2ull * S * 768 * 4 + 12ull * S * S * 4);
+  EXPECT_EQ(e.total(), without + e.taps);
+}
+
 TEST(MemoryChoice, TheBudgetErrorCarriesTheEstimate) {
   const ModelInfo m = bert_base();
   ForwardOptions o;

@@ -1,6 +1,7 @@
 // A run over the memory budget: refused before allocating, the previous result kept, and the
 // user's way out (fewer layers, or all of them anyway) runs the same input again.
 #include "tests/ui/ui_test_support.h"
+#include "core/pipeline/derived_maps.h"
 #include "core/pipeline/memory_budget.h"
 #include "ui/dialogs/memory_budget_dialog.h"
 
@@ -43,6 +44,7 @@ void MemoryBudgetTest::overBudgetAsksAndRunsFewerLayers() {
   ForwardOptions o;
   o.logits = LogitsMode::Last;
   o.layers = {0, 1};
+  o.taps.push_back(value_norm_taps(o.layers));  // the values every GUI run keeps, for value norms
   const uint64_t two = estimate_run_memory(info, S, o).total();
   session.setMemoryBudget(two);
   ViewState s = doc->state();

@@ -285,6 +285,7 @@ void Session::startRun(const AnalysisRequest& request, const QString& text, cons
   r.forward.logits = LogitsMode::Last;  // the GUI shows next-token predictions only
   r.forward.profile = true;             // the Cost view's per-layer times (about 1% of the run)
   // The values, for value norms: S x Hkv d per layer, less than the maps once S passes Hkv d / H.
+  std::erase_if(r.forward.taps, [](const TapRequest& t) { return t.tap == Tap::V; });  // a re-run within budget: its layers
   r.forward.taps.push_back(value_norm_taps(r.forward.layers));
   if (r.memory_budget == 0) r.memory_budget = memory_budget_;
   pending_request_ = r;
