@@ -630,6 +630,7 @@ struct RenderArgs {
   int top_k = 0;
   std::string segments = "all";       // sentence pairs
   std::string units = "tokens";       // text models: tokens, words-mean, words-max
+  bool exclude_first = false;         // text models: the first token as an attention sink
   std::string preset;                 // --preset single-column, ...
 };
 
@@ -663,6 +664,7 @@ int cmd_render(const RenderArgs& args) {
   s.lines_top_k = args.top_k;
   if (!parse(QString::fromStdString(args.segments), s.segments)) fail(ErrorKind::Usage, "--segments: all, A->A, A->B, B->A or B->B");
   if (!parse(QString::fromStdString(args.units), s.units)) fail(ErrorKind::Usage, "--units: tokens, words-mean or words-max");
+  s.exclude_first = args.exclude_first;
   s.layer = args.layer;
   s.query = args.query;
   s.hide_special = args.hide_special;
@@ -888,6 +890,9 @@ int main(int argc, char** argv) {
   cr->add_option("--segments", render.segments,
                  "Sentence pairs (--text-b): show only queries of one segment on keys of one segment, A->A, A->B, B->A or B->B "
                  "(default all)");
+  cr->add_flag("--exclude-first", render.exclude_first,
+               "Text models: drop the first token as an attention sink and renormalise each row over the rest; the matrix "
+               "draws the share it took from each row beside the cells");
   cr->add_option("--units", render.units,
                  "Text models: tokens (default), or words merged from their sub-word pieces: words-mean (a word's row is the mean "
                  "of its pieces' rows, its column the sum of their columns; rows still sum to 1) or words-max (the largest "

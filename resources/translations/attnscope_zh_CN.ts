@@ -325,6 +325,14 @@ A %3 · B %4 · A − B %5</translation>
         <source>raw: the layer&apos;s attention; rollout / flow: attention propagated through all layers (Abnar &amp; Zuidema 2020); value norms: ‖α f(x)‖, the attention weight times the length of what the attended token writes through the head (Kobayashi et al. 2020); fused, the norm of what all heads write together</source>
         <translation>raw：该层的注意力；注意力汇聚 / 注意力流：在所有层间传播的注意力（Abnar 与 Zuidema，2020）；值加权范数：‖α f(x)‖，即注意力权重乘以被关注词元经该头写入的向量长度（Kobayashi 等，2020）；融合时为所有头共同写入之和的范数</translation>
     </message>
+    <message>
+        <source>Exclude first token</source>
+        <translation>排除首个词元</translation>
+    </message>
+    <message>
+        <source>Treat the first token as an attention sink (StreamingLLM): drop it and renormalise each row over the rest, so the structure under it shows; the Matrix view draws the share it took from each row in a bar beside the cells</source>
+        <translation>把首个词元视为注意力汇点（StreamingLLM）：将其移除并在其余词元上重新归一化每一行，使其下的结构显现；矩阵视图在单元格旁用细条画出它从每行取走的份额</translation>
+    </message>
 </context>
 <context>
     <name>CostView</name>
@@ -772,6 +780,10 @@ row max %6 at “%7”%8</source>
     <message>
         <source>value norms of all heads</source>
         <translation>所有头的值加权范数</translation>
+    </message>
+    <message>
+        <source>first token excluded</source>
+        <translation>已排除首个词元</translation>
     </message>
 </context>
 <context>
@@ -1815,6 +1827,10 @@ weight %3</source>
         <source>word “%1” (tokens %2–%3)</source>
         <translation>词“%1”（词元 %2–%3）</translation>
     </message>
+    <message>
+        <source>the excluded tokens took %1% of this row before the rest was renormalised</source>
+        <translation>在其余部分重新归一化之前，被排除的词元占了该行的 %1%</translation>
+    </message>
 </context>
 <context>
     <name>MemoryBudgetDialog</name>
@@ -2532,6 +2548,14 @@ largest weight %2: %3 → %4</source>
     <message>
         <source>ablation: Δp of the prediction</source>
         <translation>消融：预测概率的变化 Δp</translation>
+    </message>
+    <message>
+        <source> · first token excluded</source>
+        <translation> · 已排除首个词元</translation>
+    </message>
+    <message>
+        <source>The excluded tokens took %1% of this row before the rest was renormalised.</source>
+        <translation>在其余部分重新归一化之前，被排除的词元占了该行的 %1%。</translation>
     </message>
 </context>
 <context>

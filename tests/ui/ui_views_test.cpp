@@ -27,6 +27,8 @@
 #include "core/pipeline/derived_maps.h"
 #include "core/pipeline/head_ablation.h"
 #include "ui/figures/heads_figure.h"
+#include "ui/figures/matrix_figure.h"
+#include "ui/render/matrix_renderer.h"
 #include "ui/figures/text_figure.h"
 
 #include <QDir>
@@ -54,6 +56,7 @@ class ViewsTest : public QObject {
   void wordsMergeTheirPiecesInEveryView();
   void valueNormsAreAMethodOfEveryView();
   void headsViewShowsEachHeadsAblationEffect();
+  void firstTokenExcludedAsASinkWithItsMassBeside();
   void singleColumnFiguresDrawNothingOutsideThePage_data();
   void singleColumnFiguresDrawNothingOutsideThePage();
 };
@@ -488,6 +491,57 @@ void ViewsTest::headsViewShowsEachHeadsAblationEffect() {
       QCOMPARE(figure->values(Eigen::Index(l), h), want.probability_change.data[l * size_t(want.num_heads) + size_t(h)]);
   QVERIFY(figure->scale_label.contains(QString::fromStdString(want.target_label).trimmed()));
   QVERIFY(!figure->fixed_range);  // a signed change: coloured from the lowest to the highest head
+}
+
+void ViewsTest::firstTokenExcludedAsASinkWithItsMassBeside() {
+  AnalysisDocument doc;
+  doc.setAnalysis(test::synthetic_text_analysis(1, 1, 12, true));
+  const DisplayMap before = build_display_map(doc);
+  ViewState s = doc.state();
+  s.exclude_first = true;
+  doc.setState(s);
+  const DisplayMap m = build_display_map(doc);
+  // The first token leaves; each row is renormalised over the rest and keeps the share it gave.
+  QCOMPARE(m.values.rows(), before.values.rows() - 1);
+  QCOMPARE(m.row_tokens.front(), 1);
+  QCOMPARE(m.excluded_mass.size(), size_t(m.values.rows()));
+  for (int r = 0; r < m.values.rows(); ++r) {
+    const int q = m.row_tokens[size_t(r)];
+    QCOMPARE(m.excluded_mass[size_t(r)], before.values(q, 0));
+    const float rest = 1.0f - before.values(q, 0);
+    for (int c = 0; c < m.values.cols(); ++c) {
+      const int k = m.col_tokens[size_t(c)];
+      QVERIFY(std::abs(m.values(r, c) - before.values(q, k) / rest) < 1e-5f);
+      QCOMPARE(m.masked(r, c), k > q);  // still a causal map: the future stays grey
+    }
+  }
+  QVERIFY(m.title.contains("first token excluded"));
+  QCOMPARE(view_state_from_json(to_json(doc.state())).exclude_first, true);
+
+  // The matrix draws the shares in a bar beside the cells: black where a row gave everything.
+  auto r = std::make_unique<MatrixRenderer>();
+  r->map = std::make_shared<const DisplayMap>(m);
+  const QRectF area(0, 0, 600, 500);
+  const QRectF cells = r->cellsRect(area);
+  QImage img(600, 500, QImage::Format_RGB32);
+  img.fill(Qt::white);
+  {
+    QPainter p(&img);
+    r->paint(p, area);
+  }
+  int darkest = 0, lightest = 0;
+  for (int row = 0; row < m.values.rows(); ++row) {
+    if (m.excluded_mass[size_t(row)] > m.excluded_mass[size_t(darkest)]) darkest = row;
+    if (m.excluded_mass[size_t(row)] < m.excluded_mass[size_t(lightest)]) lightest = row;
+  }
+  auto bar_grey = [&](int row) {
+    const double y = cells.top() + (row + 0.5) / m.values.rows() * cells.height();
+    return qGray(img.pixel(int(cells.right() + 4 + kSinkBarWidth / 2), int(y)));
+  };
+  QVERIFY2(bar_grey(darkest) < bar_grey(lightest),
+           qPrintable(QString("bar grey %1 at share %2, %3 at share %4").arg(bar_grey(darkest)).arg(m.excluded_mass[size_t(darkest)])
+                          .arg(bar_grey(lightest)).arg(m.excluded_mass[size_t(lightest)])));
+  QVERIFY(std::abs(bar_grey(darkest) - 255 * (1 - m.excluded_mass[size_t(darkest)])) <= 2);
 }
 
 void ViewsTest::singleColumnFiguresDrawNothingOutsideThePage_data() {

@@ -41,6 +41,9 @@ struct DisplayMap {
   QString pending;                // shown over the map: the derived map asked for is not ready (computing,
                                   // cancelled), so these are the raw weights of the selected heads
   int window = 0;                 // the layer's sliding window (0 = global attention)
+  std::vector<float> excluded_mass;  // [rows] with tokens excluded as sinks (ViewState::exclude_first, hidden
+                                  //   special tokens): the share of each row's weight they took, before the
+                                  //   rest was renormalised (merged words: the mean over the pieces); else empty
   int segment_start = -1;         // sentence pairs: the first row / column of segment B (-1: no pair)
   bool masked(int r, int c) const { return std::isnan(shade(r, c)); }
   // The row that stands for `token` (its word, when merged); -1 if hidden.

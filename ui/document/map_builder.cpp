@@ -126,11 +126,22 @@ DisplayMap display_map_of(const AnalysisDocument& doc, const ViewState& s, RowMa
   // Hiding special tokens: their columns are masked and every row renormalised over the rest
   // (core mask_tokens); their rows and columns then leave the display. Value norms are lengths,
   // not shares of a row: they only leave.
+  // The first token as an attention sink (StreamingLLM; text only) is masked the same way, and the
+  // share of each row the masked tokens took is kept for the side bar.
   std::vector<uint8_t> mask(static_cast<size_t>(S), 0);
   if (s.hide_special) {
     const std::vector<bool> special = doc.specialMask();
     for (int i = 0; i < S && i < static_cast<int>(special.size()); ++i) mask[static_cast<size_t>(i)] = special[static_cast<size_t>(i)];
-    if (s.method != Method::ValueNorm) weights = mask_tokens(weights, mask);
+  }
+  const bool sink = s.exclude_first && S > 1 && doc.analysis()->model.modality == Modality::Text;
+  if (sink) mask[0] = 1;
+  std::vector<float> sink_share;  // [S] the masked tokens' share of each row
+  if ((s.hide_special || sink) && s.method != Method::ValueNorm) {
+    sink_share.assign(static_cast<size_t>(S), 0.0f);
+    for (int i = 0; i < S; ++i)
+      for (int j = 0; j < S; ++j)
+        if (mask[static_cast<size_t>(j)]) sink_share[static_cast<size_t>(i)] += weights(i, j);
+    weights = mask_tokens(weights, mask);
   }
   for (int i = 0; i < S; ++i)
     if (!mask[static_cast<size_t>(i)]) m.row_tokens.push_back(i);
@@ -146,6 +157,8 @@ DisplayMap display_map_of(const AnalysisDocument& doc, const ViewState& s, RowMa
     for (int r = 0; r < n; ++r)
       for (int c = 0; c < n; ++c) m.values(r, c) = weights(m.row_tokens[static_cast<size_t>(r)], m.row_tokens[static_cast<size_t>(c)]);
   }
+  if (!sink_share.empty())
+    for (int t : m.row_tokens) m.excluded_mass.push_back(sink_share[static_cast<size_t>(t)]);
   const Analysis& a = *doc.analysis();
   const ModelInfo& model = a.model;
   // One layer's map: the keys its mask excludes are not weights, so they are not coloured as 0.
@@ -175,6 +188,16 @@ DisplayMap display_map_of(const AnalysisDocument& doc, const ViewState& s, RowMa
               excluded(m.row_tokens[static_cast<size_t>(r)], m.row_tokens[static_cast<size_t>(c)]);
     }
     m.values = merge_pieces(m.values, starts, s.units == Units::WordsMax ? PieceMerge::Max : PieceMerge::Mean, piece_mask, &merged_mask);
+    if (!m.excluded_mass.empty()) {  // a word's share: the mean over its pieces, as its row is
+      std::vector<float> words_mass;
+      for (size_t g = 0; g < starts.size(); ++g) {
+        const int b = starts[g], e = g + 1 < starts.size() ? starts[g + 1] : n;
+        float sum = 0;
+        for (int r = b; r < e; ++r) sum += m.excluded_mass[static_cast<size_t>(r)];
+        words_mass.push_back(sum / static_cast<float>(e - b));
+      }
+      m.excluded_mass = std::move(words_mass);
+    }
     std::vector<int> firsts;
     for (size_t g = 0; g < starts.size(); ++g) {
       const int first = m.row_tokens[static_cast<size_t>(starts[g])];
@@ -259,6 +282,7 @@ DisplayMap display_map_of(const AnalysisDocument& doc, const ViewState& s, RowMa
   }
   if (m.window > 0) m.title += QObject::tr(" \u00b7 sliding window %1").arg(m.window);
   if (words) m.title += QString::fromUtf8(" \u00b7 ") + display_name(s.units);
+  if (sink) m.title += QObject::tr(" \u00b7 first token excluded");
   const std::vector<int> seg = token_segments(*doc.analysis());
   if (!seg.empty() && static_cast<int>(seg.size()) == S) {
     for (int c = 1; c < n; ++c)

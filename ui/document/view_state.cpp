@@ -247,6 +247,7 @@ QJsonObject to_json(const ViewState& s) {
   j["normalization"] = to_string(s.normalization);
   j["clip_percent"] = s.clip_percent;
   j["hide_special"] = s.hide_special;
+  j["exclude_first"] = s.exclude_first;
   j["threshold"] = s.threshold;
   j["show_threshold"] = s.show_threshold;
   j["overlay_opacity"] = s.overlay_opacity;
@@ -337,6 +338,7 @@ ViewState view_state_from_json(const QJsonObject& j, const ViewState& base) {
   real_key(j, "overlay_opacity", s.overlay_opacity, 0, 1);
   real_key(j, "temperature", s.temperature, 1e-3, 1e3);
   bool_key(j, "hide_special", s.hide_special);
+  bool_key(j, "exclude_first", s.exclude_first);
   bool_key(j, "show_threshold", s.show_threshold);
   bool_key(j, "smooth_overlay", s.smooth_overlay);
   bool_key(j, "show_registers", s.show_registers);
@@ -357,7 +359,7 @@ SelectionParts changed_parts(const ViewState& a, const ViewState& b) {
   if (a.method != b.method || a.start_layer != b.start_layer || a.discard_ratio != b.discard_ratio) p |= SelectionPart::Method;
   if (a.query != b.query) p |= SelectionPart::Query;
   if (a.color_map != b.color_map) p |= SelectionPart::Colors;
-  if (a.normalization != b.normalization || a.clip_percent != b.clip_percent || a.hide_special != b.hide_special ||
+  if (a.normalization != b.normalization || a.clip_percent != b.clip_percent || a.hide_special != b.hide_special || a.exclude_first != b.exclude_first ||
       a.segments != b.segments || a.units != b.units)
     p |= SelectionPart::Scale;
   if (a.threshold != b.threshold || a.show_threshold != b.show_threshold || a.overlay_opacity != b.overlay_opacity ||

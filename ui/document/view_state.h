@@ -47,6 +47,8 @@ struct ViewState {
   Normalization normalization = Normalization::Row;
   double clip_percent = 2.0;    // percentile clipping
   bool hide_special = false;    // mask special tokens, renormalising the rest of each row
+  bool exclude_first = false;   // text: mask the first token (an attention sink), renormalising the rest
+                                //   of each row; the mass it took is drawn beside the matrix
   SegmentFilter segments = SegmentFilter::All;  // sentence pairs: queries of one segment on keys of one segment
   Units units = Units::Tokens;  // text models: tokens, or words merged from their pieces
   double threshold = 0.6;       // mass fraction kept by the Image view's contour
@@ -79,7 +81,7 @@ enum class SelectionPart : unsigned {
   Method = 1u << 2,       // method, start layer, discard ratio; also a derived map arriving
   Query = 1u << 3,
   Colors = 1u << 4,
-  Scale = 1u << 5,        // normalisation, clip percentage, hidden special tokens, segment filter, units
+  Scale = 1u << 5,        // normalisation, clip percentage, hidden special tokens and sink, segment filter, units
   ImageOptions = 1u << 6, // contour, opacity, smoothing, excluded patches, registers
   Statistic = 1u << 7,    // the Heads view's statistic and its colour range
   Temperature = 1u << 8,  // the Inside view's

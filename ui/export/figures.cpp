@@ -49,6 +49,9 @@ QString figure_title(const AnalysisDocument& doc, const ViewState& s, ViewKind v
   const bool merged = s.units != Units::Tokens && doc.hasAnalysis() && doc.analysis()->model.modality == Modality::Text &&
                       (view == ViewKind::Matrix || view == ViewKind::Lines || view == ViewKind::Text);
   if (merged) layer += dot + display_name(s.units);
+  if (s.exclude_first && doc.hasAnalysis() && doc.analysis()->model.modality == Modality::Text &&
+      (view == ViewKind::Matrix || view == ViewKind::Lines || view == ViewKind::Text))
+    layer += dot + QCoreApplication::translate("Figures", "first token excluded");
   // describe() names rollout and flow already ("rollout, mean of heads"); raw weights are named here.
   return t + dot + layer + (per_layer(s.method) ? dot + display_name(s.method) : QString()) + dot + display_name(shown_normalization(s));
 }

@@ -26,6 +26,7 @@ std::unique_ptr<ImageOverlayRenderer> image_figure(const AnalysisDocument& doc, 
 
   ViewState plain = s;
   plain.hide_special = false;  // the prefix tokens are never drawn; their mass is handled below
+  plain.exclude_first = false;
   const RowMatrix weights = selected_weights(doc, plain, &r->caption);
   if (weights.size() == 0) {
     r->title = r->caption;

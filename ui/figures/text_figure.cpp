@@ -34,6 +34,9 @@ std::unique_ptr<TextRenderer> text_figure(const AnalysisDocument& doc, const Vie
   r->subject = query_end - query > 1 ? QObject::tr("attention from \u201c%1\u201d (tokens %2\u2013%3)").arg(m.labels.value(row)).arg(query).arg(query_end - 1)
                                      : QObject::tr("attention from \u201c%1\u201d (token %2)").arg(token_label(m.labels.value(row)).trimmed()).arg(query);
   r->title = r->subject + QString::fromUtf8(" \u00b7 ") + m.title;
+  if (!m.excluded_mass.empty())
+    r->note = QObject::tr("The excluded tokens took %1% of this row before the rest was renormalised.")
+                  .arg(100.0 * m.excluded_mass[static_cast<size_t>(row)], 0, 'f', 1);
 
   r->bar = per_row ? ColorBar{r->cmap, 0.0, row_max, false, QObject::tr("attention weight (relative to the row max)")}
                   : ColorBar{r->cmap, m.scale_lower, m.scale_upper, m.log_scale, m.scale_label};
@@ -71,7 +74,8 @@ std::unique_ptr<TextRenderer> text_figure(const AnalysisDocument& doc, const Vie
     para.spans = spans[static_cast<size_t>(seq)];
     if (end < texts[seq]->size()) {
       para.text += QString::fromUtf8(" \u2026");
-      r->note = QObject::tr("The model read the first %n token(s); the rest of the text is not shown.", nullptr, a.seq_len());
+      r->note = (r->note.isEmpty() ? QString() : r->note + " ") +
+                QObject::tr("The model read the first %n token(s); the rest of the text is not shown.", nullptr, a.seq_len());
     }
     r->paragraphs.push_back(std::move(para));
   }

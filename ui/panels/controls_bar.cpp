@@ -79,6 +79,11 @@ ControlsBar::ControlsBar(AnalysisDocument* document, QWidget* parent) : QWidget(
   hide_special_ = new QCheckBox(tr("Hide special tokens"));
   hide_special_->setObjectName("hideSpecialCheck");
   hide_special_->setToolTip(tr("Drop [CLS], [SEP], <s>, … and renormalise each row over the remaining tokens"));
+  exclude_first_ = new QCheckBox(tr("Exclude first token"));
+  exclude_first_->setObjectName("excludeFirstCheck");
+  exclude_first_->setToolTip(tr("Treat the first token as an attention sink (StreamingLLM): drop it and renormalise each row over "
+                                "the rest, so the structure under it shows; the Matrix view draws the share it took from each row "
+                                "in a bar beside the cells"));
   segments_ = new QComboBox;
   segments_->setObjectName("segmentsCombo");
   segments_->addItem(tr("all pairs"), int(SegmentFilter::All));
@@ -117,6 +122,7 @@ ControlsBar::ControlsBar(AnalysisDocument* document, QWidget* parent) : QWidget(
   label(tr("&Colours"), cmap_);
   label(tr("&Scale"), norm_);
   l->addWidget(hide_special_);
+  l->addWidget(exclude_first_);
   l->addWidget(segments_label_);
   l->addWidget(segments_);
   l->addWidget(units_label_);
@@ -154,6 +160,12 @@ ControlsBar::ControlsBar(AnalysisDocument* document, QWidget* parent) : QWidget(
           [this](int i) { document_->setNormalization(Normalization(norm_->itemData(i).toInt())); });
   connect(hide_special_, &QCheckBox::toggled, this, [this](bool on) {
     if (!syncing_) document_->setHideSpecial(on);
+  });
+  connect(exclude_first_, &QCheckBox::toggled, this, [this](bool on) {
+    if (syncing_) return;
+    ViewState s = document_->state();
+    s.exclude_first = on;
+    document_->setState(s);
   });
   connect(segments_, qOverload<int>(&QComboBox::activated), this, [this](int i) {
     ViewState s = document_->state();
@@ -226,6 +238,8 @@ void ControlsBar::syncFromDocument() {
   const bool text = document_->hasAnalysis() && document_->analysis()->model.modality == Modality::Text;
   units_label_->setVisible(text);
   units_->setVisible(text);
+  exclude_first_->setVisible(text);
+  exclude_first_->setChecked(s.exclude_first);
   units_->setCurrentIndex(units_->findData(int(s.units)));
   const bool seq2seq = document_->analyzer() && document_->analyzer()->info().encoder_decoder;
   stack_label_->setVisible(seq2seq);

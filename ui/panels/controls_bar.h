@@ -37,6 +37,7 @@ class ControlsBar : public QWidget {
   QComboBox* cmap_;
   QComboBox* norm_;
   QCheckBox* hide_special_;
+  QCheckBox* exclude_first_;
   QLabel* segments_label_;
   QComboBox* segments_;
   QLabel* units_label_;

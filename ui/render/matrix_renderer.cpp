@@ -116,7 +116,8 @@ QRectF MatrixRenderer::cellsRect(const QRectF& area) const {
   const double below = std::max(0.0, col_label_w_) * std::sin(turn) + fm.height() * std::cos(turn) + 6;
   const double top = area.top() + kPad + (title.isEmpty() ? 0 : fm.height() * 1.6 + 6);
   const double left = area.left() + kPad + fm.height() + 6 + std::max(0.0, row_label_w_) + 6;
-  const double right = area.right() - kPad - kColorBarWidth - 10;
+  const double sink_bar = map && !map->excluded_mass.empty() ? kSinkBarWidth + 6 : 0.0;
+  const double right = area.right() - kPad - kColorBarWidth - 10 - sink_bar;
   const double bottom = area.bottom() - kPad - fm.height() - 4 - below;
   return QRectF(QPointF(left, top), QPointF(std::max(left + 10, right), std::max(top + 10, bottom)));
 }
@@ -197,6 +198,20 @@ void MatrixRenderer::paint(QPainter& p, const QRectF& area) const {
   p.setPen(QPen(Qt::black, 0.8));
   p.setBrush(Qt::NoBrush);
   p.drawRect(cells);
+  if (!map->excluded_mass.empty()) {
+    // Beside each row, the share the excluded tokens took from it: white 0, black 1.
+    const QRectF bar(cells.right() + 4, cells.top(), kSinkBarWidth, cells.height());
+    p.save();
+    p.setClipRect(bar);
+    const int first = std::max(0, static_cast<int>(std::floor(v.top() + 0.5)));
+    const int last = std::min(static_cast<int>(map->excluded_mass.size()) - 1, static_cast<int>(std::ceil(v.bottom())));
+    for (int r = first; r <= last; ++r) {
+      const int g = static_cast<int>(std::lround(255.0 * (1.0 - std::clamp<double>(map->excluded_mass[static_cast<size_t>(r)], 0.0, 1.0))));
+      p.fillRect(QRectF(QPointF(bar.left(), Y(r - 0.5)), QPointF(bar.right(), Y(r + 0.5))), QColor(g, g, g));
+    }
+    p.restore();
+    p.drawRect(bar);
+  }
 
   // Token labels, thinned so that they never overlap.
   p.setFont(font);
@@ -234,7 +249,7 @@ void MatrixRenderer::paint(QPainter& p, const QRectF& area) const {
   p.drawText(QRectF(-cells.height() / 2, -fm.height() / 2, cells.height(), fm.height()), Qt::AlignCenter, QObject::tr("query (attending)"));
   p.restore();
   const double upper = map->scale_upper > map->scale_lower ? map->scale_upper : map->scale_lower + 1e-9;
-  paint_color_bar(p, QRectF(cells.right() + 10, cells.top() - 8, kColorBarWidth, cells.height() + 16),
+  paint_color_bar(p, QRectF(cells.right() + 10 + (map->excluded_mass.empty() ? 0.0 : kSinkBarWidth + 6), cells.top() - 8, kColorBarWidth, cells.height() + 16),
                   ColorBar{cmap, map->scale_lower, upper, map->log_scale, map->scale_label});
   paint_pending_banner(p, cells, map->pending);
   p.restore();

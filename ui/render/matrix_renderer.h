@@ -34,6 +34,9 @@ PooledCells pool_cells(const attnscope::RowMatrix& shade, const QRectF& range, Q
 // on both axes thinned so they never overlap, masked cells grey, and a colour bar naming the
 // normalisation. The Matrix view draws it on screen (zoomed by `range`) and every export draws the
 // same.
+// The side bar of the share each row gave to excluded (sink) tokens, DisplayMap::excluded_mass.
+inline constexpr double kSinkBarWidth = 10.0;
+
 class MatrixRenderer : public FigureRenderer {
  public:
   std::shared_ptr<const DisplayMap> map;

@@ -220,7 +220,11 @@ void MatrixView::showTip(const QPointF& pos, const QPoint& global) {
     if (end - first <= 1) return document_->tokenTip(first);
     return tr("word \u201c%1\u201d (tokens %2\u2013%3)").arg(map.labels.value(index)).arg(first).arg(end - 1);
   };
-  QToolTip::showText(global, tr("query %1\nkey %2\nweight %3").arg(who(cell.y()), who(cell.x()), weight), this);
+  QString tip = tr("query %1\nkey %2\nweight %3").arg(who(cell.y()), who(cell.x()), weight);
+  if (!map.excluded_mass.empty())
+    tip += "\n" + tr("the excluded tokens took %1% of this row before the rest was renormalised")
+                      .arg(100.0 * map.excluded_mass[static_cast<size_t>(cell.y())], 0, 'f', 1);
+  QToolTip::showText(global, tip, this);
 }
 
 void MatrixView::placeLocator(const QPointF& cursor) {

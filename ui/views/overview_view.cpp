@@ -38,7 +38,8 @@ OverviewView::OverviewView(AnalysisDocument* document, QWidget* parent) : Render
     };
     const bool grid_changed = grid_key(s) != grid_key(drawn_);
     if (!renderer() || photo_changed || grid_changed || s.color_map != drawn_.color_map || s.normalization != drawn_.normalization ||
-        s.hide_special != drawn_.hide_special)
+        s.hide_special != drawn_.hide_special || s.exclude_first != drawn_.exclude_first || s.units != drawn_.units ||
+        s.segments != drawn_.segments)
       rebuild();
     else
       reselect();
