@@ -107,10 +107,9 @@ ConstMatrixMap ValueNormMaps::map(int model_layer, int head) const {
   const auto it = std::find(layers.begin(), layers.end(), model_layer);
   if (it == layers.end()) fail(ErrorKind::Usage, "value norms of layer " + std::to_string(model_layer) + " were not computed");
   const int64_t slot = it - layers.begin();
-  const int64_t S = layer.shape.empty() ? 0 : layer.shape[1];
   if (head < 0) return layer.matrix(slot);
   if (head >= num_heads) fail(ErrorKind::Usage, "head " + std::to_string(head) + " is out of range (the model has " + std::to_string(num_heads) + " heads)");
-  return ConstMatrixMap(heads.data.data() + static_cast<size_t>((slot * num_heads + head) * S * S), S, S);
+  return heads.matrix(slot * num_heads + head);
 }
 
 ValueNormMaps value_norm_maps(const Analysis& a, const Model& model, const ProgressFn& progress) {

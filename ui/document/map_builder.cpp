@@ -137,10 +137,11 @@ DisplayMap display_map_of(const AnalysisDocument& doc, const ViewState& s, RowMa
   if (sink) mask[0] = 1;
   std::vector<float> sink_share;  // [S] the masked tokens' share of each row
   if ((s.hide_special || sink) && s.method != Method::ValueNorm) {
-    sink_share.assign(static_cast<size_t>(S), 0.0f);
-    for (int i = 0; i < S; ++i)
-      for (int j = 0; j < S; ++j)
-        if (mask[static_cast<size_t>(j)]) sink_share[static_cast<size_t>(i)] += weights(i, j);
+    // Only the few masked columns are read: this runs for every map the Overview draws.
+    Eigen::VectorXf share = Eigen::VectorXf::Zero(S);  // [S]
+    for (int j = 0; j < S; ++j)
+      if (mask[static_cast<size_t>(j)]) share += weights.col(j);
+    sink_share.assign(share.data(), share.data() + S);
     weights = mask_tokens(weights, mask);
   }
   for (int i = 0; i < S; ++i)
