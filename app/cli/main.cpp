@@ -387,18 +387,13 @@ int cmd_ablate(const AblateArgs& args) {
   const HeadAblationResult r = head_ablation(*analyzer, req, o, stderr_progress());
   if (r.cancelled) fail(ErrorKind::Usage, "cancelled");
   AtomicFile out(in.out, in.force);
-  auto format_float = [](float v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.9g", static_cast<double>(v));
-    return std::string(buf);
-  };
   if (ext == ".csv") {
     std::string csv = "layer,head,logit_change,probability_change\n";
     for (size_t i = 0; i < r.layers.size(); ++i)
       for (int h = 0; h < r.num_heads; ++h) {
         const size_t k = i * static_cast<size_t>(r.num_heads) + static_cast<size_t>(h);
-        csv += std::to_string(r.layers[i]) + "," + std::to_string(h) + "," + format_float(r.logit_change.data[k]) + "," +
-               format_float(r.probability_change.data[k]) + "\n";
+        csv += std::to_string(r.layers[i]) + "," + std::to_string(h) + "," + shortest_number(r.logit_change.data[k]) + "," +
+               shortest_number(r.probability_change.data[k]) + "\n";
       }
     out.write(csv);
   } else {
