@@ -285,9 +285,10 @@ AnalysisRequest input_request(const AttendArgs& args, const Analyzer& analyzer) 
 // --method/--heads/--start-layer: checked before the model runs.
 void check_method(const AttendArgs& args, const ModelInfo& info) {
   const bool fusion = args.method == "mean" || args.method == "max" || args.method == "min";
-  if ((args.method == "raw" || args.method == "value-norm") && !args.heads.empty())
+  const bool whole_layer = args.method == "raw" || args.method == "value-norm" || args.method == "alti";
+  if (whole_layer && !args.heads.empty())
     fail(ErrorKind::Usage, "--heads needs --method mean|max|min|rollout|flow");
-  if ((args.method == "raw" || args.method == "value-norm" || fusion) && args.start_layer >= 0)
+  if ((whole_layer || fusion) && args.start_layer >= 0)
     fail(ErrorKind::Usage, "--start-layer needs --method rollout|flow");
   if (args.discard_ratio >= 0 && args.method != "rollout") fail(ErrorKind::Usage, "--discard-ratio needs --method rollout");
   if (!args.flow_rows.empty() && args.method != "flow") fail(ErrorKind::Usage, "--rows needs --method flow");
@@ -303,10 +304,22 @@ int cmd_attend(const AttendArgs& args) {
   auto analyzer = Analyzer::open(args.model);
   AnalysisRequest req = input_request(args, *analyzer);
   check_method(args, analyzer->info());
-  const bool value_norm = args.method == "value-norm";
-  if (value_norm) req.forward.taps.push_back(value_norm_taps(req.forward.layers));
+  const bool value_norm = args.method == "value-norm", alti = args.method == "alti";
+  if (alti && !req.forward.layers.empty()) fail(ErrorKind::Usage, "--method alti aggregates from the first layer: it needs every layer (drop --layers)");
+  if (value_norm || alti) req.forward.taps.push_back(value_norm_taps(req.forward.layers));
+  if (alti) req.forward.hidden_states = true;  // the stream entering each layer
   const Analysis a = analyzer->run(req, stderr_progress());
   for (const auto& w : a.warnings) std::cerr << "warning: " << printable(w) << "\n";
+  if (alti) {
+    const auto maps = contribution_maps(a, analyzer->model(), stderr_progress());  // outlives `bundle`, which borrows them
+    TensorBundle bundle = bundle_analysis(a);
+    bundle.add_view("contributions", maps.layer);
+    bundle.add_view("alti", maps.aggregated);
+    bundle.fields["method"] = args.method;
+    write_bundle(bundle, args.out, args.force);
+    std::cerr << a.seq_len() << " tokens, ALTI contributions of " << maps.layers.size() << " layers -> " << args.out << "\n";
+    return 0;
+  }
   if (value_norm) {
     const auto maps = value_norm_maps(a, analyzer->model(), stderr_progress());  // outlives `bundle`, which borrows them
     TensorBundle bundle = bundle_analysis(a);
@@ -765,8 +778,9 @@ int main(int argc, char** argv) {
   auto* ma = ca->add_option("--method", attend.method,
                             "Also write a derived map: mean|max|min (fused [L,S,S]), rollout or flow ([S,S]), or value-norm "
                             "(Kobayashi et al. 2020: ||a_ij f(x_j)|| per head, value_norm [L,H,S,S], and summed over heads, "
-                            "value_norm_layer [L,S,S]); default raw")
-                  ->check(CLI::IsMember({"raw", "mean", "max", "min", "rollout", "flow", "value-norm"}));
+                            "value_norm_layer [L,S,S]), or alti (Ferrando et al. 2022: each token's share in each layer's output, "
+                            "contributions [L,S,S], and aggregated across layers, alti [L,S,S]); default raw")
+                  ->check(CLI::IsMember({"raw", "mean", "max", "min", "rollout", "flow", "value-norm", "alti"}));
   ca->add_option("--heads", attend.heads, "Heads the derived map combines, e.g. 0,2-3 (default: all)")->needs(ma);
   ca->add_option("--start-layer", attend.start_layer, "First layer of rollout / flow (default 0)")
       ->check(kNonNegative)

@@ -96,6 +96,7 @@ class EncoderModel final : public Model {
   ForwardResult forward(const ForwardInput& input, const ForwardOptions& options, const ProgressFn& progress) const override;
   RowMatrix unembed(const RowMatrix& rows) const override;
   RowMatrix attention_output_weight(int layer) const override;
+  std::optional<PostAttentionNorm> attention_post_norm(int layer) const override;
 
  private:
   void read_hparams(const JsonObject& c);
@@ -370,6 +371,13 @@ ForwardResult EncoderModel::forward(const ForwardInput& in, const ForwardOptions
 RowMatrix EncoderModel::attention_output_weight(int layer) const {
   require_layer(layer);
   return layers_[static_cast<size_t>(layer)].wo.to_f32().transpose();  // torch Linear [out, in] -> [in, out]
+}
+
+std::optional<PostAttentionNorm> EncoderModel::attention_post_norm(int layer) const {
+  require_layer(layer);
+  const EncoderLayer& L = layers_[static_cast<size_t>(layer)];
+  const RowMatrix w = L.attn_ln.to_f32(), b = L.bo.to_f32();  // [1, n_embd] each
+  return PostAttentionNorm{std::vector<float>(w.data(), w.data() + w.size()), std::vector<float>(b.data(), b.data() + b.size()), hp_.ln_eps};
 }
 
 RowMatrix EncoderModel::unembed(const RowMatrix& rows) const {

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -160,6 +161,14 @@ class JsonObject;
 std::unique_ptr<Model> load_model(const std::filesystem::path& dir);
 std::unique_ptr<Model> load_model(const CheckpointFiles& files, const JsonObject& config);
 
+// The LayerNorm after a post-LN encoder's attention residual, with what the statistics it takes
+// need besides the parts: the output projection's bias (Model::attention_post_norm).
+struct PostAttentionNorm {
+  std::vector<float> weight;       // [D] gamma
+  std::vector<float> output_bias;  // [D] b_O, added before the norm
+  float eps = 1e-12f;
+};
+
 // A transformer with its weights, ready to run. forward() is const and may be called from any
 // one thread at a time per call; it allocates its own activations.
 class Model {
@@ -183,8 +192,16 @@ class Model {
   // block adds ctx W_O + b_O to the stream, ctx [S, H d] being the heads' contexts side by side,
   // so rows h d .. (h+1) d - 1 are what head h writes through (core/analysis/value_norm.h).
   // Error(Usage) where the block's output is not linear in the contexts (Gemma's norm after the
-  // projection) and for a layer out of range. T5: the encoder's self-attention.
+  // projection) and for a layer out of range. T5: the encoder's self-attention. DINOv2: with its layer
+  // scale folded in (columns times lambda1), since that is what reaches the stream.
   virtual RowMatrix attention_output_weight(int layer) const;
+  // Post-LN encoders (BERT, DistilBERT, RoBERTa): the LayerNorm the stream goes through after the
+  // attention residual, stream = LN(x + ctx W_O + b_O); nullopt for models that add the attention
+  // output to the stream as it is (pre-LN, ViT, DINOv2 with its layer scale folded into W_O).
+  virtual std::optional<PostAttentionNorm> attention_post_norm(int layer) const {
+    require_layer(layer);
+    return std::nullopt;
+  }
 
  protected:
   ModelInfo info_;

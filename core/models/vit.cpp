@@ -60,7 +60,10 @@ class VitModel final : public Model {
   ForwardResult forward(const ForwardInput& input, const ForwardOptions& options, const ProgressFn& progress) const override;
   RowMatrix attention_output_weight(int layer) const override {
     require_layer(layer);
-    return layers_[static_cast<size_t>(layer)].wo.to_f32().transpose();  // torch Linear [out, in] -> [in, out]
+    const VitLayer& L = layers_[static_cast<size_t>(layer)];
+    RowMatrix w = L.wo.to_f32().transpose();  // torch Linear [out, in] -> [in, out]
+    if (L.ls1) w.array().rowwise() *= L.ls1.row().array();  // DINOv2: the layer scale is part of what the block adds
+    return w;
   }
 
  private:

@@ -4,6 +4,7 @@
 
 #include "core/analysis/flow.h"
 #include "core/analysis/rollout.h"
+#include "core/analysis/contributions.h"
 #include "core/analysis/value_norm.h"
 #include "core/common/error.h"
 
@@ -149,6 +150,41 @@ RowMatrix value_norm_rollout(const ValueNormMaps& n, int num_layers, int start_l
   RolloutOptions o;
   o.start_layer = start_layer;
   return attention_rollout(rows, o, progress);
+}
+
+ConstMatrixMap ContributionMaps::map(int model_layer, bool aggregate) const {
+  const auto it = std::find(layers.begin(), layers.end(), model_layer);
+  if (it == layers.end()) fail(ErrorKind::Usage, "contributions of layer " + std::to_string(model_layer) + " were not computed");
+  return (aggregate ? aggregated : layer).matrix(it - layers.begin());
+}
+
+ContributionMaps contribution_maps(const Analysis& a, const Model& model, const ProgressFn& progress) {
+  const AttentionMaps& att = a.forward.attentions;
+  const int L = a.model.num_layers, S = att.seq_len;
+  for (int l = 0; l < L; ++l)
+    if (!att.has_layer(l))
+      fail(ErrorKind::Usage, "contributions: ALTI aggregates from the first layer, and layer " + std::to_string(l) + " was not captured");
+  const Tensor& hidden = a.forward.hidden_states;  // [L+1, S, D]
+  if (hidden.shape.size() != 3 || hidden.shape[0] != L + 1 || hidden.shape[1] != S)
+    fail(ErrorKind::Usage, "contributions: the run did not keep its hidden states (the stream entering each layer)");
+  const int D = static_cast<int>(hidden.shape[2]);
+  ContributionMaps out;
+  out.layer = Tensor({L, S, S});
+  out.aggregated = Tensor({L, S, S});
+  RowMatrix aggregated;  // [S, S] through the previous layer
+  for (int l = 0; l < L; ++l) {
+    const Tensor* v = a.forward.find_tapped(Tap::V, l);
+    if (!v) fail(ErrorKind::Usage, "contributions: the values of layer " + std::to_string(l) + " were not captured (run with the v capture point)");
+    const ConstMatrixMap residual(hidden.data.data() + static_cast<size_t>(l) * S * D, S, D);
+    const RowMatrix c = alti_contributions(att, l, *v, model.attention_output_weight(l), a.model.num_kv_heads > 0 ? a.model.num_kv_heads : att.num_heads,
+                                           residual, model.attention_post_norm(l));
+    aggregated = alti_aggregate(aggregated, c);
+    out.layer.matrix(l) = c;
+    out.aggregated.matrix(l) = aggregated;
+    if (progress && !progress(Progress{l + 1, L, "contributions"})) return ContributionMaps();
+  }
+  out.layers = att.layers;
+  return out;
 }
 
 }  // namespace attnscope

@@ -65,4 +65,19 @@ RowMatrix value_norm_rollout(const ValueNormMaps& norms, int num_layers, int sta
 // What value_norm_maps() needs from the run: the v capture point on `layers` (empty = all).
 TapRequest value_norm_taps(const std::vector<int>& layers);
 
+// ALTI contributions (core/analysis/contributions.h) of every layer of a run that kept the v
+// capture point (value_norm_taps) and its hidden states, with the weights of `model`, the model
+// that ran. ALTI aggregates across the stack from layer 0, so every layer must be captured.
+// Error(Usage) otherwise, and for Gemma (its norm after the projection is not a sum over heads).
+// Cancelled by `progress`: `layers` is empty.
+struct ContributionMaps {
+  std::vector<int> layers;  // 0 .. L-1
+  Tensor layer;             // [L, S, S] each layer's contributions c_ij      (written as "contributions")
+  Tensor aggregated;        // [L, S, S] ALTI: input token j's share in i after layer l (written as "alti")
+
+  bool empty() const { return layers.empty(); }
+  ConstMatrixMap map(int model_layer, bool aggregate) const;  // Error(Usage) if not there
+};
+ContributionMaps contribution_maps(const Analysis& analysis, const Model& model, const ProgressFn& progress = {});
+
 }  // namespace attnscope

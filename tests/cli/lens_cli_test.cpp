@@ -1,10 +1,11 @@
-// attnscope-cli lens: the logit lens as JSON, and attend --method value-norm's arrays.
+// attnscope-cli lens: the logit lens as JSON; ablate's table; attend --method alti's arrays.
 #include <fstream>
 
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
+#include "core/io/safetensors.h"
 #include "tests/support/run_process.h"
 #include "tests/support/shared_data.h"
 
@@ -55,4 +56,43 @@ TEST(AblateCli, WritesOneRowPerHeadAndReadsTargetAsAnId) {
   const auto bad = cli({"ablate", "--model", "builtin:stories260K", "--text", "x", "--target", "five", "--out", (dir / "b.csv").string()});
   EXPECT_EQ(bad.exit_code, 2) << bad.err;
   EXPECT_NE(bad.err.find("--target"), std::string::npos) << bad.err;
+}
+
+TEST(AltiCli, WritesRowStochasticContributionsOfEveryLayer) {
+  ATTNSCOPE_REQUIRE_SHARED();
+  const auto dir = test::scratch_dir("alti_cli");
+  const auto out = (dir / "alti.safetensors").string();
+  const auto r = cli({"attend", "--model", test::shared("models/gpt2-random").string(), "--text", "The cat sat on the mat", "--method", "alti",
+                      "--out", out, "--force"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const SafetensorsFile f(out);
+  const Tensor c = f.tensor("contributions"), agg = f.tensor("alti"), att = f.tensor("attentions");
+  ASSERT_EQ(c.shape.size(), 3u);
+  const int64_t L = c.shape[0], S = c.shape[1];
+  EXPECT_EQ(L, att.shape[0]);
+  EXPECT_EQ(S, att.shape[2]);
+  EXPECT_EQ(agg.shape, c.shape);
+  for (int64_t l = 0; l < L; ++l)
+    for (int64_t i = 0; i < S; ++i) {
+      double row = 0, agg_row = 0;
+      for (int64_t j = 0; j < S; ++j) {
+        const float v = c.data[size_t((l * S + i) * S + j)], a = agg.data[size_t((l * S + i) * S + j)];
+        EXPECT_GE(v, 0.0f);
+        if (j > i) {  // GPT-2 is causal: exactly nothing from the future
+          EXPECT_EQ(v, 0.0f);
+          EXPECT_EQ(a, 0.0f);
+        }
+        row += v;
+        agg_row += a;
+      }
+      EXPECT_NEAR(row, 1.0, 1e-5);
+      EXPECT_NEAR(agg_row, 1.0, 1e-5);
+    }
+  // The first layer's aggregate is that layer's contributions.
+  for (int64_t k = 0; k < S * S; ++k) EXPECT_EQ(agg.data[size_t(k)], c.data[size_t(k)]);
+
+  const auto some = cli({"attend", "--model", test::shared("models/gpt2-random").string(), "--text", "x", "--method", "alti", "--layers", "1",
+                         "--out", (dir / "x.npz").string(), "--force"});
+  EXPECT_EQ(some.exit_code, 2);
+  EXPECT_NE(some.err.find("every layer"), std::string::npos) << some.err;
 }

@@ -9,10 +9,13 @@
 #include "core/io/safetensors.h"
 #include "core/pipeline/analyzer.h"
 #include "core/pipeline/derived_maps.h"
+#include "tests/support/checkpoint_tensors.h"
 #include "tests/support/shared_data.h"
 
 using namespace attnscope;
 using attnscope::test::shared;
+using attnscope::test::layer_tensor;
+using attnscope::test::linear_in_out;
 
 namespace {
 
@@ -21,24 +24,19 @@ struct Case {
   std::string suffix;   // W_O's name after the layer number: "<prefix>.<layer><suffix>"
   std::string prefix;   // the text just before the layer number
   bool conv1d = false;  // GPT-2 stores [in, out]; torch Linear [out, in]
+  bool layer_scale = false;  // DINOv2
 };
 
-// W_O of `layer` as [H d, D], from the file, by the checkpoint's own name.
+// W_O of `layer` as [H d, D], from the file, by the checkpoint's own name; DINOv2's layer scale
+// multiplies what the block adds, so it is part of each head's output.
 std::vector<std::vector<double>> output_weight(const SafetensorsFile& f, const Case& c, int layer) {
-  const std::string tail = c.prefix + std::to_string(layer) + c.suffix;
-  for (const TensorInfo& t : f.tensors())
-    if (t.name.size() >= tail.size() && t.name.compare(t.name.size() - tail.size(), tail.size(), tail) == 0 &&
-        (t.name.size() == tail.size() || t.name[t.name.size() - tail.size() - 1] == '.')) {
-      const Tensor w = f.tensor(t.name);
-      const int64_t r = w.shape[0], k = w.shape[1];
-      const int64_t in = c.conv1d ? r : k, out = c.conv1d ? k : r;
-      std::vector<std::vector<double>> m(static_cast<size_t>(in), std::vector<double>(static_cast<size_t>(out)));
-      for (int64_t i = 0; i < in; ++i)
-        for (int64_t o = 0; o < out; ++o) m[size_t(i)][size_t(o)] = c.conv1d ? w.data[size_t(i * k + o)] : w.data[size_t(o * k + i)];
-      return m;
-    }
-  ADD_FAILURE() << "no tensor ends with " << tail;
-  return {};
+  auto m = linear_in_out(layer_tensor(f, c.prefix, layer, c.suffix), c.conv1d);
+  if (c.layer_scale) {
+    const Tensor lambda = layer_tensor(f, c.prefix, layer, ".layer_scale1.lambda1");
+    for (auto& row : m)
+      for (size_t o = 0; o < row.size(); ++o) row[o] *= lambda.data.at(o);
+  }
+  return m;
 }
 
 void check(const Case& c) {
@@ -126,7 +124,7 @@ TEST(ValueNorm, EqualsTheNaiveReferenceOnDecoders) {
 TEST(ValueNorm, EqualsTheNaiveReferenceOnVisionModels) {
   ATTNSCOPE_REQUIRE_SHARED();
   check({"vit-tiny-patch16-224", ".attention.output.dense.weight", "layer."});
-  check({"dinov2-random", ".attention.output.dense.weight", "layer."});
+  check({"dinov2-random", ".attention.output.dense.weight", "layer.", false, true});
 }
 
 TEST(ValueNorm, RolloutOfNormMapsIsTheProductOfTheirRowNormalisedResiduals) {
