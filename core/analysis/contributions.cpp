@@ -1,5 +1,6 @@
 #include "core/analysis/contributions.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -36,11 +37,24 @@ RowMatrix alti_contributions(const AttentionMaps& att, int layer, const Tensor& 
   for (int h = 0; h < H; ++h) a.push_back(att.head_f32(layer, h, scratch[static_cast<size_t>(h)]));
 
   RowMatrix out = RowMatrix::Zero(S, S);  // [S, S]
-  RowMatrix parts(S, D);                  // [S, D] y~_ij of the current query i, one row per key j
+  RowMatrix buffer(S, D);                 // [S, D] y~_ij of the current query i, one row per key j
   for (int i = 0; i < S; ++i) {
+    // Only the keys some head lets i see (and i itself, for the residual) have a part: a causal row
+    // stops at i, a sliding window spans W keys.
+    int lo = i, hi = i;
+    for (int j = 0; j < S; ++j)
+      for (int h = 0; h < H; ++h)
+        if (a[static_cast<size_t>(h)](i, j) != 0) {
+          lo = std::min(lo, j);
+          hi = std::max(hi, j);
+          break;
+        }
+    const int n = hi - lo + 1;
+    auto parts = buffer.topRows(n);  // [n, D] keys lo .. hi
     parts.setZero();
-    for (int h = 0; h < H; ++h) parts.noalias() += a[static_cast<size_t>(h)].row(i).transpose().asDiagonal() * f[static_cast<size_t>(h)];
-    parts.row(i) += residual.row(i);
+    for (int h = 0; h < H; ++h)
+      parts.noalias() += a[static_cast<size_t>(h)].row(i).segment(lo, n).transpose().asDiagonal() * f[static_cast<size_t>(h)].middleRows(lo, n);
+    parts.row(i - lo) += residual.row(i);
     if (post_norm) {
       const Eigen::Map<const Eigen::RowVectorXf> gamma(post_norm->weight.data(), D), b_o(post_norm->output_bias.data(), D);
       const Eigen::RowVectorXd u = (parts.colwise().sum() + b_o).cast<double>();  // the norm's input, as the forward pass saw it
@@ -52,12 +66,12 @@ RowMatrix alti_contributions(const AttentionMaps& att, int layer, const Tensor& 
     // In double: c_ij is a difference of two nearly equal L1 norms when token j is one of hundreds.
     const Eigen::RowVectorXd y = parts.cast<double>().colwise().sum();  // [D] y_i
     const double y_norm = y.lpNorm<1>();
-    Eigen::RowVectorXd c = Eigen::RowVectorXd::Zero(S);  // [S]
-    for (int j = 0; j < S; ++j)
-      if (j == i || !parts.row(j).isZero(0))  // else a key it cannot see: exactly 0
+    Eigen::RowVectorXd c = Eigen::RowVectorXd::Zero(n);  // [n]
+    for (int j = 0; j < n; ++j)
+      if (j == i - lo || !parts.row(j).isZero(0))  // else a key it cannot see: exactly 0
         c[j] = std::max(0.0, y_norm - (y - parts.row(j).cast<double>()).lpNorm<1>());
     const double total = c.sum();
-    if (total > 0) out.row(i) = (c / total).cast<float>();
+    if (total > 0) out.row(i).segment(lo, n) = (c / total).cast<float>();
   }
   return out;
 }

@@ -29,7 +29,13 @@ struct AnalysisRequest {
   ForwardOptions forward;
   int top_k = 5;                         // predictions to keep
   uint64_t memory_budget = 0;            // bytes the run may hold (memory_budget.h); 0 = half the RAM
+  // Also keep the residual stream (ForwardOptions::hidden_states), which the logit lens and ALTI
+  // contributions read, when it costs no more than the captured attention maps or kCheapStreamBytes
+  // and the run stays within its budget with it: a short input keeps it at little cost, a long one
+  // only its maps (and a run refused for its size is refused for the maps, not the stream).
+  bool stream_if_cheap = false;
 };
+inline constexpr uint64_t kCheapStreamBytes = 64ull << 20;
 
 // A class (classifiers) or next token (language models) with its probability.
 struct Prediction {

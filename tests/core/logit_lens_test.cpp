@@ -7,6 +7,7 @@
 #include "core/common/error.h"
 #include "core/io/safetensors.h"
 #include "core/pipeline/analyzer.h"
+#include "core/pipeline/memory_budget.h"
 #include "tests/support/shared_data.h"
 
 using namespace attnscope;
@@ -120,4 +121,27 @@ TEST(LogitLens, SaysWhyItCannot) {
   req.target = "x";
   req.forward.hidden_states = true;
   EXPECT_THROW(t5->logit_lens(t5->run(req), 5), Error);
+}
+
+TEST(LogitLens, ARunKeepsTheStreamWhenItIsCheapAndFitsTheBudget) {
+  ATTNSCOPE_REQUIRE_SHARED();
+  auto analyzer = Analyzer::open(shared("models/stories260K"));
+  AnalysisRequest req;
+  req.text = "Once upon a time there was a little girl";
+  req.stream_if_cheap = true;
+  const Analysis a = analyzer->run(req);
+  const int L = a.model.num_layers, S = a.seq_len(), D = a.model.hidden_size;
+  ASSERT_EQ(a.forward.hidden_states.shape, (Shape{L + 1, S, D}));  // a few kB: kept, so the lens works
+  EXPECT_EQ(analyzer->logit_lens(a, 3).layers.size(), size_t(L + 1));
+
+  // A budget that holds the run but not the stream as well: the run goes ahead without it.
+  const uint64_t without = estimate_run_memory(a.model, S, req.forward).total();
+  ForwardOptions with = req.forward;
+  with.hidden_states = true;
+  ASSERT_GT(estimate_run_memory(a.model, S, with).total(), without);
+  req.memory_budget = without;
+  const Analysis tight = analyzer->run(req);
+  EXPECT_FALSE(tight.cancelled);
+  EXPECT_TRUE(tight.forward.hidden_states.data.empty());
+  EXPECT_THROW(analyzer->logit_lens(tight, 3), Error);
 }
