@@ -694,7 +694,7 @@ int cmd_render(const RenderArgs& args) {
     s.head_mode = HeadMode::Subset;
     for (int h : parse_index_list(args.heads, 1 << 16, "--heads")) s.subset << h;
   }
-  if (!parse(QString::fromStdString(args.method), s.method)) fail(ErrorKind::Usage, "--method: raw, rollout, flow or value-norm");
+  if (!parse(QString::fromStdString(args.method), s.method)) fail(ErrorKind::Usage, "--method: raw, rollout, flow, value-norm, norm-rollout, contributions or alti");
   if (!parse(QString::fromStdString(args.cmap), s.color_map))
     fail(ErrorKind::Usage, "--cmap: unknown colour map '" + args.cmap + "' (viridis, magma, inferno, cividis, greys)");
   if (!parse(QString::fromStdString(args.norm), s.normalization))
@@ -884,7 +884,7 @@ int main(int argc, char** argv) {
                  "matrix, lines, overview, text, image, heads, inside (Q, K and V of --layer's --head, for --query), cost "
                  "(the run's FLOPs, bytes and times per part), cross (T5's cross-attention), generation (causal LMs: "
                  "--generate N tokens after --text, shown at --step) or compare (--text against --compare-text and/or "
-                 "--compare-model) (default matrix)");
+                 "--compare-model), or lens (language models: the top token of every layer at every position) (default matrix)");
   cr->add_option("--statistic", render.statistic,
                  "--view heads: entropy, entropy_normalized, mean_distance, special_mass, sink_mass, previous_token, self or "
                  "induction (default entropy)");
@@ -918,7 +918,11 @@ int main(int argc, char** argv) {
                  "Run and show only these layers, e.g. 11 for a one-page overview of the last layer's heads (default: all)");
   cr->add_option("--head", render.head, "Head number, or mean, max, min (default 0)");
   cr->add_option("--heads", render.heads, "Mean of these heads, e.g. 0,2-3 (overrides --head)");
-  cr->add_option("--method", render.method, "raw, rollout, flow or value-norm (Kobayashi et al. 2020: the weight times the length of what the key writes through the head; fused heads: the norm of their sum) (default raw)");
+  cr->add_option("--method", render.method,
+                 "raw, rollout, flow, value-norm (Kobayashi et al. 2020: the weight times the length of what the key writes through "
+                 "the head; fused heads: the norm of their sum), norm-rollout (the rollout of the layers' value norms, from "
+                 "--start-layer), contributions (ALTI, Ferrando et al. 2022: each token's share in --layer's output) or alti "
+                 "(those aggregated from the first layer through --layer) (default raw)");
   cr->add_option("--query", render.query, "Query token of the text and image views (default: CLS / the last token)");
   cr->add_option("--cmap", render.cmap, "viridis, magma, inferno, cividis or greys (default viridis)");
   cr->add_option("--norm", render.norm, "Colour scale: row, matrix, global, log, percentile (the top 2% of the mass saturates, as Captum) or value_percentile (the top 2% of the values) (default row)");

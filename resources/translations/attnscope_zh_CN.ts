@@ -322,16 +322,28 @@ A %3 · B %4 · A − B %5</translation>
         <translation>值加权范数</translation>
     </message>
     <message>
-        <source>raw: the layer&apos;s attention; rollout / flow: attention propagated through all layers (Abnar &amp; Zuidema 2020); value norms: ‖α f(x)‖, the attention weight times the length of what the attended token writes through the head (Kobayashi et al. 2020); fused, the norm of what all heads write together</source>
-        <translation>raw：该层的注意力；注意力汇聚 / 注意力流：在所有层间传播的注意力（Abnar 与 Zuidema，2020）；值加权范数：‖α f(x)‖，即注意力权重乘以被关注词元经该头写入的向量长度（Kobayashi 等，2020）；融合时为所有头共同写入之和的范数</translation>
-    </message>
-    <message>
         <source>Exclude first token</source>
         <translation>排除首个词元</translation>
     </message>
     <message>
         <source>Treat the first token as an attention sink (StreamingLLM): drop it and renormalise each row over the rest, so the structure under it shows; the Matrix view draws the share it took from each row in a bar beside the cells</source>
         <translation>把首个词元视为注意力汇点（StreamingLLM）：将其移除并在其余词元上重新归一化每一行，使其下的结构显现；矩阵视图在单元格旁用细条画出它从每行取走的份额</translation>
+    </message>
+    <message>
+        <source>value-norm rollout</source>
+        <translation>值加权范数的注意力汇聚</translation>
+    </message>
+    <message>
+        <source>contributions (ALTI)</source>
+        <translation>贡献度（ALTI）</translation>
+    </message>
+    <message>
+        <source>ALTI, aggregated</source>
+        <translation>ALTI（逐层聚合）</translation>
+    </message>
+    <message>
+        <source>raw: the layer&apos;s attention; rollout / flow: attention propagated through all layers (Abnar &amp; Zuidema 2020); value norms: ‖α f(x)‖, the attention weight times the length of what the attended token writes through the head (Kobayashi et al. 2020); fused, the norm of what all heads write together; value-norm rollout: the rollout of the layers&apos; norm maps; contributions: each token&apos;s share in the layer&apos;s output, residual and layer norm included (ALTI, Ferrando et al. 2022); ALTI, aggregated: the input tokens&apos; shares after the chosen layer</source>
+        <translation>原始：该层的注意力；注意力汇聚 / 注意力流：在所有层之间传播的注意力（Abnar &amp; Zuidema 2020）；值加权范数：‖α f(x)‖，即注意力权重乘以被关注词元经该头写入的向量长度（Kobayashi 等，2020）；融合时为所有头共同写入之和的范数；值加权范数的注意力汇聚：对各层范数图做注意力汇聚；贡献度：每个词元在该层输出中所占的份额，计入残差和层归一化（ALTI，Ferrando 等，2022）；ALTI（逐层聚合）：所选层之后各输入词元的份额</translation>
     </message>
 </context>
 <context>
@@ -504,6 +516,65 @@ row max %6 at “%7”%8</source>
     <message>
         <source>source %1 “%2”: receives %3 in all (sum over the %4 targets)</source>
         <translation>源 %1“%2”：共获得 %3（对 %4 个目标求和）</translation>
+    </message>
+</context>
+<context>
+    <name>DerivedResults</name>
+    <message numerus="yes">
+        <source>Computing value norms on %n token(s)… (Esc cancels)</source>
+        <translation>
+            <numerusform>正在对 %n 个词元计算值加权范数…（Esc 取消）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Value norms cancelled; choose the method again to restart them</source>
+        <translation>值加权范数已取消；再次选择该方法即可重新计算</translation>
+    </message>
+    <message>
+        <source>No value norms: %1</source>
+        <translation>无值加权范数：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Computing token contributions (ALTI) on %n token(s)… (Esc cancels)</source>
+        <translation>
+            <numerusform>正在对 %n 个词元计算词元贡献度（ALTI）…（Esc 取消）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Contributions cancelled; choose the method again to restart them</source>
+        <translation>贡献度计算已取消；再次选择该方法即可重新计算</translation>
+    </message>
+    <message>
+        <source>No contributions: %1</source>
+        <translation>无贡献度：%1</translation>
+    </message>
+    <message>
+        <source>Head ablation cancelled; run again to restart it</source>
+        <translation>注意力头消融已取消；重新运行即可再次计算</translation>
+    </message>
+    <message>
+        <source>No head ablation: %1</source>
+        <translation>无注意力头消融：%1</translation>
+    </message>
+    <message>
+        <source>Logit lens cancelled; open the view again to restart it</source>
+        <translation>Logit 透镜已取消；再次打开该视图即可重新计算</translation>
+    </message>
+    <message>
+        <source>No logit lens: %1</source>
+        <translation>无 Logit 透镜：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Ablating each head: %n run(s) of the input… (Esc cancels)</source>
+        <translation>
+            <numerusform>正在逐个消融注意力头：对输入运行 %n 次…（Esc 取消）</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Reading every layer through the model&apos;s head: %n layer(s)… (Esc cancels)</source>
+        <translation>
+            <numerusform>正在让每一层经过模型的输出头：共 %n 层…（Esc 取消）</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -784,6 +855,10 @@ row max %6 at “%7”%8</source>
     <message>
         <source>first token excluded</source>
         <translation>已排除首个词元</translation>
+    </message>
+    <message>
+        <source>logit lens</source>
+        <translation>Logit 透镜</translation>
     </message>
 </context>
 <context>
@@ -1772,6 +1847,10 @@ Longer runs ask to capture fewer layers. Empty: half the machine&apos;s RAM.</so
         <source>C&amp;lear the reference</source>
         <translation>清除参照(&amp;L)</translation>
     </message>
+    <message>
+        <source>Lens</source>
+        <translation>透镜</translation>
+    </message>
 </context>
 <context>
     <name>MatrixView</name>
@@ -2557,6 +2636,42 @@ largest weight %2: %3 → %4</source>
         <source>The excluded tokens took %1% of this row before the rest was renormalised.</source>
         <translation>在其余部分重新归一化之前，被排除的词元占了该行的 %1%。</translation>
     </message>
+    <message>
+        <source>Contributions are computed when this method is shown.</source>
+        <translation>选择此方法时会计算贡献度。</translation>
+    </message>
+    <message>
+        <source>Run a language model to see what each layer would predict.</source>
+        <translation>运行一个语言模型，查看每一层会预测什么。</translation>
+    </message>
+    <message>
+        <source>The logit lens is computed when this view is shown.</source>
+        <translation>打开此视图时会计算 Logit 透镜。</translation>
+    </message>
+    <message>
+        <source>Logit lens: the next token each layer&apos;s stream would predict, through the final norm and the head</source>
+        <translation>Logit 透镜：每一层的残差流经过最终归一化和输出头后会预测的下一个词元</translation>
+    </message>
+    <message>
+        <source>Logit lens: the token each layer&apos;s stream would fill in, through the MLM head</source>
+        <translation>Logit 透镜：每一层的残差流经过 MLM 头后会填入的词元</translation>
+    </message>
+    <message>
+        <source>embeddings</source>
+        <translation>嵌入</translation>
+    </message>
+    <message>
+        <source>after L%1</source>
+        <translation>L%1 之后</translation>
+    </message>
+    <message>
+        <source>probability of the top token</source>
+        <translation>首选词元的概率</translation>
+    </message>
+    <message>
+        <source>%1, after “%2” (position %3)</source>
+        <translation>%1，“%2”之后（位置 %3）</translation>
+    </message>
 </context>
 <context>
     <name>Samples</name>
@@ -2844,36 +2959,8 @@ largest weight %2: %3 → %4</source>
         </translation>
     </message>
     <message>
-        <source>Value norms cancelled; choose the method again to restart them</source>
-        <translation>值加权范数已取消；再次选择该方法即可重新计算</translation>
-    </message>
-    <message>
-        <source>No value norms: %1</source>
-        <translation>无值加权范数：%1</translation>
-    </message>
-    <message>
-        <source>Value norms need the model that made this result, and its encoder or only stack</source>
-        <translation>值加权范数需要生成此结果的模型，并且只适用于其编码器或唯一的堆栈</translation>
-    </message>
-    <message numerus="yes">
-        <source>Computing value norms on %n token(s)… (Esc cancels)</source>
-        <translation>
-            <numerusform>正在对 %n 个词元计算值加权范数…（Esc 取消）</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Head ablation cancelled; run again to restart it</source>
-        <translation>注意力头消融已取消；重新运行即可再次计算</translation>
-    </message>
-    <message>
-        <source>No head ablation: %1</source>
-        <translation>无注意力头消融：%1</translation>
-    </message>
-    <message numerus="yes">
-        <source>Ablating each head: %n run(s) of the input… (Esc cancels)</source>
-        <translation>
-            <numerusform>正在逐个消融注意力头：对输入运行 %n 次…（Esc 取消）</numerusform>
-        </translation>
+        <source>it needs the model that made this result, and its encoder or only stack</source>
+        <translation>需要生成该结果的模型，以及其编码器或唯一的堆栈</translation>
     </message>
 </context>
 <context>
@@ -2999,6 +3086,26 @@ largest weight %2: %3 → %4</source>
     <message>
         <source>L%1 · all heads (norm of their sum)</source>
         <translation>L%1 · 所有头（其和的范数）</translation>
+    </message>
+    <message>
+        <source>rollout of value norms</source>
+        <translation>值加权范数的注意力汇聚</translation>
+    </message>
+    <message>
+        <source>token contributions (ALTI, per layer)</source>
+        <translation>词元贡献度（ALTI，逐层）</translation>
+    </message>
+    <message>
+        <source>ALTI (aggregated)</source>
+        <translation>ALTI（逐层聚合）</translation>
+    </message>
+    <message>
+        <source>L%1 · contributions (ALTI)</source>
+        <translation>L%1 · 贡献度（ALTI）</translation>
+    </message>
+    <message>
+        <source>ALTI through L%1</source>
+        <translation>ALTI，聚合到 L%1</translation>
     </message>
 </context>
 <context>

@@ -209,6 +209,13 @@ void DocumentTest::launchOptions() {
   QVERIFY(parse({"--layer", "x"}).error.contains("not a non-negative number"));
   QVERIFY(parse({"--run", "--text", "a"}).error.contains("--run needs --model"));
   QVERIFY(parse({"--model", "/m", "--run"}).error.contains("--run needs an input"));
+  p = parse({"--view", "lens", "--method", "alti", "--statistic", "ablation"});
+  QVERIFY2(p.error.isEmpty(), qPrintable(p.error));
+  QCOMPARE(*p.options.view, ViewKind::Lens);
+  QCOMPARE(*p.options.method, Method::Alti);
+  QCOMPARE(p.options.statistic, QString("ablation"));
+  QVERIFY(!parse({"--view", "lens"}).options.method.has_value());
+  QVERIFY(parse({"--method", "attention"}).error.contains("unknown method 'attention'"));
 }
 
 QTEST_MAIN(DocumentTest)

@@ -44,7 +44,8 @@ void MemoryBudgetTest::overBudgetAsksAndRunsFewerLayers() {
   ForwardOptions o;
   o.logits = LogitsMode::Last;
   o.layers = {0, 1};
-  o.taps.push_back(value_norm_taps(o.layers));  // the values every GUI run keeps, for value norms
+  o.taps.push_back(value_norm_taps(o.layers));  // the values every GUI run keeps, for value norms (the stream it
+                                                // keeps only when that fits too)
   const uint64_t two = estimate_run_memory(info, S, o).total();
   session.setMemoryBudget(two);
   ViewState s = doc->state();

@@ -30,6 +30,8 @@
 #include "ui/figures/matrix_figure.h"
 #include "ui/render/matrix_renderer.h"
 #include "ui/figures/text_figure.h"
+#include "ui/render/lens_renderer.h"
+#include "ui/views/lens_view.h"
 
 #include <QDir>
 #include <QTemporaryDir>
@@ -56,6 +58,8 @@ class ViewsTest : public QObject {
   void wordsMergeTheirPiecesInEveryView();
   void valueNormsAreAMethodOfEveryView();
   void headsViewShowsEachHeadsAblationEffect();
+  void contributionsAndNormRolloutAreMethodsOfEveryView();
+  void lensViewShowsWhatEachLayerWouldPredict();
   void firstTokenExcludedAsASinkWithItsMassBeside();
   void singleColumnFiguresDrawNothingOutsideThePage_data();
   void singleColumnFiguresDrawNothingOutsideThePage();
@@ -457,7 +461,7 @@ void ViewsTest::valueNormsAreAMethodOfEveryView() {
   // Gemma's attention output is normalised: the view says why there is nothing.
   QVERIFY(test::openModel(session, test::sharedPath("models/gemma2-random")));
   QVERIFY(test::runTextAndWait(session, "the cat sat"));
-  QTRY_VERIFY_WITH_TIMEOUT(doc->valueNormStatus().contains("post_attention_layernorm"), 20000);
+  QTRY_VERIFY_WITH_TIMEOUT(doc->derivedStatus(Derived::ValueNorms).contains("post_attention_layernorm"), 20000);
   QVERIFY(build_display_map(*doc).unavailable.contains("post_attention_layernorm"));
 }
 
@@ -491,6 +495,128 @@ void ViewsTest::headsViewShowsEachHeadsAblationEffect() {
       QCOMPARE(figure->values(Eigen::Index(l), h), want.probability_change.data[l * size_t(want.num_heads) + size_t(h)]);
   QVERIFY(figure->scale_label.contains(QString::fromStdString(want.target_label).trimmed()));
   QVERIFY(!figure->fixed_range);  // a signed change: coloured from the lowest to the highest head
+}
+
+void ViewsTest::contributionsAndNormRolloutAreMethodsOfEveryView() {
+  ATTNSCOPE_QREQUIRE_SHARED();
+  Session session;
+  MainWindow window(&session);
+  window.show();
+  QVERIFY(test::openModel(session, test::sharedPath("models/gpt2-random")));
+  QVERIFY(test::runTextAndWait(session, "The quick brown fox jumps over the lazy dog."));
+  AnalysisDocument* doc = session.document();
+  const Analysis& a = *doc->analysis();
+  const int S = a.seq_len();
+  auto* method = window.findChild<QComboBox*>("methodCombo");
+  QVERIFY(method);
+  auto* head = window.findChild<QComboBox*>("headCombo");
+  QVERIFY(head);
+  const auto choose = [&](Method m) {
+    method->setCurrentIndex(method->findData(int(m)));
+    emit method->activated(method->currentIndex());
+    QCOMPARE(doc->state().method, m);
+  };
+
+  // Contributions: the GUI run kept what ALTI needs (values and stream); the map shown is the
+  // layer's contributions as the core computes them from this run, rows summing to 1.
+  choose(Method::Contributions);
+  QTRY_VERIFY_WITH_TIMEOUT(doc->contributions() != nullptr, 20000);
+  QVERIFY(!head->isEnabled());  // one map per layer, made from every head
+  const ContributionMaps want = contribution_maps(a, doc->analyzer()->model());
+  ViewState s = doc->state();
+  s.layer = 1;
+  doc->setState(s);
+  DisplayMap m = build_display_map(*doc);
+  QCOMPARE(m.values.rows(), Eigen::Index(S));
+  for (int i = 0; i < S; ++i) {
+    QVERIFY(std::abs(m.values.row(i).sum() - 1.0f) < 1e-5f);
+    for (int j = 0; j < S; ++j) {
+      QCOMPARE(m.values(i, j), want.map(1, false)(i, j));
+      QCOMPARE(m.masked(i, j), j > i);
+    }
+  }
+  QVERIFY(describe(doc->state()).contains("ALTI"));
+  // ALTI aggregated through the chosen layer: C_1 C_0.
+  choose(Method::Alti);
+  m = build_display_map(*doc);
+  const RowMatrix through_1 = want.map(1, false) * want.map(0, false);
+  for (int i = 0; i < S; ++i)
+    for (int j = 0; j < S; ++j) QVERIFY(std::abs(m.values(i, j) - through_1(i, j)) < 1e-6f);
+  QCOMPARE(view_state_from_json(to_json(doc->state())).method, Method::Alti);
+
+  // The rollout of value norms, from the start layer chosen.
+  choose(Method::NormRollout);
+  QTRY_VERIFY_WITH_TIMEOUT(doc->valueNorms() != nullptr, 20000);
+  s = doc->state();
+  s.start_layer = 1;
+  doc->setState(s);
+  m = build_display_map(*doc);
+  const RowMatrix rollout = value_norm_rollout(*doc->valueNorms(), a.model.num_layers, 1);
+  for (int i = 0; i < S; ++i)
+    for (int j = 0; j < S; ++j) QCOMPARE(m.values(i, j), rollout(i, j));
+  QVERIFY(describe(doc->state()).contains("from L1"));
+
+  // A model they do not apply to says why.
+  QVERIFY(test::openModel(session, test::sharedPath("models/gemma2-random")));
+  QVERIFY(test::runTextAndWait(session, "the cat sat"));
+  choose(Method::Contributions);
+  QTRY_VERIFY_WITH_TIMEOUT(doc->derivedStatus(Derived::Contributions).contains("post_attention_layernorm"), 20000);
+  QVERIFY(build_display_map(*doc).unavailable.contains("post_attention_layernorm"));
+}
+
+void ViewsTest::lensViewShowsWhatEachLayerWouldPredict() {
+  ATTNSCOPE_QREQUIRE_SHARED();
+  Session session;
+  MainWindow window(&session);
+  window.resize(1200, 700);
+  window.show();
+  QVERIFY(test::openModel(session, test::sharedPath("models/stories260K")));
+  QVERIFY(test::runTextAndWait(session, "Once upon a time there was a little girl"));
+  AnalysisDocument* doc = session.document();
+  ViewState s = doc->state();
+  s.view = ViewKind::Lens;
+  doc->setState(s);
+  QTRY_VERIFY_WITH_TIMEOUT(doc->lens() != nullptr, 20000);  // on the job runner
+  auto* view = window.findChild<LensView*>();
+  QVERIFY(view);
+  QTRY_VERIFY(view->renderer() && !view->renderer()->cells.empty());
+  const LensRenderer& r = *view->renderer();
+  const Analysis& a = *doc->analysis();
+  const int S = a.seq_len(), L = a.model.num_layers;
+  QCOMPARE(r.row_labels.size(), L + 1);  // the embeddings, then each layer
+  QCOMPARE(r.columns.size(), S);
+  // Every cell is the core's logit lens of this run (its own computation, made here again).
+  const LogitLens want = doc->analyzer()->logit_lens(a, kLensTopK);
+  for (int row = 0; row <= L; ++row)
+    for (int pos = 0; pos < S; ++pos) {
+      QCOMPARE(int(r.cell(row, pos).top.size()), kLensTopK);
+      QCOMPARE(r.cell(row, pos).top.front().first, QString::fromStdString(want.at(size_t(row), pos, 0).label));
+      QCOMPARE(r.cell(row, pos).top.front().second, double(want.at(size_t(row), pos, 0).probability));
+    }
+  // After the last layer the lens is the model's own prediction at the last token.
+  QCOMPARE(r.cell(L, S - 1).top.front().first, QString::fromStdString(a.predictions.front().label));
+  QVERIFY(std::abs(r.cell(L, S - 1).top.front().second - a.predictions.front().probability) < 1e-5);
+  // Hover: the cell's top k with probabilities.
+  RendererView* canvas = view->canvas();
+  QTRY_VERIFY(canvas->width() > 100);
+  QPointF centre;
+  for (double x = 0; x < canvas->width() && centre.isNull(); x += 2)
+    for (double y = 0; y < canvas->height(); y += 2)
+      if (const auto at = r.cellAt(canvas->rect(), QPointF(x, y)); at && at->first == L && at->second == 2) {
+        centre = QPointF(x + 3, y + 3);
+        break;
+      }
+  QVERIFY(!centre.isNull());
+  const QString tip = r.tipAt(canvas->rect(), centre);
+  QVERIFY2(tip.contains(QString("%1.").arg(kLensTopK)), qPrintable(tip));
+  QVERIFY2(tip.contains(r.cell(L, 2).top[1].first.trimmed()), qPrintable(tip));
+  // A click on a column makes it the query every view follows.
+  QTest::mouseClick(canvas, Qt::LeftButton, {}, centre.toPoint());
+  QCOMPARE(doc->state().query, 2);
+  QTRY_COMPARE(view->renderer()->selected_column, 2);
+
+  // Models without a language-model head have no Lens tab.
+  QVERIFY(!view_applies(ViewKind::Lens, test::openModel(session, test::sharedPath("models/vit-tiny-patch16-224")) ? doc->analyzer()->info() : ModelInfo()));
 }
 
 void ViewsTest::firstTokenExcludedAsASinkWithItsMassBeside() {

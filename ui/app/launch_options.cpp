@@ -22,11 +22,13 @@ LaunchParse parse_launch_options(const QStringList& arguments) {
   const QCommandLineOption target("target", "Encoder-decoder models (T5): the target text, run with teacher forcing.", "STR");
   const QCommandLineOption generate("generate", "Encoder-decoder models (T5): decode greedily up to N tokens instead.", "N");
   const QCommandLineOption run("run", "Run the input as soon as the model is open.");
-  const QCommandLineOption view("view", "Show this view: matrix, lines, overview, text, image, heads, prediction, inside, cost, cross.", "NAME");
+  const QCommandLineOption view("view", "Show this view: matrix, lines, overview, text, image, heads, prediction, lens, inside, cost, cross, generation, compare.", "NAME");
+  const QCommandLineOption method("method", "Show this method: raw, rollout, flow, value-norm, norm-rollout, contributions, alti.", "NAME");
+  const QCommandLineOption statistic("statistic", "The Heads view's statistic, e.g. entropy, previous_token, ablation.", "NAME");
   const QCommandLineOption layer("layer", "Select this layer (from 0).", "N");
   const QCommandLineOption head("head", "Select this head (from 0).", "N");
   const QCommandLineOption corpus("corpus", "Open corpus statistics in the Heads view: a result folder of attnscope-cli batch (repeat for several) or a summary file of merge.", "PATH");
-  p.addOptions({model, text, text_b, text_file, image, size, target, generate, run, view, layer, head, corpus});
+  p.addOptions({model, text, text_b, text_file, image, size, target, generate, run, view, layer, head, method, statistic, corpus});
   if (!p.parse(arguments)) {
     out.error = p.errorText();
     return out;
@@ -72,11 +74,21 @@ LaunchParse parse_launch_options(const QStringList& arguments) {
   if (p.isSet(view)) {
     ViewKind v;
     if (!parse(p.value(view), v)) {
-      out.error = "--view: unknown view '" + p.value(view) + "' (matrix, lines, overview, text, image, heads, prediction, inside, cost, cross)";
+      out.error = "--view: unknown view '" + p.value(view) +
+                  "' (matrix, lines, overview, text, image, heads, prediction, lens, inside, cost, cross, generation, compare)";
       return out;
     }
     o.view = v;
   }
+  if (p.isSet(method)) {
+    Method m;
+    if (!parse(p.value(method), m)) {
+      out.error = "--method: unknown method '" + p.value(method) + "' (raw, rollout, flow, value-norm, norm-rollout, contributions, alti)";
+      return out;
+    }
+    o.method = m;
+  }
+  o.statistic = p.value(statistic);
   auto number = [&](const QCommandLineOption& opt, std::optional<int>& dst) {
     if (!p.isSet(opt)) return true;
     bool ok = false;

@@ -11,7 +11,7 @@
 namespace attnscope::ui {
 
 // `attnscope [--model DIR] [--text STR [--text-b STR] | --text-file FILE | --image FILE] [--run]
-//            [--size WxH] [--target STR | --generate N] [--view NAME] [--layer N] [--head N]`: reach a figure
+//            [--size WxH] [--target STR | --generate N] [--view NAME] [--layer N] [--head N] [--method NAME] [--statistic NAME]`: reach a figure
 // in one command (--target / --generate: encoder-decoder models such as T5).
 struct LaunchOptions {
   QString model;
@@ -26,6 +26,8 @@ struct LaunchOptions {
   std::optional<ViewKind> view;
   std::optional<int> layer;
   std::optional<int> head;
+  std::optional<Method> method;  // --method
+  QString statistic;             // --statistic: the Heads view's
   QStringList corpus;  // --corpus: batch result folders or a merged summary, for the Heads view
 };
 

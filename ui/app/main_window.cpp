@@ -50,6 +50,7 @@
 #include "ui/views/matrix_view.h"
 #include "ui/views/overview_view.h"
 #include "ui/views/text_view.h"
+#include "ui/views/lens_view.h"
 #include "ui/views/prediction_view.h"
 #include "ui/views/welcome_view.h"
 #include "ui/dialogs/download_dialog.h"
@@ -102,6 +103,7 @@ MainWindow::MainWindow(Session* session, QWidget* parent) : QMainWindow(parent),
       {ViewKind::Cross, {new CrossView(doc), tr("Cross-attention")}},
       {ViewKind::Generation, {generation, tr("Generation")}},
       {ViewKind::Compare, {compare, tr("Compare")}},
+      {ViewKind::Lens, {new LensView(doc), tr("Lens")}},
   };
   for (const auto& [kind, view] : views) {
     view.first->setProperty("viewKind", int(kind));
@@ -527,9 +529,11 @@ void MainWindow::applyLaunchOptions(const LaunchOptions& o) {
     s.head = *o.head;
     s.head_mode = HeadMode::Single;
   }
+  if (o.method) s.method = *o.method;
+  if (!o.statistic.isEmpty()) s.statistic = o.statistic;
   // Applied now and again once a result exists (the clamps need the model's shape).
   doc->setState(s);
-  if (o.layer || o.head || o.view) {
+  if (o.layer || o.head || o.view || o.method || !o.statistic.isEmpty()) {
     auto connection = std::make_shared<QMetaObject::Connection>();
     *connection = connect(doc, &AnalysisDocument::analysisChanged, this, [this, doc, s, o, connection] {
       if (!doc->hasAnalysis()) return;  // the model's opening clears the result: wait for the run's

@@ -50,14 +50,9 @@ Session::Session(QObject* parent) : QObject(parent) {
       if (analysis == document_.analysis()) document_.setRollout(rollout_key, rollout);  // not a result replaced meanwhile
       return;
     }
-    if (key == "ablation") {
-      const auto& [analysis, ablation] = std::any_cast<const AblationResult&>(result);
-      if (analysis == document_.analysis()) document_.setAblation(ablation);
-      return;
-    }
-    if (key == "value-norm") {
-      const auto& [analysis, norms] = std::any_cast<const ValueNormResult&>(result);
-      if (analysis == document_.analysis()) document_.setValueNorms(norms);  // not a result replaced meanwhile
+    if (const DerivedKind* kind = derived_kind(key)) {
+      const auto& [analysis, value] = std::any_cast<const DerivedResult&>(result);
+      if (analysis == document_.analysis()) document_.setDerived(kind->id, value);  // not a result replaced meanwhile
       return;
     }
     if (key == "compare") {
@@ -74,8 +69,7 @@ Session::Session(QObject* parent) : QObject(parent) {
                     .arg(QString::fromUtf8(to_string(g->generation.stop))));
   });
   connect(&jobs_, &JobRunner::cancelled, this, [this](const QString& key, const std::any& partial) {
-    if (key == "value-norm") document_.setValueNormStatus(tr("Value norms cancelled; choose the method again to restart them"));
-    if (key == "ablation") document_.setAblationStatus(tr("Head ablation cancelled; run again to restart it"));
+    if (const DerivedKind* kind = derived_kind(key)) document_.setDerivedStatus(kind->id, kind->cancelled());
     if (key == "rollout") {
       rollout_key_.clear();
       emit status(tr("Rollout cancelled; choose the method again to restart it"));
@@ -92,8 +86,7 @@ Session::Session(QObject* parent) : QObject(parent) {
   connect(&jobs_, &JobRunner::failed, this, [this](const QString& key, const QString& what, int) {
     if (key == "compare") emit message(tr("Cannot compare with the reference: %1").arg(what), Severity::Warning);
     else if (key == "rollout") emit message(tr("Rollout failed: %1").arg(what), Severity::Error);
-    else if (key == "value-norm") document_.setValueNormStatus(tr("No value norms: %1").arg(what));
-    else if (key == "ablation") document_.setAblationStatus(tr("No head ablation: %1").arg(what));
+    else if (const DerivedKind* kind = derived_kind(key)) document_.setDerivedStatus(kind->id, kind->failed(what));
     else emit message(tr("Generation failed: %1").arg(what), Severity::Error);
   });
   connect(&controller_, &RunController::modelOpened, this, [this](const AnalyzerPtr& a, const QString& dir) {
@@ -145,10 +138,8 @@ Session::Session(QObject* parent) : QObject(parent) {
   connect(&document_, &AnalysisDocument::stateChanged, this, &Session::computeFlowIfNeeded);
   connect(&document_, &AnalysisDocument::stateChanged, this, &Session::computeRolloutIfNeeded);
   connect(&document_, &AnalysisDocument::analysisChanged, this, &Session::computeRolloutIfNeeded);  // a re-run keeps the method
-  connect(&document_, &AnalysisDocument::stateChanged, this, &Session::computeValueNormsIfNeeded);
-  connect(&document_, &AnalysisDocument::stateChanged, this, &Session::computeAblationIfNeeded);
-  connect(&document_, &AnalysisDocument::analysisChanged, this, &Session::computeAblationIfNeeded);
-  connect(&document_, &AnalysisDocument::analysisChanged, this, &Session::computeValueNormsIfNeeded);
+  connect(&document_, &AnalysisDocument::stateChanged, this, &Session::computeDerivedIfNeeded);
+  connect(&document_, &AnalysisDocument::analysisChanged, this, &Session::computeDerivedIfNeeded);
   // A new result keeps the selected method: flow starts again once the run's job has ended (the
   // selection itself did not change, so stateChanged says nothing).
   connect(&controller_, &RunController::busyChanged, this, [this](bool busy) {
@@ -284,9 +275,11 @@ void Session::startRun(const AnalysisRequest& request, const QString& text, cons
   AnalysisRequest r = request;
   r.forward.logits = LogitsMode::Last;  // the GUI shows next-token predictions only
   r.forward.profile = true;             // the Cost view's per-layer times (about 1% of the run)
-  // The values, for value norms: S x Hkv d per layer, less than the maps once S passes Hkv d / H.
+  // The values (value norms, contributions): S x Hkv d per layer, less than the maps once S passes
+  // Hkv d / H; and the stream (contributions, the logit lens) unless it would cost more than the maps.
   std::erase_if(r.forward.taps, [](const TapRequest& t) { return t.tap == Tap::V; });  // a re-run within budget: its layers
   r.forward.taps.push_back(value_norm_taps(r.forward.layers));
+  r.stream_if_cheap = true;
   if (r.memory_budget == 0) r.memory_budget = memory_budget_;
   pending_request_ = r;
   controller_.run(document_.analyzer(), r);
@@ -444,39 +437,27 @@ void Session::computeRolloutIfNeeded() {
   });
 }
 
-void Session::computeValueNormsIfNeeded() {
-  if (document_.state().method != Method::ValueNorm || !document_.hasAnalysis() || document_.valueNorms() || !document_.analyzer()) return;
-  if (!document_.valueNormStatus().isEmpty() || jobs_.pending("value-norm")) return;  // computing, failed or cancelled
-  const AnalysisPtr a = document_.analysis();
-  const AnalyzerPtr analyzer = document_.analyzer();
-  if (a->model.dir != analyzer->info().dir || a != document_.result()) {
-    document_.setValueNormStatus(tr("Value norms need the model that made this result, and its encoder or only stack"));
-    return;
+void Session::computeDerivedIfNeeded() {
+  if (!document_.hasAnalysis() || !document_.analyzer()) return;
+  for (const DerivedKind& kind : derived_kinds()) {
+    if (!kind.wanted(document_.state()) || document_.hasDerived(kind.id)) continue;
+    const QString key = QLatin1String(kind.key);
+    if (!document_.derivedStatus(kind.id).isEmpty() || jobs_.pending(key)) continue;  // computing, failed or cancelled
+    const AnalysisPtr a = document_.analysis();
+    const AnalyzerPtr analyzer = document_.analyzer();
+    if (a->model.dir != analyzer->info().dir || a != document_.result()) {
+      document_.setDerivedStatus(kind.id, kind.failed(tr("it needs the model that made this result, and its encoder or only stack")));
+      continue;
+    }
+    document_.setDerivedStatus(kind.id, kind.computing(*a));
+    const AnalysisRequest request = last_request_;
+    const auto compute = kind.compute;
+    jobs_.submit(key, [a, analyzer, request, compute](const ProgressFn& progress) -> std::any {
+      std::any value = compute(*analyzer, *a, request, progress);
+      if (!value.has_value()) fail(ErrorKind::Usage, "cancelled");
+      return DerivedResult{a, std::move(value)};
+    });
   }
-  document_.setValueNormStatus(tr("Computing value norms on %n token(s)\u2026 (Esc cancels)", nullptr, a->seq_len()));
-  jobs_.submit("value-norm", [a, analyzer](const ProgressFn& progress) -> std::any {
-    auto norms = std::make_shared<const ValueNormMaps>(value_norm_maps(*a, analyzer->model(), progress));
-    if (norms->empty()) fail(ErrorKind::Usage, "cancelled");
-    return ValueNormResult{a, norms};
-  });
-}
-
-void Session::computeAblationIfNeeded() {
-  const ViewState& s = document_.state();
-  if (s.view != ViewKind::Heads || s.statistic != "ablation" || !document_.hasAnalysis() || document_.ablation() || !document_.analyzer())
-    return;
-  if (!document_.ablationStatus().isEmpty() || jobs_.pending("ablation")) return;  // computing, failed or cancelled
-  const AnalysisPtr a = document_.analysis();
-  const AnalyzerPtr analyzer = document_.analyzer();
-  if (a != document_.result() || a->model.dir != analyzer->info().dir) return;
-  const AnalysisRequest request = last_request_;
-  const int runs = a->model.num_layers * a->model.num_heads + 1;
-  document_.setAblationStatus(tr("Ablating each head: %n run(s) of the input\u2026 (Esc cancels)", nullptr, runs));
-  jobs_.submit("ablation", [a, analyzer, request](const ProgressFn& progress) -> std::any {
-    auto r = std::make_shared<const HeadAblationResult>(head_ablation(*analyzer, request, {}, progress));
-    if (r->cancelled) fail(ErrorKind::Usage, "cancelled");
-    return AblationResult{a, r};
-  });
 }
 
 void Session::computeFlowIfNeeded() {

@@ -107,8 +107,8 @@ class Session : public QObject {
   void startRun(const attnscope::AnalysisRequest& request, const QString& text, const QString& image);
   void computeFlowIfNeeded();
   void computeRolloutIfNeeded();
-  void computeValueNormsIfNeeded();  // Method::ValueNorm on the job runner, once per result
-  void computeAblationIfNeeded();    // the Heads view's ablation statistic, L·H runs on the job runner  // a dear rollout (AnalysisDocument::rolloutIsDear) on the job runner
+  // The derived results (ui/document/derived_results.h) the selection shows, each on the job runner once per result.
+  void computeDerivedIfNeeded();
   bool canRun(attnscope::Modality input);  // a model of that modality is open, else a message
   void rememberModel(const QString& dir);
 
@@ -128,13 +128,9 @@ class Session : public QObject {
   // The dear rollout being computed: for which options and which result.
   std::string rollout_key_;
   AnalysisPtr rollout_of_;
-  struct AblationResult {
-    AnalysisPtr analysis;
-    std::shared_ptr<const attnscope::HeadAblationResult> ablation;
-  };
-  struct ValueNormResult {
-    AnalysisPtr analysis;
-    std::shared_ptr<const attnscope::ValueNormMaps> norms;
+  struct DerivedResult {
+    AnalysisPtr analysis;  // what it was made from
+    std::any value;
   };
   struct RolloutResult {
     AnalysisPtr analysis;

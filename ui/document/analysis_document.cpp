@@ -78,10 +78,9 @@ void AnalysisDocument::clearDerived() {
   rollouts_.clear();
   global_max_.clear();
   flows_.clear();
-  value_norms_.reset();
-  value_norm_status_.clear();
-  ablation_.reset();
-  ablation_status_.clear();
+  derived_.clear();
+  derived_status_.clear();
+  norm_rollouts_.clear();
   flow_status_.clear();
   photo_ = QImage();
   stats_valid_ = false;
@@ -410,36 +409,41 @@ void AnalysisDocument::setFlowStatus(const QString& status, const QString& key) 
   }
 }
 
-void AnalysisDocument::setValueNorms(std::shared_ptr<const ValueNormMaps> norms) {
-  value_norms_ = std::move(norms);
-  value_norm_status_.clear();
-  global_max_.erase("value norms");
-  global_max_.erase("value norms summed");
-  if (state_.method == Method::ValueNorm) {  // views showing them redraw
+QString AnalysisDocument::derivedStatus(Derived d) const {
+  const auto it = derived_status_.find(d);
+  return it == derived_status_.end() ? QString() : it->second;
+}
+
+void AnalysisDocument::setDerived(Derived d, std::any value) {
+  derived_[d] = std::move(value);
+  derived_status_.erase(d);
+  if (d == Derived::ValueNorms) norm_rollouts_.clear();
+  global_max_.clear();  // some keys are derived maps'; the others are cheap to find again
+  emit derivedChanged(d);
+  const DerivedKind& kind = derived_kind(d);
+  if (kind.wanted(state_)) {  // views showing it redraw
     emit stateChanged();
-    emit selectionEdited(SelectionPart::Method);
+    emit selectionEdited(kind.part);
   }
 }
 
-void AnalysisDocument::setAblation(std::shared_ptr<const HeadAblationResult> ablation) {
-  ablation_ = std::move(ablation);
-  ablation_status_.clear();
-  emit stateChanged();
-  emit selectionEdited(SelectionPart::Statistic);
-}
-
-void AnalysisDocument::setAblationStatus(const QString& status) {
-  ablation_status_ = status;
-  emit stateChanged();
-  emit selectionEdited(SelectionPart::Statistic);
-}
-
-void AnalysisDocument::setValueNormStatus(const QString& status) {
-  value_norm_status_ = status;
-  if (state_.method == Method::ValueNorm) {
+void AnalysisDocument::setDerivedStatus(Derived d, const QString& status) {
+  derived_status_[d] = status;
+  emit derivedChanged(d);
+  const DerivedKind& kind = derived_kind(d);
+  if (kind.wanted(state_)) {
     emit stateChanged();
-    emit selectionEdited(SelectionPart::Method);
+    emit selectionEdited(kind.part);
   }
+}
+
+std::shared_ptr<const RowMatrix> AnalysisDocument::normRollout(int start_layer) const {
+  const auto norms = valueNorms();
+  if (!norms || !analysis_) return nullptr;
+  auto it = norm_rollouts_.find(start_layer);
+  if (it == norm_rollouts_.end())
+    it = norm_rollouts_.emplace(start_layer, std::make_shared<const RowMatrix>(value_norm_rollout(*norms, analysis_->model.num_layers, start_layer))).first;
+  return it->second;
 }
 
 double AnalysisDocument::globalMax(const ViewState& s) const {
@@ -447,15 +451,23 @@ double AnalysisDocument::globalMax(const ViewState& s) const {
   const AttentionMaps& att = analysis_->forward.attentions;
   const bool fused = s.head_mode != HeadMode::Single && s.method == Method::Raw;
   const bool norms = s.method == Method::ValueNorm;
-  const std::string key = norms ? std::string(s.head_mode == HeadMode::Single ? "value norms" : "value norms summed")
-                          : fused ? fusion_key(fusion_for(s)) : std::string("heads");
+  const bool contributions = s.method == Method::Contributions || s.method == Method::Alti;
+  const std::string key = norms           ? std::string(s.head_mode == HeadMode::Single ? "value norms" : "value norms summed")
+                          : contributions ? to_string(s.method).toStdString()
+                          : fused         ? fusion_key(fusion_for(s))
+                                          : std::string("heads");
   auto it = global_max_.find(key);
   if (it != global_max_.end()) return it->second;
   double m = 0;
+  const auto max_of = [](const Tensor& t) { return t.data.empty() ? 0.0 : double(*std::max_element(t.data.begin(), t.data.end())); };
   if (norms) {
-    if (!value_norms_) return 1;  // not there yet: nothing is drawn with it
-    const Tensor& t = s.head_mode == HeadMode::Single ? value_norms_->heads : value_norms_->layer;
-    if (!t.data.empty()) m = *std::max_element(t.data.begin(), t.data.end());
+    const auto n = valueNorms();
+    if (!n) return 1;  // not there yet: nothing is drawn with it
+    m = max_of(s.head_mode == HeadMode::Single ? n->heads : n->layer);
+  } else if (contributions) {
+    const auto c = this->contributions();
+    if (!c) return 1;
+    m = max_of(s.method == Method::Alti ? c->aggregated : c->layer);
   } else if (fused) {
     for (int l : att.layers) m = std::max<double>(m, fuse_heads(att, l, fusion_for(s)).maxCoeff());
   } else if (!att.data.empty()) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <any>
 #include <map>
 #include <memory>
 #include <vector>
@@ -19,6 +20,7 @@
 #include "core/hub/hub_cache.h"
 #include "core/analysis/head_stats.h"
 #include "core/models/attention_internals.h"
+#include "ui/document/derived_results.h"
 #include "ui/document/generation_data.h"
 #include "ui/document/view_state.h"
 #include "ui/document/results.h"
@@ -122,20 +124,23 @@ class AnalysisDocument : public QObject {
   void setFlow(const QString& key, std::shared_ptr<const attnscope::RowMatrix> flow);
   void setFlowStatus(const QString& status) { setFlowStatus(status, flowKey()); }
   void setFlowStatus(const QString& status, const QString& key);
-  // Value-weighted norms of every captured layer (Method::ValueNorm), computed by Session's job
-  // from the values the run kept; null until setValueNorms() delivers them. The status says why
-  // there are none (computing, cancelled, the model has none, the values were not kept).
-  std::shared_ptr<const attnscope::ValueNormMaps> valueNorms() const { return value_norms_; }
-  QString valueNormStatus() const { return value_norm_status_; }
-  void setValueNorms(std::shared_ptr<const attnscope::ValueNormMaps> norms);
-  void setValueNormStatus(const QString& status);
-  // Head ablation of the current result (the Heads view's "ablation" statistic, core
-  // head_ablation.h), computed by Session's job: null until setAblation() delivers it; the status
-  // says why there is none (computing, cancelled, the model has no head to follow).
-  std::shared_ptr<const attnscope::HeadAblationResult> ablation() const { return ablation_; }
-  QString ablationStatus() const { return ablation_status_; }
-  void setAblation(std::shared_ptr<const attnscope::HeadAblationResult> ablation);
-  void setAblationStatus(const QString& status);
+  // Results derived from the current one by Session's jobs (ui/document/derived_results.h): null
+  // until setDerived() delivers them; derivedStatus() says why there is none (computing, cancelled,
+  // the model has none, the run did not keep what they need).
+  std::shared_ptr<const attnscope::ValueNormMaps> valueNorms() const { return derived<attnscope::ValueNormMaps>(Derived::ValueNorms); }
+  std::shared_ptr<const attnscope::ContributionMaps> contributions() const {
+    return derived<attnscope::ContributionMaps>(Derived::Contributions);
+  }
+  std::shared_ptr<const attnscope::HeadAblationResult> ablation() const { return derived<attnscope::HeadAblationResult>(Derived::Ablation); }
+  std::shared_ptr<const attnscope::LogitLens> lens() const { return derived<attnscope::LogitLens>(Derived::Lens); }
+  bool hasDerived(Derived d) const { return derived_.count(d) > 0; }
+  QString derivedStatus(Derived d) const;
+  // `value`: a shared_ptr<const T> of the kind's type (derived_kinds()).
+  void setDerived(Derived d, std::any value);
+  void setDerivedStatus(Derived d, const QString& status);
+  // The rollout of the value norms from `start_layer` (Method::NormRollout, core value_norm_rollout):
+  // null until the value norms are there. Computed on first use and kept.
+  std::shared_ptr<const attnscope::RowMatrix> normRollout(int start_layer) const;
   // Largest weight over every captured head (or fused layer, for fused selections): the range
   // of the "global max" normalisation.
   double globalMax(const ViewState& state) const;
@@ -184,6 +189,7 @@ class AnalysisDocument : public QObject {
   // derived map arrives). Views that show few of them listen to this one.
   void selectionEdited(attnscope::ui::SelectionParts parts);
   void flowChanged();
+  void derivedChanged(attnscope::ui::Derived which);
   void zoomChanged();
   void internalsChanged();
   void costSweepChanged();
@@ -219,10 +225,14 @@ class AnalysisDocument : public QObject {
   mutable QImage photo_;
   std::map<QString, std::shared_ptr<const attnscope::RowMatrix>> flows_;
   QString flow_status_, flow_status_key_;
-  std::shared_ptr<const attnscope::ValueNormMaps> value_norms_;
-  std::shared_ptr<const attnscope::HeadAblationResult> ablation_;
-  QString ablation_status_;
-  QString value_norm_status_;
+  template <typename T>
+  std::shared_ptr<const T> derived(Derived d) const {
+    const auto it = derived_.find(d);
+    return it == derived_.end() ? nullptr : std::any_cast<std::shared_ptr<const T>>(it->second);
+  }
+  std::map<Derived, std::any> derived_;
+  std::map<Derived, QString> derived_status_;
+  mutable std::map<int, std::shared_ptr<const attnscope::RowMatrix>> norm_rollouts_;
   mutable std::vector<attnscope::HeadStats> stats_;
   mutable bool stats_valid_ = false;
   bool has_induction_ = false;

@@ -39,14 +39,26 @@ bool selected_weights(const AnalysisDocument& doc, const ViewState& s, RowMatrix
         out = *rollout;
         return true;
       }
-      case Method::ValueNorm: {
-        if (!att.has_layer(s.layer)) return unavailable(QObject::tr("Layer %1 was not captured.").arg(s.layer));
+      case Method::ValueNorm:
+      case Method::NormRollout: {
+        if (s.method == Method::ValueNorm && !att.has_layer(s.layer)) return unavailable(QObject::tr("Layer %1 was not captured.").arg(s.layer));
         const auto norms = doc.valueNorms();
         if (!norms) {
-          const QString status = doc.valueNormStatus();
+          const QString status = doc.derivedStatus(Derived::ValueNorms);
           return unavailable(status.isEmpty() ? QObject::tr("Value norms are computed when this method is shown.") : status);
         }
-        out = norms->map(s.layer, s.head_mode == HeadMode::Single ? s.head : -1);
+        if (s.method == Method::NormRollout) out = *doc.normRollout(s.start_layer);
+        else out = norms->map(s.layer, s.head_mode == HeadMode::Single ? s.head : -1);
+        return true;
+      }
+      case Method::Contributions:
+      case Method::Alti: {
+        const auto c = doc.contributions();
+        if (!c) {
+          const QString status = doc.derivedStatus(Derived::Contributions);
+          return unavailable(status.isEmpty() ? QObject::tr("Contributions are computed when this method is shown.") : status);
+        }
+        out = c->map(s.layer, s.method == Method::Alti);
         return true;
       }
       case Method::Flow: {

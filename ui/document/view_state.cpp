@@ -29,6 +29,7 @@ bool view_applies(ViewKind view, const ModelInfo& model) {
     case ViewKind::Cross: return model.encoder_decoder;
     case ViewKind::Generation: return model.kv_cache;
     case ViewKind::Compare: return model.modality == Modality::Text && !model.encoder_decoder;
+    case ViewKind::Lens: return model.head == HeadKind::LanguageModel && !model.encoder_decoder;
     default: return true;
   }
 }
@@ -52,6 +53,9 @@ QString to_string(Method m) {
     case Method::Rollout: return "rollout";
     case Method::Flow: return "flow";
     case Method::ValueNorm: return "value-norm";
+    case Method::NormRollout: return "norm-rollout";
+    case Method::Contributions: return "contributions";
+    case Method::Alti: return "alti";
   }
   return {};
 }
@@ -94,6 +98,7 @@ QString to_string(ViewKind v) {
     case ViewKind::Cross: return "cross";
     case ViewKind::Generation: return "generation";
     case ViewKind::Compare: return "compare";
+    case ViewKind::Lens: return "lens";
   }
   return {};
 }
@@ -134,7 +139,8 @@ bool parse(const QString& s, CrossMode& out) {
 }
 
 bool parse(const QString& s, Method& out) {
-  static const Method all[] = {Method::Raw, Method::Rollout, Method::Flow, Method::ValueNorm};
+  static const Method all[] = {Method::Raw,         Method::Rollout,       Method::Flow, Method::ValueNorm,
+                              Method::NormRollout, Method::Contributions, Method::Alti};
   return parse_in(s, all, out);
 }
 bool parse(const QString& s, Normalization& out) {
@@ -149,7 +155,7 @@ bool parse(const QString& s, ColorMapId& out) {
 bool parse(const QString& s, ViewKind& out) {
   static const ViewKind all[] = {ViewKind::Matrix, ViewKind::Lines,      ViewKind::Overview, ViewKind::Text, ViewKind::Image,
                                  ViewKind::Heads,  ViewKind::Prediction, ViewKind::Inside,   ViewKind::Cost, ViewKind::Cross,
-                                 ViewKind::Generation, ViewKind::Compare};
+                                 ViewKind::Generation, ViewKind::Compare, ViewKind::Lens};
   return parse_in(s, all, out);
 }
 bool parse(const QString& s, HeadMode& out) {
@@ -176,6 +182,9 @@ QString display_name(Method m) {
     case Method::Rollout: return QCoreApplication::translate("ViewState", "rollout");
     case Method::Flow: return QCoreApplication::translate("ViewState", "attention flow");
     case Method::ValueNorm: return QCoreApplication::translate("ViewState", "value norms");
+    case Method::NormRollout: return QCoreApplication::translate("ViewState", "rollout of value norms");
+    case Method::Contributions: return QCoreApplication::translate("ViewState", "token contributions (ALTI, per layer)");
+    case Method::Alti: return QCoreApplication::translate("ViewState", "ALTI (aggregated)");
   }
   return {};
 }
@@ -213,6 +222,9 @@ QString describe(const ViewState& s) {
     return d;
   }
   if (s.method == Method::Flow) return display_name(Method::Flow) + from;
+  if (s.method == Method::NormRollout) return display_name(Method::NormRollout) + from;
+  if (s.method == Method::Contributions) return QCoreApplication::translate("ViewState", "L%1 \u00b7 contributions (ALTI)").arg(s.layer);
+  if (s.method == Method::Alti) return QCoreApplication::translate("ViewState", "ALTI through L%1").arg(s.layer);
   // Fused value norms are the paper's per-layer map, the norm of what all heads write together.
   if (s.method == Method::ValueNorm && s.head_mode != HeadMode::Single)
     return QCoreApplication::translate("ViewState", "L%1 \u00b7 all heads (norm of their sum)").arg(s.layer);

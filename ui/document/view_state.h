@@ -15,14 +15,19 @@ namespace attnscope::ui {
 enum class HeadMode { Single, Mean, Max, Min, Subset };
 // Raw: the chosen layer's heads as they are (or fused). ValueNorm: Kobayashi et al.'s value-weighted
 // norms of the chosen layer's heads (core value_norm.h), or their sum over heads when fused.
-enum class Method { Raw, Rollout, Flow, ValueNorm };
-// Whether a method shows one layer (raw weights, value norms) rather than the whole stack.
-inline bool per_layer(Method m) { return m == Method::Raw || m == Method::ValueNorm; }
+// NormRollout: the rollout of the per-layer value norms; Contributions: ALTI's per-layer token
+// contributions; Alti: those aggregated from the first layer through the chosen one.
+enum class Method { Raw, Rollout, Flow, ValueNorm, NormRollout, Contributions, Alti };
+// Whether a method shows one layer (raw weights, value norms, contributions, ALTI through that
+// layer) rather than the whole stack from a start layer.
+inline bool per_layer(Method m) { return m != Method::Rollout && m != Method::Flow && m != Method::NormRollout; }
+// Whether a method has one map per head (the others have one per layer, whatever head is chosen).
+inline bool per_head(Method m) { return m == Method::Raw || m == Method::ValueNorm; }
 // Percentile: Captum's clip of the top p% of the mass; ValuePercentile: of the top p% of the values.
 enum class Normalization { Row, Matrix, Global, Log, Percentile, ValuePercentile };
 // Diverging: blue (negative) through white to red (positive), for differences; not a selection choice.
 enum class ColorMapId { Viridis, Magma, Inferno, Cividis, Greys, Diverging };
-enum class ViewKind { Matrix, Lines, Overview, Text, Image, Heads, Prediction, Inside, Cost, Cross, Generation, Compare };
+enum class ViewKind { Matrix, Lines, Overview, Text, Image, Heads, Prediction, Inside, Cost, Cross, Generation, Compare, Lens };
 // Encoder-decoder models: which self-attention stack the single-stack views show (the Cross view
 // shows the cross-attention between them).
 enum class Stack { Encoder, Decoder };

@@ -7,6 +7,7 @@
 #include "ui/document/analysis_document.h"
 #include "ui/figures/compare_figure.h"
 #include "ui/figures/cost_figure.h"
+#include "ui/figures/lens_figure.h"
 #include "ui/figures/cross_figure.h"
 #include "ui/figures/generation_figure.h"
 #include "ui/figures/heads_figure.h"
@@ -38,6 +39,7 @@ QString figure_title(const AnalysisDocument& doc, const ViewState& s, ViewKind v
     return t + dot + head_statistic_title(s.statistic, doc.hasAnalysis() && doc.analysis()->model.modality == Modality::Image);
   if (view == ViewKind::Cost) return t + dot + QCoreApplication::translate("Figures", "cost");
   if (view == ViewKind::Prediction) return t + dot + QCoreApplication::translate("Figures", "predictions");
+  if (view == ViewKind::Lens) return t + dot + QCoreApplication::translate("Figures", "logit lens");
   QString layer = describe(s);
   // Encoder-decoder models: say which self-attention stack the figure shows.
   if (doc.result() && doc.result()->has_decoder() && view != ViewKind::Cross)
@@ -53,7 +55,8 @@ QString figure_title(const AnalysisDocument& doc, const ViewState& s, ViewKind v
       (view == ViewKind::Matrix || view == ViewKind::Lines || view == ViewKind::Text))
     layer += dot + QCoreApplication::translate("Figures", "first token excluded");
   // describe() names rollout and flow already ("rollout, mean of heads"); raw weights are named here.
-  return t + dot + layer + (per_layer(s.method) ? dot + display_name(s.method) : QString()) + dot + display_name(shown_normalization(s));
+  const bool named = !per_layer(s.method) || s.method == Method::Contributions || s.method == Method::Alti;
+  return t + dot + layer + (named ? QString() : dot + display_name(s.method)) + dot + display_name(shown_normalization(s));
 }
 
 QString figure_stem(const ViewState& s, ViewKind view) {
@@ -71,11 +74,14 @@ QString figure_stem(const ViewState& s, ViewKind view) {
   // The decoder stack of an encoder-decoder model gets its own names ("matrix_decoder_L01_H02").
   const QString name = s.stack == Stack::Decoder && view != ViewKind::Cross ? to_string(view) + "_decoder" : to_string(view);
   if (view == ViewKind::Overview && s.method == Method::Rollout) return name + "_rollout";  // its own grid: one map per layer
-  if (view == ViewKind::Overview || view == ViewKind::Heads || view == ViewKind::Prediction || view == ViewKind::Cost) return name;
+  if (view == ViewKind::Overview || view == ViewKind::Heads || view == ViewKind::Prediction || view == ViewKind::Cost ||
+      view == ViewKind::Lens)
+    return name;
   // Words merged from pieces: "matrix_L01_H02_words-mean", beside the token figure rather than over it.
   const QString units = s.units == Units::Tokens ? QString() : "_" + to_string(s.units);
   if (!per_layer(s.method)) return QString("%1_%2_%3").arg(name, to_string(s.method), head) + units;
   const QString method = s.method == Method::Raw ? QString() : "_" + to_string(s.method);
+  if (!per_head(s.method)) return QString("%1_L%2").arg(name).arg(s.layer, 2, 10, QChar('0')) + method + units;
   return QString("%1_L%2_%3").arg(name).arg(s.layer, 2, 10, QChar('0')).arg(head) + method + units;
 }
 
@@ -148,6 +154,12 @@ std::unique_ptr<FigureRenderer> make_figure(const AnalysisDocument& doc, const F
       auto r = generation_figure(*doc.generation(), doc.generationStep(), s);
       if (req.title) r->title = doc.modelName() + QString::fromUtf8(" \u00b7 ") + r->title;
       else r->title.clear();
+      return r;
+    }
+    case ViewKind::Lens: {
+      auto r = lens_figure(doc, s);
+      if (r->cells.empty()) fail(ErrorKind::Usage, r->note.toStdString());
+      r->title = title;
       return r;
     }
     case ViewKind::Prediction: {

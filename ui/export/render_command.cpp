@@ -77,7 +77,9 @@ QStringList render_figures(const RenderRequest& req, const ProgressFn& progress)
   AnalysisRequest input = req.input;
   if (req.view == ViewKind::Inside) input.forward.capture_internals = {req.state.layer};  // Q, K and V of the layer shown
   if (req.view == ViewKind::Cost) input.forward.profile = true;                            // time per layer and part
-  if (req.state.method == Method::ValueNorm) input.forward.taps.push_back(value_norm_taps(input.forward.layers));
+  const auto wanted = [&](Derived d) { return derived_kind(d).wanted(req.state); };
+  if (wanted(Derived::ValueNorms) || wanted(Derived::Contributions)) input.forward.taps.push_back(value_norm_taps(input.forward.layers));
+  if (wanted(Derived::Contributions) || wanted(Derived::Lens)) input.forward.hidden_states = true;
   auto analysis = std::make_shared<Analysis>(analyzer->run(input, progress));
   if (analysis->cancelled) fail(ErrorKind::Usage, "cancelled");
   if (req.state.query >= 0)
@@ -122,15 +124,12 @@ QStringList render_figures(const RenderRequest& req, const ProgressFn& progress)
     doc.setComparison(std::make_shared<const AttentionComparison>(
         compare_attentions(analysis->forward.attentions, b->forward.attentions, align_tokens(analysis->encoding.ids(), b->encoding.ids()))));
   }
-  if (req.view == ViewKind::Heads && req.state.statistic == "ablation") {
-    auto ablation = std::make_shared<const HeadAblationResult>(head_ablation(*analyzer, req.input, {}, progress));
-    if (ablation->cancelled) fail(ErrorKind::Usage, "cancelled");
-    doc.setAblation(ablation);
-  }
-  if (req.state.method == Method::ValueNorm) {
-    auto norms = std::make_shared<const ValueNormMaps>(value_norm_maps(*analysis, analyzer->model(), progress));
-    if (norms->empty()) fail(ErrorKind::Usage, "cancelled");
-    doc.setValueNorms(norms);
+  // Value norms, contributions, head ablation, the logit lens: what the figure needs, made here in line.
+  for (const DerivedKind& kind : derived_kinds()) {
+    if (!kind.wanted(doc.state())) continue;
+    std::any value = kind.compute(*analyzer, *analysis, req.input, progress);
+    if (!value.has_value()) fail(ErrorKind::Usage, "cancelled");
+    doc.setDerived(kind.id, std::move(value));
   }
   if (req.state.method == Method::Flow) {
     DerivedMapOptions d;

@@ -45,9 +45,15 @@ ControlsBar::ControlsBar(AnalysisDocument* document, QWidget* parent) : QWidget(
   method_->addItem(tr("rollout"), int(Method::Rollout));
   method_->addItem(tr("flow"), int(Method::Flow));
   method_->addItem(tr("value norms"), int(Method::ValueNorm));
+  method_->addItem(tr("value-norm rollout"), int(Method::NormRollout));
+  method_->addItem(tr("contributions (ALTI)"), int(Method::Contributions));
+  method_->addItem(tr("ALTI, aggregated"), int(Method::Alti));
   method_->setToolTip(tr("raw: the layer's attention; rollout / flow: attention propagated through all layers (Abnar & Zuidema 2020); "
                          "value norms: \u2016\u03b1 f(x)\u2016, the attention weight times the length of what the attended token "
-                         "writes through the head (Kobayashi et al. 2020); fused, the norm of what all heads write together"));
+                         "writes through the head (Kobayashi et al. 2020); fused, the norm of what all heads write together; "
+                         "value-norm rollout: the rollout of the layers' norm maps; contributions: each token's share in the "
+                         "layer's output, residual and layer norm included (ALTI, Ferrando et al. 2022); ALTI, aggregated: "
+                         "the input tokens' shares after the chosen layer"));
   start_ = new QSpinBox;
   start_->setObjectName("startLayerSpin");
   start_->setToolTip(tr("Rollout / flow: the first layer propagated through (0 = all layers, as Abnar & Zuidema; "
@@ -248,6 +254,8 @@ void ControlsBar::syncFromDocument() {
   const bool enabled = document_->hasAnalysis();
   for (QWidget* w : std::initializer_list<QWidget*>{layer_, head_, method_})
     w->setEnabled(enabled);
+  // Contributions and the norm rollout have one map per layer, made from every head.
+  head_->setEnabled(enabled && (per_head(s.method) || s.method == Method::Rollout || s.method == Method::Flow));
   layer_->setEnabled(enabled && per_layer(s.method));
   start_label_->setVisible(!per_layer(s.method));
   start_->setVisible(!per_layer(s.method));
