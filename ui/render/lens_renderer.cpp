@@ -77,7 +77,7 @@ void LensRenderer::paint(QPainter& p, const QRectF& area) const {
       const QColor fill = cmap.color(prob);
       p.fillRect(r, fill);
       if (cl.top.empty() || l.cell_w < 14 || l.cell_h < 9) continue;
-      p.setPen(fill.lightnessF() < 0.55 ? Qt::white : Qt::black);
+      p.setPen(0.299 * fill.redF() + 0.587 * fill.greenF() + 0.114 * fill.blueF() < 0.5 ? Qt::white : Qt::black);  // perceived brightness
       p.drawText(r.adjusted(2, 0, -2, 0), Qt::AlignCenter, sm.elidedText(token_label(cl.top.front().first), Qt::ElideRight, r.width() - 4));
     }
   p.setFont(base);
