@@ -26,6 +26,7 @@
 #include "core/analysis/value_norm.h"
 #include "core/pipeline/derived_maps.h"
 #include "core/pipeline/head_ablation.h"
+#include "core/io/safetensors.h"
 #include "ui/figures/heads_figure.h"
 #include "ui/figures/matrix_figure.h"
 #include "ui/render/matrix_renderer.h"
@@ -555,6 +556,16 @@ void ViewsTest::contributionsAndNormRolloutAreMethodsOfEveryView() {
   for (int i = 0; i < S; ++i)
     for (int j = 0; j < S; ++j) QCOMPARE(m.values(i, j), rollout(i, j));
   QVERIFY(describe(doc->state()).contains("from L1"));
+
+  // File ▸ Export data writes what the window derived beside the run's tensors.
+  QTemporaryDir dir;
+  const QString path = dir.filePath("run.safetensors");
+  QCOMPARE(session.exports()->exportData(path, false), QString());
+  const SafetensorsFile file(path.toStdString());
+  QCOMPARE(file.tensor("contributions").data, want.layer.data);
+  QCOMPARE(file.tensor("alti").data, want.aggregated.data);
+  QCOMPARE(file.tensor("value_norm_layer").data, doc->valueNorms()->layer.data);
+  QCOMPARE(file.tensor("attentions").shape, a.forward.attentions.shape());
 
   // A model they do not apply to says why.
   QVERIFY(test::openModel(session, test::sharedPath("models/gemma2-random")));

@@ -5,6 +5,7 @@
 #include "core/analysis/head_stats.h"
 #include "core/common/error.h"
 #include "core/export/analysis_export.h"
+#include "core/export/tensor_bundle.h"
 #include "core/io/atomic_file.h"
 #include "ui/document/analysis_document.h"
 #include "ui/export/figures.h"
@@ -62,7 +63,24 @@ QString ExportController::exportFigure(const FigureExportOptions& o) {
 QString ExportController::exportData(const QString& path, bool overwrite) {
   if (!document_->hasAnalysis()) return tr("Nothing to export yet: run an input first.");
   try {
-    export_analysis(*document_->analysis(), path.toStdString(), overwrite);
+    // The run, and what was derived from it in the window (the bundle borrows them: keep them alive).
+    TensorBundle bundle = bundle_analysis(*document_->analysis());
+    const auto norms = document_->valueNorms();
+    const auto contributions = document_->contributions();
+    const auto ablation = document_->ablation();
+    if (norms) {
+      bundle.add_view("value_norm", norms->heads);
+      bundle.add_view("value_norm_layer", norms->layer);
+    }
+    if (contributions) {
+      bundle.add_view("contributions", contributions->layer);
+      bundle.add_view("alti", contributions->aggregated);
+    }
+    if (ablation) {
+      bundle.add_view("ablation_logit_change", ablation->logit_change);
+      bundle.add_view("ablation_probability_change", ablation->probability_change);
+    }
+    write_bundle(bundle, path.toStdString(), overwrite);
   } catch (const Error& e) {
     return QString::fromStdString(e.what());
   }
