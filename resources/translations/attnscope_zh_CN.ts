@@ -2672,6 +2672,38 @@ largest weight %2: %3 → %4</source>
         <source>%1, after “%2” (position %3)</source>
         <translation>%1，“%2”之后（位置 %3）</translation>
     </message>
+    <message>
+        <source>ALTI</source>
+        <translation>ALTI</translation>
+    </message>
+    <message>
+        <source>contributions</source>
+        <translation>贡献度</translation>
+    </message>
+    <message>
+        <source>ALTI after each layer: %1 → patches over the photo</source>
+        <translation>逐层 ALTI：%1 → 照片上的图块</translation>
+    </message>
+    <message>
+        <source>Token contributions of each layer: %1 → patches over the photo</source>
+        <translation>各层的词元贡献度：%1 → 照片上的图块</translation>
+    </message>
+    <message>
+        <source>%1 is the Image view&apos;s</source>
+        <translation>%1 即图像视图所示</translation>
+    </message>
+    <message>
+        <source>ALTI after each layer (%1)</source>
+        <translation>逐层 ALTI（%1）</translation>
+    </message>
+    <message>
+        <source>Token contributions of each layer (%1)</source>
+        <translation>各层的词元贡献度（%1）</translation>
+    </message>
+    <message>
+        <source>%1 is the Matrix view&apos;s; click a layer to show it</source>
+        <translation>%1 即矩阵视图所示；点击某一层即可显示</translation>
+    </message>
 </context>
 <context>
     <name>Samples</name>

@@ -28,11 +28,14 @@
 #include "core/pipeline/head_ablation.h"
 #include "core/io/safetensors.h"
 #include "ui/figures/heads_figure.h"
+#include "ui/figures/overview_figure.h"
+#include "ui/render/overview_renderer.h"
 #include "ui/figures/matrix_figure.h"
 #include "ui/render/matrix_renderer.h"
 #include "ui/figures/text_figure.h"
 #include "ui/render/lens_renderer.h"
 #include "ui/views/lens_view.h"
+#include "ui/views/overview_view.h"
 
 #include <QDir>
 #include <QTemporaryDir>
@@ -544,6 +547,12 @@ void ViewsTest::contributionsAndNormRolloutAreMethodsOfEveryView() {
   for (int i = 0; i < S; ++i)
     for (int j = 0; j < S; ++j) QVERIFY(std::abs(m.values(i, j) - through_1(i, j)) < 1e-6f);
   QCOMPARE(view_state_from_json(to_json(doc->state())).method, Method::Alti);
+  // The Overview: one map per layer, ALTI as it builds up through the stack.
+  const auto overview = overview_figure(*doc, doc->state(), 48);
+  QCOMPARE(overview->heads, 1);
+  QCOMPARE(overview->layers, a.model.num_layers);
+  QCOMPARE(int(overview->thumbnails.size()), a.model.num_layers);
+  QVERIFY(overview->title.contains("ALTI"));
 
   // The rollout of value norms, from the start layer chosen.
   choose(Method::NormRollout);
@@ -566,6 +575,17 @@ void ViewsTest::contributionsAndNormRolloutAreMethodsOfEveryView() {
   QCOMPARE(file.tensor("alti").data, want.aggregated.data);
   QCOMPARE(file.tensor("value_norm_layer").data, doc->valueNorms()->layer.data);
   QCOMPARE(file.tensor("attentions").shape, a.forward.attentions.shape());
+
+  // The Overview redraws when a new run's contributions arrive after it (the selection is unchanged).
+  choose(Method::Alti);
+  s = doc->state();
+  s.view = ViewKind::Overview;
+  doc->setState(s);
+  auto* overview_view = window.findChild<OverviewView*>();
+  QVERIFY(overview_view);
+  QVERIFY(test::runTextAndWait(session, "A second input for the overview"));
+  QTRY_VERIFY_WITH_TIMEOUT(doc->contributions() != nullptr, 20000);
+  QTRY_VERIFY(static_cast<const OverviewRenderer*>(overview_view->renderer())->title.contains("ALTI"));
 
   // A model they do not apply to says why.
   QVERIFY(test::openModel(session, test::sharedPath("models/gemma2-random")));

@@ -18,6 +18,10 @@ bool rollout_by_layer(const AnalysisDocument& doc, const ViewState& state) {
   return state.method == Method::Rollout && 2.0 * doc.rolloutWork() <= 2e10;
 }
 
+bool contributions_by_layer(const AnalysisDocument& doc, const ViewState& state) {
+  return (state.method == Method::Contributions || state.method == Method::Alti) && doc.contributions();
+}
+
 
 namespace {
 
@@ -42,6 +46,18 @@ void visit_cells(const AnalysisDocument& doc, const ViewState& state, OverviewRe
       r.layer_labels << QObject::tr("to %1").arg(layer_label(a.model, layer));
       cell(r.layers++, 0, rollout);
     });
+    return;
+  }
+  if (contributions_by_layer(doc, state)) {
+    const auto c = doc.contributions();
+    const bool aggregated = state.method == Method::Alti;
+    r.heads = 1;
+    r.head_labels = QStringList{aggregated ? QObject::tr("ALTI") : QObject::tr("contributions")};
+    for (int layer : c->layers) {
+      r.layer_ids.push_back(layer);
+      r.layer_labels << (aggregated ? QObject::tr("to %1").arg(layer_label(a.model, layer)) : layer_label(a.model, layer));
+      cell(r.layers++, 0, RowMatrix(c->map(layer, aggregated)));
+    }
     return;
   }
   // Value norms, once computed, in place of the weights: each head's, then their layer's sum.
@@ -136,6 +152,10 @@ void fillImageThumbnails(OverviewRenderer& r, const AnalysisDocument& doc, const
   if (rollout_by_layer(doc, state)) {
     r.title = QObject::tr("Rollout after each layer: %1 \u2192 patches over the photo").arg(who);
     what = QObject::tr("%1; the last map is the Image view's").arg(describe(state));
+  } else if (contributions_by_layer(doc, state)) {
+    r.title = state.method == Method::Alti ? QObject::tr("ALTI after each layer: %1 \u2192 patches over the photo").arg(who)
+                                           : QObject::tr("Token contributions of each layer: %1 \u2192 patches over the photo").arg(who);
+    what = QObject::tr("%1 is the Image view's").arg(describe(state));
   } else {
     r.title = QObject::tr("All heads: %1 \u2192 patches over the photo").arg(who);
     what = state.method == Method::Raw && state.head_mode != HeadMode::Single ? QObject::tr("Raw weights of each head and their %1").arg(r.head_labels.last())
@@ -152,7 +172,9 @@ void fillTextThumbnails(OverviewRenderer& r, const AnalysisDocument& doc, const 
   const ColorMap cmap(state.color_map);
   visit_cells(doc, state, r, [&](int row, int column, const RowMatrix& weights) {
     ViewState s = state;
-    if (!rollout_by_layer(doc, state)) {
+    if (contributions_by_layer(doc, state)) {
+      s.layer = r.layer_ids[static_cast<size_t>(row)];
+    } else if (!rollout_by_layer(doc, state)) {
       if (state.method != Method::ValueNorm || !doc.valueNorms()) s.method = Method::Raw;  // flow shows the raw heads
       s.layer = r.layer_ids[static_cast<size_t>(row)];
       const bool fused_column = column >= doc.analysis()->forward.attentions.num_heads;
@@ -172,6 +194,10 @@ void fillTextThumbnails(OverviewRenderer& r, const AnalysisDocument& doc, const 
   if (rollout_by_layer(doc, state)) {
     r.title = QObject::tr("Rollout after each layer (%1)").arg(to_string(state.normalization));
     r.caption = QObject::tr("%1; the last map is the Matrix view's").arg(describe(state));
+  } else if (contributions_by_layer(doc, state)) {
+    r.title = state.method == Method::Alti ? QObject::tr("ALTI after each layer (%1)").arg(to_string(state.normalization))
+                                           : QObject::tr("Token contributions of each layer (%1)").arg(to_string(state.normalization));
+    r.caption = QObject::tr("%1 is the Matrix view's; click a layer to show it").arg(describe(state));
   } else if (state.method == Method::Flow) {
     r.caption = QObject::tr("Raw weights of each head · attention flow is one map through every layer: see the Matrix view");
   } else if (state.method == Method::Rollout) {

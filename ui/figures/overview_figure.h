@@ -17,6 +17,9 @@ class AnalysisDocument;
 // The rollout after each layer costs L products of [S, S] matrices on the UI thread: past about
 // 2e10 multiply-adds (12 layers at ~900 tokens, under a second here) the grid shows the raw heads.
 bool rollout_by_layer(const AnalysisDocument& document, const ViewState& state);
+// ALTI contributions (per layer, or aggregated through each layer) are one map per layer too, once
+// computed: the grid is their column, a click picks the layer.
+bool contributions_by_layer(const AnalysisDocument& document, const ViewState& state);
 
 // The Overview's figure: a thumbnail per layer and head (or per layer of the rollout), over the
 // photo for image models; `thumbnail_side` is each thumbnail's size in pixels.

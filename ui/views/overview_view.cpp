@@ -49,6 +49,12 @@ OverviewView::OverviewView(AnalysisDocument* document, QWidget* parent) : Render
     lazy->request();
   });
   connect(document_, &AnalysisDocument::stateChanged, lazy, &LazyRefresh::request);
+  // Value norms or contributions arriving change the maps of the same selection.
+  connect(document_, &AnalysisDocument::derivedChanged, lazy, [lazy, new_result](Derived d) {
+    if (d != Derived::ValueNorms && d != Derived::Contributions) return;
+    *new_result = true;
+    lazy->request();
+  });
   rebuild();
 }
 
@@ -68,6 +74,9 @@ void OverviewView::reselect() {
   r->selected_layer = r->selected_head = -1;
   if (document_->hasAnalysis() && rollout_by_layer(*document_, s)) {
     r->selected_layer = r->layers - 1;  // the rollout through every layer: what the other views show
+    r->selected_head = 0;
+  } else if (contributions_by_layer(*document_, s) && row >= 0) {
+    r->selected_layer = row;
     r->selected_head = 0;
   } else if (s.method == Method::Raw && row >= 0) {
     r->selected_layer = row;
@@ -96,6 +105,10 @@ void OverviewView::mousePressEvent(QMouseEvent* event) {
   if (row < 0 || (document_->hasAnalysis() && rollout_by_layer(*document_, document_->state()))) return RendererView::mousePressEvent(event);
   ViewState s = document_->state();
   s.layer = r->layer_ids[static_cast<size_t>(row)];
+  if (contributions_by_layer(*document_, s)) {  // the method stays: the click picks its layer
+    document_->setState(s);
+    return;
+  }
   if (column < document_->numHeads()) {
     s.head = column;
     s.head_mode = HeadMode::Single;
