@@ -2704,6 +2704,12 @@ largest weight %2: %3 → %4</source>
         <source>%1 is the Matrix view&apos;s; click a layer to show it</source>
         <translation>%1 即矩阵视图所示；点击某一层即可显示</translation>
     </message>
+    <message numerus="yes">
+        <source>Computing the rollout of value norms… (%1 tokens through %n layer(s); Esc cancels)</source>
+        <translation>
+            <numerusform>正在计算值加权范数的注意力汇聚…（%1 个词元，经过 %n 层；Esc 取消）</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>Samples</name>
@@ -2993,6 +2999,12 @@ largest weight %2: %3 → %4</source>
     <message>
         <source>it needs the model that made this result, and its encoder or only stack</source>
         <translation>需要生成该结果的模型，以及其编码器或唯一的堆栈</translation>
+    </message>
+    <message numerus="yes">
+        <source>Computing the rollout of value norms on %n token(s)…</source>
+        <translation>
+            <numerusform>正在对 %n 个词元计算值加权范数的注意力汇聚…</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -64,6 +64,7 @@ class ViewsTest : public QObject {
   void headsViewShowsEachHeadsAblationEffect();
   void contributionsAndNormRolloutAreMethodsOfEveryView();
   void lensViewShowsWhatEachLayerWouldPredict();
+  void normRolloutOfALongInputIsComputedOffTheUiThread();
   void firstTokenExcludedAsASinkWithItsMassBeside();
   void singleColumnFiguresDrawNothingOutsideThePage_data();
   void singleColumnFiguresDrawNothingOutsideThePage();
@@ -648,6 +649,30 @@ void ViewsTest::lensViewShowsWhatEachLayerWouldPredict() {
 
   // Models without a language-model head have no Lens tab.
   QVERIFY(!view_applies(ViewKind::Lens, test::openModel(session, test::sharedPath("models/vit-tiny-patch16-224")) ? doc->analyzer()->info() : ModelInfo()));
+}
+
+void ViewsTest::normRolloutOfALongInputIsComputedOffTheUiThread() {
+  ATTNSCOPE_QREQUIRE_SHARED();
+  Session session;
+  MainWindow window(&session);
+  window.show();
+  QVERIFY(test::openModel(session, test::sharedPath("models/gpt2-random")));
+  QStringList words;
+  for (int i = 0; i < 700; ++i) words << (i % 2 ? "cat" : "dog");
+  QVERIFY(test::runTextAndWait(session, words.join(' ')));
+  AnalysisDocument* doc = session.document();
+  QVERIFY(doc->rolloutWork() > AnalysisDocument::kSyncRolloutWork);  // L S^3: too dear for the UI thread
+  auto* method = window.findChild<QComboBox*>("methodCombo");
+  QVERIFY(method);
+  method->setCurrentIndex(method->findData(int(Method::NormRollout)));
+  emit method->activated(method->currentIndex());
+  QVERIFY(!doc->normRollout(0));  // not made here, whatever has arrived
+  QTRY_VERIFY_WITH_TIMEOUT(!build_display_map(*doc).empty(), 60000);  // value norms, then the rollout, on the job runner
+  const RowMatrix want = value_norm_rollout(*doc->valueNorms(), doc->analysis()->model.num_layers, 0);
+  const DisplayMap m = build_display_map(*doc);
+  QCOMPARE(m.values.rows(), want.rows());
+  const float diff = (m.values - want).cwiseAbs().maxCoeff();
+  QVERIFY2(diff <= 1e-6f, qPrintable(QString::number(diff)));
 }
 
 void ViewsTest::firstTokenExcludedAsASinkWithItsMassBeside() {

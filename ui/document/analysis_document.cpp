@@ -441,9 +441,22 @@ std::shared_ptr<const RowMatrix> AnalysisDocument::normRollout(int start_layer) 
   const auto norms = valueNorms();
   if (!norms || !analysis_) return nullptr;
   auto it = norm_rollouts_.find(start_layer);
-  if (it == norm_rollouts_.end())
-    it = norm_rollouts_.emplace(start_layer, std::make_shared<const RowMatrix>(value_norm_rollout(*norms, analysis_->model.num_layers, start_layer))).first;
-  return it->second;
+  if (it != norm_rollouts_.end()) return it->second;
+  if (rolloutWork() > kSyncRolloutWork) return nullptr;
+  return norm_rollouts_.emplace(start_layer, std::make_shared<const RowMatrix>(value_norm_rollout(*norms, analysis_->model.num_layers, start_layer)))
+      .first->second;
+}
+
+bool AnalysisDocument::normRolloutIsDear(int start_layer) const {
+  return valueNorms() && rolloutWork() > kSyncRolloutWork && !norm_rollouts_.count(start_layer);
+}
+
+void AnalysisDocument::setNormRollout(int start_layer, std::shared_ptr<const RowMatrix> rollout) {
+  norm_rollouts_[start_layer] = std::move(rollout);
+  if (state_.method == Method::NormRollout) {  // views showing it redraw
+    emit stateChanged();
+    emit selectionEdited(SelectionPart::Method);
+  }
 }
 
 double AnalysisDocument::globalMax(const ViewState& s) const {

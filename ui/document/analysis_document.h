@@ -139,8 +139,11 @@ class AnalysisDocument : public QObject {
   void setDerived(Derived d, std::any value);
   void setDerivedStatus(Derived d, const QString& status);
   // The rollout of the value norms from `start_layer` (Method::NormRollout, core value_norm_rollout):
-  // null until the value norms are there. Computed on first use and kept.
+  // null until the value norms are there. As for rollout(), a cheap one is computed here on first
+  // use; a dear one (normRolloutIsDear) by Session's job, null until setNormRollout() delivers it.
   std::shared_ptr<const attnscope::RowMatrix> normRollout(int start_layer) const;
+  bool normRolloutIsDear(int start_layer) const;
+  void setNormRollout(int start_layer, std::shared_ptr<const attnscope::RowMatrix> rollout);
   // Largest weight over every captured head (or fused layer, for fused selections): the range
   // of the "global max" normalisation.
   double globalMax(const ViewState& state) const;

@@ -47,8 +47,15 @@ bool selected_weights(const AnalysisDocument& doc, const ViewState& s, RowMatrix
           const QString status = doc.derivedStatus(Derived::ValueNorms);
           return unavailable(status.isEmpty() ? QObject::tr("Value norms are computed when this method is shown.") : status);
         }
-        if (s.method == Method::NormRollout) out = *doc.normRollout(s.start_layer);
-        else out = norms->map(s.layer, s.head_mode == HeadMode::Single ? s.head : -1);
+        if (s.method == Method::NormRollout) {
+          const auto rollout = doc.normRollout(s.start_layer);
+          if (!rollout) return unavailable(QObject::tr("Computing the rollout of value norms\u2026 (%1 tokens through %n layer(s); Esc cancels)", nullptr,
+                                                       static_cast<int>(norms->layers.size()))
+                                               .arg(att.seq_len));
+          out = *rollout;
+        } else {
+          out = norms->map(s.layer, s.head_mode == HeadMode::Single ? s.head : -1);
+        }
         return true;
       }
       case Method::Contributions:
