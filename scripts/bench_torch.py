@@ -17,7 +17,8 @@ grouped-query attention, additive float-min masks; no LM head (as `attnscope-cli
 Usage: /usr/bin/python3 scripts/bench_torch.py CASE [--seq N] [--image-size N] [--threads N] [--iters N]
   CASE: bert-base, bert-tiny, vit-base-16, vit-tiny-16, gpt2-small, llama-small, qwen2.5-0.5b, gemma3-1b
 Prints one JSON object: case, seq_len, threads, seconds (each timed pass), median/min/max.
-Set OPENBLAS_NUM_THREADS to --threads before starting Python (the shell script does).
+Set OPENBLAS_NUM_THREADS before starting Python: the shell script tries each count up to --threads
+with each --threads, and keeps the fastest.
 """
 import argparse
 import json
