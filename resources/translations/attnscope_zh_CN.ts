@@ -2710,6 +2710,10 @@ largest weight %2: %3 → %4</source>
             <numerusform>正在计算值加权范数的注意力汇聚…（%1 个词元，经过 %n 层；Esc 取消）</numerusform>
         </translation>
     </message>
+    <message>
+        <source>symmetric about 0</source>
+        <translation>以 0 为中心对称</translation>
+    </message>
 </context>
 <context>
     <name>Samples</name>

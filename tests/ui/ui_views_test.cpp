@@ -499,7 +499,12 @@ void ViewsTest::headsViewShowsEachHeadsAblationEffect() {
     for (int h = 0; h < want.num_heads; ++h)
       QCOMPARE(figure->values(Eigen::Index(l), h), want.probability_change.data[l * size_t(want.num_heads) + size_t(h)]);
   QVERIFY(figure->scale_label.contains(QString::fromStdString(want.target_label).trimmed()));
-  QVERIFY(!figure->fixed_range);  // a signed change: coloured from the lowest to the highest head
+  // A signed change: a diverging scale symmetric about 0, as wide as the largest change.
+  QVERIFY(figure->fixed_range);
+  const double widest = figure->values.cwiseAbs().maxCoeff();
+  QCOMPARE(figure->fixed_range->second, widest);
+  QCOMPARE(figure->fixed_range->first, -widest);
+  QCOMPARE(figure->cmap.id(), ColorMapId::Diverging);
 }
 
 void ViewsTest::contributionsAndNormRolloutAreMethodsOfEveryView() {

@@ -67,6 +67,16 @@ std::unique_ptr<HeadsRenderer> heads_figure(const AnalysisDocument& doc, const V
   r->scale_label = head_statistic_title(s.statistic, image);
   if (!ablation_note.isEmpty()) r->scale_label += QString::fromUtf8(" \u00b7 ") + ablation_note;
   set_range(*r, s, head_statistic_range(s.statistic, doc.seqLen(), image));
+  if (s.statistic == "ablation" && doc.ablation()) {
+    // A signed change: blue where removing the head lowers the prediction, red where it raises it,
+    // white at 0 (the scale symmetric about it).
+    double m = 1e-6;
+    for (Eigen::Index i = 0; i < r->values.size(); ++i)
+      if (std::isfinite(r->values.data()[i])) m = std::max(m, std::abs(double(r->values.data()[i])));
+    r->cmap = ColorMap(ColorMapId::Diverging);
+    r->fixed_range = std::make_pair(-m, m);
+    r->range_note = QObject::tr("symmetric about 0");
+  }
   return r;
 }
 
