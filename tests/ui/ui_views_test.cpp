@@ -647,6 +647,14 @@ void ViewsTest::lensViewShowsWhatEachLayerWouldPredict() {
   const QString tip = r.tipAt(canvas->rect(), centre);
   QVERIFY2(tip.contains(QString("%1.").arg(kLensTopK)), qPrintable(tip));
   QVERIFY2(tip.contains(r.cell(L, 2).top[1].first.trimmed()), qPrintable(tip));
+  // File ▸ Export data keeps the lens: the top tokens' ids and probabilities per layer and position.
+  QTemporaryDir dir;
+  const QString path = dir.filePath("lens.safetensors");
+  QCOMPARE(session.exports()->exportData(path, false), QString());
+  const SafetensorsFile file(path.toStdString());
+  const Tensor probs = file.tensor("lens_probabilities");
+  QCOMPARE(probs.shape, (Shape{L + 1, S, kLensTopK}));
+  QCOMPARE(double(probs.data[(size_t(L) * S + size_t(S - 1)) * kLensTopK]), r.cell(L, S - 1).top.front().second);
   // A click on a column makes it the query every view follows.
   QTest::mouseClick(canvas, Qt::LeftButton, {}, centre.toPoint());
   QCOMPARE(doc->state().query, 2);

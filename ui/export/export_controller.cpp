@@ -80,6 +80,19 @@ QString ExportController::exportData(const QString& path, bool overwrite) {
       bundle.add_view("ablation_logit_change", ablation->logit_change);
       bundle.add_view("ablation_probability_change", ablation->probability_change);
     }
+    Tensor lens_probabilities;  // [layers, positions, k], as the Lens view shows them
+    if (const auto lens = document_->lens()) {
+      const Shape shape = {static_cast<int64_t>(lens->layers.size()), lens->positions, lens->top_k};
+      lens_probabilities = Tensor(shape);
+      std::vector<int64_t> ids(lens->top.size());
+      for (size_t i = 0; i < lens->top.size(); ++i) {
+        ids[i] = lens->top[i].id;
+        lens_probabilities.data[i] = lens->top[i].probability;
+      }
+      bundle.add_ints("lens_token_ids", ids, shape);
+      bundle.add_view("lens_probabilities", lens_probabilities);
+      bundle.fields["lens_layers"] = lens->layers;
+    }
     write_bundle(bundle, path.toStdString(), overwrite);
   } catch (const Error& e) {
     return QString::fromStdString(e.what());
