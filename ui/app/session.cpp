@@ -1,6 +1,7 @@
 #include "ui/app/session.h"
 
 #include <algorithm>
+#include <functional>
 #include <limits>
 #include <utility>
 
@@ -45,11 +46,9 @@ Session::Session(QObject* parent) : QObject(parent) {
   connect(&document_, &AnalysisDocument::analysisChanged, this, &Session::compareIfBoth);
   connect(&document_, &AnalysisDocument::referenceChanged, this, &Session::compareIfBoth);
   connect(&jobs_, &JobRunner::finished, this, [this](const QString& key, const std::any& result) {
-    if (key == "rollout" || key == "norm-rollout") {
+    if (key == "rollout") {
       const auto& [analysis, rollout_key, rollout] = std::any_cast<const RolloutResult&>(result);
-      if (analysis != document_.analysis()) return;  // a result replaced meanwhile
-      if (key == "rollout") document_.setRollout(rollout_key, rollout);
-      else document_.setNormRollout(std::stoi(rollout_key), rollout);
+      if (analysis == document_.analysis()) document_.setRollout(rollout_key, rollout);  // not a result replaced meanwhile
       return;
     }
     if (const DerivedKind* kind = derived_kind(key)) {
@@ -72,7 +71,7 @@ Session::Session(QObject* parent) : QObject(parent) {
   });
   connect(&jobs_, &JobRunner::cancelled, this, [this](const QString& key, const std::any& partial) {
     if (const DerivedKind* kind = derived_kind(key)) document_.setDerivedStatus(kind->id, kind->cancelled());
-    if (key == "rollout" || key == "norm-rollout") {
+    if (key == "rollout") {
       rollout_key_.clear();
       emit status(tr("Rollout cancelled; choose the method again to restart it"));
     }
@@ -87,7 +86,7 @@ Session::Session(QObject* parent) : QObject(parent) {
   });
   connect(&jobs_, &JobRunner::failed, this, [this](const QString& key, const QString& what, int) {
     if (key == "compare") emit message(tr("Cannot compare with the reference: %1").arg(what), Severity::Warning);
-    else if (key == "rollout" || key == "norm-rollout") emit message(tr("Rollout failed: %1").arg(what), Severity::Error);
+    else if (key == "rollout") emit message(tr("Rollout failed: %1").arg(what), Severity::Error);
     else if (const DerivedKind* kind = derived_kind(key)) document_.setDerivedStatus(kind->id, kind->failed(what));
     else emit message(tr("Generation failed: %1").arg(what), Severity::Error);
   });
@@ -423,34 +422,35 @@ void Session::computeInduction() {
 }
 
 void Session::computeRolloutIfNeeded() {
-  if (document_.state().method == Method::NormRollout && document_.hasAnalysis()) {
-    const int start = document_.state().start_layer;
+  if (!document_.hasAnalysis()) return;
+  const ViewState& s = document_.state();
+  const AnalysisPtr a = document_.analysis();
+  std::string key;
+  QString what;
+  std::function<RowMatrix(const ProgressFn&)> make;
+  if (s.method == Method::Rollout) {
+    const RolloutOptions o = rollout_options_for(s);
+    if (!document_.rolloutIsDear(o)) return;  // cheap, or there already
+    key = document_.rolloutKey(o);
+    what = tr("Computing the rollout on %n token(s)…", nullptr, a->seq_len());
+    make = [a, o](const ProgressFn& progress) { return attention_rollout(a->forward.attentions, o, progress); };
+  } else if (s.method == Method::NormRollout) {
+    const int start = s.start_layer;
     if (!document_.normRolloutIsDear(start)) return;  // cheap, there already, or no value norms yet
-    const AnalysisPtr a = document_.analysis();
-    const std::string key = "norm|from " + std::to_string(start);
-    if (key == rollout_key_ && a == rollout_of_ && jobs_.pending("norm-rollout")) return;
-    rollout_key_ = key;
-    rollout_of_ = a;
-    emit status(tr("Computing the rollout of value norms on %n token(s)\u2026", nullptr, a->seq_len()));
-    const auto norms = document_.valueNorms();
-    jobs_.submit("norm-rollout", [a, norms, start](const ProgressFn& progress) -> std::any {
-      RowMatrix r = value_norm_rollout(*norms, a->model.num_layers, start, progress);
-      if (r.size() == 0) fail(ErrorKind::Usage, "cancelled");
-      return RolloutResult{a, std::to_string(start), std::make_shared<const RowMatrix>(std::move(r))};
-    });
+    key = AnalysisDocument::normRolloutKey(start);
+    what = tr("Computing the rollout of value norms on %n token(s)\u2026", nullptr, a->seq_len());
+    make = [a, norms = document_.valueNorms(), start](const ProgressFn& progress) {
+      return value_norm_rollout(*norms, a->model.num_layers, start, progress);
+    };
+  } else {
     return;
   }
-  if (document_.state().method != Method::Rollout || !document_.hasAnalysis()) return;
-  const RolloutOptions o = rollout_options_for(document_.state());
-  if (!document_.rolloutIsDear(o)) return;  // cheap, or there already
-  const std::string key = document_.rolloutKey(o);
-  const AnalysisPtr a = document_.analysis();
   if (key == rollout_key_ && a == rollout_of_ && jobs_.pending("rollout")) return;
   rollout_key_ = key;
   rollout_of_ = a;
-  emit status(tr("Computing the rollout on %n token(s)…", nullptr, a->seq_len()));
-  jobs_.submit("rollout", [a, o, key](const ProgressFn& progress) -> std::any {
-    RowMatrix r = attention_rollout(a->forward.attentions, o, progress);
+  emit status(what);
+  jobs_.submit("rollout", [a, key, make](const ProgressFn& progress) -> std::any {
+    RowMatrix r = make(progress);
     if (r.size() == 0) fail(ErrorKind::Usage, "cancelled");
     return RolloutResult{a, key, std::make_shared<const RowMatrix>(std::move(r))};
   });

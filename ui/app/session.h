@@ -106,7 +106,7 @@ class Session : public QObject {
  private:
   void startRun(const attnscope::AnalysisRequest& request, const QString& text, const QString& image);
   void computeFlowIfNeeded();
-  void computeRolloutIfNeeded();
+  void computeRolloutIfNeeded();  // a dear rollout (of the weights or of the value norms) on the job runner
   // The derived results (ui/document/derived_results.h) the selection shows, each on the job runner once per result.
   void computeDerivedIfNeeded();
   bool canRun(attnscope::Modality input);  // a model of that modality is open, else a message

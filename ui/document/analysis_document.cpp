@@ -80,7 +80,6 @@ void AnalysisDocument::clearDerived() {
   flows_.clear();
   derived_.clear();
   derived_status_.clear();
-  norm_rollouts_.clear();
   flow_status_.clear();
   photo_ = QImage();
   stats_valid_ = false;
@@ -360,7 +359,7 @@ std::shared_ptr<const RowMatrix> AnalysisDocument::rollout(const RolloutOptions&
 
 void AnalysisDocument::setRollout(const std::string& key, std::shared_ptr<const RowMatrix> rollout) {
   rollouts_[key] = std::move(rollout);
-  if (state_.method == Method::Rollout) {  // views showing the rollout redraw
+  if (state_.method == Method::Rollout || state_.method == Method::NormRollout) {  // views showing a rollout redraw
     emit stateChanged();
     emit selectionEdited(SelectionPart::Method);
   }
@@ -417,7 +416,6 @@ QString AnalysisDocument::derivedStatus(Derived d) const {
 void AnalysisDocument::setDerived(Derived d, std::any value) {
   derived_[d] = std::move(value);
   derived_status_.erase(d);
-  if (d == Derived::ValueNorms) norm_rollouts_.clear();
   global_max_.clear();  // some keys are derived maps'; the others are cheap to find again
   emit derivedChanged(d);
   const DerivedKind& kind = derived_kind(d);
@@ -440,23 +438,15 @@ void AnalysisDocument::setDerivedStatus(Derived d, const QString& status) {
 std::shared_ptr<const RowMatrix> AnalysisDocument::normRollout(int start_layer) const {
   const auto norms = valueNorms();
   if (!norms || !analysis_) return nullptr;
-  auto it = norm_rollouts_.find(start_layer);
-  if (it != norm_rollouts_.end()) return it->second;
+  const std::string key = normRolloutKey(start_layer);
+  auto it = rollouts_.find(key);
+  if (it != rollouts_.end()) return it->second;
   if (rolloutWork() > kSyncRolloutWork) return nullptr;
-  return norm_rollouts_.emplace(start_layer, std::make_shared<const RowMatrix>(value_norm_rollout(*norms, analysis_->model.num_layers, start_layer)))
-      .first->second;
+  return rollouts_.emplace(key, std::make_shared<const RowMatrix>(value_norm_rollout(*norms, analysis_->model.num_layers, start_layer))).first->second;
 }
 
 bool AnalysisDocument::normRolloutIsDear(int start_layer) const {
-  return valueNorms() && rolloutWork() > kSyncRolloutWork && !norm_rollouts_.count(start_layer);
-}
-
-void AnalysisDocument::setNormRollout(int start_layer, std::shared_ptr<const RowMatrix> rollout) {
-  norm_rollouts_[start_layer] = std::move(rollout);
-  if (state_.method == Method::NormRollout) {  // views showing it redraw
-    emit stateChanged();
-    emit selectionEdited(SelectionPart::Method);
-  }
+  return valueNorms() && rolloutWork() > kSyncRolloutWork && !rollouts_.count(normRolloutKey(start_layer));
 }
 
 double AnalysisDocument::globalMax(const ViewState& s) const {

@@ -139,11 +139,11 @@ class AnalysisDocument : public QObject {
   void setDerived(Derived d, std::any value);
   void setDerivedStatus(Derived d, const QString& status);
   // The rollout of the value norms from `start_layer` (Method::NormRollout, core value_norm_rollout):
-  // null until the value norms are there. As for rollout(), a cheap one is computed here on first
-  // use; a dear one (normRolloutIsDear) by Session's job, null until setNormRollout() delivers it.
+  // null until the value norms are there; kept beside the attention rollouts under
+  // normRolloutKey(), cheap ones computed here, dear ones by Session's job (setRollout()).
   std::shared_ptr<const attnscope::RowMatrix> normRollout(int start_layer) const;
-  bool normRolloutIsDear(int start_layer) const;
-  void setNormRollout(int start_layer, std::shared_ptr<const attnscope::RowMatrix> rollout);
+  bool normRolloutIsDear(int start_layer) const;  // dear, not there yet, and the value norms are
+  static std::string normRolloutKey(int start_layer) { return "value norms|from " + std::to_string(start_layer); }
   // Largest weight over every captured head (or fused layer, for fused selections): the range
   // of the "global max" normalisation.
   double globalMax(const ViewState& state) const;
@@ -235,7 +235,6 @@ class AnalysisDocument : public QObject {
   }
   std::map<Derived, std::any> derived_;
   std::map<Derived, QString> derived_status_;
-  mutable std::map<int, std::shared_ptr<const attnscope::RowMatrix>> norm_rollouts_;
   mutable std::vector<attnscope::HeadStats> stats_;
   mutable bool stats_valid_ = false;
   bool has_induction_ = false;
