@@ -153,13 +153,16 @@ Analysis Analyzer::run(const AnalysisRequest& req, const ProgressFn& progress) c
   const auto seq_len = static_cast<int64_t>(a.labels.size());
   const uint64_t budget = req.memory_budget > 0 ? req.memory_budget : default_memory_budget();
   ForwardOptions forward = req.forward;
+  MemoryEstimate estimate = estimate_run_memory(mi, seq_len, forward);
   if (req.stream_if_cheap && !forward.hidden_states) {
-    ForwardOptions with = forward;
-    with.hidden_states = true;
-    const MemoryEstimate without = estimate_run_memory(mi, seq_len, forward), keeping = estimate_run_memory(mi, seq_len, with);
-    forward.hidden_states = keeping.hidden - without.hidden <= std::max<uint64_t>(kCheapStreamBytes, without.attention) && keeping.total() <= budget;
+    forward.hidden_states = true;
+    const MemoryEstimate keeping = estimate_run_memory(mi, seq_len, forward);
+    if (keeping.hidden - estimate.hidden <= std::max<uint64_t>(kCheapStreamBytes, estimate.attention) && keeping.total() <= budget)
+      estimate = keeping;
+    else
+      forward.hidden_states = false;
   }
-  check_memory_budget(estimate_run_memory(mi, seq_len, forward), budget, seq_len);
+  check_memory_budget(estimate, budget, seq_len);
   a.forward = model_->forward(input, forward, progress);
   if (a.forward.cancelled) {
     Analysis c;
