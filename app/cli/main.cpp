@@ -310,29 +310,29 @@ int cmd_attend(const AttendArgs& args) {
   if (alti) req.forward.hidden_states = true;  // the stream entering each layer
   const Analysis a = analyzer->run(req, stderr_progress());
   for (const auto& w : a.warnings) std::cerr << "warning: " << printable(w) << "\n";
-  if (alti) {
-    const auto maps = contribution_maps(a, analyzer->model(), stderr_progress());  // outlives `bundle`, which borrows them
+  if (value_norm || alti) {
+    ValueNormMaps norms;  // these outlive `bundle`, which borrows them
+    ContributionMaps contributions;
+    RowMatrix rollout;
     TensorBundle bundle = bundle_analysis(a);
-    bundle.add_view("contributions", maps.layer);
-    bundle.add_view("alti", maps.aggregated);
+    std::string what;
+    if (alti) {
+      contributions = contribution_maps(a, analyzer->model(), stderr_progress());
+      add_contributions(bundle, contributions);
+      what = "ALTI contributions of " + std::to_string(contributions.layers.size()) + " layers";
+    } else {
+      norms = value_norm_maps(a, analyzer->model(), stderr_progress());
+      add_value_norms(bundle, norms);
+      // The rollout goes through every layer: only when all were captured.
+      if (static_cast<int>(norms.layers.size()) == a.model.num_layers) {
+        rollout = value_norm_rollout(norms, a.model.num_layers, 0, stderr_progress());
+        bundle.add_view("value_norm_rollout", rollout.data(), {rollout.rows(), rollout.cols()});
+      }
+      what = "value norms of " + std::to_string(norms.layers.size()) + " layers x " + std::to_string(a.model.num_heads) + " heads";
+    }
     bundle.fields["method"] = args.method;
     write_bundle(bundle, args.out, args.force);
-    std::cerr << a.seq_len() << " tokens, ALTI contributions of " << maps.layers.size() << " layers -> " << args.out << "\n";
-    return 0;
-  }
-  if (value_norm) {
-    const auto maps = value_norm_maps(a, analyzer->model(), stderr_progress());  // outlives `bundle`, which borrows them
-    TensorBundle bundle = bundle_analysis(a);
-    // The rollout goes through every layer: only when all were captured.
-    const bool all = static_cast<int>(maps.layers.size()) == a.model.num_layers;
-    const RowMatrix rollout = all ? value_norm_rollout(maps, a.model.num_layers, 0, stderr_progress()) : RowMatrix();
-    bundle.add_view("value_norm", maps.heads);
-    bundle.add_view("value_norm_layer", maps.layer);
-    if (all) bundle.add_view("value_norm_rollout", rollout.data(), {rollout.rows(), rollout.cols()});
-    bundle.fields["method"] = args.method;
-    write_bundle(bundle, args.out, args.force);
-    std::cerr << a.seq_len() << " tokens, value norms of " << a.forward.attentions.layers.size() << " layers x " << a.model.num_heads
-              << " heads -> " << args.out << "\n";
+    std::cerr << a.seq_len() << " tokens, " << what << " -> " << args.out << "\n";
     return 0;
   }
   TensorBundle bundle = bundle_analysis(a);

@@ -140,6 +140,16 @@ TensorBundle bundle_analysis(const Analysis& a) {
   return b;
 }
 
+void add_value_norms(TensorBundle& bundle, const ValueNormMaps& norms) {
+  bundle.add_view("value_norm", norms.heads);
+  bundle.add_view("value_norm_layer", norms.layer);
+}
+
+void add_contributions(TensorBundle& bundle, const ContributionMaps& contributions) {
+  bundle.add_view("contributions", contributions.layer);
+  bundle.add_view("alti", contributions.aggregated);
+}
+
 void export_analysis(const Analysis& analysis, const std::filesystem::path& path, bool overwrite) {
   write_bundle(bundle_analysis(analysis), path, overwrite);
 }

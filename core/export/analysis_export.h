@@ -4,6 +4,7 @@
 
 #include "core/export/tensor_bundle.h"
 #include "core/pipeline/analyzer.h"
+#include "core/pipeline/derived_maps.h"
 
 namespace attnscope {
 
@@ -38,6 +39,13 @@ namespace attnscope {
 // model input in original pixels), patch_size, grid ([rows, cols]), prefix_tokens, tokens
 // (row labels: [CLS], [DIST], (row,col)); predictions holds the top-5 labels of classifiers.
 TensorBundle bundle_analysis(const Analysis& analysis);
+
+// Maps derived from a run, beside it under the names `attend --method` writes (the CLI and the
+// GUI's raw-data export alike); the bundle borrows them, so they must outlive it:
+//   value_norm F32 [L, H, S, S], value_norm_layer F32 [L, S, S]   (value_norm_maps)
+//   contributions F32 [L, S, S], alti F32 [L, S, S]               (contribution_maps)
+void add_value_norms(TensorBundle& bundle, const ValueNormMaps& norms);
+void add_contributions(TensorBundle& bundle, const ContributionMaps& contributions);
 
 // Writes `analysis` in the format given by the extension (.safetensors, .npz, .json).
 void export_analysis(const Analysis& analysis, const std::filesystem::path& path, bool overwrite);

@@ -5,7 +5,6 @@
 #include "core/analysis/head_stats.h"
 #include "core/common/error.h"
 #include "core/export/analysis_export.h"
-#include "core/export/tensor_bundle.h"
 #include "core/io/atomic_file.h"
 #include "ui/document/analysis_document.h"
 #include "ui/export/figures.h"
@@ -68,14 +67,8 @@ QString ExportController::exportData(const QString& path, bool overwrite) {
     const auto norms = document_->valueNorms();
     const auto contributions = document_->contributions();
     const auto ablation = document_->ablation();
-    if (norms) {
-      bundle.add_view("value_norm", norms->heads);
-      bundle.add_view("value_norm_layer", norms->layer);
-    }
-    if (contributions) {
-      bundle.add_view("contributions", contributions->layer);
-      bundle.add_view("alti", contributions->aggregated);
-    }
+    if (norms) add_value_norms(bundle, *norms);
+    if (contributions) add_contributions(bundle, *contributions);
     if (ablation) {
       bundle.add_view("ablation_logit_change", ablation->logit_change);
       bundle.add_view("ablation_probability_change", ablation->probability_change);
