@@ -135,6 +135,11 @@ class AnalysisDocument : public QObject {
   std::shared_ptr<const attnscope::LogitLens> lens() const { return derived<attnscope::LogitLens>(Derived::Lens); }
   bool hasDerived(Derived d) const { return derived_.count(d) > 0; }
   QString derivedStatus(Derived d) const;
+  // Why the derived result is not shown: its status, or `otherwise` when it has none yet.
+  QString derivedNote(Derived d, const QString& otherwise) const {
+    const QString status = derivedStatus(d);
+    return status.isEmpty() ? otherwise : status;
+  }
   // `value`: a shared_ptr<const T> of the kind's type (derived_kinds()).
   void setDerived(Derived d, std::any value);
   void setDerivedStatus(Derived d, const QString& status);

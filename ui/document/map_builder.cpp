@@ -43,10 +43,7 @@ bool selected_weights(const AnalysisDocument& doc, const ViewState& s, RowMatrix
       case Method::NormRollout: {
         if (s.method == Method::ValueNorm && !att.has_layer(s.layer)) return unavailable(QObject::tr("Layer %1 was not captured.").arg(s.layer));
         const auto norms = doc.valueNorms();
-        if (!norms) {
-          const QString status = doc.derivedStatus(Derived::ValueNorms);
-          return unavailable(status.isEmpty() ? QObject::tr("Value norms are computed when this method is shown.") : status);
-        }
+        if (!norms) return unavailable(doc.derivedNote(Derived::ValueNorms, QObject::tr("Value norms are computed when this method is shown.")));
         if (s.method == Method::NormRollout) {
           const auto rollout = doc.normRollout(s.start_layer);
           if (!rollout) return unavailable(QObject::tr("Computing the rollout of value norms\u2026 (%1 tokens through %n layer(s); Esc cancels)", nullptr,
@@ -61,10 +58,7 @@ bool selected_weights(const AnalysisDocument& doc, const ViewState& s, RowMatrix
       case Method::Contributions:
       case Method::Alti: {
         const auto c = doc.contributions();
-        if (!c) {
-          const QString status = doc.derivedStatus(Derived::Contributions);
-          return unavailable(status.isEmpty() ? QObject::tr("Contributions are computed when this method is shown.") : status);
-        }
+        if (!c) return unavailable(doc.derivedNote(Derived::Contributions, QObject::tr("Contributions are computed when this method is shown.")));
         out = c->map(s.layer, s.method == Method::Alti);
         return true;
       }

@@ -56,8 +56,7 @@ std::unique_ptr<HeadsRenderer> heads_figure(const AnalysisDocument& doc, const V
       ablation_note = QObject::tr("\u201c%1\u201d, p = %2 intact").arg(QString::fromStdString(ab->target_label).trimmed())
                           .arg(ab->probability, 0, 'f', 3);
     } else {
-      ablation_note = doc.derivedStatus(Derived::Ablation).isEmpty() ? QObject::tr("Head ablation runs when this statistic is shown.")
-                                                                      : doc.derivedStatus(Derived::Ablation);
+      ablation_note = doc.derivedNote(Derived::Ablation, QObject::tr("Head ablation runs when this statistic is shown."));
     }
   }
   for (int l : att.layers) r->layer_labels << layer_label(model, l);

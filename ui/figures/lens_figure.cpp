@@ -13,8 +13,7 @@ std::unique_ptr<LensRenderer> lens_figure(const AnalysisDocument& doc, const Vie
     return r;
   }
   if (!lens) {
-    const QString status = doc.derivedStatus(Derived::Lens);
-    r->note = status.isEmpty() ? QObject::tr("The logit lens is computed when this view is shown.") : status;
+    r->note = doc.derivedNote(Derived::Lens, QObject::tr("The logit lens is computed when this view is shown."));
     return r;
   }
   const Analysis& a = *doc.analysis();

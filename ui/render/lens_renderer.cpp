@@ -21,7 +21,6 @@ QSizeF LensRenderer::naturalSize() const {
 LensRenderer::Layout LensRenderer::layout(const QRectF& area) const {
   Layout l;
   const double top = area.top() + kPad + (title.isEmpty() ? 0 : kTitle) + (caption.isEmpty() ? 0 : kCaption);
-  l.header_h = kHeaderH;
   const double left = area.left() + kPad + kRowLabelW;
   const double right = area.right() - kPad - kColorBarWidth - 8;
   const double bottom = area.bottom() - kPad;
@@ -52,13 +51,17 @@ void LensRenderer::paint(QPainter& p, const QRectF& area) const {
   }
   const Layout l = layout(area);
   const int rows = static_cast<int>(row_labels.size()), cols = static_cast<int>(columns.size());
+  // Only the columns in sight: a long input scrolls, and its thousands of cells are not drawn.
+  const QRectF clip = p.hasClipping() ? p.clipBoundingRect() : area;
+  const int c0 = std::clamp(static_cast<int>((clip.left() - l.grid.left()) / l.cell_w), 0, cols);
+  const int c1 = std::clamp(static_cast<int>((clip.right() - l.grid.left()) / l.cell_w) + 1, c0, cols);
   const QFont base = p.font();
   QFont small = base;
   small.setPointSizeF(std::max(6.0, std::min(small.pointSizeF(), l.cell_h * 0.42)));
   // Column labels: the input token at each position.
   p.setPen(Qt::black);
-  for (int c = 0; c < cols; ++c) {
-    const QRectF r(l.grid.left() + c * l.cell_w, l.grid.top() - l.header_h, l.cell_w, l.header_h);
+  for (int c = c0; c < c1; ++c) {
+    const QRectF r(l.grid.left() + c * l.cell_w, l.grid.top() - kHeaderH, l.cell_w, kHeaderH);
     if (c == selected_column) p.fillRect(r, QColor(255, 236, 170));
     p.drawText(r.adjusted(2, 0, -2, 0), Qt::AlignCenter, fm.elidedText(token_label(columns[c]), Qt::ElideRight, r.width() - 4));
   }
@@ -70,7 +73,7 @@ void LensRenderer::paint(QPainter& p, const QRectF& area) const {
   p.setFont(small);
   const QFontMetricsF sm(small);
   for (int row = 0; row < rows; ++row)
-    for (int c = 0; c < cols; ++c) {
+    for (int c = c0; c < c1; ++c) {
       const Cell& cl = cell(row, c);
       const QRectF r(l.grid.left() + c * l.cell_w, l.grid.bottom() - (row + 1) * l.cell_h, l.cell_w, l.cell_h);
       const double prob = cl.top.empty() ? 0.0 : cl.top.front().second;

@@ -41,9 +41,8 @@ class LensRenderer : public FigureRenderer {
 
  private:
   struct Layout {
-    QRectF grid;  // the cells
+    QRectF grid;  // the cells; the column labels stand above it
     double cell_w = 0, cell_h = 0;
-    double header_h = 0;  // the column labels, above the grid
     QRectF bar;   // the colour bar
   };
   Layout layout(const QRectF& area) const;
