@@ -169,33 +169,24 @@ TEST(Contributions, EqualTheNaiveReferenceOnPreLnModels) {
 
 TEST(Contributions, SayWhyTheyNeedTheStreamAndEveryLayer) {
   ATTNSCOPE_REQUIRE_SHARED();
+  // contribution_maps() of `a` on `model` throws an Error that says `why`.
+  const auto refused = [](const Analysis& a, const Model& model, const std::string& why) {
+    EXPECT_THROW(
+        try { contribution_maps(a, model); } catch (const Error& e) {
+          EXPECT_NE(std::string(e.what()).find(why), std::string::npos) << e.what();
+          throw;
+        },
+        Error);
+  };
   auto analyzer = Analyzer::open(shared("models/gpt2-random"));
   AnalysisRequest req;
   req.text = "Hello there";
   req.forward.taps.push_back(value_norm_taps({}));
-  const Analysis no_stream = analyzer->run(req);
-  EXPECT_THROW(
-      try { contribution_maps(no_stream, analyzer->model()); } catch (const Error& e) {
-        EXPECT_NE(std::string(e.what()).find("hidden states"), std::string::npos) << e.what();
-        throw;
-      },
-      Error);
+  refused(analyzer->run(req), analyzer->model(), "hidden states");
   req.forward.hidden_states = true;
   req.forward.layers = {1};
-  const Analysis one_layer = analyzer->run(req);
-  EXPECT_THROW(
-      try { contribution_maps(one_layer, analyzer->model()); } catch (const Error& e) {
-        EXPECT_NE(std::string(e.what()).find("layer 0 was not captured"), std::string::npos) << e.what();
-        throw;
-      },
-      Error);
+  refused(analyzer->run(req), analyzer->model(), "layer 0 was not captured");
   auto gemma = Analyzer::open(shared("models/gemma2-random"));
   req.forward.layers.clear();
-  const Analysis g = gemma->run(req);
-  EXPECT_THROW(
-      try { contribution_maps(g, gemma->model()); } catch (const Error& e) {
-        EXPECT_NE(std::string(e.what()).find("post_attention_layernorm"), std::string::npos) << e.what();
-        throw;
-      },
-      Error);
+  refused(gemma->run(req), gemma->model(), "post_attention_layernorm");
 }
