@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Attnscope against PyTorch on this machine, in one run (docs/performance.md quotes its output).
 #
-#   scripts/bench-vs-torch.sh [--build DIR] [--iters N] [--repeats R] [--threads "1 2"] [--only NAME] [--quick]
+#   scripts/bench-vs-torch.sh [--build DIR] [--iters N] [--repeats R] [--threads "1 2"] [--only NAME] [--process] [--quick]
 #
 # 1. Forward pass with full attention capture, in process: `attnscope-cli bench --synthetic NAME`
 #    against scripts/bench_torch.py (the eager Hugging Face formulation, attention probabilities
@@ -23,6 +23,7 @@
 #    safetensors, tokenize, forward, write: the from-scratch references in ../shared/reference),
 #    on the small shared models bert-random and stories260K; wall time, median of R.
 # --only NAME: only the cases of that synthetic model (e.g. bert-tiny), no whole-process part.
+# --process: only the whole-process part.
 # --quick: 2 passes x 1 run, for checking that the script works.
 set -euo pipefail
 
@@ -43,8 +44,9 @@ while [[ $# -gt 0 ]]; do
     --repeats) repeats=$2; shift 2 ;;
     --threads) thread_counts=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
+    --process) thread_counts=""; shift ;;
     --quick) iters=2; repeats=1; shift ;;
-    *) echo "usage: $0 [--build DIR] [--iters N] [--repeats R] [--threads \"1 2\"] [--only NAME] [--quick]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--build DIR] [--iters N] [--repeats R] [--threads \"1 2\"] [--only NAME] [--process] [--quick]" >&2; exit 2 ;;
   esac
 done
 

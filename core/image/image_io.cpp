@@ -8,6 +8,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/common/error.h"
+#include "core/image/image_codecs.h"
 #include "core/image/image_header.h"
 
 namespace attnscope {
@@ -114,7 +115,7 @@ RgbImage decode_image(const uint8_t* data, size_t size, const std::string& label
   cv::Mat m;
   try {
     const cv::Mat buffer(1, static_cast<int>(size), CV_8U, const_cast<uint8_t*>(data));
-    m = cv::imdecode(buffer, cv::IMREAD_UNCHANGED);
+    m = imdecode_lazily(buffer, cv::IMREAD_UNCHANGED);
   } catch (const cv::Exception& e) {
     fail(ErrorKind::Input, label + ": cannot decode the image (" + e.msg + ")");
   }

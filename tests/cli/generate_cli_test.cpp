@@ -112,7 +112,9 @@ TEST(GenerateCli, ArraysHoldStepsRowsAndCandidates) {
         double sum = 0;
         for (size_t c = 0; c < C; ++c) {
           const double v = attn[s][l][h][c].get<double>();
-          if (c >= ctx) EXPECT_EQ(v, 0.0);
+          if (c >= ctx) {
+            EXPECT_EQ(v, 0.0);
+          }
           sum += v;
         }
         EXPECT_NEAR(sum, 1.0, 1e-5) << "step " << s << " layer slot " << l << " head " << h;
@@ -123,7 +125,9 @@ TEST(GenerateCli, ArraysHoldStepsRowsAndCandidates) {
     ASSERT_EQ(ids.size(), 4u);
     for (size_t k = 1; k < 4; ++k) EXPECT_GE(probs[k - 1], probs[k]);
     for (size_t k = 0; k < 4; ++k)
-      if (ids[k] == gen[s]) EXPECT_NEAR(j["token_probs"][s].get<double>(), probs[k], 1e-7);
+      if (ids[k] == gen[s]) {
+        EXPECT_NEAR(j["token_probs"][s].get<double>(), probs[k], 1e-7);
+      }
   }
   EXPECT_EQ(j["layers"], nlohmann::json::array({1, 3}));
   EXPECT_EQ(j["sampling"]["seed"], 5);

@@ -158,3 +158,25 @@ TEST(VisionCli, UsageAndInputErrors) {
   EXPECT_NE(r.err.find("fake.jpg: not a recognised image file"), std::string::npos) << r.err;
   EXPECT_FALSE(std::filesystem::exists(out));
 }
+
+// Debian's OpenCV image decoders bring ~140 libraries (GDAL, HDF5, ...) that cost every process
+// 70-100 ms to load; the programs open them on the first image instead (core/image/image_codecs.h).
+TEST(VisionCli, ImageDecodersAreLoadedOnlyWhenAnImageIsRead) {
+  std::vector<std::string> programs = {ATTNSCOPE_CLI};
+#ifdef ATTNSCOPE_GUI
+  programs.push_back(ATTNSCOPE_GUI);
+#endif
+  for (const auto& program : programs) {
+    const auto r = test::run_process("/usr/bin/ldd", {program});  // what the loader maps before main()
+    ASSERT_EQ(r.exit_code, 0) << program << ": " << r.err;
+    ASSERT_NE(r.out.find("libopencv_core"), std::string::npos) << "not the dependency list expected:\n" << r.out;
+    EXPECT_EQ(r.out.find("libopencv_imgcodecs"), std::string::npos) << program << " links the image decoders:\n" << r.out;
+    EXPECT_EQ(r.out.find("libgdal"), std::string::npos) << program << ":\n" << r.out;
+  }
+  ATTNSCOPE_REQUIRE_SHARED();
+  const auto dir = test::scratch_dir("lazy_decoders");
+  const auto out = dir / "chelsea.safetensors";
+  const auto r = cli({"attend", "--model", model("vit-tiny-patch16-224"), "--image", image("chelsea.png"), "--out", out.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(field(SafetensorsFile(out.string()), "predictions")[0]["label"], "Egyptian cat");
+}

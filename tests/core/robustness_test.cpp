@@ -209,7 +209,14 @@ TEST(Security, NoCodePathStartsAProcessOrLoadsALibrary) {
       const std::string ext = e.path().extension().string();
       if (ext != ".cpp" && ext != ".h") continue;
       ++files;
-      const std::string text = test::read_file(e.path());
+      std::string text = test::read_file(e.path());
+      // The one library opened: OpenCV's image decoders, by the soname fixed at build time.
+      if (e.path().filename() == "image_codecs.cpp") {
+        const std::string allowed = "dlopen(ATTNSCOPE_IMGCODECS_SONAME,";
+        const size_t at = text.find(allowed);
+        EXPECT_NE(at, std::string::npos) << "image_codecs.cpp no longer opens the decoders by their soname";
+        if (at != std::string::npos) text.erase(at, allowed.size());
+      }
       std::smatch m;
       EXPECT_FALSE(std::regex_search(text, m, exec)) << e.path() << ": " << m.str();
     }
