@@ -38,7 +38,15 @@ ForwardRun::ForwardRun(const ModelInfo& info, int seq_len, const ForwardOptions&
     fail(ErrorKind::Input, std::to_string(int64_t(past) + S) + " tokens exceed " +
                                (limit_key.empty() ? "the model's limit of " + std::to_string(info.max_positions) + " positions"
                                                   : limit_key + " (" + std::to_string(info.max_positions) + ")"));
-  res_.attentions.allocate(L, info.num_heads, S, opt.layers, opt.attention_f16, past > 0 ? past + S : 0);
+  if (opt.query_keys) {
+    if (past > 0) fail(ErrorKind::Usage, "queries and keys cannot be kept after a KV cache (run the whole sequence)");
+    res_.query_keys.select(opt.layers, L);
+    res_.attentions.num_layers = L;  // the shape only: no layer is kept as maps
+    res_.attentions.num_heads = info.num_heads;
+    res_.attentions.seq_len = S;
+  } else {
+    res_.attentions.allocate(L, info.num_heads, S, opt.layers, opt.attention_f16, past > 0 ? past + S : 0);
+  }
   res_.internals.select(opt.capture_internals, L);
   if (opt.hidden_states) res_.hidden_states = Tensor({L + 1, S, info.hidden_size});
   for (auto& w : wanted_) w.assign(static_cast<size_t>(L + 1), 0);
@@ -91,6 +99,7 @@ void ForwardRun::attend(const RowMatrix& q, const RowMatrix& k, const RowMatrix&
   Tensor* tapped_probs = tap_probs ? &res_.tapped[probs_slot].value : nullptr;
   if (tapped_probs && probs.empty()) probs.f32 = tapped_probs->data.data();
   layers::self_attention(q, k, v, ap, probs, ctx);
+  if (LayerQueryKeys* keep = res_.query_keys.find(il)) *keep = LayerQueryKeys::keep(il, q, k, ap);
   if (tapped_probs && probs.f32 != tapped_probs->data.data()) {
     RowMatrix scratch;
     for (int h = 0; h < H; ++h) tapped_probs->matrix(h) = res_.attentions.head_f32(il, h, scratch);

@@ -262,11 +262,7 @@ void capture_internals(const RowMatrix& q, const RowMatrix& k, const RowMatrix& 
   if (p.key_mask)
     for (int64_t m : *p.key_mask) out.key_mask.push_back(m != 0 ? 1 : 0);
   out.position_bias = Tensor();
-  if (p.bias) {
-    const int64_t S = q.rows();
-    out.position_bias = Tensor({p.num_heads, S, S});
-    std::copy_n(p.bias, out.position_bias.data.size(), out.position_bias.data.data());
-  }
+  if (p.relative_bias) out.position_bias = expand_relative_bias(p.relative_bias, p.num_heads, q.rows());
   out.q = split_heads(q, p.num_heads, p.head_dim);
   out.k = split_heads(k, p.num_kv_heads, p.head_dim);
   out.v = split_heads(v, p.num_kv_heads, p.head_dim);
@@ -276,6 +272,16 @@ void capture_internals(const RowMatrix& q, const RowMatrix& k, const RowMatrix& 
 }  // namespace
 
 float softcap_score(float s, float cap) { return cap * std::tanh(s / cap); }
+
+Tensor expand_relative_bias(const float* relative, int num_heads, int64_t S) {
+  Tensor t({num_heads, S, S});
+  for (int h = 0; h < num_heads; ++h) {
+    const float* rel = relative + static_cast<size_t>(h) * static_cast<size_t>(2 * S - 1);
+    MatrixMap m = t.matrix(h);
+    for (int64_t i = 0; i < S; ++i) std::copy_n(rel + (S - 1 - i), S, m.row(i).data());
+  }
+  return t;
+}
 
 void softmax_row(float* row, int64_t S, int64_t begin, int64_t end, float divisor, float softcap, const float* mask01) {
   // Worked on in an aligned per-thread buffer over all S keys, the excluded ones ending as 0:
@@ -315,6 +321,65 @@ void softmax_row(float* row, int64_t S, int64_t begin, int64_t end, float diviso
   std::copy_n(buffer.data(), S, row);
 }
 
+Index attention_row_block(Index S) { return S <= 256 ? S : 128; }
+
+std::vector<float> key_mask01(const std::vector<int64_t>* key_mask, Index S) {
+  std::vector<float> mask01;  // 1 real key, 0 padding
+  if (key_mask) {
+    mask01.resize(static_cast<size_t>(S));
+    for (Index j = 0; j < S; ++j) mask01[static_cast<size_t>(j)] = (*key_mask)[static_cast<size_t>(j)] != 0 ? 1.0f : 0.0f;
+  }
+  return mask01;
+}
+
+KeyRange attention_weight_rows(const RowMatrix& q, const RowMatrix& k, const AttentionParams& p, const float* mask01, int h,
+                               Index i0, Index rows, float* out, AttentionTiming* timing) {
+  const Clock::time_point t0 = timing ? Clock::now() : Clock::time_point{};
+  const Index S = q.rows(), Sk = k.rows(), past = p.query_offset;
+  const int hd = p.head_dim;
+  const Index keys = p.causal ? past + i0 + rows : Sk;
+  // A sliding window: no row of the block sees keys before the first row's window.
+  const Index first = p.window > 0 ? std::max<Index>(0, past + i0 - p.window + 1) : 0;
+  // The per-head products stay with Eigen (single-threaded in here): its kernel sums each dot
+  // product in order with fused multiply-adds, which explain_head() reproduces exactly.
+  Eigen::Map<RowMatrix, 0, Eigen::OuterStride<>> P(out + first, rows, keys - first, Eigen::OuterStride<>(Sk));
+  const int kvh = h / (p.num_heads / p.num_kv_heads);
+  auto qh = q.block(i0, static_cast<Index>(h) * hd, rows, hd);
+  auto kh = k.block(first, static_cast<Index>(kvh) * hd, keys - first, hd);
+  if (p.scale_query_first) {
+    const RowMatrix qs = qh / p.scale_divisor;
+    P.noalias() = qs * kh.transpose();
+  } else {
+    P.noalias() = qh * kh.transpose();
+  }
+  const Clock::time_point t1 = timing ? Clock::now() : Clock::time_point{};
+  const float divisor = p.scale_query_first ? 1.0f : p.scale_divisor;
+  for (Index r = 0; r < rows; ++r) {
+    const Index i = i0 + r, at = past + i;  // query row, its key position
+    const Index end = p.causal ? at + 1 : Sk, begin = p.window > 0 ? std::max<Index>(0, at - p.window + 1) : 0;
+    float* row = out + r * Sk;
+    float row_divisor = divisor;
+    if (p.relative_bias) {  // T5 divides by nothing: the bias goes on the raw products
+      const float* b = p.relative_bias + static_cast<size_t>(h) * static_cast<size_t>(2 * Sk - 1) + static_cast<size_t>(Sk - 1 - i);
+      for (Index j = begin; j < end; ++j) row[j] = row[j] / divisor + b[j];
+      row_divisor = 1.0f;
+    }
+    if (p.scores) {
+      float* scores = p.scores + (static_cast<size_t>(h) * S + static_cast<size_t>(i)) * Sk;
+      std::fill(scores, scores + Sk, -std::numeric_limits<float>::infinity());
+      for (Index j = begin; j < end; ++j)
+        if (!mask01 || mask01[j] != 0.0f)
+          scores[j] = p.softcap > 0 ? softcap_score(row[j] / row_divisor, p.softcap) : row[j] / row_divisor;
+    }
+    softmax_row(row, Sk, begin, end, row_divisor, p.softcap, mask01);
+  }
+  if (timing) {
+    timing->scores += seconds_between(t0, t1);
+    timing->softmax += seconds_between(t1, Clock::now());
+  }
+  return {first, keys};
+}
+
 void self_attention(const RowMatrix& q, const RowMatrix& k, const RowMatrix& v, const AttentionParams& p,
                     const AttentionSink& probs, RowMatrix& ctx) {
   const Index S = q.rows(), Sk = k.rows();  // queries, keys
@@ -322,29 +387,25 @@ void self_attention(const RowMatrix& q, const RowMatrix& k, const RowMatrix& v, 
   if (p.causal ? Sk != past + S : past != 0)
     fail(ErrorKind::Usage, "causal attention needs as many keys as cached tokens and queries (got " + std::to_string(Sk) +
                                " keys for " + std::to_string(past) + " + " + std::to_string(S) + ")");
-  if (past > 0 && p.bias) fail(ErrorKind::Usage, "a position bias cannot follow a KV cache");
+  if (p.relative_bias && Sk != S) fail(ErrorKind::Usage, "a position bias needs as many keys as queries (no KV cache, no cross-attention)");
   const int hd = p.head_dim;
   const int group = p.num_heads / p.num_kv_heads;
   ctx.resize(S, static_cast<Index>(p.num_heads) * hd);
   // Work items: (head, block of query rows). A block's scores [rows, keys] stay in cache through
   // the softmax and the weighted sum; causal blocks stop at their last row's keys, skipping the
-  // masked upper triangle (about half the work).
-  const Index block = S <= 256 ? S : 128;
+  // masked upper triangle (about half the work). Nothing holds more than a block of rows unless
+  // the maps are captured.
+  const Index block = attention_row_block(S);
   const Index blocks = (S + block - 1) / block;
   const Index items = static_cast<Index>(p.num_heads) * blocks;
-  std::vector<float> mask01;  // 1 real key, 0 padding
-  if (p.key_mask) {
-    mask01.resize(static_cast<size_t>(Sk));
-    for (Index j = 0; j < Sk; ++j) mask01[static_cast<size_t>(j)] = (*p.key_mask)[static_cast<size_t>(j)] != 0 ? 1.0f : 0.0f;
-  }
+  const std::vector<float> mask01 = key_mask01(p.key_mask, Sk);
   const float* mask = p.key_mask ? mask01.data() : nullptr;
-  const float divisor = p.scale_query_first ? 1.0f : p.scale_divisor;
 #ifdef _OPENMP
   const size_t n_threads = static_cast<size_t>(omp_get_max_threads());
 #else
   const size_t n_threads = 1;
 #endif
-  std::vector<RowMatrix> scratch(n_threads);  // scores of a block when not captured
+  std::vector<RowMatrix> scratch(n_threads);  // weights of a block when not captured
   // Profiling only: thread time of each part, summed over the work items.
   const bool timed = p.timing != nullptr;
   double t_scores = 0, t_softmax = 0, t_sum = 0;
@@ -355,13 +416,8 @@ void self_attention(const RowMatrix& q, const RowMatrix& k, const RowMatrix& v, 
 
 #pragma omp parallel for schedule(dynamic) reduction(+ : t_scores, t_softmax, t_sum) if (parallel)
   for (Index item = 0; item < items; ++item) {
-    Clock::time_point t0, t1, t2;
-    if (timed) t0 = Clock::now();
     const int h = static_cast<int>(item / blocks);
     const Index i0 = (item % blocks) * block, rows = std::min(block, S - i0);
-    const Index keys = p.causal ? past + i0 + rows : Sk;
-    // A sliding window: no row of the block sees keys before the first row's window.
-    const Index first = p.window > 0 ? std::max<Index>(0, past + i0 - p.window + 1) : 0;
 #ifdef _OPENMP
     const size_t thread = static_cast<size_t>(omp_get_thread_num());
 #else
@@ -376,50 +432,21 @@ void self_attention(const RowMatrix& q, const RowMatrix& k, const RowMatrix& v, 
       if (mine.rows() < block || mine.cols() < Sk) mine.resize(block, Sk);
       pd = mine.data();
     }
-    // The per-head products stay with Eigen (single-threaded in here): its kernel sums each dot
-    // product in order with fused multiply-adds, which explain_head() reproduces exactly.
-    Eigen::Map<RowMatrix, 0, Eigen::OuterStride<>> P(pd + first, rows, keys - first, Eigen::OuterStride<>(Sk));
-    const int kvh = h / group;
-    auto qh = q.block(i0, static_cast<Index>(h) * hd, rows, hd);
-    auto kh = k.block(first, static_cast<Index>(kvh) * hd, keys - first, hd);
-    auto vh = v.block(first, static_cast<Index>(kvh) * hd, keys - first, hd);
-    if (p.scale_query_first) {
-      const RowMatrix qs = qh / p.scale_divisor;
-      P.noalias() = qs * kh.transpose();
-    } else {
-      P.noalias() = qh * kh.transpose();
-    }
-    if (timed) t1 = Clock::now();
-    for (Index r = 0; r < rows; ++r) {
-      const Index i = i0 + r, at = past + i;  // query row, its key position
-      const Index end = p.causal ? at + 1 : Sk, begin = p.window > 0 ? std::max<Index>(0, at - p.window + 1) : 0;
-      float* row = pd + r * Sk;
-      float row_divisor = divisor;
-      if (p.bias) {  // T5 divides by nothing: the bias goes on the raw products
-        const float* b = p.bias + (static_cast<size_t>(h) * S + static_cast<size_t>(i)) * Sk;
-        for (Index j = begin; j < end; ++j) row[j] = row[j] / divisor + b[j];
-        row_divisor = 1.0f;
-      }
-      if (p.scores) {
-        float* out = p.scores + (static_cast<size_t>(h) * S + static_cast<size_t>(i)) * Sk;
-        std::fill(out, out + Sk, -std::numeric_limits<float>::infinity());
-        for (Index j = begin; j < end; ++j)
-          if (!mask || mask[j] != 0.0f)
-            out[j] = p.softcap > 0 ? softcap_score(row[j] / row_divisor, p.softcap) : row[j] / row_divisor;
-      }
-      softmax_row(row, Sk, begin, end, row_divisor, p.softcap, mask);
-    }
+    AttentionTiming spent;
+    const KeyRange seen = attention_weight_rows(q, k, p, mask, h, i0, rows, pd, timed ? &spent : nullptr);
+    const Clock::time_point t1 = timed ? Clock::now() : Clock::time_point{};
     if (probs.f16) {  // rounded to nearest, the block's rows straight from the scratch
       const Index n = rows * Sk;
       Eigen::Map<Eigen::Matrix<Eigen::half, Eigen::Dynamic, 1>>(probs.f16 + offset, n) =
           Eigen::Map<const Eigen::VectorXf>(pd, n).cast<Eigen::half>();
     }
-    if (timed) t2 = Clock::now();
+    Eigen::Map<RowMatrix, 0, Eigen::OuterStride<>> P(pd + seen.first, rows, seen.end - seen.first, Eigen::OuterStride<>(Sk));
+    auto vh = v.block(seen.first, static_cast<Index>(h / group) * hd, seen.end - seen.first, hd);
     ctx.block(i0, static_cast<Index>(h) * hd, rows, hd).noalias() = P * vh;
     if (timed) {
-      t_scores += seconds_between(t0, t1);
-      t_softmax += seconds_between(t1, t2);
-      t_sum += seconds_between(t2, Clock::now());
+      t_scores += spent.scores;
+      t_softmax += spent.softmax;
+      t_sum += seconds_between(t1, Clock::now());
     }
   }
   if (timed) {

@@ -59,8 +59,9 @@ struct AttentionParams {
   int window = 0;          // > 0 (causal only): keys <= query - window excluded as well
   float softcap = 0;       // > 0: scores = softcap * tanh(scores / softcap) before the mask (Gemma 2)
   float* scores = nullptr; // if set: receives the scaled, capped scores [num_heads, S, S]; masked -inf
-  // T5: an additive bias [num_heads, Sq, Sk] (relative positions), added to the scaled scores.
-  const float* bias = nullptr;
+  // T5: a bias by relative position [num_heads, 2S - 1], the bias of key j for query i at
+  // j - i + S - 1, added to the scaled scores (self-attention without a KV cache only).
+  const float* relative_bias = nullptr;
   const std::vector<int64_t>* key_mask = nullptr;  // key j excluded where key_mask[j] == 0
   LayerInternals* capture = nullptr;  // if set: receives q, k, v, ctx per head and the scaling above
   AttentionTiming* timing = nullptr;  // if set: the thread time of each part is added (profiling)
@@ -83,6 +84,24 @@ float softcap_score(float s, float cap);
 // as float32 or rounded to float16.
 void self_attention(const RowMatrix& q, const RowMatrix& k, const RowMatrix& v, const AttentionParams& p,
                     const AttentionSink& probs, RowMatrix& ctx);
+
+// self_attention's work in row blocks: rows per block for S queries (the recomputation of a map
+// from its queries and keys, core/models/query_keys.h, uses the same blocks to get the same bits).
+Eigen::Index attention_row_block(Eigen::Index S);
+// A key mask as the 1 (real) / 0 (padding) floats the softmax takes; empty without a mask.
+std::vector<float> key_mask01(const std::vector<int64_t>* key_mask, Eigen::Index S);
+// The keys a row block's products covered: [first, end).
+struct KeyRange {
+  Eigen::Index first = 0, end = 0;
+};
+// Head h's attention weights for query rows [i0, i0 + rows), one of self_attention's row blocks,
+// into `out` [rows, Sk] (row-major), every key written (the excluded ones 0), the scores into
+// p.scores when set: the code self_attention runs. mask01 as key_mask01 (null: every key real).
+// `timing`, when set, gets the time of the products (scores) and of the softmax added.
+KeyRange attention_weight_rows(const RowMatrix& q, const RowMatrix& k, const AttentionParams& p, const float* mask01, int h,
+                               Eigen::Index i0, Eigen::Index rows, float* out, AttentionTiming* timing = nullptr);
+// A relative position bias [H, 2S - 1] (AttentionParams::relative_bias) as the [H, S, S] it adds.
+Tensor expand_relative_bias(const float* relative, int num_heads, int64_t S);
 
 // The attention_mask of a text input as a self_attention key mask: nullptr when empty (every token
 // real), else it must hold one value per token, each 0 (padding) or 1. Throws Error(Input).

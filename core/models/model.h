@@ -16,6 +16,7 @@
 #include "core/models/capture.h"
 #include "core/models/kv_cache.h"
 #include "core/models/profile.h"
+#include "core/models/query_keys.h"
 
 namespace attnscope {
 
@@ -113,6 +114,10 @@ struct ForwardOptions {
   // Layers whose per-head q, k, v (after RoPE) and context are kept in ForwardResult::internals
   // (see attention_internals.h); empty = none. Off by default: nothing is copied or allocated.
   std::vector<int> capture_internals;
+  // Keep the captured layers' queries and keys (ForwardResult::query_keys) instead of their maps:
+  // O(S d) a layer instead of O(H S^2); any map is then recomputed exactly (query_keys.h).
+  // ForwardResult::attentions then has its shape (layers, heads, seq_len) and no layer.
+  bool query_keys = false;
   bool profile = false;               // time every layer by part into ForwardResult::profile
   // Any other named capture points (capture.h), returned in ForwardResult::tapped.
   std::vector<TapRequest> taps;
@@ -141,6 +146,7 @@ struct ForwardResult {
   Tensor logits;            // LMs: [S, V] (or [1, V] with LogitsMode::Last); classifiers: [C]
   std::vector<std::pair<std::string, Tensor>> extras;  // pooler_output, cls_logits, position_embeddings, ...
   AttentionInternals internals;  // the layers of ForwardOptions::capture_internals
+  QueryKeyCapture query_keys;    // ForwardOptions::query_keys: the layers of ForwardOptions::layers
   ForwardProfile profile;        // ForwardOptions::profile: wall time per layer and part
   std::vector<TappedTensor> tapped;  // ForwardOptions::taps, in the order announced
   DecoderResult decoder;             // encoder-decoder models only

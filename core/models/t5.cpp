@@ -69,12 +69,8 @@ int relative_bucket(int rel, bool bidirectional, int num_buckets, int max_distan
   return bucket + std::min(max_exact + static_cast<int>(scaled), num_buckets - 1);
 }
 
-// A stack's bias [H, n*n] as the tensor [H, n, n] the export writes.
-Tensor bias_tensor(const RowMatrix& bias, int n) {
-  Tensor t({bias.rows(), n, n});
-  Eigen::Map<RowMatrix>(t.data.data(), bias.rows(), int64_t(n) * n) = bias;
-  return t;
-}
+// A stack's relative bias [H, 2n - 1] as the tensor [H, n, n] the export writes.
+Tensor bias_tensor(const RowMatrix& bias, int n) { return layers::expand_relative_bias(bias.data(), static_cast<int>(bias.rows()), n); }
 
 class T5Model final : public Model {
  public:
@@ -86,7 +82,8 @@ class T5Model final : public Model {
   }
 
  private:
-  // bias [H, n, n] = emb[bucket(j - i), h]: what a stack adds to every layer's scores.
+  // bias [H, 2n - 1]: column j - i + n - 1 of row h is emb[bucket(j - i), h], what a stack adds to
+  // the score of key j for query i in every layer (AttentionParams::relative_bias).
   RowMatrix position_bias(const Weight& emb, int n, bool bidirectional) const;
   T5Attention attention(const std::string& p);
   T5FeedForward feed_forward(const std::string& p);
@@ -224,14 +221,12 @@ T5Model::T5Model(const CheckpointFiles& files, const JsonObject& c) : store_(fil
 
 RowMatrix T5Model::position_bias(const Weight& emb, int n, bool bidirectional) const {
   const int H = hp_.n_head;
-  RowMatrix bias(H, int64_t(n) * n);  // row h: [n, n] row-major
+  RowMatrix bias(H, 2 * int64_t(n) - 1);
   const ConstMatrixMap table = emb.matrix();  // [n_buckets, H]
-  std::vector<int> bucket_of(static_cast<size_t>(2 * n - 1));  // by rel + n - 1
-  for (int rel = -(n - 1); rel <= n - 1; ++rel)
-    bucket_of[static_cast<size_t>(rel + n - 1)] = relative_bucket(rel, bidirectional, hp_.n_buckets, hp_.max_distance);
-  for (int h = 0; h < H; ++h)
-    for (int i = 0; i < n; ++i)
-      for (int j = 0; j < n; ++j) bias(h, int64_t(i) * n + j) = table(bucket_of[static_cast<size_t>(j - i + n - 1)], h);
+  for (int rel = -(n - 1); rel <= n - 1; ++rel) {
+    const int bucket = relative_bucket(rel, bidirectional, hp_.n_buckets, hp_.max_distance);
+    for (int h = 0; h < H; ++h) bias(h, rel + n - 1) = table(bucket, h);
+  }
   return bias;
 }
 
@@ -257,7 +252,7 @@ bool T5Model::run_stack(ForwardRun& run, const std::vector<T5Block>& blocks, con
   ap.head_dim = hp_.d_kv;
   ap.scale_divisor = 1;
   ap.causal = enc != nullptr;
-  ap.bias = bias.data();
+  ap.relative_bias = bias.data();
   for (int il = 0; il < static_cast<int>(blocks.size()); ++il) {
     const T5Block& L = blocks[static_cast<size_t>(il)];
     run.begin_layer(il);
@@ -318,7 +313,7 @@ ForwardResult T5Model::decode(const std::vector<int64_t>& ids, const RowMatrix& 
   RowMatrix x;  // [T, D] residual stream
   layers::embed(shared_, ids, x, "decoder token");
   run.cb(x, Tap::Hidden, -1);
-  const RowMatrix bias = position_bias(dec_bias_, T, false);  // [H, T*T]
+  const RowMatrix bias = position_bias(dec_bias_, T, false);  // [H, 2T - 1]
   if (opt.hidden_states) res.extras.emplace_back("decoder_position_bias", bias_tensor(bias, T));
   if (!run_stack(run, dec_, bias, x, &enc, &cross)) return cancelled_result();
 
@@ -367,7 +362,7 @@ ForwardResult T5Model::forward(const ForwardInput& in, const ForwardOptions& opt
   RowMatrix x;  // [S, D] residual stream
   layers::embed(shared_, in.input_ids, x, "token");
   run.cb(x, Tap::Hidden, -1);
-  const RowMatrix bias = position_bias(enc_bias_, S, true);  // [H, S*S]
+  const RowMatrix bias = position_bias(enc_bias_, S, true);  // [H, 2S - 1]
   if (opt.hidden_states) res.extras.emplace_back("encoder_position_bias", bias_tensor(bias, S));
   if (!run_stack(run, enc_, bias, x, nullptr, nullptr)) return cancelled_result();
   done += hp_.n_enc;
@@ -402,6 +397,7 @@ ForwardResult T5Model::forward(const ForwardInput& in, const ForwardOptions& opt
   ForwardOptions dec_opt = opt;
   dec_opt.taps.clear();  // the named capture points are the encoder's
   dec_opt.capture_internals.clear();
+  dec_opt.query_keys = false;  // the decoder's maps are kept: a target is short, its maps T x T
   dec_opt.ablate.clear();  // the ablated heads are the encoder's
   dec_opt.profile = false;
   std::erase_if(dec_opt.layers, [&](int l) { return l >= hp_.n_dec; });

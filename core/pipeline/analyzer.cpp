@@ -153,7 +153,17 @@ Analysis Analyzer::run(const AnalysisRequest& req, const ProgressFn& progress) c
   const auto seq_len = static_cast<int64_t>(a.labels.size());
   const uint64_t budget = req.memory_budget > 0 ? req.memory_budget : default_memory_budget();
   ForwardOptions forward = req.forward;
+  forward.query_keys = req.storage == MapStorage::QueryKeys || (req.storage == MapStorage::Maps && req.forward.query_keys);
   MemoryEstimate estimate = estimate_run_memory(mi, seq_len, forward);
+  if (req.storage == MapStorage::Auto && estimate.total() > budget) {
+    ForwardOptions keys = forward;
+    keys.query_keys = true;
+    const MemoryEstimate with_keys = estimate_run_memory(mi, seq_len, keys);
+    if (with_keys.total() <= budget) {
+      forward = keys;
+      estimate = with_keys;
+    }
+  }
   if (req.stream_if_cheap && !forward.hidden_states) {
     forward.hidden_states = true;
     const MemoryEstimate keeping = estimate_run_memory(mi, seq_len, forward);

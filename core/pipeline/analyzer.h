@@ -15,6 +15,12 @@
 
 namespace attnscope {
 
+// Where a run keeps its attention. Maps: every captured layer's maps, H S^2 floats each.
+// QueryKeys: each captured layer's queries and keys (ForwardOptions::query_keys), any map
+// recomputed exactly on demand (core/models/query_keys.h). Auto: the maps when the run fits the
+// memory budget with them, else the queries and keys when it fits with those.
+enum class MapStorage { Auto, Maps, QueryKeys };
+
 struct AnalysisRequest {
   std::string text;                      // text models: the input
   std::optional<std::string> text_pair;  // second segment of a sentence pair (BERT-style models)
@@ -34,6 +40,9 @@ struct AnalysisRequest {
   // and the run stays within its budget with it: a short input keeps it at little cost, a long one
   // only its maps (and a run refused for its size is refused for the maps, not the stream).
   bool stream_if_cheap = false;
+  // Auto and QueryKeys decide forward.query_keys; Maps leaves it as set. Maps by default until the
+  // views read maps recomputed from queries and keys.
+  MapStorage storage = MapStorage::Maps;
 };
 inline constexpr uint64_t kCheapStreamBytes = 64ull << 20;
 

@@ -8,8 +8,10 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <thread>
 
 #include "core/common/error.h"
+#include "core/models/layers.h"
 
 namespace attnscope {
 
@@ -38,16 +40,21 @@ uint64_t MemoryEstimate::total() const { return add(add(add(attention, working),
 MemoryEstimate estimate_run_memory(const ModelInfo& info, int64_t seq_len, const ForwardOptions& options) {
   const uint64_t S = u(seq_len), H = u(info.num_heads), D = u(info.hidden_size), L = u(info.num_layers);
   const uint64_t captured = options.layers.empty() ? L : std::min<uint64_t>(options.layers.size(), L);
+  const uint64_t d = u(info.head_dim > 0 ? info.head_dim : (info.num_heads > 0 ? info.hidden_size / info.num_heads : 0));
+  const uint64_t Hkv = u(info.num_kv_heads > 0 ? info.num_kv_heads : info.num_heads);
   MemoryEstimate e;
-  e.attention = mul({captured, H, S, S, options.attention_f16 ? sizeof(uint16_t) : sizeof(float)});
-  e.working = mul({H, S, S, sizeof(float)});
+  if (options.query_keys)
+    e.attention = mul({captured, S, d, add(H, Hkv), sizeof(float)});
+  else
+    e.attention = mul({captured, H, S, S, options.attention_f16 ? sizeof(uint16_t) : sizeof(float)});
+  const uint64_t threads = options.threads > 0 ? u(options.threads) : std::max(1u, std::thread::hardware_concurrency());
+  e.working = add(mul({threads, u(layers::attention_row_block(seq_len)), S, sizeof(float)}),
+                  mul({S, add(add(4 * D, 2 * add(H, Hkv) * d), 2 * u(info.intermediate_size)), sizeof(float)}));
   e.hidden = mul({options.hidden_states ? L + 2 : 1, S, D, sizeof(float)});
   if (info.head == HeadKind::LanguageModel) {
     const uint64_t rows = options.logits == LogitsMode::All ? S : options.logits == LogitsMode::Last ? 1 : 0;
     e.logits = mul({rows, u(info.vocab_size), sizeof(float)});
   }
-  const uint64_t d = u(info.head_dim > 0 ? info.head_dim : (info.num_heads > 0 ? info.hidden_size / info.num_heads : 0));
-  const uint64_t Hkv = u(info.num_kv_heads > 0 ? info.num_kv_heads : info.num_heads);
   for (const TapRequest& r : options.taps) {
     uint64_t per_layer = 0;  // floats, as capture.h lists the shapes
     switch (r.tap) {

@@ -13,8 +13,11 @@ namespace attnscope {
 // the sequence length before anything is allocated. The attention maps grow with S^2 and are
 // what makes a long input impossible; the weights (memory-mapped) are not counted.
 struct MemoryEstimate {
-  uint64_t attention = 0;  // captured layers x heads x S x S x 4 (x 2 with ForwardOptions::attention_f16)
-  uint64_t working = 0;    // one layer's attention while it runs (always computed): heads x S x S x 4
+  uint64_t attention = 0;  // captured layers x heads x S x S x 4 (x 2 with ForwardOptions::attention_f16);
+                           // with ForwardOptions::query_keys, captured layers x S x head_dim x (heads + kv heads) x 4
+  uint64_t working = 0;    // while a layer runs: a row block of attention weights per thread (threads x
+                           // block x S x 4, layers::attention_row_block) and the layer's activations
+                           // (S x (4 D + 2 (heads + kv heads) head_dim + 2 intermediate) x 4)
   uint64_t hidden = 0;     // last_hidden_state S x D x 4, plus (L+1) x S x D x 4 with hidden_states
   uint64_t logits = 0;     // language models: S x V x 4 (LogitsMode::All) or V x 4 (Last)
   uint64_t taps = 0;       // ForwardOptions::taps: each capture point's size (capture.h) x its layers

@@ -25,10 +25,12 @@ TEST(MemoryChoice, MostLayersThatFitAroundTheSelectedOne) {
   const ModelInfo m = bert_base();
   const int64_t S = 4096;
   ForwardOptions o;
-  // Each captured layer holds 12 heads x 4096^2 floats = 768 MiB; the rest is one layer's
-  // working maps and the hidden state.
+  o.threads = 2;
+  // Each captured layer holds 12 heads x 4096^2 floats = 768 MiB; the rest is what a layer works
+  // in (a 128-row block of weights per thread; x, its norm, q, k, v and the context) and the
+  // hidden state.
   const uint64_t per_layer = 12ull * S * S * 4;
-  const uint64_t fixed = 12ull * S * S * 4 + uint64_t(S) * 768 * 4;
+  const uint64_t fixed = 2ull * 128 * S * 4 + uint64_t(S) * (4 * 768 + 2 * 24 * 64) * 4 + uint64_t(S) * 768 * 4;
   ForwardOptions all = o;
   EXPECT_EQ(estimate_run_memory(m, S, all).total(), fixed + 12 * per_layer);
 

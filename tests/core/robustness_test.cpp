@@ -6,6 +6,7 @@
 #include <functional>
 #include <limits>
 #include <regex>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -49,12 +50,13 @@ std::string error_of(const std::function<void()>& f, ErrorKind kind) {
 }  // namespace
 
 TEST(MemoryBudget, EstimateCountsCapturedMapsHiddenStatesAndLogits) {
-  const ModelInfo m = llama_like();
+  ModelInfo m = llama_like();
   const int64_t S = 100;
   ForwardOptions all;
   MemoryEstimate e = estimate_run_memory(m, S, all);
   EXPECT_EQ(e.attention, 5u * 8 * 100 * 100 * 4);  // layers x heads x S^2 x float
-  EXPECT_EQ(e.working, 8u * 100 * 100 * 4);        // the layer being computed
+  // The layer being computed: a row block of weights per thread, its activations.
+  EXPECT_EQ(e.working, std::max(1u, std::thread::hardware_concurrency()) * 100u * 100 * 4 + 100u * (4 * 64 + 2 * 16 * 8) * 4);
   EXPECT_EQ(e.hidden, 100u * 64 * 4);              // last_hidden_state
   EXPECT_EQ(e.logits, 100u * 512 * 4);             // LogitsMode::All
   EXPECT_EQ(e.total(), e.attention + e.working + e.hidden + e.logits);
@@ -67,6 +69,15 @@ TEST(MemoryBudget, EstimateCountsCapturedMapsHiddenStatesAndLogits) {
   EXPECT_EQ(e.attention, 2u * 8 * 100 * 100 * 4);
   EXPECT_EQ(e.hidden, (5u + 1 + 1) * 100 * 64 * 4);  // L+1 hidden states and the last one
   EXPECT_EQ(e.logits, 512u * 4);
+
+  ForwardOptions keys;
+  keys.query_keys = true;
+  keys.threads = 3;
+  m.num_kv_heads = 2;
+  m.intermediate_size = 256;
+  e = estimate_run_memory(m, 1000, keys);
+  EXPECT_EQ(e.attention, 5u * 1000 * 8 * (8 + 2) * 4);  // layers x S x d x (H + Hkv) x float
+  EXPECT_EQ(e.working, 3u * 128 * 1000 * 4 + 1000u * (4 * 64 + 2 * 10 * 8 + 2 * 256) * 4);
 
   ModelInfo classifier = m;
   classifier.head = HeadKind::Classifier;
@@ -84,12 +95,14 @@ TEST(MemoryBudget, AbsurdSequencesSaturateInsteadOfWrapping) {
 
 TEST(MemoryBudget, RefusalNamesEstimateBudgetAndAlternatives) {
   const ModelInfo m = llama_like();
-  const MemoryEstimate e = estimate_run_memory(m, 100, {});
+  ForwardOptions two_threads;
+  two_threads.threads = 2;
+  const MemoryEstimate e = estimate_run_memory(m, 100, two_threads);
   EXPECT_NO_THROW(check_memory_budget(e, e.total(), 100));  // exactly at the budget is fine
   const std::string msg = error_of([&] { check_memory_budget(e, e.total() - 1, 100); }, ErrorKind::Resource);
-  // 1,600,000 + 320,000 + 25,600 + 204,800 = 2,150,400 bytes = 2.05 MiB.
-  EXPECT_NE(msg.find("this run of 100 tokens would need about 2.1 MiB (attention maps 1.5 MiB, hidden states 25.0 KiB, "
-                     "logits 200.0 KiB) but the memory budget is 2.1 MiB"),
+  // 1,600,000 + (80,000 + 204,800) + 25,600 + 204,800 = 2,115,200 bytes = 2.02 MiB.
+  EXPECT_NE(msg.find("this run of 100 tokens would need about 2.0 MiB (attention maps 1.5 MiB, hidden states 25.0 KiB, "
+                     "logits 200.0 KiB) but the memory budget is 2.0 MiB"),
             std::string::npos)
       << msg;
   for (const char* way : {"--layers", "--max-tokens", "--memory-budget"}) EXPECT_NE(msg.find(way), std::string::npos) << msg;
@@ -127,10 +140,11 @@ TEST(MemoryBudget, AnalyzerRefusesBeforeTheForwardPassStarts) {
   EXPECT_EQ(progress_calls, 0) << "the forward pass must not start";
   EXPECT_NE(msg.find("this run of 11 tokens would need about"), std::string::npos) << msg;
   EXPECT_NE(msg.find("but the memory budget is 1000 bytes"), std::string::npos) << msg;
-  // 5 x 8 x 11^2 x 4 + 8 x 11^2 x 4 + 11 x 64 x 4 + 11 x 512 x 4 = 48,576 bytes.
-  req.memory_budget = 48576;
+  // The estimate of MemoryBudget.EstimateCounts... is the line: at it the run goes, a byte less not.
+  const uint64_t need = estimate_run_memory(analyzer->info(), 11, req.forward).total();
+  req.memory_budget = need;
   EXPECT_NO_THROW(analyzer->run(req));
-  req.memory_budget = 48575;
+  req.memory_budget = need - 1;
   EXPECT_THROW(analyzer->run(req), Error);
 }
 
