@@ -870,6 +870,8 @@ int main(int argc, char** argv) {
   cb->add_option("--threads", bench.bench.threads, "Threads (default: all cores)")->check(kNonNegative);
   cb->add_option("--layers", bench.layers, "Capture attention of these layers only, e.g. 0,3,5-7 (default: all)");
   cb->add_flag("--attention-f16", bench.bench.attention_f16, "Keep the attention as float16");
+  cb->add_flag("--query-keys", bench.bench.query_keys,
+               "Keep each layer's queries and keys instead of its maps, then time recomputing whole head maps on 1 thread");
   cb->add_flag("--bf16", bench.bf16, "Synthetic decoder LLMs: generate the matrices as bfloat16, as a BF16 checkpoint stores them");
   cb->add_flag("--profile", bench.bench.profile, "Also print the median time of each part of the layers");
   cb->add_flag("--gemm", bench.gemm, "Measure the float32 matrix-product peak instead (N x N x N, see --gemm-size)");

@@ -81,6 +81,7 @@ BenchResult run_bench(const Model& model, const BenchOptions& o, const ProgressF
   ForwardOptions fo;
   fo.layers = o.layers;
   fo.attention_f16 = o.attention_f16;
+  fo.query_keys = o.query_keys;
   fo.logits = LogitsMode::None;
   fo.threads = o.threads;
   fo.profile = o.profile;
@@ -101,14 +102,27 @@ BenchResult run_bench(const Model& model, const BenchOptions& o, const ProgressF
       r.seconds.clear();
       return r;
     }
-    r.attention_bytes = res.attentions.bytes();
-    r.captured_layers = static_cast<int>(res.attentions.layers.size());
+    r.attention_bytes = o.query_keys ? res.query_keys.bytes() : res.attentions.bytes();
+    r.captured_layers = static_cast<int>(o.query_keys ? res.query_keys.layers.size() : res.attentions.layers.size());
     r.attention_f16 = res.attentions.f16;
+    r.query_keys = o.query_keys;
     if (i < o.warmup) continue;
     r.seconds.push_back(s);
     if (o.profile) profiles.push_back(std::move(res.profile));
+    if (i + 1 == total && o.query_keys && !res.query_keys.empty()) {
+      r.peak_rss_bytes = peak_resident_bytes();  // of the passes, before the maps below
+      const layers::ThreadScope one(1);
+      const auto& kept = res.query_keys.layers;
+      for (int n = 0; n < o.head_maps; ++n) {  // layer and head walk on together: n-th of both
+        const LayerQueryKeys& L = kept[static_cast<size_t>(n) % kept.size()];
+        const auto t = Clock::now();
+        const RowMatrix map = attention_map(L, n % L.num_heads());
+        r.head_map_seconds.push_back(std::chrono::duration<double>(Clock::now() - t).count());
+      }
+      r.head_map_median_seconds = median_of(r.head_map_seconds);
+    }
   }
-  r.peak_rss_bytes = peak_resident_bytes();
+  if (!o.query_keys) r.peak_rss_bytes = peak_resident_bytes();
   r.median_seconds = median_of(r.seconds);
   r.min_seconds = *std::min_element(r.seconds.begin(), r.seconds.end());
   r.max_seconds = *std::max_element(r.seconds.begin(), r.seconds.end());
@@ -162,6 +176,11 @@ nlohmann::ordered_json bench_json(const BenchResult& r) {
   j["gflops"] = r.gflops;
   j["captured_layers"] = r.captured_layers;
   j["attention_dtype"] = r.attention_f16 ? "F16" : "F32";
+  if (r.query_keys) {
+    j["attention_kept_as"] = "query_keys";
+    j["head_map_seconds"] = r.head_map_seconds;
+    j["head_map_median_seconds"] = r.head_map_median_seconds;
+  }
   j["attention_bytes"] = r.attention_bytes;
   j["weights_bytes"] = r.weights_bytes;
   j["peak_rss_bytes"] = r.peak_rss_bytes;
@@ -185,8 +204,14 @@ std::string bench_text(const BenchResult& r) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.1f GFLOP/s (%.2f GFLOP per pass)", r.gflops, r.flops * 1e-9);
   s << "  achieved: " << buf << "\n";
-  s << "  attention kept: " << format_bytes(r.attention_bytes) << " (" << r.captured_layers << " layers, "
-    << (r.attention_f16 ? "float16" : "float32") << ")\n";
+  if (r.query_keys) {
+    s << "  attention kept as queries and keys: " << format_bytes(r.attention_bytes) << " (" << r.captured_layers << " layers)\n";
+    s << "  a head's whole map recomputed (1 thread): median " << ms(r.head_map_median_seconds) << " of "
+      << r.head_map_seconds.size() << "\n";
+  } else {
+    s << "  attention kept: " << format_bytes(r.attention_bytes) << " (" << r.captured_layers << " layers, "
+      << (r.attention_f16 ? "float16" : "float32") << ")\n";
+  }
   s << "  weights: " << format_bytes(r.weights_bytes) << ", opened in " << ms(r.open_seconds)
     << "; peak resident: " << format_bytes(r.peak_rss_bytes) << "\n";
   if (!r.profile.empty()) {

@@ -24,6 +24,10 @@ struct BenchOptions {
   int threads = 0;         // 0 = all cores
   std::vector<int> layers;        // captured layers, empty = all (ForwardOptions::layers)
   bool attention_f16 = false;     // ForwardOptions::attention_f16
+  // Keep queries and keys instead of maps (ForwardOptions::query_keys); after the passes, time
+  // recomputing head maps from them on one thread (query_keys.h).
+  bool query_keys = false;
+  int head_maps = 8;              // with query_keys: maps recomputed, spread over layers and heads
   bool profile = false;           // also return the median profile by layer part
   uint64_t seed = 0;              // of the generated input
 };
@@ -38,9 +42,12 @@ struct BenchResult {
   double median_seconds = 0, min_seconds = 0, max_seconds = 0;
   double flops = 0;             // of one pass (all layers; embeddings and heads not counted)
   double gflops = 0;            // flops / median
-  uint64_t attention_bytes = 0; // attention kept by one pass
+  uint64_t attention_bytes = 0; // attention kept by one pass (maps, or queries and keys)
   int captured_layers = 0;
   bool attention_f16 = false;
+  bool query_keys = false;
+  std::vector<double> head_map_seconds;  // BenchOptions::query_keys: each whole head map recomputed
+  double head_map_median_seconds = 0;
   uint64_t weights_bytes = 0;   // the model's weights (as float32 when synthetic)
   uint64_t peak_rss_bytes = 0;  // the process's peak resident set since the model was opened
   double open_seconds = 0;      // opening the model (load_model), measured by the caller

@@ -46,6 +46,23 @@ TEST(BenchCli, SyntheticModelAsJson) {
   EXPECT_NE(text.out.find("GFLOP/s"), std::string::npos) << text.out;
 }
 
+TEST(BenchCli, QueryKeysInsteadOfMapsAndTheTimeToRecomputeAHead) {
+  // bert-tiny: 2 layers, 2 heads of 64; 300 tokens.
+  auto r = cli({"bench", "--synthetic", "bert-tiny", "--seq", "300", "--iters", "1", "--query-keys", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["attention_kept_as"], "query_keys");
+  EXPECT_EQ(j["captured_layers"], 2);
+  EXPECT_EQ(j["attention_bytes"], 2 * 300 * 64 * (2 + 2) * 4);  // layers x S x d x (H + Hkv) float32, not 2 x 2 x 300^2
+  ASSERT_EQ(j["head_map_seconds"].size(), 8u);
+  EXPECT_GT(j["head_map_median_seconds"].get<double>(), 0.0);
+
+  auto text = cli({"bench", "--synthetic", "bert-tiny", "--seq", "64", "--iters", "1", "--query-keys"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("attention kept as queries and keys: 128.0 KiB (2 layers)"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("a head's whole map recomputed (1 thread): median"), std::string::npos) << text.out;
+}
+
 TEST(BenchCli, GemmPeak) {
   auto r = cli({"bench", "--gemm", "--gemm-size", "128", "--iters", "2", "--threads", "1", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
