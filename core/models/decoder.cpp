@@ -14,6 +14,9 @@ namespace attnscope {
 
 namespace {
 
+// Rows of the feed-forward at a time for inputs longer than this: its intermediates grow with S x F.
+constexpr int kMlpRows = 1024;
+
 // P = model.layers.N. (multimodal: language_model.model.layers.N.); D = hidden, H / Hkv = heads, d = head_dim, F = intermediate. The matrices
 // of a BF16 / F16 checkpoint stay 16-bit (WeightStore::get_matrix); norms and biases are float32.
 struct DecoderLayer {
@@ -130,7 +133,7 @@ ForwardResult DecoderModel::forward(const ForwardInput& in, const ForwardOptions
   // With a cache, attention reads the layer's cached keys and values [past + S, Hkv d].
   RowMatrix ctx;        // [S, H d]
   RowMatrix tmp, out;   // [S, D]
-  RowMatrix gate, up;   // [S, F] (gate_up: [S, 2F])
+  RowMatrix gate, up;   // [S or kMlpRows, F] (gate_up: [.., 2F])
   layers::embed(tok_embd_, in.input_ids, x, "token");
   if (a_.embedding_scale != 1) x *= a_.embedding_scale;
   run.cb(x, Tap::Hidden, -1);
@@ -194,17 +197,31 @@ ForwardResult DecoderModel::forward(const ForwardInput& in, const ForwardOptions
     {
       layers::rms_norm(x, L.ffn_norm, eps, cur, off);
       run.cb(cur, Tap::MlpIn, il);
-      if (L.w_gate_up) {
-        layers::linear(cur, L.w_gate_up, Weight{}, up);
-        gate = up.leftCols(a_.intermediate_size);
-        up = up.rightCols(a_.intermediate_size).eval();
-      } else {
-        layers::linear(cur, L.w_gate, Weight{}, gate);
-        layers::linear(cur, L.w_up, Weight{}, up);
+      const auto mlp = [&](const RowMatrix& in, RowMatrix& result) {  // in [n, D] -> result [n, D]
+        if (L.w_gate_up) {
+          layers::linear(in, L.w_gate_up, Weight{}, up);
+          gate = up.leftCols(a_.intermediate_size);
+          up = up.rightCols(a_.intermediate_size).eval();
+        } else {
+          layers::linear(in, L.w_gate, Weight{}, gate);
+          layers::linear(in, L.w_up, Weight{}, up);
+        }
+        layers::activate(gate, act);
+        gate.array() *= up.array();
+        layers::linear(gate, L.w_down, Weight{}, result);
+      };
+      if (S <= kMlpRows) {
+        mlp(cur, tmp);
+      } else {  // a long input in row chunks: 8k tokens' two [S, F] intermediates would hold 512 MiB
+        tmp.resize(S, cur.cols());
+        RowMatrix rows, part;  // [n, D]
+        for (Eigen::Index r0 = 0; r0 < S; r0 += kMlpRows) {
+          const Eigen::Index n = std::min<Eigen::Index>(kMlpRows, S - r0);
+          rows = cur.middleRows(r0, n);
+          mlp(rows, part);
+          tmp.middleRows(r0, n) = part;
+        }
       }
-      layers::activate(gate, act);
-      gate.array() *= up.array();
-      layers::linear(gate, L.w_down, Weight{}, tmp);
       if (L.post_ffn_norm) {
         layers::rms_norm(tmp, L.post_ffn_norm, eps, out, off);
         tmp.swap(out);
