@@ -18,6 +18,7 @@
 #include "core/analysis/head_stats.h"
 #include "core/analysis/head_steps.h"
 #include "core/analysis/induction.h"
+#include "core/analysis/query_rollout.h"
 #include "core/common/error.h"
 #include "core/common/parse.h"
 #include "core/export/analysis_export.h"
@@ -227,6 +228,8 @@ struct AttendArgs {
   std::string flow_rows;      // --rows (flow), e.g. "0"
   std::string memory_budget;  // --memory-budget, e.g. 2G
   std::vector<std::string> taps;  // --tap NAME[:LAYERS]
+  std::string keep = "maps";      // --keep maps|query-keys|auto (AnalysisRequest::storage)
+  int query = -1;                 // --query N: rollout of that token only
 };
 
 // --tap q, --tap resid:0,3-5, --tap hidden:-1 (the embeddings): named capture points (capture.h).
@@ -278,6 +281,7 @@ AnalysisRequest input_request(const AttendArgs& args, const Analyzer& analyzer) 
   req.forward.attention_f16 = args.attention_f16;
   if (!args.layers.empty()) req.forward.layers = parse_index_list(args.layers, analyzer.info().num_layers, "--layers");
   if (!args.memory_budget.empty()) req.memory_budget = parse_byte_size(args.memory_budget, "--memory-budget");
+  req.storage = args.keep == "auto" ? MapStorage::Auto : args.keep == "query-keys" ? MapStorage::QueryKeys : MapStorage::Maps;
   for (const std::string& t : args.taps) req.forward.taps.push_back(parse_tap_option(t, analyzer.info().num_layers));
   return req;
 }
@@ -292,10 +296,37 @@ void check_method(const AttendArgs& args, const ModelInfo& info) {
     fail(ErrorKind::Usage, "--start-layer needs --method rollout|flow");
   if (args.discard_ratio >= 0 && args.method != "rollout") fail(ErrorKind::Usage, "--discard-ratio needs --method rollout");
   if (!args.flow_rows.empty() && args.method != "flow") fail(ErrorKind::Usage, "--rows needs --method flow");
+  if (args.query >= 0 && args.method != "rollout") fail(ErrorKind::Usage, "--query needs --method rollout");
   if (!args.heads.empty()) parse_index_list(args.heads, info.num_heads, "--heads");
   if (args.start_layer >= info.num_layers)
     fail(ErrorKind::Usage, "--start-layer: " + std::to_string(args.start_layer) + " is out of range (valid: 0-" +
                                std::to_string(info.num_layers - 1) + ")");
+}
+
+// A run that kept queries and keys (--keep query-keys, or auto past the budget): they are
+// written instead of maps, and a rollout is one query's row (--query), made from them.
+int write_query_keys_run(const AttendArgs& args, const Analysis& a, TensorBundle& bundle) {
+  std::vector<float> row;  // outlives `bundle`, which borrows it
+  if (args.method == "rollout") {
+    if (args.query < 0)
+      fail(ErrorKind::Usage, "this run kept queries and keys, not maps: its rollout is one token's row (add --query N)");
+    RolloutOptions o;
+    if (!args.heads.empty()) o.fusion.heads = parse_index_list(args.heads, a.model.num_heads, "--heads");
+    o.start_layer = std::max(args.start_layer, 0);
+    o.discard_ratio = std::max(args.discard_ratio, 0.0);
+    row = query_rollout(a.forward.query_keys, args.query, o, stderr_progress());
+    bundle.add_view("rollout_row", row.data(), {a.seq_len()});
+    bundle.fields["method"] = args.method;
+    bundle.fields["query"] = args.query;
+    if (args.start_layer >= 0) bundle.fields["start_layer"] = args.start_layer;
+  } else if (args.method != "raw") {
+    fail(ErrorKind::Usage, "--method " + args.method + " needs the maps, and this run kept queries and keys instead (" +
+                               std::to_string(a.seq_len()) + " tokens); capture fewer layers (--layers) or use --method rollout --query N");
+  }
+  write_bundle(bundle, args.out, args.force);
+  std::cerr << a.seq_len() << " tokens, " << a.forward.query_keys.layers.size() << " layers kept as queries and keys ("
+            << format_bytes(a.forward.query_keys.bytes()) << ") in " << static_cast<int>(a.seconds * 1000) << " ms -> " << args.out << "\n";
+  return 0;
 }
 
 int cmd_attend(const AttendArgs& args) {
@@ -336,6 +367,7 @@ int cmd_attend(const AttendArgs& args) {
     return 0;
   }
   TensorBundle bundle = bundle_analysis(a);
+  if (!a.forward.query_keys.empty()) return write_query_keys_run(args, a, bundle);
   DerivedMapOptions d;
   d.method = parse_map_method(args.method);
   if (!args.heads.empty()) d.heads = parse_index_list(args.heads, a.model.num_heads, "--heads");
@@ -346,6 +378,16 @@ int cmd_attend(const AttendArgs& args) {
   const DerivedMaps derived = derived_maps(a, d, stderr_progress());  // outlives `bundle`, which borrows them
   if (!derived.summary.empty()) std::cerr << derived.summary << "\n";
   for (const auto& [name, t] : derived.maps) bundle.add_view(name, t);
+  std::vector<float> rollout_row;  // --query: that row of the rollout
+  if (args.query >= 0) {
+    const auto it = std::find_if(derived.maps.begin(), derived.maps.end(), [](const auto& m) { return m.first == "rollout"; });
+    if (it == derived.maps.end()) fail(ErrorKind::Usage, "--query: no rollout was made");
+    const Tensor& r = it->second;  // [S, S]
+    if (args.query >= a.seq_len()) fail(ErrorKind::Usage, "--query " + std::to_string(args.query) + " is out of range (" + std::to_string(a.seq_len()) + " tokens)");
+    rollout_row.assign(r.data.begin() + int64_t(args.query) * a.seq_len(), r.data.begin() + int64_t(args.query + 1) * a.seq_len());
+    bundle.add_view("rollout_row", rollout_row.data(), {a.seq_len()});
+    bundle.fields["query"] = args.query;
+  }
   if (!derived.maps.empty()) {
     bundle.fields["method"] = args.method;
     if (!args.heads.empty()) bundle.fields["heads"] = parse_index_list(args.heads, a.model.num_heads, "--heads");
@@ -789,6 +831,14 @@ int main(int argc, char** argv) {
                  "Rollout: drop this fraction of each fused map's lowest weights before propagating (vit-explain), in [0, 0.99]")
       ->check(CLI::Range(0.0, 0.99))
       ->needs(ma);
+  ca->add_option("--keep", attend.keep,
+                 "What the run keeps of the attention: maps (default), query-keys (each layer's queries and keys, O(S d) instead of "
+                 "O(H S^2); written as queries.L / keys.L with the parameters to recompute any map exactly) or auto (the maps "
+                 "when they fit the memory budget)")
+      ->check(CLI::IsMember({"maps", "query-keys", "auto"}));
+  ca->add_option("--query", attend.query, "--method rollout: only this token's row of the rollout ('rollout_row' [S]); the "
+                                          "way to a rollout when queries and keys were kept")
+      ->check(CLI::NonNegativeNumber);
   ca->add_option("--rows", attend.flow_rows,
                  "Flow: solve only these output tokens, e.g. 0 for the CLS row of a ViT (S max-flow problems instead of S^2); "
                  "'flow' is then [rows, S]")

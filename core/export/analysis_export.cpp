@@ -57,6 +57,27 @@ void add_attentions(TensorBundle& b, const std::string& name, const AttentionMap
   }
 }
 
+// A run that kept queries and keys instead of maps: per layer "queries.L" [S, H d] and "keys.L"
+// [S, Hkv d] (T5: "relative_bias.L" [H, 2S - 1]) and what the scores need, enough to recompute any
+// map: softmax over keys j of (q_i . k_j) / scale_divisor (q_i / scale_divisor first when
+// scale_query_first), soft-capped, plus the bias, with the causal, window and padding masks.
+void add_query_keys(TensorBundle& b, const QueryKeyCapture& qk) {
+  nlohmann::ordered_json params = nlohmann::ordered_json::array();
+  for (const LayerQueryKeys& l : qk.layers) {
+    const std::string n = std::to_string(l.layer);
+    b.add_view("queries." + n, l.q.data(), {l.q.rows(), l.q.cols()});
+    b.add_view("keys." + n, l.k.data(), {l.k.rows(), l.k.cols()});
+    if (l.relative_bias.size() > 0)
+      b.add_view("relative_bias." + n, l.relative_bias.data(), {l.relative_bias.rows(), l.relative_bias.cols()});
+    const layers::AttentionParams& p = l.shape;
+    params.push_back({{"layer", l.layer}, {"heads", p.num_heads}, {"kv_heads", p.num_kv_heads}, {"head_dim", p.head_dim},
+                      {"scale_divisor", p.scale_divisor}, {"scale_query_first", p.scale_query_first}, {"causal", p.causal},
+                      {"window", p.window}, {"softcap", p.softcap}});
+  }
+  b.fields["attention_kept_as"] = "query_keys";
+  b.fields["query_key_layers"] = params;
+}
+
 void add_decoder(const Analysis& a, TensorBundle& b) {
   const DecoderResult& d = a.forward.decoder;
   b.add_ints("decoder_input_ids", d.input_ids);
@@ -122,6 +143,7 @@ TensorBundle bundle_analysis(const Analysis& a) {
     std::vector<int64_t> layers(f.attentions.layers.begin(), f.attentions.layers.end());
     b.add_ints("attention_layers", layers);
   }
+  if (!f.query_keys.empty()) add_query_keys(b, f.query_keys);
   if (!f.hidden_states.empty()) b.add_view(stack + "hidden_states", f.hidden_states);
   if (!f.last_hidden_state.empty()) b.add_view(stack + "last_hidden_state", f.last_hidden_state);
   if (a.has_decoder()) add_decoder(a, b);
