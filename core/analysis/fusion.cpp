@@ -36,17 +36,22 @@ RowMatrix fuse_heads(const AttentionMaps& maps, int layer, const FusionOptions& 
 
   RowMatrix scratch;  // float16 maps: the head converted
   RowMatrix out = maps.head_f32(layer, heads[0], scratch);
-  for (size_t i = 1; i < heads.size(); ++i) {
-    const ConstMatrixMap a = maps.head_f32(layer, heads[i], scratch);
-    switch (options.method) {
-      case HeadFusion::Mean: out += a; break;
-      case HeadFusion::Max: out = out.cwiseMax(a); break;
-      case HeadFusion::Min: out = out.cwiseMin(a); break;
-    }
-  }
-  if (options.method == HeadFusion::Mean) out /= static_cast<float>(heads.size());
-  else if (options.renormalize) normalize_rows(out);
+  for (size_t i = 1; i < heads.size(); ++i) fuse_into(out, maps.head_f32(layer, heads[i], scratch), options.method);
+  finish_fusion(out, heads.size(), options);
   return out;
+}
+
+void fuse_into(RowMatrix& fused, const Eigen::Ref<const RowMatrix>& head, HeadFusion method) {
+  switch (method) {
+    case HeadFusion::Mean: fused += head; break;
+    case HeadFusion::Max: fused = fused.cwiseMax(head); break;
+    case HeadFusion::Min: fused = fused.cwiseMin(head); break;
+  }
+}
+
+void finish_fusion(RowMatrix& fused, size_t heads, const FusionOptions& options) {
+  if (options.method == HeadFusion::Mean) fused /= static_cast<float>(heads);
+  else if (options.renormalize) normalize_rows(fused);
 }
 
 Tensor fuse_layers(const AttentionMaps& maps, const FusionOptions& options) {
@@ -63,12 +68,17 @@ void normalize_rows(RowMatrix& m) {
   }
 }
 
-RowMatrix add_residual(const RowMatrix& fused, double residual_weight) {
+void add_residual_rows(RowMatrix& rows, Eigen::Index first_row, double residual_weight) {
   if (!(residual_weight >= 0 && residual_weight <= 1))
     fail(ErrorKind::Usage, "residual weight " + std::to_string(residual_weight) + " is outside [0, 1]");
-  RowMatrix a = fused * static_cast<float>(1 - residual_weight);
-  a.diagonal().array() += static_cast<float>(residual_weight);
-  normalize_rows(a);
+  rows *= static_cast<float>(1 - residual_weight);
+  for (Eigen::Index k = 0; k < rows.rows(); ++k) rows(k, first_row + k) += static_cast<float>(residual_weight);
+  normalize_rows(rows);
+}
+
+RowMatrix add_residual(const RowMatrix& fused, double residual_weight) {
+  RowMatrix a = fused;
+  add_residual_rows(a, 0, residual_weight);
   return a;
 }
 

@@ -35,6 +35,16 @@ RowMatrix fuse_heads(const AttentionMaps& maps, int layer, const FusionOptions& 
 // Every captured layer fused: [maps.layers.size(), S, S], in the order of maps.layers.
 Tensor fuse_layers(const AttentionMaps& maps, const FusionOptions& options);
 
+// The steps of fuse_heads, for callers that fuse rows they compute themselves (query_rollout.h):
+// `fused` begins as the first head's copy, each further head goes in with fuse_into(), then
+// finish_fusion() divides the mean out or rescales Max / Min rows as `options` say.
+void fuse_into(RowMatrix& fused, const Eigen::Ref<const RowMatrix>& head, HeadFusion method);
+void finish_fusion(RowMatrix& fused, size_t heads, const FusionOptions& options);
+
+// add_residual on rows first_row .. first_row + rows - 1 of a matrix, in place: row k's own token
+// is column first_row + k.
+void add_residual_rows(RowMatrix& rows, Eigen::Index first_row, double residual_weight);
+
 // Â = rownorm((1 - α) Ā + α I) with α = residual_weight in [0, 1]: the residual connection
 // modelled as attention to the token itself (Abnar & Zuidema 2020, §3: α = 0.5, i.e.
 // rownorm(Ā + I) for a row-stochastic Ā). α = 0 only renormalises the rows.

@@ -33,11 +33,10 @@ std::vector<float> query_rollout(const QueryKeyCapture& capture, int query, cons
       fail(ErrorKind::Usage, "head " + std::to_string(h) + " is out of range (the model has " + std::to_string(top.num_heads()) +
                                  " heads, numbered from 0)");
 
-  const float keep = static_cast<float>(1 - o.residual_weight), self = static_cast<float>(o.residual_weight);
   const Index block = layers::attention_row_block(S);
   Eigen::VectorXd r = Eigen::VectorXd::Zero(S);  // [S] how much the query draws on each token so far
   r[query] = 1;
-  RowMatrix fused(block, S), weights(block, S);  // [block, S] Ā's rows, one head's rows
+  RowMatrix a, w;  // [rows, S] Â's rows of a block, one more head's rows
   int done = 0;
   for (int l = L - 1; l >= o.start_layer; --l) {
     const LayerQueryKeys& layer = capture.layer(l);
@@ -45,24 +44,16 @@ std::vector<float> query_rollout(const QueryKeyCapture& capture, int query, cons
     for (Index i0 = 0; i0 < S; i0 += block) {
       const Index rows = std::min(block, S - i0);
       if ((r.segment(i0, rows).array() == 0).all()) continue;
-      auto f = fused.topRows(rows);
-      auto w = weights.topRows(rows);
-      // As fuse_heads, then add_residual, on these rows.
-      for (size_t n = 0; n < heads.size(); ++n) {
-        attention_rows(layer, heads[n], static_cast<int>(i0), static_cast<int>(i0 + rows), n == 0 ? f.data() : w.data());
-        if (n == 0) continue;
-        switch (o.fusion.method) {
-          case HeadFusion::Mean: f += w; break;
-          case HeadFusion::Max: f = f.cwiseMax(w); break;
-          case HeadFusion::Min: f = f.cwiseMin(w); break;
-        }
+      const int first = static_cast<int>(i0), end = static_cast<int>(i0 + rows);
+      a.resize(rows, S);
+      w.resize(rows, S);
+      attention_rows(layer, heads[0], first, end, a.data());
+      for (size_t n = 1; n < heads.size(); ++n) {
+        attention_rows(layer, heads[n], first, end, w.data());
+        fuse_into(a, w, o.fusion.method);
       }
-      RowMatrix a = f;  // [rows, S]
-      if (o.fusion.method == HeadFusion::Mean) a /= static_cast<float>(heads.size());
-      else if (o.fusion.renormalize) normalize_rows(a);
-      a *= keep;
-      for (Index k = 0; k < rows; ++k) a(k, i0 + k) += self;
-      normalize_rows(a);
+      finish_fusion(a, heads.size(), o.fusion);
+      add_residual_rows(a, i0, o.residual_weight);
       for (Index k = 0; k < rows; ++k)
         if (r[i0 + k] != 0) next += r[i0 + k] * a.row(k).transpose().cast<double>();
     }

@@ -72,24 +72,29 @@ AttentionSink AttentionMaps::layer_sink(int layer) {
   return sink;
 }
 
+std::vector<int> captured_layers(const std::vector<int>& wanted, int layers_total) {
+  std::vector<int> layers;
+  if (wanted.empty()) {
+    for (int l = 0; l < layers_total; ++l) layers.push_back(l);
+    return layers;
+  }
+  for (int l : wanted) {
+    if (l < 0 || l >= layers_total)
+      fail(ErrorKind::Usage, "layer " + std::to_string(l) + " is out of range (the model has " + std::to_string(layers_total) +
+                                 " layers, numbered from 0)");
+    layers.push_back(l);
+  }
+  std::sort(layers.begin(), layers.end());
+  layers.erase(std::unique(layers.begin(), layers.end()), layers.end());
+  return layers;
+}
+
 void AttentionMaps::allocate(int layers_total, int heads, int seq, const std::vector<int>& capture, bool as_f16, int keys) {
   num_layers = layers_total;
   num_heads = heads;
   seq_len = seq;
   key_len = keys;
-  layers.clear();
-  if (capture.empty()) {
-    for (int l = 0; l < layers_total; ++l) layers.push_back(l);
-  } else {
-    for (int l : capture) {
-      if (l < 0 || l >= layers_total)
-        fail(ErrorKind::Usage, "layer " + std::to_string(l) + " is out of range (the model has " +
-                                   std::to_string(layers_total) + " layers, numbered from 0)");
-      layers.push_back(l);
-    }
-    std::sort(layers.begin(), layers.end());
-    layers.erase(std::unique(layers.begin(), layers.end()), layers.end());
-  }
+  layers = captured_layers(capture, layers_total);
   f16 = as_f16;
   const size_t n = layers.size() * static_cast<size_t>(heads) * matrix_size();
   if (f16) {

@@ -15,6 +15,10 @@ struct AttentionSink {
   bool empty() const { return !f32 && !f16; }
 };
 
+// ForwardOptions::layers as the layers a run captures: sorted, duplicates dropped, all when empty.
+// Throws Error(Usage) for a layer outside [0, layers_total).
+std::vector<int> captured_layers(const std::vector<int>& wanted, int layers_total);
+
 // Captured attention probabilities (post-softmax), float32 or, to halve the memory, float16.
 //
 // attention[layer][head] is a row-major [query, key] matrix of size seq_len x seq_len (or, for

@@ -69,15 +69,7 @@ uint64_t LayerQueryKeys::bytes() const {
 void QueryKeyCapture::select(const std::vector<int>& wanted, int layers_total) {
   num_layers = layers_total;
   layers.clear();
-  std::vector<int> sorted = wanted;
-  if (sorted.empty())
-    for (int l = 0; l < layers_total; ++l) sorted.push_back(l);
-  std::sort(sorted.begin(), sorted.end());
-  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
-  for (int l : sorted) {
-    if (l < 0 || l >= layers_total)
-      fail(ErrorKind::Usage, "layer " + std::to_string(l) + " is out of range (the model has " + std::to_string(layers_total) +
-                                 " layers, numbered from 0)");
+  for (int l : captured_layers(wanted, layers_total)) {
     LayerQueryKeys keys;
     keys.layer = l;
     layers.push_back(std::move(keys));

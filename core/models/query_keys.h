@@ -40,8 +40,7 @@ struct QueryKeyCapture {
   std::vector<LayerQueryKeys> layers;
 
   bool empty() const { return layers.empty(); }
-  // One empty entry per listed layer (all when empty; sorted, duplicates dropped), filled by the
-  // forward pass. Throws Error(Usage) for a layer outside [0, layers_total).
+  // One empty entry per layer of captured_layers(layers, layers_total), filled by the forward pass.
   void select(const std::vector<int>& layers, int layers_total);
   const LayerQueryKeys* find(int layer) const;
   LayerQueryKeys* find(int layer);
